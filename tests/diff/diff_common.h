@@ -1,0 +1,44 @@
+/*
+ * shimssl - helpers shared by the differential programs.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * A differential program is compiled once against the *system* headers and
+ * run twice by run_diff.sh: plainly (stock libssl) and with our library
+ * preloaded.  Its standard output must be identical; so it prints only what
+ * the ABI promises (return values, error library and reason codes and texts,
+ * stored state), never addresses, file names or function names.
+ */
+#ifndef SHIM_DIFF_COMMON_H
+#define SHIM_DIFF_COMMON_H
+
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+/* Tells run_diff.sh (on stderr) which libssl the program is running on, so
+ * that a preload that silently did not happen cannot pass as "no difference". */
+static void diff_report_lib(void)
+{
+    Dl_info info;
+    if (dladdr((void *)SSL_CTX_new, &info) && info.dli_fname != NULL)
+        fprintf(stderr, "libssl: %s\n", info.dli_fname);
+}
+
+/* Prints and empties the error queue: library, reason and reason text. */
+static void diff_print_errors(const char *label)
+{
+    unsigned long e;
+    int n = 0;
+    while ((e = ERR_get_error()) != 0) {
+        const char *r = ERR_reason_error_string(e);
+        printf("%s: error lib=%d reason=%d (%s)\n", label, ERR_GET_LIB(e), ERR_GET_REASON(e),
+               r != NULL ? r : "-");
+        n++;
+    }
+    if (n == 0)
+        printf("%s: no error\n", label);
+}
+
+#endif
