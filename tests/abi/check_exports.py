@@ -12,6 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tools'))
 from abi_protos import read_exports, read_status  # noqa: E402
+import status_summary  # noqa: E402
 
 
 def system_libssl():
@@ -83,15 +84,12 @@ def main():
     if stray or 'libcrypto.so.3' not in needed:
         failures.append('NEEDED should be libcrypto (+libc) only: %s' % needed)
 
-    counts = {'implemented': 0, 'partial': 0, 'unsupported': 0}
-    for st, _, _ in status.values():
-        counts[st] += 1
-    summary = 'Exports: %d implemented, %d partial, %d unsupported (of %d).' % (
-        counts['implemented'], counts['partial'], counts['unsupported'], len(status))
+    summary = status_summary.summary()
     readme = os.path.join(os.path.dirname(os.path.abspath(status_path)), '..', '..', 'README.md')
     with open(readme) as fh:
         if summary not in fh.read():
-            failures.append('README.md must carry the line "%s"' % summary)
+            failures.append('README.md must carry the line "%s" (tools/status_summary.py --update)'
+                            % summary)
     print('exports: %d of %d under OPENSSL_3.0.0; SONAME %s; NEEDED %s' % (
         len(ours) - len(bad_version), len(system), soname, needed))
     print(summary)

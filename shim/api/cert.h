@@ -1,0 +1,15 @@
+/*
+ * shimssl - the certificate/key container (struct shim_cert).
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#ifndef SHIM_API_CERT_H
+#define SHIM_API_CERT_H
+
+#include "objects.h"
+
+struct shim_cert *shim_cert_new(void);
+/* A copy for a new SSL: certificates, keys and stores are shared by reference. */
+struct shim_cert *shim_cert_dup(const struct shim_cert *src);
+void shim_cert_free(struct shim_cert *c);
+
+#endif

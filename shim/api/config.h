@@ -1,0 +1,28 @@
+/*
+ * shimssl - the settings an SSL inherits from its SSL_CTX (struct shim_config).
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#ifndef SHIM_API_CONFIG_H
+#define SHIM_API_CONFIG_H
+
+#include "objects.h"
+
+/* A context's defaults, as stock's SSL_CTX_new sets them. */
+int shim_config_init_ctx(struct shim_config *cfg);
+
+/*
+ * Fills an SSL's settings from its context at SSL_new.  Copies exactly what
+ * stock copies; the fields stock consults on the context at use time
+ * (cipher_list, the CA lists, info_callback, srtp_profiles) stay empty and
+ * the shim_config_* accessors below fall back to the context.
+ */
+int shim_config_inherit(struct shim_config *dst, const struct shim_config *src);
+
+void shim_config_free(struct shim_config *cfg);
+
+/* Use-time fallbacks from an SSL to its context. */
+STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list(const SSL *s);
+STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list_by_id(const SSL *s);
+shim_info_cb shim_ssl_info_callback(const SSL *s);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * shimssl - application data on SSL, SSL_CTX and SSL_SESSION.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * All three use libcrypto's CRYPTO_EX_DATA with stock's class indices, so the
+ * applications' SSL_get_ex_new_index() macros (over CRYPTO_get_ex_new_index)
+ * and their new/dup/free callbacks keep working unchanged.
+ */
+#include "shim.h"
+
+#include "objects.h"
+
+int SSL_set_ex_data(SSL *s, int idx, void *data)
+{
+    return CRYPTO_set_ex_data(&s->ex_data, idx, data);
+}
+
+void *SSL_get_ex_data(const SSL *s, int idx)
+{
+    return CRYPTO_get_ex_data(&s->ex_data, idx);
+}
+
+int SSL_CTX_set_ex_data(SSL_CTX *ctx, int idx, void *data)
+{
+    return CRYPTO_set_ex_data(&ctx->ex_data, idx, data);
+}
+
+void *SSL_CTX_get_ex_data(const SSL_CTX *ctx, int idx)
+{
+    return CRYPTO_get_ex_data(&ctx->ex_data, idx);
+}
+
+int SSL_SESSION_set_ex_data(SSL_SESSION *ss, int idx, void *data)
+{
+    return CRYPTO_set_ex_data(&ss->ex_data, idx, data);
+}
+
+void *SSL_SESSION_get_ex_data(const SSL_SESSION *ss, int idx)
+{
+    return CRYPTO_get_ex_data(&ss->ex_data, idx);
+}
+
+/* The X509_STORE_CTX ex_data slot through which verify callbacks find their
+ * SSL (SSL_get_ex_data_X509_STORE_CTX_idx()), made once per process. */
+static CRYPTO_ONCE store_ctx_once = CRYPTO_ONCE_STATIC_INIT;
+static int store_ctx_idx = -1;
+
+static void make_store_ctx_idx(void)
+{
+    store_ctx_idx = X509_STORE_CTX_get_ex_new_index(0, "SSL for verify callback", NULL, NULL, NULL);
+}
+
+int SSL_get_ex_data_X509_STORE_CTX_idx(void)
+{
+    if (!CRYPTO_THREAD_run_once(&store_ctx_once, make_store_ctx_idx))
+        return -1;
+    return store_ctx_idx;
+}

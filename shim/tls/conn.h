@@ -1,0 +1,20 @@
+/*
+ * shimssl - the protocol engine's per-connection state, as the API layer
+ * sees it.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * The API layer only creates, resets and frees it and asks for the handshake
+ * state; everything else about it belongs to shim/tls/.
+ */
+#ifndef SHIM_TLS_CONN_H
+#define SHIM_TLS_CONN_H
+
+#include "objects.h"
+
+/* Frees the engine state of s (ssl->conn may be NULL). */
+void tls_conn_free(SSL *s);
+
+/* The handshake state SSL_get_state() reports (TLS_ST_BEFORE without a conn). */
+OSSL_HANDSHAKE_STATE tls_conn_state(const SSL *s);
+
+#endif
