@@ -304,6 +304,7 @@ struct ssl_st {
     int role_chosen;              /* SSL_set_connect_state / SSL_set_accept_state was called */
     int rwstate;                  /* SSL_NOTHING, SSL_READING, SSL_WRITING, ... */
     int shutdown;                 /* SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN */
+    int warn_alert;               /* last warning alert received (close_notify: clean EOF) */
     int version;                  /* negotiated (or the method's) protocol version */
     long verify_result;
     STACK_OF(X509) *verified_chain;

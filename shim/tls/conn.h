@@ -17,4 +17,11 @@ void tls_conn_free(SSL *s);
 /* The handshake state SSL_get_state() reports (TLS_ST_BEFORE without a conn). */
 OSSL_HANDSHAKE_STATE tls_conn_state(const SSL *s);
 
+/* SSL_in_init(): 1 from SSL_new until a handshake completes, and again while
+ * a renegotiation or post-handshake exchange runs. */
+int tls_conn_in_init(const SSL *s);
+
+/* SSL_in_before(): no handshake message has been sent or received yet. */
+int tls_conn_in_before(const SSL *s);
+
 #endif
