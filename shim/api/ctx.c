@@ -10,6 +10,7 @@
 #include "api/cipher.h"
 #include "api/config.h"
 #include "api/session_cache.h"
+#include "crypto/algs.h"
 
 /* SSL_get_default_timeout(): two hours, as stock's TLS methods. */
 #define SHIM_DEFAULT_SESSION_TIMEOUT (2 * 60 * 60)
@@ -87,6 +88,7 @@ void SSL_CTX_free(SSL_CTX *ctx)
     sk_X509_pop_free(ctx->extra_certs, X509_free);
     OPENSSL_cleanse(ctx->tick_hmac_key, sizeof(ctx->tick_hmac_key));
     OPENSSL_cleanse(ctx->tick_aes_key, sizeof(ctx->tick_aes_key));
+    shim_algs_free(ctx->algs);
     CRYPTO_THREAD_lock_free(ctx->lock);
     OPENSSL_free(ctx->propq);
     OPENSSL_free(ctx);

@@ -1,0 +1,42 @@
+/*
+ * shimssl - algorithms fetched once and shared by every connection.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * Fetching an algorithm from a provider takes a global lock and a hash
+ * lookup; doing it per handshake is where much of stock's handshake time
+ * goes.  Contexts on the default library context share one process-wide set;
+ * a context made with SSL_CTX_new_ex(libctx, propq) gets its own, once.
+ */
+#ifndef SHIM_CRYPTO_ALGS_H
+#define SHIM_CRYPTO_ALGS_H
+
+#include "objects.h"
+
+#include <openssl/kdf.h>
+
+struct shim_algs {
+    OSSL_LIB_CTX *libctx;
+    char *propq;
+    EVP_MD *md5_sha1, *sha1, *sha224, *sha256, *sha384, *sha512;
+    EVP_CIPHER *aes128gcm, *aes256gcm, *chacha20poly1305, *aes128ccm, *aes256ccm;
+    EVP_CIPHER *aes128cbc, *aes256cbc;
+    EVP_KDF *hkdf;      /* HKDF-Extract (RFC 5869) */
+    EVP_KDF *tls13_kdf; /* HKDF-Expand-Label (RFC 8446 7.1) */
+    EVP_KDF *tls1_prf;  /* the TLS 1.2 PRF (RFC 5246 5) */
+    EVP_MAC *hmac;
+    /* Per group, a key whose parameters new key shares are generated from
+     * (made on first use; see kex.c). */
+    CRYPTO_RWLOCK *lock;
+    EVP_PKEY *group_template[40];
+};
+
+/* The algorithms for ctx's library context; NULL (with an error) on failure. */
+const struct shim_algs *shim_algs_get(SSL_CTX *ctx);
+
+/* Frees a context's own set (the shared one lives until OPENSSL_cleanup). */
+void shim_algs_free(struct shim_algs *a);
+
+/* The digest named by an SSL_CIPHER_get_handshake_digest-style NID. */
+const EVP_MD *shim_algs_md_by_nid(const struct shim_algs *a, int nid);
+
+#endif

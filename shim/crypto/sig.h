@@ -1,0 +1,20 @@
+/*
+ * shimssl - handshake signatures (CertificateVerify, ServerKeyExchange).
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#ifndef SHIM_CRYPTO_SIG_H
+#define SHIM_CRYPTO_SIG_H
+
+#include "crypto/algs.h"
+#include "tls/sigalgs.h"
+
+/* Verifies sig over tbs with pkey under the signature algorithm alg.
+ * Returns 1 if valid, 0 otherwise (libcrypto's errors are left queued). */
+int tls_sig_verify(const struct shim_algs *a, const struct tls_sigalg *alg, EVP_PKEY *pkey,
+                   const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, size_t sig_len);
+
+/* Signs tbs; the caller frees *sig. */
+int tls_sig_sign(const struct shim_algs *a, const struct tls_sigalg *alg, EVP_PKEY *pkey,
+                 const uint8_t *tbs, size_t tbs_len, uint8_t **sig, size_t *sig_len);
+
+#endif

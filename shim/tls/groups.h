@@ -1,0 +1,43 @@
+/*
+ * shimssl - the key-exchange groups (RFC 8446 4.2.7, RFC 8422, RFC 7919).
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#ifndef SHIM_TLS_GROUPS_H
+#define SHIM_TLS_GROUPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tls_group_kind {
+    TLS_GROUP_EC,    /* an ECDHE curve, shares are uncompressed points */
+    TLS_GROUP_ECX,   /* X25519 / X448, shares are raw u-coordinates */
+    TLS_GROUP_FFDHE, /* RFC 7919 finite-field groups, TLS 1.3 only here */
+};
+
+struct tls_group {
+    uint16_t id;            /* the IANA code point */
+    const char *name;       /* stock's TLS name (SSL_group_to_name) */
+    const char *alias;      /* the other accepted name (P-256, ...), or NULL */
+    const char *realname;   /* the libcrypto group/algorithm name */
+    const char *algorithm;  /* "EC", "X25519", "X448", "DH" */
+    enum tls_group_kind kind;
+    int nid;
+    int secbits;
+    int min_tls, max_tls;   /* max 0: no upper limit */
+    size_t share_len;       /* length of a key share on the wire */
+};
+
+/* The groups a client offers by default, in stock's order. */
+extern const uint16_t tls_default_groups[];
+extern const size_t tls_default_groups_len;
+
+const struct tls_group *tls_group_by_id(uint16_t id);
+/* By TLS name or alias, case-insensitively, as stock's group-list parser. */
+const struct tls_group *tls_group_by_name(const char *name, size_t len);
+const struct tls_group *tls_group_by_nid(int nid);
+
+/* Table index of a group (for per-group caches), or -1. */
+int tls_group_index(const struct tls_group *g);
+size_t tls_group_count(void);
+
+#endif

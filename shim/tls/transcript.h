@@ -1,0 +1,30 @@
+/*
+ * shimssl - the running hash of the handshake messages (RFC 8446 4.4.1).
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#ifndef SHIM_TLS_TRANSCRIPT_H
+#define SHIM_TLS_TRANSCRIPT_H
+
+#include <openssl/evp.h>
+
+/* Until the cipher suite (and so the hash) is known, messages are kept as
+ * bytes; then they are hashed and only the hash state is kept. */
+struct tls_transcript {
+    const EVP_MD *md;
+    EVP_MD_CTX *ctx;
+    uint8_t *buf;
+    size_t len, cap;
+};
+
+void tls_transcript_init(struct tls_transcript *t);
+void tls_transcript_cleanup(struct tls_transcript *t);
+int tls_transcript_add(struct tls_transcript *t, const uint8_t *msg, size_t len);
+/* Chooses the hash and feeds it everything kept so far. */
+int tls_transcript_set_md(struct tls_transcript *t, const EVP_MD *md);
+/* The hash of everything so far; *out_len = hash length. */
+int tls_transcript_hash(const struct tls_transcript *t, uint8_t *out, size_t *out_len);
+/* After a HelloRetryRequest, ClientHello1 is replaced by the synthetic
+ * message_hash message (RFC 8446 4.4.1). */
+int tls_transcript_replace_with_message_hash(struct tls_transcript *t);
+
+#endif
