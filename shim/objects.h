@@ -306,6 +306,7 @@ struct ssl_st {
     int shutdown;                 /* SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN */
     int warn_alert;               /* last warning alert received (close_notify: clean EOF) */
     int version;                  /* negotiated (or the method's) protocol version */
+    int client_version;           /* legacy_version of our ClientHello (SSL_client_version) */
     long verify_result;
     STACK_OF(X509) *verified_chain;
     SSL_SESSION *session;         /* the current session (negotiated or to resume) */

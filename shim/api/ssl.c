@@ -92,6 +92,7 @@ int SSL_clear(SSL *s)
     if (s->method != s->ctx->method)
         s->method = s->ctx->method;
     s->version = s->method->version;
+    s->client_version = s->version;
     X509_VERIFY_PARAM_move_peername(s->cfg.param, NULL);
     return 1;
 }

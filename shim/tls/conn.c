@@ -1,31 +1,91 @@
 /*
- * shimssl - lifetime of the engine's per-connection state.
+ * shimssl - lifetime of the engine's per-connection state, and the
+ * application callbacks it reports to.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  */
 #include "shim.h"
 
+#include <string.h>
+
+#include "api/config.h"
+#include "crypto/algs.h"
 #include "tls/conn.h"
+#include "tls/handshake.h"
+
+struct tls_conn *tls_conn_get(SSL *s)
+{
+    struct tls_conn *c = s->conn;
+
+    if (c != NULL)
+        return c;
+    if ((c = OPENSSL_zalloc(sizeof(*c))) == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+        return NULL;
+    }
+    if ((c->algs = shim_algs_get(s->ctx)) == NULL) {
+        OPENSSL_free(c);
+        return NULL;
+    }
+    tls_rl_init(&c->rl);
+    c->state = TLS_ST_BEFORE;
+    c->in_init = 1;
+    c->before = 1;
+    c->peer_sigalg = -1;
+    c->sigalg = -1;
+    c->key_update = SSL_KEY_UPDATE_NONE;
+    s->conn = c;
+    return c;
+}
 
 void tls_conn_free(SSL *s)
 {
-    /* The engine does not exist yet: there is never any state to free. */
+    struct tls_conn *c = s->conn;
+
+    if (c == NULL)
+        return;
+    tls_hs_free(c->hs);
+    tls_rl_cleanup(&c->rl);
+    OPENSSL_free(c->hm.buf);
+    EVP_PKEY_free(c->peer_tmp);
+    OPENSSL_free(c->alpn);
+    OPENSSL_free(c->peer_groups);
+    OPENSSL_free(c->ocsp_response);
+    OPENSSL_free(c->pha_context);
+    OPENSSL_clear_free(c, sizeof(*c));
     s->conn = NULL;
 }
 
 OSSL_HANDSHAKE_STATE tls_conn_state(const SSL *s)
 {
-    (void)s;
-    return TLS_ST_BEFORE;
+    return s->conn != NULL ? s->conn->state : TLS_ST_BEFORE;
 }
 
 int tls_conn_in_init(const SSL *s)
 {
-    (void)s;
-    return 1;
+    return s->conn != NULL ? s->conn->in_init : 1;
 }
 
 int tls_conn_in_before(const SSL *s)
 {
-    (void)s;
-    return 1;
+    return s->conn != NULL ? s->conn->before : 1;
+}
+
+void tls_info(const SSL *s, int where, int ret)
+{
+    shim_info_cb cb = shim_ssl_info_callback(s);
+    if (cb != NULL)
+        cb(s, where, ret);
+}
+
+void tls_msg(SSL *s, int write_p, int version, int content_type, const void *buf, size_t len)
+{
+    if (s->cfg.msg_callback != NULL)
+        s->cfg.msg_callback(write_p, version, content_type, buf, len, s, s->cfg.msg_callback_arg);
+}
+
+void tls_conn_set_state(SSL *s, struct tls_conn *c, OSSL_HANDSHAKE_STATE st)
+{
+    c->state = st;
+    if (st != TLS_ST_OK)
+        tls_info(s, s->server ? SSL_CB_ACCEPT_LOOP : SSL_CB_CONNECT_LOOP, 1);
 }

@@ -1,15 +1,99 @@
 /*
- * shimssl - the protocol engine's per-connection state, as the API layer
- * sees it.
+ * shimssl - the protocol engine's per-connection state.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * The API layer only creates, resets and frees it and asks for the handshake
- * state; everything else about it belongs to shim/tls/.
+ * struct tls_conn exists from the first handshake step until SSL_free or
+ * SSL_clear.  What only the handshake needs lives in struct tls_hs
+ * (handshake.h), freed when the handshake ends, so that an established
+ * connection keeps only the record layer state and the few secrets needed
+ * for key updates, exporters and session tickets.
  */
 #ifndef SHIM_TLS_CONN_H
 #define SHIM_TLS_CONN_H
 
 #include "objects.h"
+#include "tls/record.h"
+
+/* The alert description meaning "fail without sending an alert". */
+#define TLS_NO_ALERT (-1)
+
+struct tls_hs;
+struct tls_group;
+
+/* A handshake message received (RFC 8446 4: type, uint24 length, body). */
+struct tls_msg {
+    int type;
+    const uint8_t *body;  /* points into the reassembly buffer */
+    size_t len;
+    const uint8_t *raw;   /* header + body, as hashed into the transcript */
+    size_t raw_len;
+};
+
+/* Handshake bytes reassembled across records, during and after the handshake. */
+struct tls_msg_in {
+    uint8_t *buf;
+    size_t len, cap, pos;
+    int have;
+    struct tls_msg msg;
+};
+
+struct tls_conn {
+    struct tls_rl rl;
+    struct tls_msg_in hm;
+    struct tls_hs *hs;                /* during a handshake only */
+    const struct shim_algs *algs;
+
+    OSSL_HANDSHAKE_STATE state;       /* what SSL_get_state reports */
+    int in_init;                      /* SSL_in_init */
+    int before;                       /* SSL_in_before */
+    int failed;                       /* a fatal error happened: every later call fails */
+    int fatal_alert_received;
+
+    /* What was negotiated. */
+    int version;
+    const SSL_CIPHER *cipher;
+    const struct tls_group *group;
+    EVP_PKEY *peer_tmp;               /* the peer's key share (SSL_get_peer_tmp_key) */
+    int peer_sigalg;                  /* code point the peer signed with, or -1 */
+    uint8_t client_random[SSL3_RANDOM_SIZE];
+    uint8_t server_random[SSL3_RANDOM_SIZE];
+    uint8_t finished[EVP_MAX_MD_SIZE], peer_finished[EVP_MAX_MD_SIZE];
+    size_t finished_len, peer_finished_len;
+    unsigned char *alpn;              /* selected protocol (also in the session) */
+    size_t alpn_len;
+    uint16_t *peer_groups;            /* supported_groups the server sent (SSL_get1_groups) */
+    size_t peer_groups_len;
+    uint8_t *ocsp_response;           /* the stapled OCSP response, if any */
+    size_t ocsp_response_len;
+    int sigalg;                       /* code point we signed with, or -1 */
+
+    /* TLS 1.3 secrets kept after the handshake (key updates, exporter, tickets). */
+    const EVP_MD *md;
+    size_t hash_len;
+    const EVP_CIPHER *aead;
+    size_t key_len, tag_len;
+    uint8_t client_ap[EVP_MAX_MD_SIZE], server_ap[EVP_MAX_MD_SIZE];
+    uint8_t exporter[EVP_MAX_MD_SIZE], resumption[EVP_MAX_MD_SIZE];
+    int key_update;                   /* SSL_KEY_UPDATE_* we have been asked to send */
+    int peer_requested_update;        /* the peer asked us to update our keys */
+    uint64_t ticket_nonce;
+
+    /* Application data: the unread rest of the current record. */
+    const uint8_t *app;
+    size_t app_len;
+
+    /* An SSL_write that returned a retry: how much of it is already queued. */
+    size_t write_done;
+    size_t write_pending_len;
+
+    /* Post-handshake authentication. */
+    uint8_t *pha_context;
+    size_t pha_context_len;
+};
+
+/* The engine state of s, created on first use (NULL with an error raised on
+ * allocation failure). */
+struct tls_conn *tls_conn_get(SSL *s);
 
 /* Frees the engine state of s (ssl->conn may be NULL). */
 void tls_conn_free(SSL *s);
@@ -23,5 +107,14 @@ int tls_conn_in_init(const SSL *s);
 
 /* SSL_in_before(): no handshake message has been sent or received yet. */
 int tls_conn_in_before(const SSL *s);
+
+/* Moves to a new handshake state, telling the info callback as stock does. */
+void tls_conn_set_state(SSL *s, struct tls_conn *c, OSSL_HANDSHAKE_STATE st);
+
+/* Calls the application's info callback, if any. */
+void tls_info(const SSL *s, int where, int ret);
+
+/* Calls the application's message callback, if any. */
+void tls_msg(SSL *s, int write_p, int version, int content_type, const void *buf, size_t len);
 
 #endif

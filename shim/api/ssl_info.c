@@ -1,0 +1,206 @@
+/*
+ * shimssl - what a connection negotiated: version, cipher, peer
+ * certificates, ALPN, server name, randoms, Finished values, exporters.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include <string.h>
+
+#include "crypto/algs.h"
+#include "tls/conn.h"
+#include "tls/key_schedule.h"
+#include "tls/sigalgs.h"
+
+static const char *version_name(int version)
+{
+    switch (version) {
+    case TLS1_3_VERSION:
+        return "TLSv1.3";
+    case TLS1_2_VERSION:
+        return "TLSv1.2";
+    case TLS1_1_VERSION:
+        return "TLSv1.1";
+    case TLS1_VERSION:
+        return "TLSv1";
+    case SSL3_VERSION:
+        return "SSLv3";
+    case DTLS1_BAD_VER:
+        return "DTLSv0.9";
+    case DTLS1_VERSION:
+        return "DTLSv1";
+    case DTLS1_2_VERSION:
+        return "DTLSv1.2";
+    default:
+        return "unknown";
+    }
+}
+
+const char *SSL_get_version(const SSL *s)
+{
+    return version_name(s->version);
+}
+
+int SSL_version(const SSL *s)
+{
+    return s->version;
+}
+
+int SSL_client_version(const SSL *s)
+{
+    return s->client_version;
+}
+
+const SSL_CIPHER *SSL_get_current_cipher(const SSL *s)
+{
+    return s->session != NULL ? s->session->cipher : NULL;
+}
+
+const SSL_CIPHER *SSL_get_pending_cipher(const SSL *s)
+{
+    return s->conn != NULL && s->conn->in_init ? s->conn->cipher : NULL;
+}
+
+void SSL_get0_alpn_selected(const SSL *s, const unsigned char **data, unsigned int *len)
+{
+    *data = s->conn != NULL ? s->conn->alpn : NULL;
+    *len = *data != NULL ? (unsigned int)s->conn->alpn_len : 0;
+}
+
+STACK_OF(X509) *SSL_get_peer_cert_chain(const SSL *s)
+{
+    return s->session != NULL ? s->session->peer_chain : NULL;
+}
+
+X509 *SSL_get0_peer_certificate(const SSL *s)
+{
+    return s->session != NULL ? s->session->peer : NULL;
+}
+
+X509 *SSL_get1_peer_certificate(const SSL *s)
+{
+    X509 *x = SSL_get0_peer_certificate(s);
+    if (x != NULL)
+        X509_up_ref(x);
+    return x;
+}
+
+STACK_OF(X509) *SSL_get0_verified_chain(const SSL *s)
+{
+    return s->verified_chain;
+}
+
+const char *SSL_get0_peername(SSL *s)
+{
+    return X509_VERIFY_PARAM_get0_peername(s->cfg.param);
+}
+
+static size_t copy_out(void *buf, size_t count, const uint8_t *src, size_t len)
+{
+    memcpy(buf, src, count < len ? count : len);
+    return len;
+}
+
+size_t SSL_get_finished(const SSL *s, void *buf, size_t count)
+{
+    if (s->conn == NULL)
+        return 0;
+    return copy_out(buf, count, s->conn->finished, s->conn->finished_len);
+}
+
+size_t SSL_get_peer_finished(const SSL *s, void *buf, size_t count)
+{
+    if (s->conn == NULL)
+        return 0;
+    return copy_out(buf, count, s->conn->peer_finished, s->conn->peer_finished_len);
+}
+
+static size_t get_random(const SSL *s, int server, unsigned char *out, size_t outlen)
+{
+    static const uint8_t zeros[SSL3_RANDOM_SIZE];
+    const uint8_t *r = zeros;
+    if (outlen == 0)
+        return SSL3_RANDOM_SIZE;
+    if (s->conn != NULL)
+        r = server ? s->conn->server_random : s->conn->client_random;
+    if (outlen > SSL3_RANDOM_SIZE)
+        outlen = SSL3_RANDOM_SIZE;
+    memcpy(out, r, outlen);
+    return outlen;
+}
+
+size_t SSL_get_client_random(const SSL *s, unsigned char *out, size_t outlen)
+{
+    return get_random(s, 0, out, outlen);
+}
+
+size_t SSL_get_server_random(const SSL *s, unsigned char *out, size_t outlen)
+{
+    return get_random(s, 1, out, outlen);
+}
+
+int SSL_export_keying_material(SSL *s, unsigned char *out, size_t olen, const char *label,
+                               size_t llen, const unsigned char *context, size_t contextlen,
+                               int use_context)
+{
+    struct tls_conn *c = s->conn;
+
+    if (c == NULL || s->session == NULL || c->version < TLS1_VERSION)
+        return -1;
+    if (c->version != TLS1_3_VERSION) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_UNSUPPORTED);
+        return 0;
+    }
+    /* Only once the server's Finished has been seen (stock's rule). */
+    if (c->peer_finished_len == 0 && s->server == 0)
+        return 0;
+    /* RFC 8446 7.5: no context and an empty context are the same in TLS 1.3. */
+    if (!use_context)
+        contextlen = 0;
+    if (!tls13_export(c->algs, c->md, c->exporter, label, llen, context, contextlen, out, olen))
+        return 0;
+    return 1;
+}
+
+const char *SSL_get_servername(const SSL *s, const int type)
+{
+    if (type != TLSEXT_NAMETYPE_host_name)
+        return NULL;
+    if (!s->server || !s->role_chosen) {
+        /* A client reports what it asked for, or, when resuming a TLS 1.2
+         * session that named one, the session's name. */
+        if (tls_conn_in_before(s)) {
+            if (s->hostname == NULL && s->session != NULL
+                && s->session->ssl_version != TLS1_3_VERSION)
+                return s->session->hostname;
+        } else if (s->version != TLS1_3_VERSION && s->hit && s->session->hostname != NULL) {
+            return s->session->hostname;
+        }
+    }
+    return s->hostname;
+}
+
+int SSL_get_servername_type(const SSL *s)
+{
+    return SSL_get_servername(s, TLSEXT_NAMETYPE_host_name) != NULL ? TLSEXT_NAMETYPE_host_name
+                                                                     : -1;
+}
+
+static int sigalg_type(int code, int *pnid)
+{
+    const struct tls_sigalg *a = code < 0 ? NULL : tls_sigalg_by_code((uint16_t)code);
+    if (a == NULL)
+        return 0;
+    *pnid = a->sig_type;
+    return 1;
+}
+
+int SSL_get_peer_signature_type_nid(const SSL *s, int *pnid)
+{
+    return s->conn != NULL && sigalg_type(s->conn->peer_sigalg, pnid);
+}
+
+int SSL_get_signature_type_nid(const SSL *s, int *pnid)
+{
+    return s->conn != NULL && sigalg_type(s->conn->sigalg, pnid);
+}

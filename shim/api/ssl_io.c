@@ -1,0 +1,197 @@
+/*
+ * shimssl - the handshake and I/O entry points: SSL_connect,
+ * SSL_do_handshake, SSL_read, SSL_peek, SSL_write, SSL_shutdown and friends.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * Return values follow stock exactly: the _ex forms return 1/0, the others
+ * a byte count or <= 0, with SSL_get_error telling why.
+ */
+#include "shim.h"
+
+#include "tls/appdata.h"
+#include "tls/conn.h"
+#include "tls/handshake.h"
+
+int SSL_do_handshake(SSL *s)
+{
+    if (!s->role_chosen) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_CONNECTION_TYPE_NOT_SET);
+        return -1;
+    }
+    if (!tls_conn_in_init(s) && !tls_conn_in_before(s))
+        return 1;
+    return tls_handshake(s);
+}
+
+int SSL_connect(SSL *s)
+{
+    if (!s->role_chosen)
+        SSL_set_connect_state(s);
+    return SSL_do_handshake(s);
+}
+
+/* Common front of every read: state checks, then the handshake if one is
+ * still to be done (stock runs it implicitly). */
+static int read_internal(SSL *s, void *buf, size_t num, size_t *readbytes, int peek)
+{
+    int r;
+
+    *readbytes = 0;
+    if (!s->role_chosen) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_UNINITIALIZED);
+        return -1;
+    }
+    if (s->shutdown & SSL_RECEIVED_SHUTDOWN) {
+        s->rwstate = SSL_NOTHING;
+        return 0;
+    }
+    if (tls_conn_in_init(s) || tls_conn_in_before(s)) {
+        r = tls_handshake(s);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return -1;
+    }
+    return tls_read_app(s, buf, num, readbytes, peek);
+}
+
+int SSL_read(SSL *s, void *buf, int num)
+{
+    size_t n;
+    int r;
+    if (num < 0) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_BAD_LENGTH);
+        return -1;
+    }
+    r = read_internal(s, buf, (size_t)num, &n, 0);
+    return r > 0 ? (int)n : r;
+}
+
+int SSL_read_ex(SSL *s, void *buf, size_t num, size_t *readbytes)
+{
+    int r = read_internal(s, buf, num, readbytes, 0);
+    return r < 0 ? 0 : r;
+}
+
+int SSL_peek(SSL *s, void *buf, int num)
+{
+    size_t n;
+    int r;
+    if (num < 0) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_BAD_LENGTH);
+        return -1;
+    }
+    r = read_internal(s, buf, (size_t)num, &n, 1);
+    return r > 0 ? (int)n : r;
+}
+
+int SSL_peek_ex(SSL *s, void *buf, size_t num, size_t *readbytes)
+{
+    int r = read_internal(s, buf, num, readbytes, 1);
+    return r < 0 ? 0 : r;
+}
+
+static int write_internal(SSL *s, const void *buf, size_t num, size_t *written)
+{
+    int r;
+
+    *written = 0;
+    if (!s->role_chosen) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_UNINITIALIZED);
+        return -1;
+    }
+    if (s->shutdown & SSL_SENT_SHUTDOWN) {
+        s->rwstate = SSL_NOTHING;
+        ERR_raise(ERR_LIB_SSL, SSL_R_PROTOCOL_IS_SHUTDOWN);
+        return -1;
+    }
+    if (tls_conn_in_init(s) || tls_conn_in_before(s)) {
+        r = tls_handshake(s);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return -1;
+    }
+    return tls_write_app(s, buf, num, written);
+}
+
+int SSL_write(SSL *s, const void *buf, int num)
+{
+    size_t n;
+    int r;
+    if (num < 0) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_BAD_LENGTH);
+        return -1;
+    }
+    r = write_internal(s, buf, (size_t)num, &n);
+    return r > 0 ? (int)n : r;
+}
+
+int SSL_write_ex(SSL *s, const void *buf, size_t num, size_t *written)
+{
+    int r = write_internal(s, buf, num, written);
+    return r < 0 ? 0 : r;
+}
+
+int SSL_shutdown(SSL *s)
+{
+    if (!s->role_chosen) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_UNINITIALIZED);
+        return -1;
+    }
+    if (s->cfg.quiet_shutdown || tls_conn_in_before(s)) {
+        /* Nothing to say to the peer: just mark both directions closed. */
+        if (s->cfg.quiet_shutdown || !tls_conn_in_init(s)) {
+            s->shutdown = SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN;
+            return 1;
+        }
+    }
+    if (tls_conn_in_init(s)) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_SHUTDOWN_WHILE_IN_INIT);
+        return -1;
+    }
+    return tls_shutdown(s);
+}
+
+int SSL_pending(const SSL *s)
+{
+    size_t n = tls_pending(s);
+    /* SSL_pending returns an int; stock caps it the same way. */
+    return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+int SSL_has_pending(const SSL *s)
+{
+    return tls_has_pending(s);
+}
+
+int SSL_key_update(SSL *s, int updatetype)
+{
+    struct tls_conn *c = s->conn;
+
+    if (c == NULL || c->version != TLS1_3_VERSION) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_WRONG_SSL_VERSION);
+        return 0;
+    }
+    if (updatetype != SSL_KEY_UPDATE_NOT_REQUESTED && updatetype != SSL_KEY_UPDATE_REQUESTED) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_INVALID_KEY_UPDATE_TYPE);
+        return 0;
+    }
+    if (c->in_init || c->state != TLS_ST_OK) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_STILL_IN_INIT);
+        return 0;
+    }
+    if (tls_rl_write_pending(&c->rl)) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_BAD_WRITE_RETRY);
+        return 0;
+    }
+    /* Sent by the next SSL_do_handshake / SSL_write / SSL_read. */
+    c->in_init = 1;
+    c->key_update = updatetype;
+    return 1;
+}
+
+int SSL_get_key_update_type(const SSL *s)
+{
+    return s->conn != NULL ? s->conn->key_update : SSL_KEY_UPDATE_NONE;
+}

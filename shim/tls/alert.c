@@ -1,0 +1,89 @@
+/*
+ * shimssl - alerts: failing a connection, sending and receiving alerts.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include "tls/alert.h"
+
+int tls_send_alert(SSL *s, int level, int desc)
+{
+    struct tls_conn *c = s->conn;
+    uint8_t alert[2] = {(uint8_t)level, (uint8_t)desc};
+
+    if (c == NULL || !tls_rl_queue(s, &c->rl, SSL3_RT_ALERT, alert, 2))
+        return 0;
+    tls_msg(s, 1, c->version ? c->version : TLS1_VERSION, SSL3_RT_ALERT, alert, 2);
+    tls_info(s, SSL_CB_WRITE_ALERT, (level << 8) | desc);
+    /* A fatal alert goes out now; if the BIO is not ready it stays queued. */
+    if (tls_rl_flush(s, &c->rl) == TLS_RL_OK && level == SSL3_AL_FATAL && s->wbio != NULL)
+        (void)BIO_flush(s->wbio);
+    return 1;
+}
+
+int tls_fatal(SSL *s, int alert, int reason)
+{
+    struct tls_conn *c = s->conn;
+
+    if (c != NULL && c->failed)
+        return 0;
+    ERR_raise(ERR_LIB_SSL, reason);
+    if (c == NULL)
+        return 0;
+    c->failed = 1;
+    /* A session from a failed connection must not be resumed. */
+    if (s->session != NULL)
+        s->session->not_resumable = 1;
+    if (alert != TLS_NO_ALERT && !(s->shutdown & SSL_SENT_SHUTDOWN)) {
+        /* A write error here must not mask the real one. */
+        ERR_set_mark();
+        tls_send_alert(s, SSL3_AL_FATAL, alert);
+        ERR_pop_to_mark();
+    }
+    return 0;
+}
+
+enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len)
+{
+    struct tls_conn *c = s->conn;
+    int tls13 = c->version == TLS1_3_VERSION;
+    int level, desc;
+
+    if (len != 2) {
+        tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_INVALID_ALERT);
+        return TLS_ALERT_FATAL;
+    }
+    level = data[0];
+    desc = data[1];
+    tls_msg(s, 0, c->version ? c->version : TLS1_VERSION, SSL3_RT_ALERT, data, 2);
+    tls_info(s, SSL_CB_READ_ALERT, (level << 8) | desc);
+
+    if (level == SSL3_AL_WARNING || (tls13 && desc == SSL_AD_USER_CANCELLED))
+        s->warn_alert = desc;
+    /* TLS 1.3 has only two warnings: user_canceled (ignored) and close_notify;
+     * any other alert there is fatal whatever its level (RFC 8446 6). */
+    if (tls13 && desc == SSL_AD_USER_CANCELLED)
+        return TLS_ALERT_IGNORED;
+    if (desc == SSL_AD_CLOSE_NOTIFY && (tls13 || level == SSL3_AL_WARNING)) {
+        s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+        return TLS_ALERT_CLOSED;
+    }
+    if (level == SSL3_AL_FATAL || tls13) {
+        s->rwstate = SSL_NOTHING;
+        c->fatal_alert_received = desc;
+        ERR_raise_data(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + desc, "SSL alert number %d", desc);
+        c->failed = 1;
+        s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+        if (s->session != NULL)
+            s->session->not_resumable = 1;
+        return TLS_ALERT_FATAL;
+    }
+    if (desc == SSL_AD_NO_RENEGOTIATION) {
+        tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_NO_RENEGOTIATION);
+        return TLS_ALERT_FATAL;
+    }
+    if (level == SSL3_AL_WARNING)
+        return TLS_ALERT_IGNORED;
+    tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_UNKNOWN_ALERT_TYPE);
+    return TLS_ALERT_FATAL;
+}

@@ -1,0 +1,91 @@
+/*
+ * shimssl - SSL_ctrl commands that report what the handshake negotiated.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include "api/ctrl.h"
+#include "tls/conn.h"
+#include "tls/groups.h"
+#include "tls/sigalgs.h"
+
+/* A group's NID, or TLSEXT_nid_unknown | id for one we cannot name (stock). */
+static int group_nid(uint16_t id)
+{
+    const struct tls_group *g = tls_group_by_id(id);
+    if (id == 0)
+        return NID_undef;
+    return g != NULL ? g->nid : (int)(TLSEXT_nid_unknown | id);
+}
+
+static long sigalg_hash_nid(int code, void *parg)
+{
+    const struct tls_sigalg *a = code < 0 ? NULL : tls_sigalg_by_code((uint16_t)code);
+    if (a == NULL)
+        return 0;
+    *(int *)parg = a->hash_nid;
+    return 1;
+}
+
+long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
+{
+    struct tls_conn *c;
+
+    /* None of these mean anything on a context. */
+    if (s == NULL) {
+        (void)ctx;
+        return 0;
+    }
+    c = s->conn;
+    switch (cmd) {
+    case SSL_CTRL_GET_PEER_SIGNATURE_NID:
+        return c != NULL ? sigalg_hash_nid(c->peer_sigalg, parg) : 0;
+    case SSL_CTRL_GET_SIGNATURE_NID:
+        return c != NULL ? sigalg_hash_nid(c->sigalg, parg) : 0;
+    case SSL_CTRL_GET_PEER_TMP_KEY:
+        if (c == NULL || s->session == NULL || c->peer_tmp == NULL)
+            return 0;
+        EVP_PKEY_up_ref(c->peer_tmp);
+        *(EVP_PKEY **)parg = c->peer_tmp;
+        return 1;
+    case SSL_CTRL_GET_TMP_KEY:
+        return 0; /* our key share is discarded with the handshake state */
+    case SSL_CTRL_GET_NEGOTIATED_GROUP:
+        return c != NULL && c->group != NULL ? group_nid(c->group->id) : NID_undef;
+    case SSL_CTRL_GET_SHARED_GROUP:
+        return 0; /* only meaningful on a server */
+    case SSL_CTRL_GET_GROUPS: {
+        int *out = parg;
+        if (c == NULL || s->session == NULL)
+            return 0;
+        if (out != NULL)
+            for (size_t i = 0; i < c->peer_groups_len; i++)
+                out[i] = group_nid(c->peer_groups[i]);
+        return (long)c->peer_groups_len;
+    }
+    case SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP:
+        *(unsigned char **)parg = c != NULL ? c->ocsp_response : NULL;
+        if (c == NULL || c->ocsp_response_len == 0)
+            return -1;
+        return (long)c->ocsp_response_len;
+    case SSL_CTRL_GET_EXTMS_SUPPORT:
+        if (s->session == NULL || c == NULL || c->in_init)
+            return -1;
+        return (s->session->flags & SHIM_SESS_FLAG_EXTMS) != 0;
+    case SSL_CTRL_GET_RI_SUPPORT:
+    case SSL_CTRL_GET_TOTAL_RENEGOTIATIONS:
+    case SSL_CTRL_GET_NUM_RENEGOTIATIONS:
+    case SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS:
+    case SSL_CTRL_GET_CLIENT_CERT_REQUEST:
+    case SSL_CTRL_GET_FLAGS:
+    case SSL_CTRL_GET_CLIENT_CERT_TYPES:
+    case SSL_CTRL_GET_EC_POINT_FORMATS:
+    case SSL_CTRL_GET_RAW_CIPHERLIST:
+        /* Renegotiation, certificate types and point formats do not exist
+         * in TLS 1.3, and this connection has no other version yet. */
+        return 0;
+    default:
+        (void)larg;
+        return 0;
+    }
+}

@@ -1,0 +1,276 @@
+/*
+ * shimssl - the handshake driver and handshake message framing.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include <string.h>
+
+#include "tls/alert.h"
+#include "tls/appdata.h"
+#include "tls/client13.h"
+#include "tls/handshake.h"
+
+void tls_hs_free(struct tls_hs *hs)
+{
+    if (hs == NULL)
+        return;
+    tls_transcript_cleanup(&hs->transcript);
+    tls13_secrets_cleanup(&hs->ks);
+    EVP_PKEY_free(hs->kex_priv);
+    OPENSSL_free(hs->cookie);
+    if (hs->psk_session != NULL)
+        SSL_SESSION_free(hs->psk_session);
+    sk_X509_pop_free(hs->peer_chain, X509_free);
+    EVP_PKEY_free(hs->peer_key);
+    OPENSSL_free(hs->cert_req_context);
+    OPENSSL_free(hs->peer_sigalgs);
+    sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
+    OPENSSL_clear_free(hs, sizeof(*hs));
+}
+
+/* ------------------------------------------------------------ message input */
+
+/* The largest body stock accepts for each message a client reads. */
+static size_t max_message_len(SSL *s, int type)
+{
+    switch (type) {
+    case SSL3_MT_SERVER_HELLO:
+    case SSL3_MT_ENCRYPTED_EXTENSIONS:
+        return 20000;
+    case SSL3_MT_CERTIFICATE:
+        return s->cfg.max_cert_list;
+    case SSL3_MT_FINISHED:
+        return EVP_MAX_MD_SIZE;
+    case SSL3_MT_KEY_UPDATE:
+        return 1;
+    default:
+        return SSL3_RT_MAX_PLAIN_LENGTH;
+    }
+}
+
+/* A complete message at pos, if there is one. */
+static int message_ready(SSL *s, struct tls_msg_in *in, int *too_big)
+{
+    size_t avail = in->len - in->pos, len;
+    const uint8_t *p = in->buf + in->pos;
+
+    *too_big = 0;
+    if (avail < 4)
+        return 0;
+    len = ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
+    if (len > max_message_len(s, p[0])) {
+        *too_big = 1;
+        return 0;
+    }
+    if (avail - 4 < len)
+        return 0;
+    in->msg.type = p[0];
+    in->msg.body = p + 4;
+    in->msg.len = len;
+    in->msg.raw = p;
+    in->msg.raw_len = 4 + len;
+    in->have = 1;
+    return 1;
+}
+
+static int append_in(struct tls_msg_in *in, const uint8_t *data, size_t len)
+{
+    if (in->pos == in->len)
+        in->pos = in->len = 0;
+    if (len > in->cap - in->len) {
+        size_t cap = in->cap ? in->cap : 4096;
+        while (cap < in->len + len)
+            cap *= 2;
+        uint8_t *nb = OPENSSL_realloc(in->buf, cap);
+        if (nb == NULL)
+            return 0;
+        in->buf = nb;
+        in->cap = cap;
+    }
+    memcpy(in->buf + in->len, data, len);
+    in->len += len;
+    return 1;
+}
+
+int tls_hs_append_record(SSL *s, struct tls_conn *c)
+{
+    int ok = append_in(&c->hm, c->rl.rdata, c->rl.rlen);
+    tls_rl_release_record(&c->rl);
+    return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+}
+
+int tls_hs_next_buffered(SSL *s, struct tls_conn *c)
+{
+    int too_big;
+    if (c->hm.have)
+        return 1;
+    if (message_ready(s, &c->hm, &too_big)) {
+        tls_msg(s, 0, c->version ? c->version : TLS1_VERSION, SSL3_RT_HANDSHAKE, c->hm.msg.raw,
+                c->hm.msg.raw_len);
+        return 1;
+    }
+    if (too_big)
+        tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_EXCESSIVE_MESSAGE_SIZE);
+    return 0;
+}
+
+enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
+{
+    int too_big;
+
+    if (c->hm.have)
+        return TLS_RL_OK;
+    for (;;) {
+        enum tls_rl_result r;
+
+        if (message_ready(s, &c->hm, &too_big)) {
+            tls_msg(s, 0, c->version ? c->version : TLS1_VERSION, SSL3_RT_HANDSHAKE,
+                    c->hm.msg.raw, c->hm.msg.raw_len);
+            return TLS_RL_OK;
+        }
+        if (too_big) {
+            tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_EXCESSIVE_MESSAGE_SIZE);
+            return TLS_RL_FATAL;
+        }
+        if ((r = tls_rl_read(s, &c->rl)) != TLS_RL_OK)
+            return r;
+        switch (c->rl.rtype) {
+        case SSL3_RT_HANDSHAKE:
+            if (!tls_hs_append_record(s, c))
+                return TLS_RL_FATAL;
+            break;
+        case SSL3_RT_ALERT: {
+            enum tls_alert_result a = tls_alert_received(s, c->rl.rdata, c->rl.rlen);
+            tls_rl_release_record(&c->rl);
+            if (a == TLS_ALERT_FATAL)
+                return TLS_RL_FATAL;
+            if (a == TLS_ALERT_CLOSED) {
+                /* The peer closed before the handshake finished. */
+                tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
+                return TLS_RL_FATAL;
+            }
+            break;
+        }
+        default:
+            tls_rl_release_record(&c->rl);
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
+            return TLS_RL_FATAL;
+        }
+    }
+}
+
+int tls_hs_consume_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs)
+{
+    struct tls_msg_in *in = &c->hm;
+    if (hs != NULL && !tls_transcript_add(&hs->transcript, in->msg.raw, in->msg.raw_len))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    in->pos += in->msg.raw_len;
+    in->have = 0;
+    memset(&in->msg, 0, sizeof(in->msg));
+    /* Nothing left: an established connection keeps no handshake buffer. */
+    if (in->pos == in->len) {
+        OPENSSL_free(in->buf);
+        in->buf = NULL;
+        in->len = in->cap = in->pos = 0;
+    }
+    return 1;
+}
+
+/* ----------------------------------------------------------- message output */
+
+int tls_hs_begin_msg(tls_builder *b, int type)
+{
+    return tls_b_u8(b, (uint8_t)type) && tls_b_open(b, 3);
+}
+
+int tls_hs_send_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b)
+{
+    uint8_t *msg = NULL;
+    size_t len = 0;
+    int ok = tls_b_close(b) && tls_b_finish(b, &msg, &len);
+
+    tls_b_cleanup(b);
+    if (!ok)
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    tls_msg(s, 1, c->version ? c->version : TLS1_VERSION, SSL3_RT_HANDSHAKE, msg, len);
+    ok = tls_transcript_add(&hs->transcript, msg, len)
+         && tls_rl_queue_all(s, &c->rl, SSL3_RT_HANDSHAKE, msg, len);
+    OPENSSL_free(msg);
+    return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+}
+
+/* ------------------------------------------------------------------ driver */
+
+static enum tls_step run_state(SSL *s, struct tls_conn *c, struct tls_hs *hs)
+{
+    if (!s->server)
+        return tls_client13_step(s, c, hs);
+    /* There is no server state machine yet. */
+    tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_UNSUPPORTED);
+    return TLS_STEP_FAIL;
+}
+
+static int finish(SSL *s, struct tls_conn *c)
+{
+    tls_hs_free(c->hs);
+    c->hs = NULL;
+    c->in_init = 0;
+    tls_conn_set_state(s, c, TLS_ST_OK);
+    tls_info(s, SSL_CB_HANDSHAKE_DONE, 1);
+    return 1;
+}
+
+int tls_handshake(SSL *s)
+{
+    struct tls_conn *c = tls_conn_get(s);
+    int ret = -1;
+
+    if (c == NULL)
+        return -1;
+    if (c->failed)
+        return -1; /* a failed connection stays failed, raising nothing new (stock) */
+    if (c->hs == NULL && c->state == TLS_ST_OK) {
+        /* Established: only a scheduled KeyUpdate can be left to send. */
+        if (!tls_flush_key_update(s, c)
+            || (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK))
+            return -1;
+        c->in_init = 0;
+        return 1;
+    }
+    if (c->hs == NULL) {
+        if ((c->hs = OPENSSL_zalloc(sizeof(*c->hs))) == NULL) {
+            ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+            return -1;
+        }
+        tls_transcript_init(&c->hs->transcript);
+        c->before = 0;
+        tls_info(s, SSL_CB_HANDSHAKE_START, 1);
+    }
+    for (;;) {
+        struct tls_hs *hs = c->hs;
+        enum tls_step step;
+
+        if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+            break;
+        step = run_state(s, c, hs);
+        if (step == TLS_STEP_CONTINUE)
+            continue;
+        if (step == TLS_STEP_READ) {
+            /* What we have written must reach the peer before we wait. */
+            if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+                break;
+            if (tls_hs_read_msg(s, c) != TLS_RL_OK)
+                break;
+            continue;
+        }
+        if (step == TLS_STEP_DONE) {
+            if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+                break;
+            ret = finish(s, c);
+        }
+        break;
+    }
+    tls_info(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, ret);
+    return ret;
+}

@@ -1,0 +1,83 @@
+/*
+ * shimssl - the handshake driver and handshake message framing.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * A state machine is an enum of states and one function per state.  Each
+ * function does one step and says what it needs next: go on, the next
+ * handshake message, or to stop (done or failed).  The driver here is the
+ * only place that does I/O for the handshake and the only place that turns
+ * "need input" or "output blocked" into a retry, so every state machine is
+ * non-blocking by construction: a retried call resumes at the same state.
+ */
+#ifndef SHIM_TLS_HANDSHAKE_H
+#define SHIM_TLS_HANDSHAKE_H
+
+#include "tls/bytes.h"
+#include "tls/conn.h"
+#include "tls/key_schedule.h"
+#include "tls/transcript.h"
+
+enum tls_step {
+    TLS_STEP_CONTINUE, /* state changed; run the next one */
+    TLS_STEP_READ,     /* the next handshake message is needed (c->hm.msg) */
+    TLS_STEP_DONE,     /* the handshake is complete */
+    TLS_STEP_FAIL,     /* tls_fatal() was called */
+};
+
+
+/* Handshake-only state.  The client fields are used by the client machines;
+ * a server would add its own. */
+struct tls_hs {
+    int state;
+    struct tls_transcript transcript;
+    struct tls13_secrets ks;
+
+    /* Client: what the ClientHello offered. */
+    uint8_t session_id[SSL_MAX_SSL_SESSION_ID_LENGTH];
+    size_t session_id_len;
+    EVP_PKEY *kex_priv;
+    const struct tls_group *kex_group;
+    int hrr;                      /* a HelloRetryRequest was received */
+    uint8_t *cookie;
+    size_t cookie_len;
+    int sent_ccs;                 /* the middlebox-compatibility CCS went out */
+    int min_version, max_version; /* the range the ClientHello offered */
+    SSL_SESSION *psk_session;     /* the session offered for resumption, if any */
+    int psk_accepted;
+    uint32_t sent_exts;           /* bit per extension index: what may come back (extensions.h) */
+    /* Client: what the server said. */
+    STACK_OF(X509) *peer_chain;
+    EVP_PKEY *peer_key;
+    int cert_requested;
+    uint8_t *cert_req_context;
+    size_t cert_req_context_len;
+    uint16_t *peer_sigalgs;       /* from CertificateRequest */
+    size_t peer_sigalgs_len;
+    STACK_OF(X509_NAME) *peer_ca_names;
+};
+
+/* Runs the handshake of s until it completes (1) or must stop (<= 0, with
+ * s->rwstate / the error queue saying why). */
+int tls_handshake(SSL *s);
+
+/* Reads records until c->hm.msg holds a complete handshake message. */
+enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c);
+
+/* Appends the current handshake record to the reassembly buffer. */
+int tls_hs_append_record(SSL *s, struct tls_conn *c);
+/* Whether a complete message is buffered (then in c->hm.msg); 0 also after a
+ * fatal error (an oversized message). */
+int tls_hs_next_buffered(SSL *s, struct tls_conn *c);
+
+/* Done with c->hm.msg: hash it into hs's transcript (if hs is not NULL) and
+ * drop it from the reassembly buffer. */
+int tls_hs_consume_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs);
+
+/* Starts a handshake message of the given type in b (header with an open
+ * 24-bit length); tls_hs_send closes it, hashes it and queues it. */
+int tls_hs_begin_msg(tls_builder *b, int type);
+int tls_hs_send_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b);
+
+void tls_hs_free(struct tls_hs *hs);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * shimssl - version range and security-level checks.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+
+#include "tls/policy.h"
+
+int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
+{
+    const struct shim_cert *cert = s->cfg.cert;
+    if (cert->sec_cb == NULL)
+        return 1;
+    return cert->sec_cb(s, s->ctx, op, bits, nid, other, cert->sec_ex);
+}
+
+/* Whether one version is enabled (stock's ssl_method_error, for TLS). */
+static int version_enabled(const SSL *s, int v)
+{
+    static const struct {
+        int version;
+        uint64_t off;
+    } mask[] = {
+        {TLS1_3_VERSION, SSL_OP_NO_TLSv1_3},
+        {TLS1_2_VERSION, SSL_OP_NO_TLSv1_2},
+        {TLS1_1_VERSION, SSL_OP_NO_TLSv1_1},
+        {TLS1_VERSION, SSL_OP_NO_TLSv1},
+    };
+    if ((s->cfg.min_proto_version != 0 && v < s->cfg.min_proto_version)
+        || !tls_security_ok(s, SSL_SECOP_VERSION, 0, v, NULL))
+        return 0;
+    if (s->cfg.max_proto_version != 0 && v > s->cfg.max_proto_version)
+        return 0;
+    for (size_t i = 0; i < sizeof(mask) / sizeof(mask[0]); i++)
+        if (mask[i].version == v)
+            return (s->cfg.options & mask[i].off) == 0;
+    return 0;
+}
+
+int tls_version_range(const SSL *s, int *min_version, int *max_version)
+{
+    /* From the highest version down: the first enabled one is the maximum;
+     * the range then extends down to just before the next disabled one.
+     * SSLv3 is not built, so the table ends at TLS 1.0. */
+    static const int versions[] = {TLS1_3_VERSION, TLS1_2_VERSION, TLS1_1_VERSION, TLS1_VERSION};
+    int max = 0, min = 0, hole = 1;
+
+    if (s->method->version != TLS_ANY_VERSION) {
+        *min_version = *max_version = s->method->version;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+        if (!version_enabled(s, versions[i])) {
+            hole = 1;
+        } else if (!hole) {
+            min = versions[i];
+        } else {
+            max = min = versions[i];
+            hole = 0;
+        }
+    }
+    *min_version = min;
+    *max_version = max;
+    return max == 0 ? SSL_R_NO_PROTOCOLS_AVAILABLE : 0;
+}
+
+int tls_cipher_usable(const SSL *s, const SSL_CIPHER *c, int min_version, int max_version, int op)
+{
+    int kx = SSL_CIPHER_get_kx_nid(c), auth = SSL_CIPHER_get_auth_nid(c);
+
+    /* PSK suites need a PSK callback and SRP is not supported: stock leaves
+     * them out of a ClientHello in those cases. */
+    if ((kx == NID_kx_psk || kx == NID_kx_ecdhe_psk || kx == NID_kx_dhe_psk
+         || kx == NID_kx_rsa_psk)
+        && s->cfg.psk_client_callback == NULL)
+        return 0;
+    if (kx == NID_kx_srp || auth == NID_auth_srp)
+        return 0;
+    if (c->min_tls > max_version || c->max_tls < min_version)
+        return 0;
+    return tls_security_ok(s, op, c->strength_bits, 0, (void *)c);
+}
+
+int tls_group_usable(const SSL *s, const struct tls_group *g, int min_version, int max_version,
+                     int *tls13_ok)
+{
+    uint8_t id[2] = {(uint8_t)(g->id >> 8), (uint8_t)g->id};
+    int in_range = g->min_tls <= max_version && (g->max_tls == 0 || g->max_tls >= min_version);
+
+    if (tls13_ok != NULL)
+        *tls13_ok = max_version == TLS1_3_VERSION
+                    && (g->max_tls == 0 || g->max_tls >= TLS1_3_VERSION);
+    return in_range && tls_security_ok(s, SSL_SECOP_CURVE_SUPPORTED, g->secbits, 0, id);
+}
+
+int tls_sigalg_usable(const SSL *s, const struct tls_sigalg *a, int op, int min_version)
+{
+    uint8_t id[2] = {(uint8_t)(a->code >> 8), (uint8_t)a->code};
+    if (!s->server && min_version >= TLS1_3_VERSION
+        && (a->sig_type == EVP_PKEY_DSA || a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
+        return 0;
+    return tls_security_ok(s, op, a->secbits, a->hash_nid, id);
+}
+
+void tls_configured_groups(const SSL *s, const uint16_t **groups, size_t *len)
+{
+    if (s->cfg.groups != NULL) {
+        *groups = s->cfg.groups;
+        *len = s->cfg.groups_len;
+    } else {
+        *groups = tls_default_groups;
+        *len = tls_default_groups_len;
+    }
+}
+
+void tls_configured_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len)
+{
+    if (s->cfg.cert->conf_sigalgs != NULL) {
+        *sigalgs = s->cfg.cert->conf_sigalgs;
+        *len = s->cfg.cert->conf_sigalgs_len;
+    } else {
+        *sigalgs = tls_default_sigalgs;
+        *len = tls_default_sigalgs_len;
+    }
+}

@@ -1,0 +1,78 @@
+/*
+ * shimssl - the record layer (RFC 8446 5, RFC 5246 6).
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * Reads and writes whole records over the SSL's BIOs, blocking or not.  A
+ * read either produces one complete, authenticated record, or says why not:
+ * the BIO wants a retry (s->rwstate says which way), the transport ended, or
+ * the connection failed (the error is raised and the alert sent).  State is
+ * kept between calls, so a retry continues exactly where it stopped.
+ *
+ * Buffers are allocated when needed and released when empty, so an idle
+ * connection holds no record buffers.
+ */
+#ifndef SHIM_TLS_RECORD_H
+#define SHIM_TLS_RECORD_H
+
+#include "crypto/aead.h"
+#include "objects.h"
+
+enum tls_rl_result {
+    TLS_RL_OK = 1,
+    TLS_RL_FATAL = 0,  /* error raised, alert sent; the connection is dead */
+    TLS_RL_RETRY = -1, /* the BIO asked for a retry (or failed without a TLS error) */
+};
+
+/* One direction's protection. */
+struct tls_rl_dir {
+    int keyed;               /* records are protected */
+    int tls13;               /* TLS 1.3 protection: inner content type, padding */
+    struct tls_aead aead;
+    uint64_t seq;
+};
+
+struct tls_rl {
+    /* Reading: rbuf holds received bytes from r_pos to r_end. */
+    uint8_t *rbuf;
+    size_t r_pos, r_end;
+    int read_any;            /* a first record has been seen (not-TLS detection) */
+    int empty_records;       /* consecutive empty records, bounded as stock does */
+    /* The record last returned by tls_rl_read (its plaintext lives in rbuf). */
+    int rtype;
+    uint8_t *rdata;
+    size_t rlen;
+    struct tls_rl_dir rd, wr;
+    /* Writing: wbuf holds protected records from w_pos to w_end still to send. */
+    uint8_t *wbuf;
+    size_t w_cap, w_pos, w_end;
+    uint16_t wversion;       /* legacy_record_version written in headers */
+    int version;             /* negotiated version, 0 before ServerHello */
+};
+
+void tls_rl_init(struct tls_rl *rl);
+void tls_rl_cleanup(struct tls_rl *rl);
+
+/* Reads the next record into rl->rtype / rdata / rlen. */
+enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl);
+/* The caller is done with the current record's plaintext. */
+void tls_rl_release_record(struct tls_rl *rl);
+/* Bytes received but not yet returned as records (SSL_has_pending). */
+int tls_rl_has_unread(const struct tls_rl *rl);
+
+/* Protects len bytes (<= the record size limit) as one record and queues it. */
+int tls_rl_queue(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len);
+/* Queues data of any length as as many records as needed. */
+int tls_rl_queue_all(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len);
+/* Sends what is queued. */
+enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl);
+static inline int tls_rl_write_pending(const struct tls_rl *rl)
+{
+    return rl->w_pos < rl->w_end;
+}
+
+/* Installs TLS 1.3 traffic keys for reading or writing, resetting the sequence. */
+int tls_rl_set_key(struct tls_rl_dir *d, const EVP_CIPHER *cipher, const uint8_t *key,
+                   size_t key_len, const uint8_t *iv, size_t iv_len, size_t tag_len, int enc,
+                   int tls13);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * shimssl - sessions as the handshake creates and updates them.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#ifndef SHIM_TLS_SESSION_H
+#define SHIM_TLS_SESSION_H
+
+#include "tls/conn.h"
+
+/* Replaces s->session with a fresh one for a full handshake (stock's
+ * ssl_get_new_session for a client). */
+int tls_session_new(SSL *s);
+
+/* Whether sess can be offered for TLS 1.3 resumption by s. */
+int tls_session_resumable13(const SSL *s, const SSL_SESSION *sess);
+
+/* Adds s->session to the client cache and tells the new-session callback,
+ * as stock's ssl_update_cache(s, SSL_SESS_CACHE_CLIENT). */
+void tls_session_update_client_cache(SSL *s);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * shimssl differential test: a TLS client against a real server.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * Connects to 127.0.0.1:PORT with the options given, and prints what the
+ * ABI lets an application see: return values, SSL_get_error, the error
+ * queue's library and reason codes, the verify result, the negotiated
+ * version, cipher, group, ALPN and peer certificate, resumption, and the
+ * application data echoed back.  run_diff.sh runs it on stock libssl and on
+ * ours against the same server; the outputs must be equal.
+ *
+ * usage: diff_connect PORT [option...]
+ *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
+ *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
+ *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1
+ *   shutdown=1  mode=partial  sigpipe
+ */
+#include "diff_common.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char *opt(int argc, char **argv, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 2; i < argc; i++)
+        if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=')
+            return argv[i] + n + 1;
+    return NULL;
+}
+
+static int version_of(const char *v)
+{
+    if (v == NULL)
+        return 0;
+    if (strcmp(v, "1.3") == 0)
+        return TLS1_3_VERSION;
+    if (strcmp(v, "1.2") == 0)
+        return TLS1_2_VERSION;
+    if (strcmp(v, "1.1") == 0)
+        return TLS1_1_VERSION;
+    return TLS1_VERSION;
+}
+
+static int tcp_connect(int port)
+{
+    struct sockaddr_in a = {0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        printf("tcp connect failed\n");
+        exit(2);
+    }
+    return fd;
+}
+
+/* BIO-pair mode: the SSL talks to one end of a pair with a tiny buffer; we
+ * shuttle bytes between the other end and the socket ourselves. */
+struct pump {
+    BIO *net; /* our end of the pair */
+    int fd;
+};
+
+static void pump_once(struct pump *p, int wait_ms)
+{
+    char buf[4096];
+    size_t pending = BIO_ctrl_pending(p->net);
+    while (pending > 0) {
+        int n = BIO_read(p->net, buf, pending < sizeof(buf) ? (int)pending : (int)sizeof(buf));
+        if (n <= 0)
+            break;
+        for (int off = 0; off < n;) {
+            ssize_t w = write(p->fd, buf + off, (size_t)(n - off));
+            if (w <= 0)
+                return;
+            off += (int)w;
+        }
+        pending = BIO_ctrl_pending(p->net);
+    }
+    size_t room = BIO_ctrl_get_write_guarantee(p->net);
+    if (room > 0) {
+        struct pollfd pfd = {p->fd, POLLIN, 0};
+        if (poll(&pfd, 1, wait_ms) > 0) {
+            ssize_t r = read(p->fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+            if (r > 0)
+                BIO_write(p->net, buf, (int)r);
+            else if (r == 0)
+                BIO_shutdown_wr(p->net);
+        }
+    }
+}
+
+/* Runs op until it completes, servicing WANT_READ / WANT_WRITE as the
+ * chosen I/O mode requires.  Reports whether a retry was ever seen. */
+static int drive(SSL *s, int (*op)(SSL *, void *), void *arg, const char *io, struct pump *p,
+                 int *saw_retry)
+{
+    for (int rounds = 0; rounds < 100000; rounds++) {
+        int r = op(s, arg), e;
+        if (r > 0)
+            return r;
+        e = SSL_get_error(s, r);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+            return r;
+        *saw_retry = 1;
+        if (strncmp(io, "biopair", 7) == 0) {
+            pump_once(p, 1000);
+        } else {
+            struct pollfd pfd = {SSL_get_fd(s), e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 0};
+            poll(&pfd, 1, 5000);
+        }
+    }
+    return -1;
+}
+
+static int op_connect(SSL *s, void *arg)
+{
+    (void)arg;
+    return SSL_connect(s);
+}
+
+struct rw {
+    char *buf;
+    int len;
+};
+
+static int op_write(SSL *s, void *arg)
+{
+    struct rw *w = arg;
+    return SSL_write(s, w->buf, w->len);
+}
+
+static int op_read(SSL *s, void *arg)
+{
+    struct rw *w = arg;
+    return SSL_read(s, w->buf, w->len);
+}
+
+static int op_shutdown(SSL *s, void *arg)
+{
+    int r = SSL_shutdown(s);
+    (void)arg;
+    /* A 0 means our close_notify is out: go on to wait for the peer's. */
+    return r == 0 ? SSL_shutdown(s) : r;
+}
+
+static void report(const char *what, SSL *s, int r)
+{
+    printf("%s: ret %d, SSL_get_error %d\n", what, r, SSL_get_error(s, r));
+    diff_print_errors(what);
+}
+
+static void describe(SSL *s)
+{
+    const SSL_CIPHER *c = SSL_get_current_cipher(s);
+    const unsigned char *alpn;
+    unsigned int alpn_len;
+    X509 *peer = SSL_get1_peer_certificate(s);
+    EVP_PKEY *tmp = NULL;
+    int nid;
+    char subject[256] = "-";
+
+    printf("version %s (0x%x), cipher %s, reused %d\n", SSL_get_version(s), SSL_version(s),
+           c != NULL ? SSL_CIPHER_get_name(c) : "-", SSL_session_reused(s));
+    SSL_get0_alpn_selected(s, &alpn, &alpn_len);
+    printf("alpn %.*s\n", (int)alpn_len, alpn_len ? (const char *)alpn : "");
+    if (peer != NULL)
+        X509_NAME_oneline(X509_get_subject_name(peer), subject, sizeof(subject));
+    printf("peer %s, chain %d, verified chain %d\n", subject,
+           SSL_get_peer_cert_chain(s) ? sk_X509_num(SSL_get_peer_cert_chain(s)) : -1,
+           SSL_get0_verified_chain(s) ? sk_X509_num(SSL_get0_verified_chain(s)) : -1);
+    X509_free(peer);
+    if (SSL_get_peer_tmp_key(s, &tmp)) {
+        printf("peer tmp key %s %d bits\n", EVP_PKEY_get0_type_name(tmp), EVP_PKEY_get_bits(tmp));
+        EVP_PKEY_free(tmp);
+    }
+    if (SSL_get_peer_signature_type_nid(s, &nid))
+        printf("peer signature type %s\n", OBJ_nid2sn(nid));
+    if (SSL_get_peer_signature_nid(s, &nid))
+        printf("peer signature hash %s\n", OBJ_nid2sn(nid));
+    printf("negotiated group %s\n", OBJ_nid2sn(SSL_get_negotiated_group(s)));
+    printf("verify result %ld (%s)\n", SSL_get_verify_result(s),
+           X509_verify_cert_error_string(SSL_get_verify_result(s)));
+    printf("state %s, init finished %d\n", SSL_state_string_long(s), SSL_is_init_finished(s));
+}
+
+static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESSION *resume)
+{
+    const char *io = opt(argc, argv, "io") ? opt(argc, argv, "io") : "block";
+    const char *host = opt(argc, argv, "host"), *sni = opt(argc, argv, "sni");
+    const char *req = opt(argc, argv, "request");
+    int fd = tcp_connect(atoi(argv[1])), r, saw_retry = 0;
+    SSL *s = SSL_new(ctx);
+    struct pump p = {NULL, fd};
+    SSL_SESSION *sess = NULL;
+
+    if (sni != NULL || host != NULL)
+        SSL_set_tlsext_host_name(s, (char *)(sni != NULL ? sni : host));
+    if (host != NULL)
+        SSL_set1_host(s, host);
+    if (resume != NULL)
+        printf("set_session: %d\n", SSL_set_session(s, resume));
+    if (strncmp(io, "biopair", 7) == 0) {
+        BIO *ours;
+        size_t size = io[7] == ':' ? (size_t)atoi(io + 8) : 17000;
+        BIO_new_bio_pair(&ours, size, &p.net, size);
+        SSL_set_bio(s, ours, ours);
+    } else {
+        if (strcmp(io, "nonblock") == 0)
+            fcntl(fd, F_SETFL, O_NONBLOCK);
+        SSL_set_fd(s, fd);
+    }
+    r = drive(s, op_connect, NULL, io, &p, &saw_retry);
+    report("connect", s, r);
+    describe(s);
+    if (r == 1 && req != NULL) {
+        char buf[16384];
+        struct rw w = {(char *)req, (int)strlen(req)};
+        size_t total = 0;
+        if (opt(argc, argv, "keyupdate"))
+            printf("key_update: %d\n", SSL_key_update(s, SSL_KEY_UPDATE_REQUESTED));
+        r = drive(s, op_write, &w, io, &p, &saw_retry);
+        report("write", s, r);
+        /* The echo server sends the request back. */
+        while (total < strlen(req)) {
+            w.buf = buf;
+            w.len = sizeof(buf);
+            r = drive(s, op_read, &w, io, &p, &saw_retry);
+            if (r <= 0)
+                break;
+            total += (size_t)r;
+        }
+        printf("read back %zu bytes\n", total);
+        if (r <= 0)
+            report("read", s, r);
+    }
+    if (opt(argc, argv, "shutdown")) {
+        r = drive(s, op_shutdown, NULL, io, &p, &saw_retry);
+        report("shutdown", s, r);
+        printf("shutdown state %d\n", SSL_get_shutdown(s));
+    }
+    printf("io %s: retries seen %s\n", io,
+           strcmp(io, "block") == 0 ? "n/a" : (saw_retry ? "yes" : "no"));
+    sess = SSL_get1_session(s);
+    SSL_free(s);
+    BIO_free(p.net);
+    close(fd);
+    return sess;
+}
+
+int main(int argc, char **argv)
+{
+    SSL_CTX *ctx;
+    const char *v;
+    SSL_SESSION *sess;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: diff_connect PORT [option...]\n");
+        return 2;
+    }
+    if (!opt(argc, argv, "sigpipe"))
+        signal(SIGPIPE, SIG_IGN);
+    diff_report_lib();
+    ctx = SSL_CTX_new(TLS_client_method());
+    if ((v = opt(argc, argv, "ca")) != NULL)
+        printf("load ca: %d\n", SSL_CTX_load_verify_locations(ctx, v, NULL));
+    SSL_CTX_set_verify(ctx, strcmp(opt(argc, argv, "verify") ? opt(argc, argv, "verify") : "peer",
+                                   "none") == 0 ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
+    if ((v = opt(argc, argv, "min")) != NULL)
+        printf("min: %ld\n", SSL_CTX_set_min_proto_version(ctx, version_of(v)));
+    if ((v = opt(argc, argv, "max")) != NULL)
+        printf("max: %ld\n", SSL_CTX_set_max_proto_version(ctx, version_of(v)));
+    if ((v = opt(argc, argv, "suites")) != NULL)
+        printf("ciphersuites: %d\n", SSL_CTX_set_ciphersuites(ctx, v));
+    if ((v = opt(argc, argv, "ciphers")) != NULL)
+        printf("cipher list: %d\n", SSL_CTX_set_cipher_list(ctx, v));
+    if ((v = opt(argc, argv, "groups")) != NULL)
+        printf("groups: %ld\n", SSL_CTX_set1_groups_list(ctx, v));
+    if ((v = opt(argc, argv, "alpn")) != NULL) {
+        unsigned char wire[256];
+        size_t n = 0;
+        char *copy = strdup(v), *tok, *save = NULL;
+        for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            wire[n++] = (unsigned char)strlen(tok);
+            memcpy(wire + n, tok, strlen(tok));
+            n += strlen(tok);
+        }
+        free(copy);
+        printf("alpn: %d\n", SSL_CTX_set_alpn_protos(ctx, wire, (unsigned int)n));
+    }
+    if ((v = opt(argc, argv, "cert")) != NULL)
+        printf("cert: %d\n", SSL_CTX_use_certificate_file(ctx, v, SSL_FILETYPE_PEM));
+    if ((v = opt(argc, argv, "key")) != NULL)
+        printf("key: %d\n", SSL_CTX_use_PrivateKey_file(ctx, v, SSL_FILETYPE_PEM));
+    if (opt(argc, argv, "mode") && strcmp(opt(argc, argv, "mode"), "partial") == 0)
+        SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE);
+    diff_print_errors("setup");
+
+    sess = one_connection(ctx, argc, argv, NULL);
+    if (opt(argc, argv, "resume")) {
+        printf("-- second connection, resuming: session resumable %d\n",
+               sess != NULL && SSL_SESSION_is_resumable(sess));
+        SSL_SESSION *again = one_connection(ctx, argc, argv, sess);
+        SSL_SESSION_free(again);
+    }
+    SSL_SESSION_free(sess);
+    SSL_CTX_free(ctx);
+    return 0;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Client scenarios compared with stock: for each, a real server is started,
+tests/diff/diff_connect runs against it twice (stock libssl, then ours
+preloaded), and the two outputs must be identical.
+
+usage: connect_diff.py SCENARIO OUR_LIB DIFF_CONNECT PKI_DIR RUN_DIFF
+       connect_diff.py --list
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402
+
+
+def s_server(pki, cert='server-ec', extra=()):
+    return lambda: peers.SServer(['-cert', os.path.join(pki, cert + '.pem'),
+                                  '-key', os.path.join(pki, cert + '.key'), '-rev']
+                                 + list(extra))
+
+
+def hangs_up_after_client_hello(conn):
+    peers.read_client_hello(conn)
+
+
+def answers_http(conn):
+    peers.read_client_hello(conn)
+    conn.sendall(b'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')
+
+
+def closes_at_once(conn):
+    pass
+
+
+def scripted(handler):
+    return lambda: peers.ScriptedServer(handler)
+
+
+def scenarios(pki):
+    ca = 'ca=' + os.path.join(pki, 'ca.pem')
+    req = 'request=hello shimssl\n'
+    base = [ca, 'host=localhost', req]
+    sc = {
+        # Certificates and signature algorithms.
+        'ecdsa-p256': (s_server(pki), base),
+        'ecdsa-p384': (s_server(pki, 'server-ec384'), base),
+        'rsa': (s_server(pki, 'server-rsa'), base),
+        'rsa-pss': (s_server(pki, 'server-rsapss'), base),
+        'ed25519': (s_server(pki, 'server-ed25519'), base),
+        # Cipher suites.
+        'aes128gcm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_GCM_SHA256']), base),
+        'aes256gcm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_256_GCM_SHA384']), base),
+        'chacha20': (s_server(pki, extra=['-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256']), base),
+        'aes128ccm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']),
+                      base + ['suites=TLS_AES_128_CCM_SHA256']),
+        'aes128ccm8': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_8_SHA256']),
+                       base + ['suites=TLS_AES_128_CCM_8_SHA256']),
+        # Key exchange groups; those we do not share first force a HelloRetryRequest.
+        'x25519': (s_server(pki, extra=['-groups', 'X25519']), base),
+        'hrr-p256': (s_server(pki, extra=['-groups', 'P-256']), base),
+        'hrr-p384': (s_server(pki, extra=['-groups', 'P-384']), base),
+        'hrr-p521': (s_server(pki, extra=['-groups', 'P-521']), base),
+        'hrr-x448': (s_server(pki, extra=['-groups', 'X448']), base),
+        'hrr-ffdhe2048': (s_server(pki, extra=['-groups', 'ffdhe2048']), base),
+        'p256-first': (s_server(pki, extra=['-groups', 'P-256']), base + ['groups=P-256:X25519']),
+        # Features.
+        'alpn': (s_server(pki, extra=['-alpn', 'h2,http/1.1']), base + ['alpn=http/1.1,h2']),
+        'resume': (s_server(pki), base + ['resume=1']),
+        'keyupdate': (s_server(pki), base + ['keyupdate=1']),
+        'shutdown': (s_server(pki), base + ['shutdown=1']),
+        'client-cert': (s_server(pki, extra=['-Verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]),
+                        base + ['cert=' + os.path.join(pki, 'client-ec.pem'),
+                                'key=' + os.path.join(pki, 'client-ec.key')]),
+        'client-cert-absent': (s_server(pki, extra=['-verify', '1', '-CAfile',
+                                                    os.path.join(pki, 'ca.pem')]), base),
+        # Non-blocking I/O and BIO pairs down to tiny buffers.
+        'nonblock': (s_server(pki), base + ['io=nonblock']),
+        'biopair-17000': (s_server(pki), base + ['io=biopair:17000']),
+        'biopair-100': (s_server(pki), base + ['io=biopair:100']),
+        'biopair-1': (s_server(pki), base + ['io=biopair:1']),
+        # Failures: same return values, errors and verify results as stock.
+        'unknown-ca': (s_server(pki, 'server-untrusted'), base),
+        'unknown-ca-verify-none': (s_server(pki, 'server-untrusted'), base + ['verify=none']),
+        'wrong-host': (s_server(pki, 'server-wronghost'), base),
+        'tls12-only-server': (s_server(pki, extra=['-tls1_2']), base + ['min=1.3']),
+        'not-tls': (scripted(answers_http), base),
+        'hangup': (scripted(hangs_up_after_client_hello), base),
+        'closed': (scripted(closes_at_once), base),
+        'no-shared-suite': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']), base),
+    }
+    return sc
+
+
+def main():
+    if sys.argv[1] == '--list':
+        print('\n'.join(sorted(scenarios('/'))))
+        return 0
+    name, lib, prog, pki, run_diff = sys.argv[1:6]
+    subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'), pki],
+                   check=True)
+    server, args = scenarios(pki)[name]
+    with server() as peer:
+        r = subprocess.run([run_diff, lib, prog, str(peer.port)] + args,
+                           env=peers.CLEAN_ENV)
+    return r.returncode
+
+
+if __name__ == '__main__':
+    sys.exit(main())

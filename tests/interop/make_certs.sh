@@ -1,0 +1,42 @@
+#!/bin/sh
+# Test PKI, made with the stock openssl command: a trusted CA, servers with
+# ECDSA P-256/P-384, RSA-2048, RSA-PSS and Ed25519 keys, a client key, and
+# an unrelated CA for "unknown CA" tests.  Names: localhost, 127.0.0.1, ::1.
+#
+# usage: make_certs.sh DIR
+set -eu
+dir=$1
+mkdir -p "$dir"
+cd "$dir"
+[ -f done ] && exit 0
+unset LD_PRELOAD
+o() { openssl "$@" 2>/dev/null; }
+
+o req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+    -days 30 -subj /CN=shimssl-test-ca -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign
+o req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other-ca.key \
+    -out other-ca.pem -days 30 -subj /CN=shimssl-other-ca \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+
+issue() { # name keyalg-args... ; SAN from $san
+    name=$1; shift
+    o genpkey "$@" -out "$name.key"
+    o req -new -key "$name.key" -out "$name.csr" -subj "/CN=$cn"
+    printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=%s\n' \
+        "$san" "$eku" > "$name.ext"
+    o x509 -req -in "$name.csr" -CA "${ca:-ca}.pem" -CAkey "${ca:-ca}.key" -CAcreateserial \
+        -days 30 -out "$name.pem" -extfile "$name.ext"
+    rm -f "$name.csr" "$name.ext"
+}
+cn=localhost san=DNS:localhost,IP:127.0.0.1,IP:::1 eku=serverAuth
+issue server-ec -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+issue server-ec384 -algorithm EC -pkeyopt ec_paramgen_curve:P-384
+issue server-rsa -algorithm RSA -pkeyopt rsa_keygen_bits:2048
+issue server-rsapss -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048
+issue server-ed25519 -algorithm ED25519
+ca=other-ca issue server-untrusted -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+cn=wrong.example san=DNS:wrong.example eku=serverAuth issue server-wronghost -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+cn=shimssl-client san=DNS:client.example eku=clientAuth issue client-ec -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+cn=shimssl-client san=DNS:client.example eku=clientAuth issue client-rsa -algorithm RSA -pkeyopt rsa_keygen_bits:2048
+touch done
