@@ -26,6 +26,7 @@
 #include "crypto/sig.h"
 #include "crypto/verify.h"
 #include "tls/alert.h"
+#include "tls/client12.h"
 #include "tls/client13.h"
 #include "tls/extensions.h"
 #include "tls/keylog.h"
@@ -80,7 +81,7 @@ static int install_key(SSL *s, struct tls_conn *c, const uint8_t *secret, int wr
     uint8_t key[EVP_MAX_KEY_LENGTH], iv[TLS_AEAD_NONCE_LEN];
     int ok = tls13_traffic_key_iv(c->algs, c->md, secret, key, c->key_len, iv, sizeof(iv))
              && tls_rl_set_key(write ? &c->rl.wr : &c->rl.rd, c->aead, key, c->key_len, iv,
-                               sizeof(iv), c->tag_len, write, 1);
+                               sizeof(iv), c->tag_len, write, TLS_PROT_TLS13);
     OPENSSL_cleanse(key, sizeof(key));
     return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
@@ -546,9 +547,8 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
     if (hrr)
         return process_hello_retry_request(s, c, hs, &ext_block, cipher_id);
     if (c->version != TLS1_3_VERSION) {
-        /* The TLS 1.2 client is not written yet: refuse honestly. */
-        tls_fatal(s, SSL_AD_PROTOCOL_VERSION, ERR_R_UNSUPPORTED);
-        return fail();
+        struct tls_server_hello sh = {cipher_id, compression, sid, ext};
+        return tls_client12_server_hello(s, c, hs, &sh);
     }
     /* Extensions only TLS 1.2 may carry, in a TLS 1.3 ServerHello. */
     for (int i = 0; i < TLS_EXT_NUM; i++) {

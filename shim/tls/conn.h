@@ -20,6 +20,10 @@
 struct tls_hs;
 struct tls_group;
 
+/* The type a ChangeCipherSpec record (TLS 1.2 and below) is given when it
+ * reaches the handshake state machine. */
+#define TLS_MT_CHANGE_CIPHER_SPEC 0x0101
+
 /* A handshake message received (RFC 8446 4: type, uint24 length, body). */
 struct tls_msg {
     int type;
@@ -66,6 +70,8 @@ struct tls_conn {
     uint8_t *ocsp_response;           /* the stapled OCSP response, if any */
     size_t ocsp_response_len;
     int sigalg;                       /* code point we signed with, or -1 */
+    int secure_renegotiation;         /* the server sent renegotiation_info (RFC 5746) */
+    int use_etm;                      /* encrypt-then-MAC was negotiated (RFC 7366) */
 
     /* TLS 1.3 secrets kept after the handshake (key updates, exporter, tickets). */
     const EVP_MD *md;

@@ -8,6 +8,7 @@
 
 #include "tls/alert.h"
 #include "tls/appdata.h"
+#include "tls/client12.h"
 #include "tls/client13.h"
 #include "tls/handshake.h"
 
@@ -25,6 +26,8 @@ void tls_hs_free(struct tls_hs *hs)
     EVP_PKEY_free(hs->peer_key);
     OPENSSL_free(hs->cert_req_context);
     OPENSSL_free(hs->peer_sigalgs);
+    OPENSSL_free(hs->cert_types);
+    EVP_PKEY_free(hs->peer_kex);
     sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
     OPENSSL_clear_free(hs, sizeof(*hs));
 }
@@ -152,6 +155,26 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
             }
             break;
         }
+        case SSL3_RT_CHANGE_CIPHER_SPEC:
+            /* TLS 1.2 and below: the CCS comes to the state machine as a
+             * pseudo message (TLS 1.3's are dropped by the record layer). */
+            if (c->version == 0 || c->version >= TLS1_3_VERSION) {
+                tls_rl_release_record(&c->rl);
+                tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
+                return TLS_RL_FATAL;
+            }
+            if (c->rl.rlen != 1 || c->rl.rdata[0] != SSL3_MT_CCS) {
+                tls_rl_release_record(&c->rl);
+                tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_CHANGE_CIPHER_SPEC);
+                return TLS_RL_FATAL;
+            }
+            tls_msg(s, 0, c->version, SSL3_RT_CHANGE_CIPHER_SPEC, c->rl.rdata, 1);
+            tls_rl_release_record(&c->rl);
+            c->hm.have = 1;
+            c->hm.msg.type = TLS_MT_CHANGE_CIPHER_SPEC;
+            c->hm.msg.body = c->hm.msg.raw = NULL;
+            c->hm.msg.len = c->hm.msg.raw_len = 0;
+            return TLS_RL_OK;
         default:
             tls_rl_release_record(&c->rl);
             tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
@@ -205,7 +228,8 @@ int tls_hs_send_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *
 static enum tls_step run_state(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     if (!s->server)
-        return tls_client13_step(s, c, hs);
+        return hs->state >= TLS_C12_FIRST_STATE ? tls_client12_step(s, c, hs)
+                                                : tls_client13_step(s, c, hs);
     /* There is no server state machine yet. */
     tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_UNSUPPORTED);
     return TLS_STEP_FAIL;

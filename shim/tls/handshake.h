@@ -54,6 +54,12 @@ struct tls_hs {
     uint16_t *peer_sigalgs;       /* from CertificateRequest */
     size_t peer_sigalgs_len;
     STACK_OF(X509_NAME) *peer_ca_names;
+    /* TLS 1.2 client. */
+    int ticket_expected, status_expected, use_etm;
+    unsigned int flight;          /* server-flight messages seen (client12.c) */
+    uint8_t *cert_types;          /* from a TLS 1.2 CertificateRequest */
+    size_t cert_types_len;
+    EVP_PKEY *peer_kex;           /* the server's (EC)DHE public key */
 };
 
 /* Runs the handshake of s until it completes (1) or must stop (<= 0, with

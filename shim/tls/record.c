@@ -29,12 +29,19 @@ void tls_rl_init(struct tls_rl *rl)
     rl->wversion = TLS1_VERSION; /* the first ClientHello's record version, as stock */
 }
 
+static void dir_cleanup(struct tls_rl_dir *d)
+{
+    if (d->prot == TLS_PROT_CBC)
+        tls_cbc_cleanup(&d->cbc);
+    else if (d->keyed)
+        tls_aead_cleanup(&d->aead);
+    memset(d, 0, sizeof(*d));
+}
+
 void tls_rl_cleanup(struct tls_rl *rl)
 {
-    if (rl->rd.keyed)
-        tls_aead_cleanup(&rl->rd.aead);
-    if (rl->wr.keyed)
-        tls_aead_cleanup(&rl->wr.aead);
+    dir_cleanup(&rl->rd);
+    dir_cleanup(&rl->wr);
     OPENSSL_clear_free(rl->rbuf, RL_RBUF_SIZE);
     OPENSSL_clear_free(rl->wbuf, rl->w_cap);
     memset(rl, 0, sizeof(*rl));
@@ -42,18 +49,48 @@ void tls_rl_cleanup(struct tls_rl *rl)
 
 int tls_rl_set_key(struct tls_rl_dir *d, const EVP_CIPHER *cipher, const uint8_t *key,
                    size_t key_len, const uint8_t *iv, size_t iv_len, size_t tag_len, int enc,
-                   int tls13)
+                   enum tls_protection prot)
 {
     struct tls_aead next;
     if (!tls_aead_init(&next, cipher, enc, key, key_len, iv, iv_len, tag_len))
         return 0;
-    if (d->keyed)
-        tls_aead_cleanup(&d->aead);
+    dir_cleanup(d);
     d->aead = next;
     d->keyed = 1;
-    d->tls13 = tls13;
-    d->seq = 0;
+    d->prot = prot;
+    d->tls13 = prot == TLS_PROT_TLS13;
     return 1;
+}
+
+void tls_rl_set_cbc(struct tls_rl_dir *d, struct tls_cbc *cbc, int empty_fragments)
+{
+    dir_cleanup(d);
+    d->cbc = *cbc;
+    d->keyed = 1;
+    d->prot = TLS_PROT_CBC;
+    d->empty_fragments = empty_fragments;
+}
+
+/* The 13 bytes of additional data of a TLS 1.2 AEAD record (RFC 5246 6.2.3.3). */
+static void aead12_ad(uint8_t ad[13], uint64_t seq, const uint8_t *hdr, size_t plain_len)
+{
+    for (int i = 7; i >= 0; i--) {
+        ad[i] = (uint8_t)seq;
+        seq >>= 8;
+    }
+    ad[8] = hdr[0];
+    ad[9] = hdr[1];
+    ad[10] = hdr[2];
+    ad[11] = (uint8_t)(plain_len >> 8);
+    ad[12] = (uint8_t)plain_len;
+}
+
+/* The full nonce of a TLS 1.2 GCM/CCM record: salt || explicit part. */
+static void explicit_nonce(const struct tls_aead *a, const uint8_t *explicit_part,
+                           uint8_t nonce[TLS_AEAD_NONCE_LEN])
+{
+    memcpy(nonce, a->iv, 4);
+    memcpy(nonce + 4, explicit_part, 8);
 }
 
 /* ------------------------------------------------------------------ reading */
@@ -155,17 +192,55 @@ static int count_empty(SSL *s, struct tls_rl *rl, int reason)
     return 1;
 }
 
-/* Removes protection from the record at p (len bytes, header at p - 5). */
-static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t *p, size_t *len, int *type)
+/* Removes protection from the record at p (len bytes, header at hdr): the
+ * content is then at *p, *len bytes long. */
+static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size_t *len, int *type)
 {
-    uint8_t nonce[TLS_AEAD_NONCE_LEN];
-    size_t n;
+    struct tls_rl_dir *d = &rl->rd;
+    uint8_t nonce[TLS_AEAD_NONCE_LEN], ad[13], *p = *pp;
+    size_t n = 0;
+    int ok;
 
-    tls_aead_xor_nonce(&rl->rd.aead, rl->rd.seq, nonce);
-    if (!tls_aead_open(&rl->rd.aead, nonce, hdr, SSL3_RT_HEADER_LENGTH, p, *len, &n))
+    /* libcrypto may queue errors for a record that does not authenticate;
+     * the only error reported is ours, as with stock. */
+    ERR_set_mark();
+    switch (d->prot) {
+    case TLS_PROT_TLS13:
+        tls_aead_xor_nonce(&d->aead, d->seq, nonce);
+        ok = tls_aead_open(&d->aead, nonce, hdr, SSL3_RT_HEADER_LENGTH, p, *len, &n);
+        break;
+    case TLS_PROT_AEAD_XOR:
+        ok = *len >= d->aead.tag_len;
+        if (ok) {
+            tls_aead_xor_nonce(&d->aead, d->seq, nonce);
+            aead12_ad(ad, d->seq, hdr, *len - d->aead.tag_len);
+            ok = tls_aead_open(&d->aead, nonce, ad, sizeof(ad), p, *len, &n);
+        }
+        break;
+    case TLS_PROT_AEAD_EXPLICIT:
+        ok = *len >= 8 + d->aead.tag_len;
+        if (ok) {
+            explicit_nonce(&d->aead, p, nonce);
+            aead12_ad(ad, d->seq, hdr, *len - 8 - d->aead.tag_len);
+            ok = tls_aead_open(&d->aead, nonce, ad, sizeof(ad), p + 8, *len - 8, &n);
+            p += 8;
+        }
+        break;
+    case TLS_PROT_CBC:
+        ok = tls_cbc_open(&d->cbc, d->seq, hdr[0], (uint16_t)((hdr[1] << 8) | hdr[2]), p, *len,
+                          &p, &n);
+        break;
+    default:
+        ok = 0;
+        break;
+    }
+    if (!ok) {
+        ERR_pop_to_mark();
         return tls_fatal(s, SSL_AD_BAD_RECORD_MAC, SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC);
-    rl->rd.seq++;
-    if (rl->rd.tls13) {
+    }
+    ERR_clear_last_mark();
+    d->seq++;
+    if (d->tls13) {
         /* The content type is the last non-zero byte; zeros after it are padding. */
         if (n == 0 || *type != SSL3_RT_APPLICATION_DATA)
             return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_RECORD_TYPE);
@@ -180,6 +255,7 @@ static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t *p, size_t
             return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_RECORD_TYPE);
         tls_msg(s, 0, rl->version, SSL3_RT_INNER_CONTENT_TYPE, &p[n], 1);
     }
+    *pp = p;
     *len = n;
     return 1;
 }
@@ -219,7 +295,8 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
                 return TLS_RL_FATAL;
             continue;
         }
-        if (rl->rd.keyed && !unprotect(s, rl, hdr, hdr + SSL3_RT_HEADER_LENGTH, &len, &type))
+        uint8_t *content = hdr + SSL3_RT_HEADER_LENGTH;
+        if (rl->rd.keyed && !unprotect(s, rl, hdr, &content, &len, &type))
             return TLS_RL_FATAL;
         if (rl->version == TLS1_3_VERSION && len == 0
             && (type == SSL3_RT_HANDSHAKE || type == SSL3_RT_ALERT)) {
@@ -237,7 +314,7 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         }
         rl->empty_records = 0;
         rl->rtype = type;
-        rl->rdata = hdr + SSL3_RT_HEADER_LENGTH;
+        rl->rdata = content;
         rl->rlen = len;
         return TLS_RL_OK;
     }
@@ -291,41 +368,98 @@ static size_t padding_for(SSL *s, int type, size_t len)
     return pad < room ? pad : room;
 }
 
-int tls_rl_queue(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len)
+/* The most protection adds to a record of len bytes. */
+static size_t expansion(const struct tls_rl_dir *d, size_t pad)
 {
-    int protect = rl->wr.keyed;
-    int tls13 = protect && rl->wr.tls13;
-    size_t pad = tls13 ? padding_for(s, type, len) : 0;
-    size_t body = len + (tls13 ? 1 + pad : 0);
-    size_t total = SSL3_RT_HEADER_LENGTH + body + (protect ? rl->wr.aead.tag_len : 0);
-    uint8_t *h, *p;
+    switch (d->prot) {
+    case TLS_PROT_TLS13:
+        return 1 + pad + d->aead.tag_len;
+    case TLS_PROT_AEAD_EXPLICIT:
+        return 8 + d->aead.tag_len;
+    case TLS_PROT_AEAD_XOR:
+        return d->aead.tag_len;
+    case TLS_PROT_CBC:
+        return tls_cbc_overhead(&d->cbc);
+    default:
+        return 0;
+    }
+}
 
-    if (!wbuf_reserve(rl, total))
+static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len)
+{
+    struct tls_rl_dir *d = &rl->wr;
+    size_t pad = d->tls13 ? padding_for(s, type, len) : 0;
+    size_t room = SSL3_RT_HEADER_LENGTH + len + expansion(d, pad), body = len;
+    size_t iv = d->prot == TLS_PROT_CBC && d->cbc.explicit_iv ? d->cbc.block
+                : d->prot == TLS_PROT_AEAD_EXPLICIT                 ? 8
+                                                                     : 0;
+    uint8_t *h, *p, nonce[TLS_AEAD_NONCE_LEN], ad[13];
+
+    if (!wbuf_reserve(rl, room))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     h = rl->wbuf + rl->w_end;
     p = h + SSL3_RT_HEADER_LENGTH;
-    h[0] = (uint8_t)(tls13 ? SSL3_RT_APPLICATION_DATA : type);
+    h[0] = (uint8_t)(d->tls13 ? SSL3_RT_APPLICATION_DATA : type);
     h[1] = (uint8_t)(rl->wversion >> 8);
     h[2] = (uint8_t)rl->wversion;
-    h[3] = (uint8_t)((total - SSL3_RT_HEADER_LENGTH) >> 8);
-    h[4] = (uint8_t)(total - SSL3_RT_HEADER_LENGTH);
     if (len > 0)
-        memcpy(p, data, len);
-    if (tls13) {
+        memcpy(p + iv, data, len);
+    switch (d->prot) {
+    case TLS_PROT_NONE:
+        break;
+    case TLS_PROT_TLS13:
         p[len] = (uint8_t)type;
         memset(p + len + 1, 0, pad);
         tls_msg(s, 1, rl->version, SSL3_RT_INNER_CONTENT_TYPE, &p[len], 1);
-    }
-    if (protect) {
-        uint8_t nonce[TLS_AEAD_NONCE_LEN];
-        tls_aead_xor_nonce(&rl->wr.aead, rl->wr.seq, nonce);
-        if (!tls_aead_seal(&rl->wr.aead, nonce, h, SSL3_RT_HEADER_LENGTH, p, body))
+        body = len + 1 + pad;
+        h[3] = (uint8_t)((body + d->aead.tag_len) >> 8);
+        h[4] = (uint8_t)(body + d->aead.tag_len);
+        tls_aead_xor_nonce(&d->aead, d->seq, nonce);
+        if (!tls_aead_seal(&d->aead, nonce, h, SSL3_RT_HEADER_LENGTH, p, body))
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-        rl->wr.seq++;
+        body += d->aead.tag_len;
+        break;
+    case TLS_PROT_AEAD_XOR:
+    case TLS_PROT_AEAD_EXPLICIT:
+        aead12_ad(ad, d->seq, h, len);
+        if (d->prot == TLS_PROT_AEAD_XOR) {
+            tls_aead_xor_nonce(&d->aead, d->seq, nonce);
+        } else {
+            /* The explicit nonce is the sequence number: unique per key. */
+            for (int i = 7; i >= 0; i--)
+                p[7 - i] = (uint8_t)(d->seq >> (8 * i));
+            explicit_nonce(&d->aead, p, nonce);
+        }
+        if (!tls_aead_seal(&d->aead, nonce, ad, sizeof(ad), p + iv, len))
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        body = iv + len + d->aead.tag_len;
+        break;
+    case TLS_PROT_CBC:
+        if (!tls_cbc_seal(&d->cbc, s->ctx->libctx, d->seq, (uint8_t)type, rl->wversion, p, len,
+                          &body))
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        break;
+    default:
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
+    if (d->keyed)
+        d->seq++;
+    h[3] = (uint8_t)(body >> 8);
+    h[4] = (uint8_t)body;
     tls_msg(s, 1, rl->wversion, SSL3_RT_HEADER, h, SSL3_RT_HEADER_LENGTH);
-    rl->w_end += total;
+    rl->w_end += SSL3_RT_HEADER_LENGTH + body;
     return 1;
+}
+
+int tls_rl_queue(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len)
+{
+    /* TLS 1.0 CBC (BEAST): an empty record first makes the data record's IV
+     * unpredictable, unless SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS. */
+    if (rl->wr.empty_fragments && type == SSL3_RT_APPLICATION_DATA && len > 0
+        && !(s->cfg.options & SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS)
+        && !queue_one(s, rl, type, NULL, 0))
+        return 0;
+    return queue_one(s, rl, type, data, len);
 }
 
 int tls_rl_queue_all(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len)

@@ -15,6 +15,7 @@
 #define SHIM_TLS_RECORD_H
 
 #include "crypto/aead.h"
+#include "crypto/cbc.h"
 #include "objects.h"
 
 enum tls_rl_result {
@@ -23,12 +24,24 @@ enum tls_rl_result {
     TLS_RL_RETRY = -1, /* the BIO asked for a retry (or failed without a TLS error) */
 };
 
+/* How one direction's records are protected. */
+enum tls_protection {
+    TLS_PROT_NONE,
+    TLS_PROT_TLS13,          /* AEAD, nonce = IV ^ seq, inner content type and padding */
+    TLS_PROT_AEAD_EXPLICIT,  /* TLS 1.2 GCM/CCM: 4-byte salt + 8-byte explicit nonce */
+    TLS_PROT_AEAD_XOR,       /* TLS 1.2 ChaCha20-Poly1305 (RFC 7905): nonce = IV ^ seq */
+    TLS_PROT_CBC,            /* TLS 1.0-1.2 CBC with HMAC */
+};
+
 /* One direction's protection. */
 struct tls_rl_dir {
     int keyed;               /* records are protected */
     int tls13;               /* TLS 1.3 protection: inner content type, padding */
+    enum tls_protection prot;
     struct tls_aead aead;
+    struct tls_cbc cbc;
     uint64_t seq;
+    int empty_fragments;     /* TLS 1.0 CBC: an empty record before each data record */
 };
 
 struct tls_rl {
@@ -70,9 +83,13 @@ static inline int tls_rl_write_pending(const struct tls_rl *rl)
     return rl->w_pos < rl->w_end;
 }
 
-/* Installs TLS 1.3 traffic keys for reading or writing, resetting the sequence. */
+/* Installs AEAD keys for reading or writing, resetting the sequence.
+ * prot is TLS_PROT_TLS13, TLS_PROT_AEAD_EXPLICIT or TLS_PROT_AEAD_XOR. */
 int tls_rl_set_key(struct tls_rl_dir *d, const EVP_CIPHER *cipher, const uint8_t *key,
                    size_t key_len, const uint8_t *iv, size_t iv_len, size_t tag_len, int enc,
-                   int tls13);
+                   enum tls_protection prot);
+
+/* Installs TLS 1.0-1.2 CBC-HMAC keys (prepared by the caller). */
+void tls_rl_set_cbc(struct tls_rl_dir *d, struct tls_cbc *cbc, int empty_fragments);
 
 #endif

@@ -27,7 +27,8 @@ int tls_transcript_add(struct tls_transcript *t, const uint8_t *msg, size_t len)
             ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
             return 0;
         }
-        return 1;
+        if (!t->keep)
+            return 1;
     }
     if (len > t->cap - t->len) {
         size_t cap = t->cap ? t->cap : 1024;
@@ -54,10 +55,17 @@ int tls_transcript_set_md(struct tls_transcript *t, const EVP_MD *md)
         return 0;
     }
     t->md = md;
+    if (!t->keep)
+        tls_transcript_drop_buffer(t);
+    return 1;
+}
+
+void tls_transcript_drop_buffer(struct tls_transcript *t)
+{
     OPENSSL_free(t->buf);
     t->buf = NULL;
     t->len = t->cap = 0;
-    return 1;
+    t->keep = 0;
 }
 
 int tls_transcript_hash(const struct tls_transcript *t, uint8_t *out, size_t *out_len)

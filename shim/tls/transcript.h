@@ -14,6 +14,7 @@ struct tls_transcript {
     EVP_MD_CTX *ctx;
     uint8_t *buf;
     size_t len, cap;
+    int keep;   /* keep the raw messages too (a TLS 1.2 CertificateVerify signs them) */
 };
 
 void tls_transcript_init(struct tls_transcript *t);
@@ -23,6 +24,9 @@ int tls_transcript_add(struct tls_transcript *t, const uint8_t *msg, size_t len)
 int tls_transcript_set_md(struct tls_transcript *t, const EVP_MD *md);
 /* The hash of everything so far; *out_len = hash length. */
 int tls_transcript_hash(const struct tls_transcript *t, uint8_t *out, size_t *out_len);
+/* Stops keeping the raw messages (see keep). */
+void tls_transcript_drop_buffer(struct tls_transcript *t);
+
 /* After a HelloRetryRequest, ClientHello1 is replaced by the synthetic
  * message_hash message (RFC 8446 4.4.1). */
 int tls_transcript_replace_with_message_hash(struct tls_transcript *t);

@@ -18,6 +18,16 @@ import time
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ('LD_PRELOAD', 'LD_LIBRARY_PATH')}
 
 
+def _exit_on_signal(signum, frame):
+    # meson stops a test that runs too long with SIGTERM: turn it into an
+    # exception so that every with-block closes its server.
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _exit_on_signal)
+signal.signal(signal.SIGINT, _exit_on_signal)
+
+
 def free_port():
     """A port that was free a moment ago (for servers that cannot take port 0)."""
     with socket.socket() as s:

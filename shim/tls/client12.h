@@ -1,0 +1,29 @@
+/*
+ * shimssl - the TLS 1.0-1.2 client handshake (RFC 5246 7, RFC 8422,
+ * RFC 7627, RFC 5746, RFC 5077).
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#ifndef SHIM_TLS_CLIENT12_H
+#define SHIM_TLS_CLIENT12_H
+
+#include "tls/extensions.h"
+
+/* States of the TLS 1.2 machine start here, after the TLS 1.3 ones. */
+#define TLS_C12_FIRST_STATE 100
+
+/* What the shared ServerHello parser found. */
+struct tls_server_hello {
+    const uint8_t *cipher_id;
+    uint8_t compression;
+    tls_reader session_id;
+    struct tls_ext_set ext;
+};
+
+/* Processes a ServerHello that chose TLS 1.2 or lower (the version is
+ * already checked and set in c->version). */
+enum tls_step tls_client12_server_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs,
+                                        struct tls_server_hello *sh);
+
+enum tls_step tls_client12_step(SSL *s, struct tls_conn *c, struct tls_hs *hs);
+
+#endif
