@@ -82,15 +82,26 @@ static void mac_header(uint8_t h[13], uint64_t seq, uint8_t type, uint16_t versi
 static int hmac(struct tls_cbc *c, const uint8_t hdr[13], const uint8_t *data, size_t len,
                 size_t tls_data_size, uint8_t *out)
 {
-    OSSL_PARAM params[2], *p = params;
+    OSSL_PARAM params[2];
+    EVP_MAC_CTX *m = c->mac;
     size_t outl;
+    int ok;
+
+    if (tls_data_size == 0)
+        return EVP_MAC_init(m, NULL, 0, NULL) && EVP_MAC_update(m, hdr, 13)
+               && EVP_MAC_update(m, data, len) && EVP_MAC_final(m, out, &outl, c->mac_len);
     /* Told the record's full length, libcrypto digests a record whose real
-     * length is secret in constant time (RFC 5246's Lucky 13 countermeasure). */
-    if (tls_data_size > 0)
-        *p++ = OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_TLS_DATA_SIZE, &tls_data_size);
-    *p = OSSL_PARAM_construct_end();
-    return EVP_MAC_init(c->mac, NULL, 0, params) && EVP_MAC_update(c->mac, hdr, 13)
-           && EVP_MAC_update(c->mac, data, len) && EVP_MAC_final(c->mac, out, &outl, c->mac_len);
+     * length is secret in constant time (the Lucky 13 countermeasure).  That
+     * mode is one-shot per context, so each record gets a copy of the keyed
+     * context, as stock does. */
+    params[0] = OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_TLS_DATA_SIZE, &tls_data_size);
+    params[1] = OSSL_PARAM_construct_end();
+    if ((m = EVP_MAC_CTX_dup(c->mac)) == NULL)
+        return 0;
+    ok = EVP_MAC_CTX_set_params(m, params) && EVP_MAC_update(m, hdr, 13)
+         && EVP_MAC_update(m, data, len) && EVP_MAC_final(m, out, &outl, c->mac_len);
+    EVP_MAC_CTX_free(m);
+    return ok;
 }
 
 static int encrypt(struct tls_cbc *c, uint8_t *buf, size_t len, size_t *out_len)
