@@ -335,7 +335,7 @@ static long bio_ssl_ctrl(BIO *b, int cmd, long num, void *ptr)
     case BIO_CTRL_DUP:
         return dup_state(bs, ptr);
     case BIO_CTRL_SET_CALLBACK:
-        return 1;
+        return 0; /* callbacks go through callback_ctrl, as stock's */
     case BIO_C_GET_FD:
     default:
         return BIO_ctrl(ssl->rbio, cmd, num, ptr);
