@@ -28,15 +28,11 @@ int SSL_is_init_finished(const SSL *s)
     return !tls_conn_in_init(s) && tls_conn_state(s) == TLS_ST_OK;
 }
 
-/*
- * Stock names a connection whose handshake failed "SSLERR" / "error"
- * whatever state it stopped in.  The engine does not report that condition
- * yet, so until it does the state's own name is given.
- */
+/* Stock names a connection that hit a fatal error "SSLERR" / "error",
+ * whatever state it stopped in. */
 static int failed(const SSL *s)
 {
-    (void)s;
-    return 0;
+    return tls_conn_failed(s);
 }
 
 const char *SSL_state_string(const SSL *s)

@@ -344,6 +344,9 @@ static int process_server_certificate(SSL *s, struct tls_conn *c, struct tls_hs 
     hs->peer_chain = chain;
     if (sk_X509_num(chain) == 0)
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
+    /* Kept even if verification fails, as stock's session does. */
+    sk_X509_pop_free(s->session->peer_chain, X509_free);
+    s->session->peer_chain = X509_chain_up_ref(chain);
     if (!shim_verify_chain(s, chain) && s->cfg.verify_mode != SSL_VERIFY_NONE)
         return tls_fatal(s, shim_verify_error_alert(s->verify_result),
                          SSL_R_CERTIFICATE_VERIFY_FAILED);
@@ -366,8 +369,6 @@ static int process_server_certificate(SSL *s, struct tls_conn *c, struct tls_hs 
                                                || EVP_PKEY_is_a(pkey, "ED448"))))
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CERTIFICATE_TYPE);
     }
-    sk_X509_pop_free(s->session->peer_chain, X509_free);
-    s->session->peer_chain = X509_chain_up_ref(chain);
     X509_free(s->session->peer);
     X509_up_ref(leaf);
     s->session->peer = leaf;

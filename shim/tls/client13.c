@@ -887,6 +887,11 @@ static enum tls_step do_read_server_certificate(SSL *s, struct tls_conn *c, stru
 
     if (!expect(s, c, SSL3_MT_CERTIFICATE) || !parse_certificate_list(s, c, hs))
         return fail();
+    /* The session holds the chain as received (leaf first, as a client's stock
+     * session does) even if it fails verification: SSL_get_peer_cert_chain
+     * shows it after a failed handshake. */
+    sk_X509_pop_free(s->session->peer_chain, X509_free);
+    s->session->peer_chain = X509_chain_up_ref(hs->peer_chain);
     /* The chain is checked now, before its key is trusted for anything. */
     ok = shim_verify_chain(s, hs->peer_chain);
     if (!ok && s->cfg.verify_mode != SSL_VERIFY_NONE) {
@@ -906,9 +911,6 @@ static enum tls_step do_read_server_certificate(SSL *s, struct tls_conn *c, stru
         tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_UNKNOWN_CERTIFICATE_TYPE);
         return fail();
     }
-    /* The session keeps the chain (leaf first, as a client's stock session does). */
-    sk_X509_pop_free(s->session->peer_chain, X509_free);
-    s->session->peer_chain = X509_chain_up_ref(hs->peer_chain);
     X509_free(s->session->peer);
     X509_up_ref(leaf);
     s->session->peer = leaf;

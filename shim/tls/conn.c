@@ -70,6 +70,11 @@ int tls_conn_in_before(const SSL *s)
     return s->conn != NULL ? s->conn->before : 1;
 }
 
+int tls_conn_failed(const SSL *s)
+{
+    return s->conn != NULL && s->conn->failed;
+}
+
 void tls_info(const SSL *s, int where, int ret)
 {
     shim_info_cb cb = shim_ssl_info_callback(s);

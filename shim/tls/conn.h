@@ -114,6 +114,9 @@ int tls_conn_in_init(const SSL *s);
 /* SSL_in_before(): no handshake message has been sent or received yet. */
 int tls_conn_in_before(const SSL *s);
 
+/* A fatal error ended the connection (stock's MSG_FLOW_ERROR state). */
+int tls_conn_failed(const SSL *s);
+
 /* Moves to a new handshake state, telling the info callback as stock does. */
 void tls_conn_set_state(SSL *s, struct tls_conn *c, OSSL_HANDSHAKE_STATE st);
 
