@@ -392,6 +392,9 @@ static enum tls_step process_hello_retry_request(SSL *s, struct tls_conn *c, str
     }
     hs->hrr = 1;
     c->version = TLS1_3_VERSION;
+    /* From here on the record layer is TLS 1.3's: the server's
+     * middlebox-compatibility CCS after the HRR is dropped there. */
+    c->rl.version = TLS1_3_VERSION;
     if ((ci = check_cipher(s, c, hs, cipher_id)) == NULL
         || !tls_ext_collect(s, hs, SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST, ext_block, &ext))
         return fail();

@@ -114,7 +114,9 @@ static int drive(SSL *s, int (*op)(SSL *, void *), void *arg, const char *io, st
             return r;
         *saw_retry = 1;
         if (strncmp(io, "biopair", 7) == 0) {
-            pump_once(p, 1000);
+            /* Wait for the network only when the SSL needs input: while it
+             * is still writing, the peer may have nothing to say yet. */
+            pump_once(p, e == SSL_ERROR_WANT_READ ? 1000 : 0);
         } else {
             struct pollfd pfd = {SSL_get_fd(s), e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 0};
             poll(&pfd, 1, 5000);

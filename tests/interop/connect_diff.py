@@ -66,7 +66,10 @@ def scenarios(pki):
         'p256-first': (s_server(pki, extra=['-groups', 'P-256']), base + ['groups=P-256:X25519']),
         # Features.
         'alpn': (s_server(pki, extra=['-alpn', 'h2,http/1.1']), base + ['alpn=http/1.1,h2']),
-        'resume': (s_server(pki), base + ['resume=1']),
+        # A session is resumable only after a clean shutdown: dropping the
+        # connection without close_notify marks it not resumable.
+        'resume': (s_server(pki), base + ['resume=1', 'shutdown=1']),
+        'resume-unclean': (s_server(pki), base + ['resume=1']),
         'keyupdate': (s_server(pki), base + ['keyupdate=1']),
         'shutdown': (s_server(pki), base + ['shutdown=1']),
         'client-cert': (s_server(pki, extra=['-Verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]),
