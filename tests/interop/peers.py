@@ -78,12 +78,12 @@ class Peer:
 class SServer(Peer):
     """openssl s_server on 127.0.0.1:0 with the given arguments."""
 
-    def __init__(self, args):
+    def __init__(self, args, cwd=None):
         super().__init__()
         self.proc = subprocess.Popen(
             ['openssl', 's_server', '-accept', '127.0.0.1:0'] + list(args),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env=CLEAN_ENV, start_new_session=True, text=True)
+            env=CLEAN_ENV, start_new_session=True, text=True, cwd=cwd)
         deadline = time.time() + 10
         while time.time() < deadline and self.port is None:
             if self.proc.poll() is not None:
@@ -155,14 +155,14 @@ def read_client_hello(conn):
 class Nginx(Peer):
     """nginx serving one static page over TLS on a picked port."""
 
-    def __init__(self, cert, key, extra=''):
+    def __init__(self, cert, key, extra='', page='hello from nginx\n', page_name='index.html'):
         super().__init__()
         self.dir = tempfile.mkdtemp(prefix='shimssl-nginx-')
         self.port = free_port()
         root = os.path.join(self.dir, 'www')
         os.makedirs(root)
-        with open(os.path.join(root, 'index.html'), 'w') as fh:
-            fh.write('hello from nginx\n')
+        with open(os.path.join(root, page_name), 'w') as fh:
+            fh.write(page)
         conf = os.path.join(self.dir, 'nginx.conf')
         with open(conf, 'w') as fh:
             fh.write('''
@@ -174,6 +174,7 @@ http {
   fastcgi_temp_path %(d)s; uwsgi_temp_path %(d)s; scgi_temp_path %(d)s;
   server {
     listen 127.0.0.1:%(p)d ssl; server_name localhost;
+    ssl_protocols TLSv1.2 TLSv1.3;
     ssl_certificate %(c)s; ssl_certificate_key %(k)s; root %(r)s;
     %(x)s
   }
@@ -188,11 +189,11 @@ http {
 class GnutlsServ(Peer):
     """gnutls-serv (an independent TLS stack) echoing on a picked port."""
 
-    def __init__(self, cert, key, priority=None):
+    def __init__(self, cert, key, priority=None, http=False):
         super().__init__()
         self.port = free_port()
-        args = ['gnutls-serv', '--echo', '--port', str(self.port), '--x509certfile', cert,
-                '--x509keyfile', key]
+        args = ['gnutls-serv', '--http' if http else '--echo', '--port', str(self.port),
+                '--x509certfile', cert, '--x509keyfile', key]
         if priority:
             args += ['--priority', priority]
         self.proc = subprocess.Popen(args, env=CLEAN_ENV, stdout=subprocess.DEVNULL,

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Unmodified client programs (curl, openssl s_client, python3's ssl and
+urllib) talking to real servers (stock openssl s_server, nginx, gnutls-serv)
+on loopback, once on stock libssl and once with our library preloaded.
+
+Each scenario states what must be seen: the client's exit status, and lines
+its output must contain (the page fetched, the suite, "Reused").  Both runs
+must meet it, so an expectation that stock does not meet is a broken test,
+not a pass.
+
+usage: client_programs.py SCENARIO OUR_LIB PKI_DIR
+       client_programs.py --list
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peers  # noqa: E402
+
+PAGE = 'hello from shimssl\n'
+PYTHON = '/usr/bin/python3'  # Debian's, linked against the system libssl
+
+
+def s_server_www(pki, cert='server-ec', extra=()):
+    """s_server answering HTTP GETs for PAGE from a scratch directory."""
+    def start():
+        www = os.path.join(pki, 'www')
+        os.makedirs(www, exist_ok=True)
+        with open(os.path.join(www, 'page.txt'), 'w') as fh:
+            fh.write(PAGE)
+        srv = peers.SServer(['-cert', os.path.join(pki, cert + '.pem'),
+                             '-key', os.path.join(pki, cert + '.key'), '-WWW']
+                            + list(extra), cwd=www)
+        return srv
+    return start
+
+
+def nginx(pki, cert='server-ec', extra=''):
+    def start():
+        srv = peers.Nginx(os.path.join(pki, cert + '.pem'), os.path.join(pki, cert + '.key'),
+                          extra, page=PAGE, page_name='page.txt')
+        return srv
+    return start
+
+
+def gnutls(pki, cert='server-ec', priority=None, http=False):
+    return lambda: peers.GnutlsServ(os.path.join(pki, cert + '.pem'),
+                                    os.path.join(pki, cert + '.key'), priority, http=http)
+
+
+def curl(ca, extra=()):
+    """curl fetching /page.txt; prints the page then the suite it used."""
+    return lambda port: (['curl', '-sS', '--cacert', ca, '--tlsv1.3', '--tls-max', '1.3']
+                         + list(extra)
+                         + ['-w', '\\nstatus %{http_code}\\n',
+                            'https://localhost:%d/page.txt' % port])
+
+
+def s_client(ca, extra=(), stdin='Q\n'):
+    return lambda port: (['openssl', 's_client', '-connect', '127.0.0.1:%d' % port,
+                          '-servername', 'localhost', '-verify_hostname', 'localhost',
+                          '-CAfile', ca, '-verify_return_error', '-brief'] + list(extra),
+                         stdin)
+
+
+def s_client_resume(ca, pki):
+    """Two s_client runs: the first fetches a page (so the tickets arrive)
+    and saves the session, the second resumes it."""
+    sess = os.path.join(pki, 'www', 's_client.sess')
+    common = ('openssl s_client -connect 127.0.0.1:%%d -servername localhost -CAfile %s '
+              '-verify_return_error' % ca)
+    script = ("printf 'GET /page.txt HTTP/1.0\\r\\n\\r\\n' | %s -ign_eof -sess_out %s"
+              " && %s -sess_in %s </dev/null")
+    return lambda port: ['sh', '-c', script % (common % port, sess, common % port, sess)]
+
+
+PY_FETCH = r'''
+import ssl, sys, urllib.request
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+with urllib.request.urlopen('https://localhost:%s/page.txt' % sys.argv[2], context=ctx) as r:
+    sys.stdout.write(r.read().decode())
+'''
+
+PY_RESUME = r'''
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+def get(session=None):
+    with socket.create_connection(('127.0.0.1', int(sys.argv[2]))) as raw:
+        with ctx.wrap_socket(raw, server_hostname='localhost', session=session) as s:
+            s.sendall(b'GET /page.txt HTTP/1.0\r\n\r\n')
+            data = b''
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            print(s.version(), s.cipher()[0], 'reused' if s.session_reused else 'new')
+            return s.session
+sess = get()
+get(sess)
+'''
+
+
+def python(ca, script=PY_FETCH):
+    return lambda port: [PYTHON, '-c', script, ca, str(port)]
+
+
+def scenarios(pki):
+    ca = os.path.join(pki, 'ca.pem')
+    other_ca = os.path.join(pki, 'other-ca.pem')
+    sc = {}
+    # curl fetches a page over TLS 1.3 with each suite and each certificate type.
+    for suite in ('TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384',
+                  'TLS_CHACHA20_POLY1305_SHA256'):
+        sc['curl-' + suite] = (s_server_www(pki, extra=['-ciphersuites', suite]), curl(ca),
+                               0, [PAGE.strip(), 'status 200'])
+    for cert in ('server-ec', 'server-rsa', 'server-ed25519', 'server-ec384', 'server-rsapss'):
+        sc['curl-' + cert] = (s_server_www(pki, cert), curl(ca), 0, [PAGE.strip()])
+    sc['curl-nginx'] = (nginx(pki), curl(ca), 0, [PAGE.strip(), 'status 200'])
+    sc['curl-nginx-rsa'] = (nginx(pki, 'server-rsa'), curl(ca), 0, [PAGE.strip()])
+    sc['curl-gnutls'] = (gnutls(pki, http=True), curl(ca, ['-o', '/dev/null']), 0, ['status 200'])
+    # Refusals: curl's exit 60 is "peer certificate cannot be authenticated".
+    sc['curl-wrong-host'] = (s_server_www(pki, 'server-wronghost'), curl(ca), 60, [])
+    sc['curl-unknown-ca'] = (s_server_www(pki), curl(other_ca), 60, [])
+    # openssl s_client: the handshake summary, and a session saved and resumed.
+    sc['s_client'] = (s_server_www(pki), s_client(ca), 0,
+                      ['Protocol version: TLSv1.3', 'Verification: OK'])
+    sc['s_client-gnutls'] = (gnutls(pki), s_client(ca), 0, ['Protocol version: TLSv1.3'])
+    sc['s_client-resume'] = (s_server_www(pki), s_client_resume(ca, pki), 0,
+                             ['New, TLSv1.3', 'Reused, TLSv1.3'])
+    sc['s_client-unknown-ca'] = (s_server_www(pki), s_client(other_ca), 1,
+                                 ['unable to get local issuer certificate'])
+    # Python: urllib over the ssl module, and session resumption.
+    sc['python-urllib'] = (s_server_www(pki), python(ca), 0, [PAGE.strip()])
+    sc['python-urllib-nginx'] = (nginx(pki, 'server-rsa'), python(ca), 0, [PAGE.strip()])
+    sc['python-resume'] = (nginx(pki, extra='ssl_session_tickets on;'), python(ca, PY_RESUME), 0,
+                           ['TLSv1.3 TLS_AES_256_GCM_SHA384 new',
+                            'TLSv1.3 TLS_AES_256_GCM_SHA384 reused'])
+    sc['python-unknown-ca'] = (s_server_www(pki), python(other_ca), 1,
+                               ['CERTIFICATE_VERIFY_FAILED'])
+    return sc
+
+
+def run_client(cmd, env):
+    stdin = None
+    if isinstance(cmd, tuple):
+        cmd, stdin = cmd
+    try:
+        r = subprocess.run(cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=env, text=True, timeout=30)
+        return r.returncode, r.stdout
+    except subprocess.TimeoutExpired as e:
+        return 'timeout', (e.stdout or b'').decode(errors='replace') \
+            if isinstance(e.stdout, bytes) else (e.stdout or '')
+
+
+def main():
+    if sys.argv[1] == '--list':
+        print('\n'.join(sorted(scenarios('/'))))
+        return 0
+    name, lib, pki = sys.argv[1:4]
+    subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'),
+                    pki], check=True)
+    server, client, want_status, want_lines = scenarios(pki)[name]
+    ours_env = dict(peers.CLEAN_ENV, LD_PRELOAD=os.path.abspath(lib))
+    failed = False
+    with server() as peer:
+        for label, env in (('stock', peers.CLEAN_ENV), ('ours', ours_env)):
+            status, out = run_client(client(peer.port), env)
+            missing = [w for w in want_lines if w not in out]
+            ok = status == want_status and not missing
+            print('%s: exit %s (want %s)%s -> %s' % (
+                label, status, want_status,
+                ', missing %r' % missing if missing else '', 'ok' if ok else 'FAIL'))
+            if not ok:
+                failed = True
+                print('  ' + out.replace('\n', '\n  ')[-3000:])
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
