@@ -83,6 +83,7 @@ struct ssl_session_st {
     long timeout;                      /* lifetime in seconds */
     int not_resumable;
     uint32_t flags;                    /* SHIM_SESS_FLAG_* */
+    uint16_t kex_group;                /* (EC)DHE group of the full handshake (TLS code point) */
     char *hostname;                    /* SNI sent or received */
     unsigned char *alpn_selected;
     size_t alpn_selected_len;

@@ -491,6 +491,7 @@ static int parse_ske_ecdhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_re
     hs->kex_priv = tmpl;
     hs->kex_group = g;
     c->group = g;
+    s->session->kex_group = g->id; /* SSL_get_negotiated_group after resumption */
     EVP_PKEY_free(hs->peer_kex);
     hs->peer_kex = peer;
     return 1;
@@ -552,7 +553,7 @@ static int process_server_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs
     EVP_PKEY *pkey;
     const struct tls_sigalg *a;
     uint8_t *tbs;
-    size_t tbs_len;
+    size_t tbs_len, params_len;
     int ok;
 
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
@@ -566,6 +567,8 @@ static int process_server_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs
     } else {
         return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
     }
+    /* The signature covers the parameters just parsed, not what follows. */
+    params_len = params_start.len - r.len;
     EVP_PKEY_free(c->peer_tmp);
     EVP_PKEY_up_ref(hs->peer_kex);
     c->peer_tmp = hs->peer_kex;
@@ -580,18 +583,15 @@ static int process_server_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs
     } else if ((a = legacy_sigalg(s, pkey)) == NULL) {
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED);
     }
-    {
-        size_t params_len = params_start.len - r.len;
-        if (!tls_r_sub_u16(&r, &sig) || !tls_r_done(&r))
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-        /* Signed: client_random || server_random || params. */
-        tbs_len = 2 * SSL3_RANDOM_SIZE + params_len;
-        if ((tbs = OPENSSL_malloc(tbs_len)) == NULL)
-            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-        memcpy(tbs, c->client_random, SSL3_RANDOM_SIZE);
-        memcpy(tbs + SSL3_RANDOM_SIZE, c->server_random, SSL3_RANDOM_SIZE);
-        memcpy(tbs + 2 * SSL3_RANDOM_SIZE, params_start.p, params_len);
-    }
+    if (!tls_r_sub_u16(&r, &sig) || !tls_r_done(&r))
+        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
+    /* Signed: client_random || server_random || params. */
+    tbs_len = 2 * SSL3_RANDOM_SIZE + params_len;
+    if ((tbs = OPENSSL_malloc(tbs_len)) == NULL)
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+    memcpy(tbs, c->client_random, SSL3_RANDOM_SIZE);
+    memcpy(tbs + SSL3_RANDOM_SIZE, c->server_random, SSL3_RANDOM_SIZE);
+    memcpy(tbs + 2 * SSL3_RANDOM_SIZE, params_start.p, params_len);
     ok = tls_sig_verify(c->algs, a, pkey, tbs, tbs_len, sig.p, sig.len);
     OPENSSL_free(tbs);
     if (!ok)

@@ -226,9 +226,15 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
             return fail();
         }
-        /* RFC 8446 D.4: a non-empty legacy session id makes the handshake look
-         * like a TLS 1.2 resumption to middleboxes. */
-        if (max_version >= TLS1_3_VERSION && (s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT)) {
+        if (s->session->ssl_version < TLS1_3_VERSION && s->session->session_id_length > 0) {
+            /* Resuming a TLS 1.2 session: its id (for a ticket, the id made
+             * from the ticket) asks the server to resume. */
+            hs->session_id_len = s->session->session_id_length;
+            memcpy(hs->session_id, s->session->session_id, hs->session_id_len);
+        } else if (max_version >= TLS1_3_VERSION
+                   && (s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT)) {
+            /* RFC 8446 D.4: a non-empty legacy session id makes the
+             * handshake look like a TLS 1.2 resumption to middleboxes. */
             hs->session_id_len = SSL3_SESSION_ID_SIZE;
             if (RAND_bytes_ex(s->ctx->libctx, hs->session_id, hs->session_id_len, 0) <= 0) {
                 tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
@@ -483,6 +489,9 @@ static int process_server_key_share(SSL *s, struct tls_conn *c, struct tls_hs *h
         || !tls_kex_derive(c->algs, hs->kex_priv, c->peer_tmp, 1, dhe, dhe_len, &alert, &reason))
         return tls_fatal(s, alert, reason);
     c->group = hs->kex_group;
+    /* The session remembers its group (stock does this before it knows
+     * whether the PSK was accepted). */
+    s->session->kex_group = c->group->id;
     return 1;
 }
 

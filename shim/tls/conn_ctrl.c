@@ -51,7 +51,12 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
     case SSL_CTRL_GET_TMP_KEY:
         return 0; /* our key share is discarded with the handshake state */
     case SSL_CTRL_GET_NEGOTIATED_GROUP:
-        return c != NULL && c->group != NULL ? group_nid(c->group->id) : NID_undef;
+        /* A TLS 1.3 key exchange names its group; otherwise (TLS 1.2, and
+         * its resumptions) the session's is reported, as stock. */
+        if (c != NULL && c->version == TLS1_3_VERSION && c->group != NULL)
+            return group_nid(c->group->id);
+        return s->session != NULL && s->session->kex_group != 0
+                   ? group_nid(s->session->kex_group) : NID_undef;
     case SSL_CTRL_GET_SHARED_GROUP:
         return 0; /* only meaningful on a server */
     case SSL_CTRL_GET_GROUPS: {

@@ -92,7 +92,41 @@ def scenarios(pki):
         'closed': (scripted(closes_at_once), base),
         'no-shared-suite': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']), base),
     }
+    # TLS 1.2: every suite of stock's DEFAULT list that needs no PSK or SRP,
+    # the server forced to TLS 1.2 and to that one suite.
+    for suite in TLS12_DEFAULT_SUITES:
+        cert = 'server-ec' if 'ECDSA' in suite else 'server-rsa'
+        sc['tls12-' + suite] = (s_server(pki, cert, ['-tls1_2', '-cipher', suite]), base)
+    sc['tls12-resume-ticket'] = (s_server(pki, extra=['-tls1_2']),
+                                 base + ['resume=1', 'shutdown=1'])
+    sc['tls12-resume-session-id'] = (s_server(pki, extra=['-tls1_2', '-no_ticket']),
+                                     base + ['resume=1', 'shutdown=1'])
+    sc['tls12-no-ems'] = (s_server(pki, extra=['-tls1_2', '-no_ems']), base)
+    sc['tls12-cbc-no-etm'] = (s_server(pki, 'server-rsa', ['-tls1_2', '-no_etm', '-cipher',
+                                                           'ECDHE-RSA-AES128-SHA256']), base)
+    sc['tls12-client-cert'] = (s_server(pki, extra=['-tls1_2', '-Verify', '1', '-CAfile',
+                                                    os.path.join(pki, 'ca.pem')]),
+                               base + ['cert=' + os.path.join(pki, 'client-ec.pem'),
+                                       'key=' + os.path.join(pki, 'client-ec.key')])
+    sc['tls12-max-client'] = (s_server(pki), base + ['max=1.2'])
+    sc['tls12-no-shared-cipher'] = (s_server(pki, extra=['-tls1_2', '-cipher', 'AES128-SHA']),
+                                    base + ['ciphers=ECDHE-ECDSA-AES128-GCM-SHA256'])
     return sc
+
+
+# Stock 3.0's DEFAULT list at TLS 1.2, less the PSK and SRP suites
+# (`openssl ciphers -s -tls1_2 DEFAULT`).
+TLS12_DEFAULT_SUITES = [
+    'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'DHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'DHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-RSA-AES256-SHA384', 'DHE-RSA-AES256-SHA256',
+    'ECDHE-ECDSA-AES128-SHA256', 'ECDHE-RSA-AES128-SHA256', 'DHE-RSA-AES128-SHA256',
+    'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'DHE-RSA-AES256-SHA',
+    'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'DHE-RSA-AES128-SHA',
+    'AES256-GCM-SHA384', 'AES128-GCM-SHA256', 'AES256-SHA256', 'AES128-SHA256',
+    'AES256-SHA', 'AES128-SHA',
+]
 
 
 def main():
