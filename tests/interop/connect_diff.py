@@ -20,6 +20,11 @@ def s_server(pki, cert='server-ec', extra=()):
                                  + list(extra))
 
 
+def gnutls(pki, cert='server-ec', priority=None):
+    return lambda: peers.GnutlsServ(os.path.join(pki, cert + '.pem'),
+                                    os.path.join(pki, cert + '.key'), priority)
+
+
 def hangs_up_after_client_hello(conn):
     peers.read_client_hello(conn)
 
@@ -101,7 +106,14 @@ def scenarios(pki):
                                  base + ['resume=1', 'shutdown=1'])
     sc['tls12-resume-session-id'] = (s_server(pki, extra=['-tls1_2', '-no_ticket']),
                                      base + ['resume=1', 'shutdown=1'])
-    sc['tls12-no-ems'] = (s_server(pki, extra=['-tls1_2', '-no_ems']), base)
+    # gnutls-serv: an independent TLS stack (echo mode).
+    sc['gnutls-tls13'] = (gnutls(pki), base)
+    sc['gnutls-tls13-rsa'] = (gnutls(pki, 'server-rsa'), base)
+    sc['gnutls-tls12'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), base)
+    sc['gnutls-tls12-no-ems'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3:%NO_SESSION_HASH'),
+                                 base)
+    sc['gnutls-tls12-cbc-no-etm'] = (
+        gnutls(pki, priority='NORMAL:-VERS-TLS1.3:-AEAD:%NO_ETM'), base)
     sc['tls12-cbc-no-etm'] = (s_server(pki, 'server-rsa', ['-tls1_2', '-no_etm', '-cipher',
                                                            'ECDHE-RSA-AES128-SHA256']), base)
     sc['tls12-client-cert'] = (s_server(pki, extra=['-tls1_2', '-Verify', '1', '-CAfile',
