@@ -13,7 +13,7 @@ int tls_send_alert(SSL *s, int level, int desc)
 
     if (c == NULL || !tls_rl_queue(s, &c->rl, SSL3_RT_ALERT, alert, 2))
         return 0;
-    tls_msg(s, 1, c->version ? c->version : TLS1_VERSION, SSL3_RT_ALERT, alert, 2);
+    tls_msg(s, 1, s->version, SSL3_RT_ALERT, alert, 2);
     tls_info(s, SSL_CB_WRITE_ALERT, (level << 8) | desc);
     /* A fatal alert goes out now; if the BIO is not ready it stays queued. */
     if (tls_rl_flush(s, &c->rl) == TLS_RL_OK && level == SSL3_AL_FATAL && s->wbio != NULL)
@@ -55,7 +55,7 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
     }
     level = data[0];
     desc = data[1];
-    tls_msg(s, 0, c->version ? c->version : TLS1_VERSION, SSL3_RT_ALERT, data, 2);
+    tls_msg(s, 0, s->version, SSL3_RT_ALERT, data, 2);
     tls_info(s, SSL_CB_READ_ALERT, (level << 8) | desc);
 
     if (level == SSL3_AL_WARNING || (tls13 && desc == SSL_AD_USER_CANCELLED))

@@ -31,9 +31,15 @@ int tls_flush_key_update(SSL *s, struct tls_conn *c)
 {
     if (c->key_update == SSL_KEY_UPDATE_NONE)
         return 1;
+    /* Stock runs its state machine to send it: the events are the same. */
+    c->writing = 0;
+    tls_conn_note_send(s, c);
     if (!tls13_send_key_update(s, c, c->key_update == SSL_KEY_UPDATE_REQUESTED))
         return 0;
+    tls_conn_set_state(s, c, TLS_ST_CW_KEY_UPDATE);
+    tls_conn_set_state(s, c, TLS_ST_OK);
     c->in_init = 0;
+    tls_info(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, 1);
     return 1;
 }
 
@@ -180,7 +186,8 @@ int tls_shutdown(SSL *s)
         if (!tls_rl_queue(s, &c->rl, SSL3_RT_ALERT,
                           (const uint8_t[]){SSL3_AL_WARNING, SSL_AD_CLOSE_NOTIFY}, 2))
             return -1;
-        tls_msg(s, 1, c->version, SSL3_RT_ALERT, (const uint8_t[]){SSL3_AL_WARNING, SSL_AD_CLOSE_NOTIFY}, 2);
+        tls_msg(s, 1, s->version, SSL3_RT_ALERT,
+                (const uint8_t[]){SSL3_AL_WARNING, SSL_AD_CLOSE_NOTIFY}, 2);
         tls_info(s, SSL_CB_WRITE_ALERT, (SSL3_AL_WARNING << 8) | SSL_AD_CLOSE_NOTIFY);
         if (tls_rl_flush(s, &c->rl) != TLS_RL_OK)
             return -1;

@@ -954,9 +954,10 @@ static int send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs
 static int send_ccs(SSL *s, struct tls_conn *c)
 {
     static const uint8_t ccs = 1;
+    tls_conn_note_send(s, c);
     if (!tls_rl_queue(s, &c->rl, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1))
         return 0;
-    tls_msg(s, 1, c->version, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1);
+    tls_msg(s, 1, s->version, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1);
     tls_conn_set_state(s, c, TLS_ST_CW_CHANGE);
     return 1;
 }
@@ -971,6 +972,9 @@ static int send_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         || !tls12_finished(c->algs, prf_md(c), s->session->master_key, 1, hash, hlen, c->finished))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     c->finished_len = TLS12_FINISHED_LEN;
+    /* Stock logs the master secret as it builds its Finished, full
+     * handshake or resumption alike. */
+    tls_keylog(s, c, "CLIENT_RANDOM", s->session->master_key, TLS12_MASTER_SECRET_LEN);
     if (!tls_b_init(&b, 32) || !tls_hs_begin_msg(&b, SSL3_MT_FINISHED)
         || !tls_b_bytes(&b, c->finished, c->finished_len)) {
         tls_b_cleanup(&b);
@@ -1024,7 +1028,6 @@ static enum tls_step do_send_client_flight(SSL *s, struct tls_conn *c, struct tl
         return fail();
     }
     s->session->master_key_length = TLS12_MASTER_SECRET_LEN;
-    tls_keylog(s, c, "CLIENT_RANDOM", s->session->master_key, TLS12_MASTER_SECRET_LEN);
     if (a != NULL && !send_certificate_verify(s, c, hs, a, key))
         return fail();
     tls_transcript_drop_buffer(&hs->transcript);

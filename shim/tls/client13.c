@@ -269,9 +269,11 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
         OPENSSL_free(msg);
         return fail();
     }
-    tls_msg(s, 1, TLS1_VERSION, SSL3_RT_HANDSHAKE, msg, len);
+    tls_conn_note_send(s, c);
     r = tls_transcript_add(&hs->transcript, msg, len)
         && tls_rl_queue_all(s, &c->rl, SSL3_RT_HANDSHAKE, msg, len);
+    if (r)
+        tls_msg(s, 1, s->version, SSL3_RT_HANDSHAKE, msg, len);
     OPENSSL_free(msg);
     if (!r) {
         tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
@@ -447,9 +449,10 @@ static enum tls_step process_hello_retry_request(SSL *s, struct tls_conn *c, str
     /* The middlebox-compatibility CCS goes out before the second ClientHello. */
     if (s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT) {
         static const uint8_t ccs = 1;
+        tls_conn_note_send(s, c);
         if (!tls_rl_queue(s, &c->rl, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1))
             return fail();
-        tls_msg(s, 1, TLS1_2_VERSION, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1);
+        tls_msg(s, 1, s->version, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1);
         hs->sent_ccs = 1;
         tls_conn_set_state(s, c, TLS_ST_CW_CHANGE);
     }
@@ -1119,13 +1122,17 @@ static enum tls_step do_read_server_finished(SSL *s, struct tls_conn *c, struct 
     if (!install_key(s, c, c->server_ap, 0) || !run_status_callback(s, hs))
         return fail();
     tls_conn_set_state(s, c, TLS_ST_CR_FINISHED);
+    /* Our second flight starts here: its first LOOP event comes before the
+     * handshake write key is logged, CCS or not. */
+    tls_conn_note_send(s, c);
     /* Middlebox compatibility: a CCS before our second flight, unless one
      * already went out after a HelloRetryRequest. */
     if ((s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT) && !hs->sent_ccs) {
         static const uint8_t ccs = 1;
+        tls_conn_note_send(s, c);
         if (!tls_rl_queue(s, &c->rl, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1))
             return fail();
-        tls_msg(s, 1, TLS1_2_VERSION, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1);
+        tls_msg(s, 1, s->version, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1);
         hs->sent_ccs = 1;
         tls_conn_set_state(s, c, TLS_ST_CW_CHANGE);
     }
@@ -1307,10 +1314,12 @@ static enum tls_step do_send_client_finished(SSL *s, struct tls_conn *c, struct 
         tls_b_cleanup(&b);
         return fail();
     }
-    tls_conn_set_state(s, c, TLS_ST_CW_FINISHED);
+    /* The application write key is installed (and logged) before the state
+     * changes, as stock's post-work on the Finished does. */
     tls_keylog(s, c, "CLIENT_TRAFFIC_SECRET_0", c->client_ap, c->hash_len);
     if (!install_key(s, c, c->client_ap, 1))
         return fail();
+    tls_conn_set_state(s, c, TLS_ST_CW_FINISHED);
     if (!transcript_hash(s, hs, hash) || !tls13_derive_resumption(&hs->ks, hash)) {
         tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         return fail();
@@ -1378,9 +1387,9 @@ int tls13_send_key_update(SSL *s, struct tls_conn *c, int request_peer_update)
     uint8_t msg[5] = {SSL3_MT_KEY_UPDATE, 0, 0, 1, (uint8_t)(request_peer_update ? 1 : 0)};
     uint8_t *secret = s->server ? c->server_ap : c->client_ap;
 
-    tls_msg(s, 1, TLS1_3_VERSION, SSL3_RT_HANDSHAKE, msg, sizeof(msg));
     if (!tls_rl_queue(s, &c->rl, SSL3_RT_HANDSHAKE, msg, sizeof(msg)))
         return 0;
+    tls_msg(s, 1, s->version, SSL3_RT_HANDSHAKE, msg, sizeof(msg));
     /* Everything after the KeyUpdate goes out under the next key. */
     if (!tls13_next_traffic_secret(c->algs, c->md, secret))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
@@ -1457,6 +1466,8 @@ static int process_key_update(SSL *s, struct tls_conn *c)
         return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_NOT_ON_RECORD_BOUNDARY);
     if (!tls13_next_traffic_secret(c->algs, c->md, s->server ? c->client_ap : c->server_ap))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    tls_keylog(s, c, s->server ? "CLIENT_TRAFFIC_SECRET_N" : "SERVER_TRAFFIC_SECRET_N",
+               s->server ? c->client_ap : c->server_ap, c->hash_len);
     if (!install_key(s, c, s->server ? c->client_ap : c->server_ap, 0))
         return 0;
     /* Asked to update ours too: answer with update_not_requested, unless we
@@ -1469,14 +1480,16 @@ static int process_key_update(SSL *s, struct tls_conn *c)
 
 int tls_client13_post_handshake(SSL *s, struct tls_conn *c)
 {
-    int ok;
+    int ok, type = c->hm.msg.type;
 
-    switch (c->hm.msg.type) {
+    switch (type) {
     case SSL3_MT_NEWSESSION_TICKET:
         ok = process_new_session_ticket(s, c);
+        tls_conn_set_state(s, c, TLS_ST_CR_SESSION_TICKET);
         break;
     case SSL3_MT_KEY_UPDATE:
         ok = process_key_update(s, c);
+        tls_conn_set_state(s, c, TLS_ST_CR_KEY_UPDATE);
         break;
     case SSL3_MT_CERTIFICATE_REQUEST:
         /* Post-handshake authentication needs the handshake state back;
@@ -1487,5 +1500,17 @@ int tls_client13_post_handshake(SSL *s, struct tls_conn *c)
         ok = tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
         break;
     }
-    return ok && tls_hs_consume_msg(s, c, NULL);
+    if (!ok || !tls_hs_consume_msg(s, c, NULL))
+        return 0;
+    /* Stock runs its state machine for the message: the state it read
+     * into, the KeyUpdate it owes in answer if any, then established. */
+    tls_info_loop(s);
+    if (type == SSL3_MT_KEY_UPDATE && c->key_update != SSL_KEY_UPDATE_NONE) {
+        if (!tls13_send_key_update(s, c, c->key_update == SSL_KEY_UPDATE_REQUESTED))
+            return 0;
+        tls_conn_set_state(s, c, TLS_ST_CW_KEY_UPDATE);
+    }
+    tls_conn_set_state(s, c, TLS_ST_OK);
+    tls_info(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, 1);
+    return 1;
 }

@@ -88,9 +88,52 @@ void tls_msg(SSL *s, int write_p, int version, int content_type, const void *buf
         s->cfg.msg_callback(write_p, version, content_type, buf, len, s, s->cfg.msg_callback_arg);
 }
 
+static int is_send_state(OSSL_HANDSHAKE_STATE st)
+{
+    switch (st) {
+    case TLS_ST_CW_CLNT_HELLO:
+    case TLS_ST_CW_CERT:
+    case TLS_ST_CW_KEY_EXCH:
+    case TLS_ST_CW_CERT_VRFY:
+    case TLS_ST_CW_CHANGE:
+    case TLS_ST_CW_NEXT_PROTO:
+    case TLS_ST_CW_FINISHED:
+    case TLS_ST_CW_KEY_UPDATE:
+    case TLS_ST_CW_END_OF_EARLY_DATA:
+    case TLS_ST_SW_HELLO_REQ:
+    case TLS_ST_SW_SRVR_HELLO:
+    case TLS_ST_SW_CERT:
+    case TLS_ST_SW_KEY_EXCH:
+    case TLS_ST_SW_CERT_REQ:
+    case TLS_ST_SW_SRVR_DONE:
+    case TLS_ST_SW_SESSION_TICKET:
+    case TLS_ST_SW_CERT_STATUS:
+    case TLS_ST_SW_CHANGE:
+    case TLS_ST_SW_FINISHED:
+    case TLS_ST_SW_ENCRYPTED_EXTENSIONS:
+    case TLS_ST_SW_CERT_VRFY:
+    case TLS_ST_SW_KEY_UPDATE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void tls_info_loop(const SSL *s)
+{
+    tls_info(s, s->server ? SSL_CB_ACCEPT_LOOP : SSL_CB_CONNECT_LOOP, 1);
+}
+
 void tls_conn_set_state(SSL *s, struct tls_conn *c, OSSL_HANDSHAKE_STATE st)
 {
     c->state = st;
-    if (st != TLS_ST_OK)
-        tls_info(s, s->server ? SSL_CB_ACCEPT_LOOP : SSL_CB_CONNECT_LOOP, 1);
+    if (is_send_state(st))
+        tls_info_loop(s);
+}
+
+void tls_conn_note_send(SSL *s, struct tls_conn *c)
+{
+    if (!c->writing)
+        tls_info_loop(s);
+    c->writing = 1;
 }

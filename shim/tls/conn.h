@@ -38,6 +38,7 @@ struct tls_msg_in {
     uint8_t *buf;
     size_t len, cap, pos;
     int have;
+    int header_seen;  /* the info callback was told of the message at pos */
     struct tls_msg msg;
 };
 
@@ -51,6 +52,7 @@ struct tls_conn {
     int in_init;                      /* SSL_in_init */
     int before;                       /* SSL_in_before */
     int failed;                       /* a fatal error happened: every later call fails */
+    int writing;                      /* in a flight of messages we send (info callback) */
     int fatal_alert_received;
 
     /* What was negotiated. */
@@ -117,8 +119,19 @@ int tls_conn_in_before(const SSL *s);
 /* A fatal error ended the connection (stock's MSG_FLOW_ERROR state). */
 int tls_conn_failed(const SSL *s);
 
-/* Moves to a new handshake state, telling the info callback as stock does. */
+/*
+ * The info callback's LOOP events follow stock's state machine: one before a
+ * flight of messages we send, one after each message we send (with the state
+ * that message put us in), and one when the header of each message we
+ * receive has arrived (with the state before that message).
+ */
+/* Moves to a new handshake state; a state in which we have just sent a
+ * message is reported to the info callback. */
 void tls_conn_set_state(SSL *s, struct tls_conn *c, OSSL_HANDSHAKE_STATE st);
+/* Before a message we send: the LOOP event that opens a flight. */
+void tls_conn_note_send(SSL *s, struct tls_conn *c);
+/* The LOOP event for the current state. */
+void tls_info_loop(const SSL *s);
 
 /* Calls the application's info callback, if any. */
 void tls_info(const SSL *s, int where, int ret);

@@ -103,14 +103,33 @@ int tls_hs_append_record(SSL *s, struct tls_conn *c)
     return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
 }
 
+/*
+ * The header of the next message has arrived: stock's state machine reports
+ * its current state to the info callback now, before the message itself.
+ * After the handshake, stock first passes through its writing side, which
+ * reports the same state once more.
+ */
+static void note_header(SSL *s, struct tls_conn *c)
+{
+    struct tls_msg_in *in = &c->hm;
+
+    if (in->header_seen || in->len - in->pos < 4)
+        return;
+    in->header_seen = 1;
+    if (c->hs == NULL)
+        tls_info_loop(s);
+    c->writing = 0;
+    tls_info_loop(s);
+}
+
 int tls_hs_next_buffered(SSL *s, struct tls_conn *c)
 {
     int too_big;
     if (c->hm.have)
         return 1;
+    note_header(s, c);
     if (message_ready(s, &c->hm, &too_big)) {
-        tls_msg(s, 0, c->version ? c->version : TLS1_VERSION, SSL3_RT_HANDSHAKE, c->hm.msg.raw,
-                c->hm.msg.raw_len);
+        tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, c->hm.msg.raw, c->hm.msg.raw_len);
         return 1;
     }
     if (too_big)
@@ -127,9 +146,9 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
     for (;;) {
         enum tls_rl_result r;
 
+        note_header(s, c);
         if (message_ready(s, &c->hm, &too_big)) {
-            tls_msg(s, 0, c->version ? c->version : TLS1_VERSION, SSL3_RT_HANDSHAKE,
-                    c->hm.msg.raw, c->hm.msg.raw_len);
+            tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, c->hm.msg.raw, c->hm.msg.raw_len);
             return TLS_RL_OK;
         }
         if (too_big) {
@@ -168,7 +187,10 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
                 tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_CHANGE_CIPHER_SPEC);
                 return TLS_RL_FATAL;
             }
-            tls_msg(s, 0, c->version, SSL3_RT_CHANGE_CIPHER_SPEC, c->rl.rdata, 1);
+            /* A CCS is a message to stock's state machine (a LOOP event),
+             * though it reports no message callback for it. */
+            c->writing = 0;
+            tls_info_loop(s);
             tls_rl_release_record(&c->rl);
             c->hm.have = 1;
             c->hm.msg.type = TLS_MT_CHANGE_CIPHER_SPEC;
@@ -190,6 +212,7 @@ int tls_hs_consume_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     in->pos += in->msg.raw_len;
     in->have = 0;
+    in->header_seen = 0;
     memset(&in->msg, 0, sizeof(in->msg));
     /* Nothing left: an established connection keeps no handshake buffer. */
     if (in->pos == in->len) {
@@ -216,9 +239,12 @@ int tls_hs_send_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *
     tls_b_cleanup(b);
     if (!ok)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    tls_msg(s, 1, c->version ? c->version : TLS1_VERSION, SSL3_RT_HANDSHAKE, msg, len);
+    tls_conn_note_send(s, c);
+    /* Stock reports the message after its records. */
     ok = tls_transcript_add(&hs->transcript, msg, len)
          && tls_rl_queue_all(s, &c->rl, SSL3_RT_HANDSHAKE, msg, len);
+    if (ok)
+        tls_msg(s, 1, s->version, SSL3_RT_HANDSHAKE, msg, len);
     OPENSSL_free(msg);
     return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
@@ -240,6 +266,9 @@ static int finish(SSL *s, struct tls_conn *c)
     tls_hs_free(c->hs);
     c->hs = NULL;
     c->in_init = 0;
+    /* Ending on a message we read, stock passes its writing side once more. */
+    if (!c->writing)
+        tls_info_loop(s);
     tls_conn_set_state(s, c, TLS_ST_OK);
     tls_info(s, SSL_CB_HANDSHAKE_DONE, 1);
     return 1;

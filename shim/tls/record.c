@@ -290,7 +290,6 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
                 tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_INVALID_CCS_MESSAGE);
                 return TLS_RL_FATAL;
             }
-            tls_msg(s, 0, rl->version, SSL3_RT_CHANGE_CIPHER_SPEC, hdr + SSL3_RT_HEADER_LENGTH, 1);
             if (!count_empty(s, rl, SSL_R_UNEXPECTED_CCS_MESSAGE))
                 return TLS_RL_FATAL;
             continue;
@@ -410,7 +409,6 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
     case TLS_PROT_TLS13:
         p[len] = (uint8_t)type;
         memset(p + len + 1, 0, pad);
-        tls_msg(s, 1, rl->version, SSL3_RT_INNER_CONTENT_TYPE, &p[len], 1);
         body = len + 1 + pad;
         h[3] = (uint8_t)((body + d->aead.tag_len) >> 8);
         h[4] = (uint8_t)(body + d->aead.tag_len);
@@ -447,6 +445,12 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
     h[3] = (uint8_t)(body >> 8);
     h[4] = (uint8_t)body;
     tls_msg(s, 1, rl->wversion, SSL3_RT_HEADER, h, SSL3_RT_HEADER_LENGTH);
+    if (d->prot == TLS_PROT_TLS13) {
+        /* Stock reports the inner type after the header, with the
+         * header's (legacy) version. */
+        uint8_t inner = (uint8_t)type;
+        tls_msg(s, 1, rl->wversion, SSL3_RT_INNER_CONTENT_TYPE, &inner, 1);
+    }
     rl->w_end += SSL3_RT_HEADER_LENGTH + body;
     return 1;
 }

@@ -12,7 +12,7 @@
  * usage: diff_connect PORT [option...]
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
- *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1
+ *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1
  *   shutdown=1  mode=partial  sigpipe
  */
 #include "diff_common.h"
@@ -196,6 +196,36 @@ static void describe(SSL *s)
     printf("state %s, init finished %d\n", SSL_state_string_long(s), SSL_is_init_finished(s));
 }
 
+/* trace=1: the info, message and key-log callbacks, as stock calls them.
+ * Only what is the same on every run is printed (no key material). */
+static void info_cb(const SSL *s, int where, int ret)
+{
+    printf("  info where 0x%04x ret %d state %s\n", where, ret, SSL_state_string_long(s));
+}
+
+static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *s, void *arg)
+{
+    const unsigned char *p = buf;
+    (void)s;
+    (void)arg;
+    /* ECDSA signatures vary in length from run to run: messages that carry
+     * one (ServerKeyExchange, CertificateVerify) have their length hidden. */
+    if (content_type == SSL3_RT_HANDSHAKE && len > 0
+        && (p[0] == SSL3_MT_SERVER_KEY_EXCHANGE || p[0] == SSL3_MT_CERTIFICATE_VERIFY))
+        printf("  msg %s version 0x%04x type %d len ~ first %d\n", write_p ? "out" : "in",
+               version, content_type, p[0]);
+    else
+        printf("  msg %s version 0x%04x type %d len %zu first %d\n", write_p ? "out" : "in",
+               version, content_type, len, len > 0 ? p[0] : -1);
+}
+
+static void keylog_cb(const SSL *s, const char *line)
+{
+    (void)s;
+    printf("  keylog %.*s\n", (int)strcspn(line, " "), line);
+}
+
 static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESSION *resume)
 {
     const char *io = opt(argc, argv, "io") ? opt(argc, argv, "io") : "block";
@@ -304,6 +334,11 @@ int main(int argc, char **argv)
         printf("cert: %d\n", SSL_CTX_use_certificate_file(ctx, v, SSL_FILETYPE_PEM));
     if ((v = opt(argc, argv, "key")) != NULL)
         printf("key: %d\n", SSL_CTX_use_PrivateKey_file(ctx, v, SSL_FILETYPE_PEM));
+    if (opt(argc, argv, "trace")) {
+        SSL_CTX_set_info_callback(ctx, info_cb);
+        SSL_CTX_set_msg_callback(ctx, msg_cb);
+        SSL_CTX_set_keylog_callback(ctx, keylog_cb);
+    }
     if (opt(argc, argv, "mode") && strcmp(opt(argc, argv, "mode"), "partial") == 0)
         SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE);
     diff_print_errors("setup");

@@ -82,6 +82,15 @@ def scenarios(pki):
                                 'key=' + os.path.join(pki, 'client-ec.key')]),
         'client-cert-absent': (s_server(pki, extra=['-verify', '1', '-CAfile',
                                                     os.path.join(pki, 'ca.pem')]), base),
+        # The info, message and key-log callbacks: same events, same order.
+        'trace-tls13': (s_server(pki), base + ['trace=1', 'shutdown=1']),
+        'trace-tls13-resume': (s_server(pki), base + ['trace=1', 'shutdown=1', 'resume=1']),
+        'trace-tls13-hrr': (s_server(pki, extra=['-groups', 'P-256']), base + ['trace=1']),
+        'trace-tls12': (s_server(pki, extra=['-tls1_2']), base + ['trace=1', 'shutdown=1']),
+        'trace-tls12-resume': (s_server(pki, extra=['-tls1_2']),
+                               base + ['trace=1', 'shutdown=1', 'resume=1']),
+        'trace-keyupdate': (s_server(pki), base + ['trace=1', 'keyupdate=1']),
+        'trace-unknown-ca': (s_server(pki, 'server-untrusted'), base + ['trace=1']),
         # Non-blocking I/O and BIO pairs down to tiny buffers.
         'nonblock': (s_server(pki), base + ['io=nonblock']),
         'biopair-17000': (s_server(pki), base + ['io=biopair:17000']),
