@@ -281,15 +281,20 @@ static void apply(struct order *o, const struct selector *s, enum action act)
 /* "@STRENGTH": stable sort of the active suites by descending strength bits. */
 static void sort_by_strength(struct order *o)
 {
-    int32_t max = 0;
+    int32_t bits = INT32_MAX;
 
-    for (struct node *n = o->head; n != NULL; n = n->next)
-        if (n->active && n->c->strength_bits > max)
-            max = n->c->strength_bits;
-    for (int32_t bits = max; bits >= 0; bits--) {
+    /* Moving every suite of one strength to the end, strongest first, leaves
+     * them sorted and keeps their order within a strength.  Only strengths
+     * some active suite has need a pass. */
+    for (;;) {
+        int32_t next = -1;
+        for (struct node *n = o->head; n != NULL; n = n->next)
+            if (n->active && n->c->strength_bits < bits && n->c->strength_bits > next)
+                next = n->c->strength_bits;
+        if (next < 0)
+            break;
+        bits = next;
         struct selector s = {.by_bits = 1, .bits = bits};
-        /* Moving every suite of this strength to the end, strongest first,
-         * leaves them sorted and keeps their order within a strength. */
         apply(o, &s, ACT_MOVE);
     }
 }

@@ -86,6 +86,9 @@ static void table(void)
     printf("names: %s %s %s %s\n", OPENSSL_cipher_name(NULL), OPENSSL_cipher_name("nope"),
            OPENSSL_cipher_name(""), OPENSSL_cipher_name("TLS_FALLBACK_SCSV"));
     printf("small buffer: %s\n", SSL_CIPHER_description(c, small, sizeof(small)) ? "set" : "null");
+    char big[300];
+    printf("128: %s", SSL_CIPHER_description(c, big, 128));
+    printf("300: %s", SSL_CIPHER_description(c, big, sizeof(big)));
     desc = SSL_CIPHER_description(c, NULL, 0);
     printf("allocated: %s", desc);
     OPENSSL_free(desc);
@@ -167,7 +170,18 @@ static const char *const cipher_strings[] = {
     "TLS_AES_128_GCM_SHA256", "eNULL:@STRENGTH", "SUITEB128", "SUITEB128ONLY", "SUITEB128C2",
     "SUITEB192", "SUITEB128:AES", "SUITEB256", "ALL:kGOST18", "kRSA:!kRSA",
     "AESGCM:-AES256:AES", "aECDSA:aRSA:-aECDSA:aECDSA", "ALL:!ADH:!AECDH:+AESGCM",
-    "HIGH:!aNULL:!kRSA:!PSK:!SRP:!MD5:!RC4", "ALL:-AES:-CAMELLIA:AES",
+    "HIGH:!aNULL:!kRSA:!PSK:!SRP:!MD5:!RC4", "ALL:-AES:-CAMELLIA:AES", "ALL:-ALL:ECDHE",
+    "DEFAULTAES", "DEFAULT:@SECLEVEL=2", "ALL:+CHACHA20:+AESGCM", "-AES:AES", "!AES:AES",
+    "ECDHE-ECDSA-AES128-GCM-SHA256:!ECDHE-ECDSA-AES128-GCM-SHA256", "kECDHE+kRSA",
+    "AES128+AES256", "TLSv1.2+TLSv1", "SSLv3:TLSv1.2", "ALL:COMPLEMENTOFALL:!DSS:!SHA1",
+    "CAMELLIA:@STRENGTH:+SHA1", "aGOST01", "GOST94", "GOST89MAC", "GOST12", "SHA1+MD5",
+    "ALL:@STRENGTH:@STRENGTH", "@STRENGTH", "ALL@STRENGTH", "ALL:!eNULL:eNULL",
+    "ALL:COMPLEMENTOFALL:-eNULL:+kRSA:eNULL", "aECDSA+AESGCM:aRSA+AESGCM:@STRENGTH",
+    "PSK:-kPSK:+kRSAPSK", "kDHEPSK+CHACHA20:kECDHEPSK+AES", "ECDHE:+aECDSA",
+    "MEDIUM:HIGH:@STRENGTH", "ALL:!TLSv1.2", "ALL:TLSv1.0", "ALL:!SSLv3:!TLSv1",
+    "AES256-SHA AES128-SHA,CAMELLIA128-SHA;SEED-SHA", "ALL:FIPS", "FIPS:!FIPS",
+    "ALL:-FIPS:+FIPS", "AESCCM:+AESCCM8", "ARIA:@STRENGTH", "kRSA:kRSA:+kRSA",
+    "ALL:DES", "ALL:!DES", "DHE-RSA-AES128-SHA", "dhe-rsa-aes128-sha", "all", "Default",
 };
 
 /* One cipher string on a fresh context: result, errors, the list; then the
