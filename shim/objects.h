@@ -283,6 +283,10 @@ struct ssl_ctx_st {
     unsigned char tick_hmac_key[32];
     unsigned char tick_aes_key[32];
 
+    /* Cipher-suite algorithms this context's providers lack (SHIM_K_/A_/E_/M_
+     * masks, found at SSL_CTX_new as stock does): never selected. */
+    uint32_t disabled_mkey, disabled_auth, disabled_enc, disabled_mac;
+
     /* Algorithms fetched once for every connection of this context. */
     struct shim_algs *algs;
 };
