@@ -81,13 +81,16 @@ static int transcript_hash(SSL *s, struct tls_hs *hs, uint8_t *out, size_t *len)
     return 1;
 }
 
-/* The PRF hash: the suite's for TLS 1.2, MD5+SHA-1 before. */
+/* The PRF hash: MD5+SHA-1 before TLS 1.2; in TLS 1.2 the suite's, where
+ * suites that name MD5+SHA-1 (the older ones) use SHA-256 (RFC 5246 5). */
 static const EVP_MD *prf_md(const struct tls_conn *c)
 {
+    int nid;
+
     if (c->version < TLS1_2_VERSION)
         return c->algs->md5_sha1;
-    return shim_algs_md_by_nid(c->algs,
-                               EVP_MD_get_type(SSL_CIPHER_get_handshake_digest(c->cipher)));
+    nid = EVP_MD_get_type(SSL_CIPHER_get_handshake_digest(c->cipher));
+    return shim_algs_md_by_nid(c->algs, nid == NID_md5_sha1 ? NID_sha256 : nid);
 }
 
 /* ------------------------------------------------------------ ServerHello */
