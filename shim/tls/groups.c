@@ -9,7 +9,6 @@
 
 #include <openssl/obj_mac.h>
 #include <string.h>
-#include <strings.h>
 
 #include "tls/groups.h"
 
@@ -66,12 +65,12 @@ const struct tls_group *tls_group_by_id(uint16_t id)
     return NULL;
 }
 
-const struct tls_group *tls_group_by_name(const char *name, size_t len)
+const struct tls_group *tls_group_by_stock_name(const char *name)
 {
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
         const struct tls_group *g = &groups[i];
-        if ((strlen(g->name) == len && strncasecmp(g->name, name, len) == 0)
-            || (g->alias != NULL && strlen(g->alias) == len && strncasecmp(g->alias, name, len) == 0))
+        if (strcmp(g->name, name) == 0 || strcmp(g->realname, name) == 0
+            || (g->alias != NULL && strcmp(g->alias, name) == 0))
             return g;
     }
     return NULL;

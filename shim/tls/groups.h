@@ -32,8 +32,9 @@ extern const uint16_t tls_default_groups[];
 extern const size_t tls_default_groups_len;
 
 const struct tls_group *tls_group_by_id(uint16_t id);
-/* By TLS name or alias, case-insensitively, as stock's group-list parser. */
-const struct tls_group *tls_group_by_name(const char *name, size_t len);
+/* By TLS name, alias or libcrypto name, case-sensitively: the names stock's
+ * provider lists for SSL_CTX_set1_groups_list. */
+const struct tls_group *tls_group_by_stock_name(const char *name);
 const struct tls_group *tls_group_by_nid(int nid);
 
 /* Table index of a group (for per-group caches), or -1. */

@@ -11,7 +11,6 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <string.h>
-#include <strings.h>
 
 #include "objects.h"
 #include "tls/sigalgs.h"
@@ -57,49 +56,12 @@ const struct tls_sigalg *tls_sigalg_by_code(uint16_t code)
     return NULL;
 }
 
-/* The "KEY+HASH" names of the SSL_CONF / set1_sigalgs_list syntax. */
-static const char *key_name(const struct tls_sigalg *a)
+size_t tls_sigalg_count(void)
 {
-    switch (a->sig_type) {
-    case EVP_PKEY_RSA:
-        return "RSA";
-    case EVP_PKEY_RSA_PSS:
-        return a->key_slot == SHIM_PKEY_RSA_PSS ? "RSA-PSS-PSS" : "RSA-PSS";
-    case EVP_PKEY_EC:
-        return "ECDSA";
-    case EVP_PKEY_DSA:
-        return "DSA";
-    default:
-        return NULL;
-    }
+    return sizeof(sigalgs) / sizeof(sigalgs[0]);
 }
 
-const struct tls_sigalg *tls_sigalg_by_name(const char *name, size_t len)
+const struct tls_sigalg *tls_sigalg_at(size_t i)
 {
-    for (size_t i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++) {
-        const struct tls_sigalg *a = &sigalgs[i];
-        if (a->name != NULL && strlen(a->name) == len && strncmp(a->name, name, len) == 0)
-            return a;
-    }
-    /* KEY+HASH */
-    const char *plus = memchr(name, '+', len);
-    if (plus == NULL)
-        return NULL;
-    size_t klen = (size_t)(plus - name), hlen = len - klen - 1;
-    char hash[32];
-    if (hlen == 0 || hlen >= sizeof(hash))
-        return NULL;
-    memcpy(hash, plus + 1, hlen);
-    hash[hlen] = '\0';
-    int hnid = OBJ_sn2nid(hash);
-    if (hnid == NID_undef)
-        hnid = OBJ_ln2nid(hash);
-    for (size_t i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++) {
-        const struct tls_sigalg *a = &sigalgs[i];
-        const char *k = key_name(a);
-        if (k != NULL && strlen(k) == klen && strncasecmp(k, name, klen) == 0
-            && a->hash_nid == hnid)
-            return a;
-    }
-    return NULL;
+    return &sigalgs[i];
 }

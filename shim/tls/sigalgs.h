@@ -25,7 +25,8 @@ extern const uint16_t tls_default_sigalgs[];
 extern const size_t tls_default_sigalgs_len;
 
 const struct tls_sigalg *tls_sigalg_by_code(uint16_t code);
-/* By RFC 8446 name ("rsa_pss_rsae_sha256") or by "KEY+HASH" form ("RSA-PSS+SHA256"). */
-const struct tls_sigalg *tls_sigalg_by_name(const char *name, size_t len);
+/* The table, in stock's lookup order (which decides what KEY+HASH names). */
+size_t tls_sigalg_count(void);
+const struct tls_sigalg *tls_sigalg_at(size_t i);
 
 #endif
