@@ -6,6 +6,7 @@ preloaded), and the two outputs must be identical.
 usage: connect_diff.py SCENARIO OUR_LIB DIFF_CONNECT PKI_DIR RUN_DIFF
        connect_diff.py --list
 """
+import difflib
 import os
 import subprocess
 import sys
@@ -150,11 +151,86 @@ TLS12_DEFAULT_SUITES = [
 ]
 
 
+# ClientHellos compared field by field (random values excepted): each is
+# captured by a server that reads it and hangs up.
+CLIENTHELLOS = {
+    'default': [],
+    'tls12-max': ['max=1.2'],
+    'tls13-only': ['min=1.3'],
+    'groups': ['groups=P-384:X25519:ffdhe2048'],
+    'alpn': ['alpn=h2,http/1.1'],
+    'suites': ['suites=TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_8_SHA256'],
+    'ciphers': ['ciphers=ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384'],
+    'no-sni': [],
+}
+
+
+def parse_client_hello(data):
+    """The ClientHello's fields that must match stock, random ones reduced
+    to their lengths."""
+    if len(data) < 9 or data[0] != 22 or data[5] != 1:
+        return ['not a ClientHello: %r' % data[:16]]
+    b = data[9:]
+    out = ['record version %s' % data[1:3].hex(), 'legacy_version %s' % b[0:2].hex()]
+    i = 34
+    out.append('session id length %d' % b[i])
+    i += 1 + b[i]
+    n = int.from_bytes(b[i:i + 2], 'big')
+    out.append('suites %s' % b[i + 2:i + 2 + n].hex())
+    i += 2 + n
+    out.append('compression %s' % b[i + 1:i + 1 + b[i]].hex())
+    i += 1 + b[i]
+    end = i + 2 + int.from_bytes(b[i:i + 2], 'big')
+    i += 2
+    while i < end:
+        t = int.from_bytes(b[i:i + 2], 'big')
+        ln = int.from_bytes(b[i + 2:i + 4], 'big')
+        body = b[i + 4:i + 4 + ln]
+        if t == 51:  # key_share: groups and share lengths
+            shares, j = [], 2
+            while j < len(body):
+                g, kl = int.from_bytes(body[j:j + 2], 'big'), int.from_bytes(body[j + 2:j + 4], 'big')
+                shares.append('%04x/%d' % (g, kl))
+                j += 4 + kl
+            out.append('ext 51 key_share %s' % ' '.join(shares))
+        elif t in (21, 35, 41):  # padding, ticket, pre_shared_key: lengths only
+            out.append('ext %d length %d' % (t, ln))
+        else:
+            out.append('ext %d %s' % (t, body.hex()))
+        i += 4 + ln
+    return out
+
+
+def capture_client_hello(prog, args, env):
+    captured = []
+    with peers.ScriptedServer(lambda conn: captured.append(peers.read_client_hello(conn))) as srv:
+        subprocess.run([prog, str(srv.port)] + args, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=30)
+    return parse_client_hello(captured[0]) if captured else ['no ClientHello']
+
+
+def compare_client_hellos(variant, lib, prog, pki):
+    args = ['ca=' + os.path.join(pki, 'ca.pem')] + CLIENTHELLOS[variant]
+    if variant != 'no-sni':
+        args.append('host=localhost')
+    stock = capture_client_hello(prog, args, peers.CLEAN_ENV)
+    ours = capture_client_hello(prog, args, dict(peers.CLEAN_ENV, LD_PRELOAD=os.path.abspath(lib)))
+    if stock == ours:
+        print('ok: %d ClientHello fields identical' % len(stock))
+        return 0
+    print('FAIL: ClientHello differs (- stock, + ours):')
+    sys.stdout.writelines(difflib.unified_diff([x + '\n' for x in stock], [x + '\n' for x in ours]))
+    return 1
+
+
 def main():
     if sys.argv[1] == '--list':
-        print('\n'.join(sorted(scenarios('/'))))
+        print('\n'.join(sorted(list(scenarios('/'))
+                               + ['clienthello-' + v for v in CLIENTHELLOS])))
         return 0
     name, lib, prog, pki, run_diff = sys.argv[1:6]
+    if name.startswith('clienthello-'):
+        return compare_client_hellos(name[len('clienthello-'):], lib, prog, pki)
     subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'), pki],
                    check=True)
     server, args = scenarios(pki)[name]
