@@ -28,6 +28,7 @@ struct shim_algs {
      * (made on first use; see kex.c). */
     CRYPTO_RWLOCK *lock;
     EVP_PKEY *group_template[40];
+    struct shim_x509_cache *peer_certs; /* see x509_cache.h */
 };
 
 /* The algorithms for ctx's library context; NULL (with an error) on failure. */

@@ -31,6 +31,7 @@
 #include "crypto/kex.h"
 #include "crypto/sig.h"
 #include "crypto/verify.h"
+#include "crypto/x509_cache.h"
 #include "tls/alert.h"
 #include "tls/client12.h"
 #include "tls/key_schedule12.h"
@@ -324,20 +325,17 @@ static int process_server_certificate(SSL *s, struct tls_conn *c, struct tls_hs 
     }
     while (!tls_r_done(&list)) {
         tls_reader der;
-        const unsigned char *p;
+        int parsed;
         X509 *x;
         if (!tls_r_sub_u24(&list, &der)) {
             sk_X509_pop_free(chain, X509_free);
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_CERT_LENGTH_MISMATCH);
         }
-        p = der.p;
-        if ((x = X509_new_ex(s->ctx->libctx, s->ctx->propq)) == NULL
-            || d2i_X509(&x, &p, (long)der.len) == NULL) {
-            X509_free(x);
+        if ((parsed = shim_x509_from_der(c->algs, der.p, der.len, &x)) == 0) {
             sk_X509_pop_free(chain, X509_free);
             return tls_fatal(s, SSL_AD_BAD_CERTIFICATE, ERR_R_ASN1_LIB);
         }
-        if (p != der.p + der.len || !sk_X509_push(chain, x)) {
+        if (parsed < 0 || !sk_X509_push(chain, x)) {
             X509_free(x);
             sk_X509_pop_free(chain, X509_free);
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_CERT_LENGTH_MISMATCH);
