@@ -25,6 +25,101 @@ static int run_kdf(EVP_KDF *kdf, OSSL_PARAM *params, uint8_t *out, size_t out_le
     return ok;
 }
 
+/*
+ * HKDF contexts kept per thread, with digest and mode set once.  Naming the
+ * digest makes libcrypto fetch it (a global lock and a lookup) on every new
+ * context, and a handshake runs some twenty derivations; libcrypto 3.0
+ * cannot duplicate KDF contexts, so they are reused instead.  Every use sets
+ * all the other parameters again, so nothing carries over between uses (the
+ * last key stays in the context until the next use or thread exit).
+ */
+enum { HKDF_EXTRACT, HKDF_EXPAND_LABEL, HKDF_USES };
+enum { MD_SHA256, MD_SHA384, MDS };
+
+struct kdf_cache {
+    const struct shim_algs *algs; /* whose KDFs and digests these are */
+    EVP_KDF_CTX *ctx[HKDF_USES][MDS];
+};
+
+static CRYPTO_ONCE cache_once = CRYPTO_ONCE_STATIC_INIT;
+static CRYPTO_THREAD_LOCAL cache_key;
+static int cache_key_ok;
+
+static void cache_clear(struct kdf_cache *c)
+{
+    for (int u = 0; u < HKDF_USES; u++)
+        for (int m = 0; m < MDS; m++) {
+            EVP_KDF_CTX_free(c->ctx[u][m]);
+            c->ctx[u][m] = NULL;
+        }
+}
+
+static void cache_free(void *p)
+{
+    if (p != NULL)
+        cache_clear(p);
+    OPENSSL_free(p);
+}
+
+static void cache_init(void)
+{
+    cache_key_ok = CRYPTO_THREAD_init_local(&cache_key, cache_free);
+}
+
+/* The reusable context for this use and digest, or NULL (then a fresh one
+ * is made per call). */
+static EVP_KDF_CTX *cached_ctx(const struct shim_algs *a, int use, const EVP_MD *md)
+{
+    struct kdf_cache *c;
+    int m = md == a->sha256 ? MD_SHA256 : md == a->sha384 ? MD_SHA384 : -1;
+    int mode = use == HKDF_EXTRACT ? EVP_KDF_HKDF_MODE_EXTRACT_ONLY
+                                   : EVP_KDF_HKDF_MODE_EXPAND_ONLY;
+    OSSL_PARAM params[3];
+
+    if (m < 0 || !CRYPTO_THREAD_run_once(&cache_once, cache_init) || !cache_key_ok)
+        return NULL;
+    if ((c = CRYPTO_THREAD_get_local(&cache_key)) == NULL) {
+        if ((c = OPENSSL_zalloc(sizeof(*c))) == NULL || !CRYPTO_THREAD_set_local(&cache_key, c)) {
+            OPENSSL_free(c);
+            return NULL;
+        }
+    }
+    if (c->algs != a) {
+        cache_clear(c);
+        c->algs = a;
+    }
+    if (c->ctx[use][m] != NULL)
+        return c->ctx[use][m];
+    c->ctx[use][m] = EVP_KDF_CTX_new(use == HKDF_EXTRACT ? a->hkdf : a->tls13_kdf);
+    if (c->ctx[use][m] == NULL)
+        return NULL;
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+                                                 (char *)EVP_MD_get0_name(md), 0);
+    params[1] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+    params[2] = OSSL_PARAM_construct_end();
+    if (!EVP_KDF_CTX_set_params(c->ctx[use][m], params)) {
+        EVP_KDF_CTX_free(c->ctx[use][m]);
+        c->ctx[use][m] = NULL;
+    }
+    return c->ctx[use][m];
+}
+
+/* params[0] and [1] are the digest and the mode, which a cached context
+ * already has. */
+static int run_hkdf(const struct shim_algs *a, int use, const EVP_MD *md, OSSL_PARAM *params,
+                    uint8_t *out, size_t out_len)
+{
+    EVP_KDF_CTX *kctx = cached_ctx(a, use, md);
+
+    if (kctx == NULL)
+        return run_kdf(use == HKDF_EXTRACT ? a->hkdf : a->tls13_kdf, params, out, out_len);
+    if (EVP_KDF_derive(kctx, out, out_len, params + 2) <= 0) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+        return 0;
+    }
+    return 1;
+}
+
 int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *salt,
                      size_t salt_len, const uint8_t *ikm, size_t ikm_len, uint8_t *out)
 {
@@ -41,12 +136,12 @@ int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8
         ikm = zeros;
         ikm_len = hlen;
     }
-    *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
     *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
+    *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
     *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikm_len);
     *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len);
     *p = OSSL_PARAM_construct_end();
-    return run_kdf(algs->hkdf, params, out, hlen);
+    return run_hkdf(algs, HKDF_EXTRACT, md, params, out, hlen);
 }
 
 int tls_hkdf_expand_label(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,
@@ -61,15 +156,15 @@ int tls_hkdf_expand_label(const struct shim_algs *algs, const EVP_MD *md, const 
     if (context == NULL) /* the KDF wants a pointer even for an empty context */
         context = (const uint8_t *)"";
 
-    *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
     *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
+    *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
     *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, secret_len);
     *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PREFIX, (void *)prefix,
                                              sizeof(prefix) - 1);
     *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_LABEL, (void *)label, label_len);
     *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_DATA, (void *)context, context_len);
     *p = OSSL_PARAM_construct_end();
-    return run_kdf(algs->tls13_kdf, params, out, out_len);
+    return run_hkdf(algs, HKDF_EXPAND_LABEL, md, params, out, out_len);
 }
 
 int tls1_prf(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,
