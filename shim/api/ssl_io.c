@@ -18,7 +18,7 @@ int SSL_do_handshake(SSL *s)
         ERR_raise(ERR_LIB_SSL, SSL_R_CONNECTION_TYPE_NOT_SET);
         return -1;
     }
-    if (!tls_conn_in_init(s) && !tls_conn_in_before(s))
+    if (!tls_conn_in_init(s) && !tls_conn_in_before(s) && !tls_renegotiation_due(s))
         return 1;
     return tls_handshake(s);
 }
@@ -45,12 +45,11 @@ static int read_internal(SSL *s, void *buf, size_t num, size_t *readbytes, int p
         s->rwstate = SSL_NOTHING;
         return 0;
     }
-    if (tls_conn_in_init(s) || tls_conn_in_before(s)) {
-        r = tls_handshake(s);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            return -1;
+    if (tls_conn_in_init(s) || tls_conn_in_before(s) || tls_renegotiation_due(s)) {
+        r = tls_handshake_reading(s);
+        /* A renegotiation may stop for data that came meanwhile. */
+        if (r <= 0 && tls_pending(s) == 0)
+            return r < 0 ? r : -1;
     }
     return tls_read_app(s, buf, num, readbytes, peek);
 }
@@ -105,7 +104,7 @@ static int write_internal(SSL *s, const void *buf, size_t num, size_t *written)
         ERR_raise(ERR_LIB_SSL, SSL_R_PROTOCOL_IS_SHUTDOWN);
         return -1;
     }
-    if (tls_conn_in_init(s) || tls_conn_in_before(s)) {
+    if (tls_conn_in_init(s) || tls_conn_in_before(s) || tls_renegotiation_due(s)) {
         r = tls_handshake(s);
         if (r < 0)
             return r;

@@ -49,7 +49,8 @@ static int post_handshake(SSL *s, struct tls_conn *c)
 {
     if (!tls_hs_append_record(s, c))
         return 0;
-    while (tls_hs_next_buffered(s, c))
+    /* A HelloRequest starts a renegotiation: what follows is its. */
+    while (c->hs == NULL && tls_hs_next_buffered(s, c))
         if (!tls_client13_post_handshake(s, c))
             return 0;
     return !c->failed;
@@ -62,6 +63,13 @@ static int next_app_record(SSL *s, struct tls_conn *c)
     for (;;) {
         enum tls_rl_result r;
 
+        if (c->hs != NULL) {
+            /* A renegotiation runs to its end before data is read again,
+             * unless data arrives while it still may. */
+            if (tls_handshake_reading(s) <= 0)
+                return c->app_len > 0 ? 1 : -1;
+            continue;
+        }
         if (c->key_update != SSL_KEY_UPDATE_NONE && !tls_flush_key_update(s, c))
             return -1;
         if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) == TLS_RL_FATAL)

@@ -99,10 +99,17 @@ static const EVP_MD *prf_md(const struct tls_conn *c)
 static int parse_renegotiation_info(SSL *s, struct tls_conn *c, tls_reader *r)
 {
     tls_reader ri;
+    /* Initial handshake: empty; renegotiation: both Finished of the last
+     * handshake, ours first (RFC 5746 3.4, 3.5). */
+    size_t expected = c->hs->renegotiation ? c->finished_len + c->peer_finished_len : 0;
+
     if (!tls_r_sub_u8(r, &ri) || !tls_r_done(r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_RENEGOTIATION_ENCODING_ERR);
-    /* On an initial handshake the server's binding must be empty. */
-    if (ri.len != 0)
+    if (ri.len != expected
+        || (expected > 0
+            && (CRYPTO_memcmp(ri.p, c->finished, c->finished_len) != 0
+                || CRYPTO_memcmp(ri.p + c->finished_len, c->peer_finished,
+                                 c->peer_finished_len) != 0)))
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_RENEGOTIATION_MISMATCH);
     c->secure_renegotiation = 1;
     return 1;
@@ -197,8 +204,10 @@ static int parse_server_hello_extensions(SSL *s, struct tls_conn *c, struct tls_
             s->session->flags |= SHIM_SESS_FLAG_EXTMS;
     }
     /* RFC 5746: without renegotiation_info the server may be vulnerable;
-     * stock 3.0 refuses it unless SSL_OP_LEGACY_SERVER_CONNECT. */
-    if (!c->secure_renegotiation && !(s->cfg.options & SSL_OP_LEGACY_SERVER_CONNECT))
+     * stock 3.0 refuses it (in renegotiations too) unless told otherwise. */
+    if (!ext->present[TLS_EXT_RENEGOTIATE]
+        && !(s->cfg.options
+             & (SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION)))
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_UNSAFE_LEGACY_RENEGOTIATION_DISABLED);
     /* RFC 7627 5.3: a resumption must keep the session's EMS setting. */
     if (s->hit && !received_ems != !(s->session->flags & SHIM_SESS_FLAG_EXTMS))
@@ -1179,4 +1188,15 @@ enum tls_step tls_client12_step(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         return TLS_STEP_FAIL;
     }
+}
+
+int tls_client12_hello_request(SSL *s, struct tls_conn *c)
+{
+    if (c->hm.msg.len != 0)
+        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
+    if (s->cfg.options & SSL_OP_NO_RENEGOTIATION)
+        return tls_send_alert(s, SSL3_AL_WARNING, SSL_AD_NO_RENEGOTIATION);
+    c->renegotiate = 1;
+    c->renegotiate_full = 0;
+    return 1;
 }

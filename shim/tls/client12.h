@@ -26,4 +26,9 @@ enum tls_step tls_client12_server_hello(SSL *s, struct tls_conn *c, struct tls_h
 
 enum tls_step tls_client12_step(SSL *s, struct tls_conn *c, struct tls_hs *hs);
 
+/* A HelloRequest on an established connection (c->hm.msg): asks for an
+ * abbreviated renegotiation (c->renegotiate), or refuses it with a
+ * no_renegotiation warning under SSL_OP_NO_RENEGOTIATION, as stock. */
+int tls_client12_hello_request(SSL *s, struct tls_conn *c);
+
 #endif

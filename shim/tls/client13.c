@@ -126,7 +126,8 @@ static int choose_suite_algorithms(SSL *s, struct tls_conn *c, const SSL_CIPHER 
 
 /* Writes the cipher_suites vector: what we may use in our version range, then
  * the renegotiation SCSV (and the fallback SCSV if asked for). */
-static int write_cipher_suites(SSL *s, tls_builder *b, int min_version, int max_version)
+static int write_cipher_suites(SSL *s, tls_builder *b, int min_version, int max_version,
+                               int renegotiation)
 {
     STACK_OF(SSL_CIPHER) *ciphers = shim_ssl_cipher_list(s);
     int n = 0, maxverok = 0;
@@ -150,7 +151,8 @@ static int write_cipher_suites(SSL *s, tls_builder *b, int min_version, int max_
         tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_NO_CIPHERS_AVAILABLE);
         return -1;
     }
-    if (!tls_b_u16(b, 0x00ff) /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV */
+    /* A renegotiation carries renegotiation_info instead (RFC 5746 3.5). */
+    if ((!renegotiation && !tls_b_u16(b, 0x00ff)) /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV */
         || ((s->cfg.mode & SSL_MODE_SEND_FALLBACK_SCSV) && !tls_b_u16(b, 0x5600)))
         return 0;
     return tls_b_close(b);
@@ -210,7 +212,16 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
     size_t len = 0, binders_len = 0;
     int min_version, max_version, reason, r;
 
-    if (!hs->hrr) {
+    if (hs->renegotiation) {
+        /* A renegotiation keeps the version already agreed; SSL_renegotiate
+         * (not a HelloRequest) asks for a new session. */
+        hs->min_version = hs->max_version = c->version;
+        if (c->renegotiate_full && !tls_session_new(s)) {
+            tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+            return fail();
+        }
+        c->renegotiate_full = 0;
+    } else if (!hs->hrr) {
         if ((reason = tls_version_range(s, &min_version, &max_version)) != 0) {
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, reason);
             return fail();
@@ -221,7 +232,9 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
          * the server answers, and legacy_version never exceeds TLS 1.2. */
         s->version = max_version;
         s->client_version = max_version < TLS1_2_VERSION ? max_version : TLS1_2_VERSION;
-        if (!prepare_session(s, c, hs, max_version))
+    }
+    if (!hs->hrr) {
+        if (!prepare_session(s, c, hs, hs->max_version))
             return fail();
         if (RAND_bytes_ex(s->ctx->libctx, c->client_random, SSL3_RANDOM_SIZE, 0) <= 0) {
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
@@ -232,7 +245,7 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
              * from the ticket) asks the server to resume. */
             hs->session_id_len = s->session->session_id_length;
             memcpy(hs->session_id, s->session->session_id, hs->session_id_len);
-        } else if (max_version >= TLS1_3_VERSION
+        } else if (hs->max_version >= TLS1_3_VERSION
                    && (s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT)) {
             /* RFC 8446 D.4: a non-empty legacy session id makes the
              * handshake look like a TLS 1.2 resumption to middleboxes. */
@@ -245,17 +258,21 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
     }
     min_version = hs->min_version;
     max_version = hs->max_version;
-    c->rl.wversion = hs->hrr ? TLS1_2_VERSION : TLS1_VERSION;
+    /* A first ClientHello's record says TLS 1.0; a renegotiation's keeps the
+     * connection's version. */
+    if (!hs->renegotiation)
+        c->rl.wversion = hs->hrr ? TLS1_2_VERSION : TLS1_VERSION;
 
     if (!tls_b_init(&b, 512) || !tls_hs_begin_msg(&b, SSL3_MT_CLIENT_HELLO)
-        || !tls_b_u16(&b, (uint16_t)(max_version < TLS1_2_VERSION ? max_version : TLS1_2_VERSION))
+        || !tls_b_u16(&b, (uint16_t)(hs->renegotiation ? s->client_version
+                                : max_version < TLS1_2_VERSION ? max_version : TLS1_2_VERSION))
         || !tls_b_bytes(&b, c->client_random, SSL3_RANDOM_SIZE) || !tls_b_open(&b, 1)
         || !tls_b_bytes(&b, hs->session_id, hs->session_id_len) || !tls_b_close(&b)) {
         tls_b_cleanup(&b);
         tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         return fail();
     }
-    if ((r = write_cipher_suites(s, &b, min_version, max_version)) <= 0
+    if ((r = write_cipher_suites(s, &b, min_version, max_version, hs->renegotiation)) <= 0
         /* legacy_compression_methods: null only */
         || !tls_b_u8(&b, 1) || !tls_b_u8(&b, 0)
         || !tls_ext_write_client_hello(s, c, hs, &b, min_version, max_version, &binders_len)
@@ -1479,15 +1496,22 @@ static int process_key_update(SSL *s, struct tls_conn *c)
 int tls_client13_post_handshake(SSL *s, struct tls_conn *c)
 {
     int ok, type = c->hm.msg.type;
+    /* After a TLS 1.2 handshake only a HelloRequest may come; after a TLS
+     * 1.3 one anything but. */
+    int allowed = (c->version < TLS1_3_VERSION) == (type == SSL3_MT_HELLO_REQUEST);
 
-    switch (type) {
+    switch (allowed ? type : -1) {
     case SSL3_MT_NEWSESSION_TICKET:
-        ok = process_new_session_ticket(s, c);
         tls_conn_set_state(s, c, TLS_ST_CR_SESSION_TICKET);
+        ok = process_new_session_ticket(s, c);
         break;
     case SSL3_MT_KEY_UPDATE:
-        ok = process_key_update(s, c);
         tls_conn_set_state(s, c, TLS_ST_CR_KEY_UPDATE);
+        ok = process_key_update(s, c);
+        break;
+    case SSL3_MT_HELLO_REQUEST:
+        tls_conn_set_state(s, c, TLS_ST_CR_HELLO_REQ);
+        ok = tls_client12_hello_request(s, c);
         break;
     case SSL3_MT_CERTIFICATE_REQUEST:
         /* Post-handshake authentication needs the handshake state back;
@@ -1503,12 +1527,19 @@ int tls_client13_post_handshake(SSL *s, struct tls_conn *c)
     /* Stock runs its state machine for the message: the state it read
      * into, the KeyUpdate it owes in answer if any, then established. */
     tls_info_loop(s);
+    if (type == SSL3_MT_HELLO_REQUEST && c->renegotiate) {
+        /* The event just given opens the renegotiation's first flight. */
+        c->writing = 1;
+        return tls_start_renegotiation(s, c);
+    }
     if (type == SSL3_MT_KEY_UPDATE && c->key_update != SSL_KEY_UPDATE_NONE) {
         if (!tls13_send_key_update(s, c, c->key_update == SSL_KEY_UPDATE_REQUESTED))
             return 0;
         tls_conn_set_state(s, c, TLS_ST_CW_KEY_UPDATE);
     }
     tls_conn_set_state(s, c, TLS_ST_OK);
+    if (c->version < TLS1_3_VERSION)
+        tls_info(s, SSL_CB_HANDSHAKE_DONE, 1); /* the refused renegotiation "ends" */
     tls_info(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, 1);
     return 1;
 }

@@ -78,16 +78,23 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
             return -1;
         return (s->session->flags & SHIM_SESS_FLAG_EXTMS) != 0;
     case SSL_CTRL_GET_RI_SUPPORT:
+        return c != NULL && c->secure_renegotiation;
     case SSL_CTRL_GET_TOTAL_RENEGOTIATIONS:
+        return c != NULL ? c->total_renegotiations : 0;
     case SSL_CTRL_GET_NUM_RENEGOTIATIONS:
-    case SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS:
+        return c != NULL ? c->num_renegotiations : 0;
+    case SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS: {
+        long n = c != NULL ? c->num_renegotiations : 0;
+        if (c != NULL)
+            c->num_renegotiations = 0;
+        return n;
+    }
     case SSL_CTRL_GET_CLIENT_CERT_REQUEST:
     case SSL_CTRL_GET_FLAGS:
     case SSL_CTRL_GET_CLIENT_CERT_TYPES:
     case SSL_CTRL_GET_EC_POINT_FORMATS:
     case SSL_CTRL_GET_RAW_CIPHERLIST:
-        /* Renegotiation, certificate types and point formats do not exist
-         * in TLS 1.3, and this connection has no other version yet. */
+        /* Certificate types and point formats: not recorded yet. */
         return 0;
     default:
         (void)larg;

@@ -131,6 +131,19 @@ static int use_ecc(const struct ch_ctx *x)
     return 0;
 }
 
+/* RFC 5746 3.5: a renegotiating client binds the new handshake to the old
+ * one with its last Finished (the first ClientHello sends the SCSV). */
+static enum ext_write w_renegotiate(struct ch_ctx *x)
+{
+    if (!x->hs->renegotiation)
+        return EXT_NOT_SENT;
+    return open_ext(x->b, TLSEXT_TYPE_renegotiate) && tls_b_open(x->b, 1)
+                   && tls_b_bytes(x->b, x->c->finished, x->c->finished_len)
+                   && tls_b_close(x->b) && tls_b_close(x->b)
+               ? EXT_SENT
+               : EXT_FAIL;
+}
+
 static enum ext_write w_server_name(struct ch_ctx *x)
 {
     const char *host = x->s->hostname;
@@ -465,6 +478,7 @@ static enum ext_write w_psk(struct ch_ctx *x)
 typedef enum ext_write (*ch_writer)(struct ch_ctx *x);
 
 static const ch_writer ch_writers[TLS_EXT_NUM] = {
+    [TLS_EXT_RENEGOTIATE] = w_renegotiate,
     [TLS_EXT_SERVER_NAME] = w_server_name,
     [TLS_EXT_MAX_FRAGMENT_LENGTH] = w_max_fragment_length,
     [TLS_EXT_EC_POINT_FORMATS] = w_ec_point_formats,

@@ -116,8 +116,12 @@ static void note_header(SSL *s, struct tls_conn *c)
     if (in->header_seen || in->len - in->pos < 4)
         return;
     in->header_seen = 1;
-    if (c->hs == NULL)
+    if (c->hs == NULL) {
+        /* Before TLS 1.3 any message after the handshake begins a new one. */
+        if (c->version < TLS1_3_VERSION)
+            tls_info(s, SSL_CB_HANDSHAKE_START, 1);
         tls_info_loop(s);
+    }
     c->writing = 0;
     tls_info_loop(s);
 }
@@ -197,6 +201,18 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
             c->hm.msg.body = c->hm.msg.raw = NULL;
             c->hm.msg.len = c->hm.msg.raw_len = 0;
             return TLS_RL_OK;
+        case SSL3_RT_APPLICATION_DATA:
+            /* A renegotiating client still takes data until the server
+             * answers its ClientHello, as stock does, when it is reading. */
+            if (c->hs != NULL && c->hs->renegotiation && c->state == TLS_ST_CW_CLNT_HELLO
+                && c->in_read_app) {
+                c->app = c->rl.rdata;
+                c->app_len = c->rl.rlen;
+                return TLS_RL_APPDATA;
+            }
+            tls_rl_release_record(&c->rl);
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
+            return TLS_RL_FATAL;
         default:
             tls_rl_release_record(&c->rl);
             tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
@@ -266,12 +282,72 @@ static int finish(SSL *s, struct tls_conn *c)
     tls_hs_free(c->hs);
     c->hs = NULL;
     c->in_init = 0;
+    c->renegotiate = 0; /* any handshake satisfies a request */
     /* Ending on a message we read, stock passes its writing side once more. */
     if (!c->writing)
         tls_info_loop(s);
     tls_conn_set_state(s, c, TLS_ST_OK);
     tls_info(s, SSL_CB_HANDSHAKE_DONE, 1);
     return 1;
+}
+
+static int new_hs(struct tls_conn *c)
+{
+    if ((c->hs = OPENSSL_zalloc(sizeof(*c->hs))) == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+        return 0;
+    }
+    tls_transcript_init(&c->hs->transcript);
+    return 1;
+}
+
+int tls_start_renegotiation(SSL *s, struct tls_conn *c)
+{
+    if (!new_hs(c))
+        return 0;
+    c->hs->renegotiation = 1;
+    c->renegotiate = 0;
+    c->num_renegotiations++;
+    c->total_renegotiations++;
+    c->in_init = 1;
+    s->session_ctx->stats.connect_renegotiate++;
+    return 1;
+}
+
+int tls_handshake_reading(SSL *s)
+{
+    struct tls_conn *c = tls_conn_get(s);
+    int r;
+
+    if (c == NULL)
+        return -1;
+    c->in_read_app = 1;
+    r = tls_handshake(s);
+    c->in_read_app = 0;
+    return r;
+}
+
+int tls_request_renegotiation(SSL *s, int full)
+{
+    struct tls_conn *c = tls_conn_get(s);
+
+    if (c == NULL)
+        return 0;
+    c->renegotiate = 1;
+    c->renegotiate_full = full;
+    return 1;
+}
+
+int tls_renegotiation_pending(const SSL *s)
+{
+    const struct tls_conn *c = s->conn;
+    return c != NULL && (c->renegotiate || (c->hs != NULL && c->hs->renegotiation));
+}
+
+int tls_renegotiation_due(const SSL *s)
+{
+    const struct tls_conn *c = s->conn;
+    return c != NULL && c->renegotiate && c->hs == NULL && c->state == TLS_ST_OK && !c->failed;
 }
 
 int tls_handshake(SSL *s)
@@ -283,6 +359,14 @@ int tls_handshake(SSL *s)
         return -1;
     if (c->failed)
         return -1; /* a failed connection stays failed, raising nothing new (stock) */
+    if (c->hs == NULL && c->state == TLS_ST_OK && c->renegotiate
+        && !tls_rl_write_pending(&c->rl) && !tls_rl_has_unread(&c->rl)) {
+        /* SSL_renegotiate asked for one: it starts here, when nothing is
+         * half read or written (stock's ssl3_renegotiate_check). */
+        tls_info(s, SSL_CB_HANDSHAKE_START, 1);
+        if (!tls_start_renegotiation(s, c))
+            return -1;
+    }
     if (c->hs == NULL && c->state == TLS_ST_OK) {
         /* Established: only a scheduled KeyUpdate can be left to send. */
         if (!tls_flush_key_update(s, c)
@@ -292,11 +376,8 @@ int tls_handshake(SSL *s)
         return 1;
     }
     if (c->hs == NULL) {
-        if ((c->hs = OPENSSL_zalloc(sizeof(*c->hs))) == NULL) {
-            ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+        if (!new_hs(c))
             return -1;
-        }
-        tls_transcript_init(&c->hs->transcript);
         c->before = 0;
         tls_info(s, SSL_CB_HANDSHAKE_START, 1);
     }
@@ -313,7 +394,10 @@ int tls_handshake(SSL *s)
             /* What we have written must reach the peer before we wait. */
             if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
                 break;
-            if (tls_hs_read_msg(s, c) != TLS_RL_OK)
+            enum tls_rl_result r = tls_hs_read_msg(s, c);
+            if (r == TLS_RL_APPDATA)
+                s->rwstate = SSL_NOTHING; /* the caller has data to return */
+            if (r != TLS_RL_OK)
                 break;
             continue;
         }

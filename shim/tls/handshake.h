@@ -38,6 +38,7 @@ struct tls_hs {
     EVP_PKEY *kex_priv;
     const struct tls_group *kex_group;
     int hrr;                      /* a HelloRetryRequest was received */
+    int renegotiation;            /* this handshake renegotiates an established one */
     uint8_t *cookie;
     size_t cookie_len;
     int sent_ccs;                 /* the middlebox-compatibility CCS went out */
@@ -66,7 +67,25 @@ struct tls_hs {
  * s->rwstate / the error queue saying why). */
 int tls_handshake(SSL *s);
 
-/* Reads records until c->hm.msg holds a complete handshake message. */
+/* Starts renegotiating an established TLS 1.2 connection (the next
+ * tls_handshake runs it); counts it as stock does. */
+int tls_start_renegotiation(SSL *s, struct tls_conn *c);
+
+/* tls_handshake run from SSL_read: application data may stop a
+ * renegotiation (TLS_RL_APPDATA) instead of failing it. */
+int tls_handshake_reading(SSL *s);
+
+/* SSL_renegotiate(_abbreviated): asks for one (full: a new session), to
+ * start at the next handshake, read or write call. */
+int tls_request_renegotiation(SSL *s, int full);
+/* SSL_renegotiate_pending: one is asked for or running. */
+int tls_renegotiation_pending(const SSL *s);
+/* One is asked for and may start now (the connection is established). */
+int tls_renegotiation_due(const SSL *s);
+
+/* Reads records until c->hm.msg holds a complete handshake message, or
+ * (TLS_RL_APPDATA) application data arrives while a renegotiation still
+ * allows it, left in c->app for SSL_read. */
 enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c);
 
 /* Appends the current handshake record to the reassembly buffer. */

@@ -22,6 +22,7 @@ enum tls_rl_result {
     TLS_RL_OK = 1,
     TLS_RL_FATAL = 0,  /* error raised, alert sent; the connection is dead */
     TLS_RL_RETRY = -1, /* the BIO asked for a retry (or failed without a TLS error) */
+    TLS_RL_APPDATA = 2, /* application data came where the handshake allows it */
 };
 
 /* How one direction's records are protected. */

@@ -12,7 +12,7 @@
  * usage: diff_connect PORT [option...]
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
- *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1
+ *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1  noreneg=1
  *   shutdown=1  mode=partial  sigpipe
  */
 #include "diff_common.h"
@@ -334,6 +334,8 @@ int main(int argc, char **argv)
         printf("cert: %d\n", SSL_CTX_use_certificate_file(ctx, v, SSL_FILETYPE_PEM));
     if ((v = opt(argc, argv, "key")) != NULL)
         printf("key: %d\n", SSL_CTX_use_PrivateKey_file(ctx, v, SSL_FILETYPE_PEM));
+    if (opt(argc, argv, "noreneg"))
+        SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
     if (opt(argc, argv, "trace")) {
         SSL_CTX_set_info_callback(ctx, info_cb);
         SSL_CTX_set_msg_callback(ctx, msg_cb);

@@ -122,6 +122,11 @@ def scenarios(pki):
     sc['gnutls-tls12'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), base)
     sc['gnutls-tls12-no-ems'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3:%NO_SESSION_HASH'),
                                  base)
+    # Renegotiation: gnutls-serv sends a HelloRequest when it reads this.
+    reneg = [ca, 'host=localhost', 'request=**REHANDSHAKE**\n', 'trace=1']
+    sc['renegotiate'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), reneg)
+    sc['renegotiate-refused'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'),
+                                 reneg + ['noreneg=1'])
     sc['gnutls-tls12-cbc-no-etm'] = (
         gnutls(pki, priority='NORMAL:-VERS-TLS1.3:-AEAD:%NO_ETM'), base)
     sc['tls12-cbc-no-etm'] = (s_server(pki, 'server-rsa', ['-tls1_2', '-no_etm', '-cipher',
