@@ -20,14 +20,16 @@ static int can_renegotiate(const SSL *s)
     return 1;
 }
 
+/* A client offers its current session either way; the two differ for a
+ * server only. */
 int SSL_renegotiate(SSL *s)
 {
-    return can_renegotiate(s) && tls_request_renegotiation(s, 1);
+    return can_renegotiate(s) && tls_request_renegotiation(s);
 }
 
 int SSL_renegotiate_abbreviated(SSL *s)
 {
-    return can_renegotiate(s) && tls_request_renegotiation(s, 0);
+    return can_renegotiate(s) && tls_request_renegotiation(s);
 }
 
 int SSL_renegotiate_pending(const SSL *s)

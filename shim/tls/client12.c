@@ -1197,6 +1197,5 @@ int tls_client12_hello_request(SSL *s, struct tls_conn *c)
     if (s->cfg.options & SSL_OP_NO_RENEGOTIATION)
         return tls_send_alert(s, SSL3_AL_WARNING, SSL_AD_NO_RENEGOTIATION);
     c->renegotiate = 1;
-    c->renegotiate_full = 0;
     return 1;
 }

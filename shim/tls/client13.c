@@ -213,14 +213,10 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
     int min_version, max_version, reason, r;
 
     if (hs->renegotiation) {
-        /* A renegotiation keeps the version already agreed; SSL_renegotiate
-         * (not a HelloRequest) asks for a new session. */
+        /* A renegotiation keeps the version already agreed, and offers the
+         * current session again (stock's client does so after
+         * SSL_renegotiate too; only a server would start a new one). */
         hs->min_version = hs->max_version = c->version;
-        if (c->renegotiate_full && !tls_session_new(s)) {
-            tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-            return fail();
-        }
-        c->renegotiate_full = 0;
     } else if (!hs->hrr) {
         if ((reason = tls_version_range(s, &min_version, &max_version)) != 0) {
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, reason);

@@ -327,14 +327,13 @@ int tls_handshake_reading(SSL *s)
     return r;
 }
 
-int tls_request_renegotiation(SSL *s, int full)
+int tls_request_renegotiation(SSL *s)
 {
     struct tls_conn *c = tls_conn_get(s);
 
     if (c == NULL)
         return 0;
     c->renegotiate = 1;
-    c->renegotiate_full = full;
     return 1;
 }
 

@@ -75,9 +75,9 @@ int tls_start_renegotiation(SSL *s, struct tls_conn *c);
  * renegotiation (TLS_RL_APPDATA) instead of failing it. */
 int tls_handshake_reading(SSL *s);
 
-/* SSL_renegotiate(_abbreviated): asks for one (full: a new session), to
- * start at the next handshake, read or write call. */
-int tls_request_renegotiation(SSL *s, int full);
+/* SSL_renegotiate(_abbreviated): asks for one, to start at the next
+ * handshake, read or write call. */
+int tls_request_renegotiation(SSL *s);
 /* SSL_renegotiate_pending: one is asked for or running. */
 int tls_renegotiation_pending(const SSL *s);
 /* One is asked for and may start now (the connection is established). */

@@ -13,6 +13,7 @@
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
  *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1  noreneg=1
+ *   clientreneg=1
  *   shutdown=1  mode=partial  sigpipe
  */
 #include "diff_common.h"
@@ -148,6 +149,12 @@ static int op_read(SSL *s, void *arg)
     return SSL_read(s, w->buf, w->len);
 }
 
+static int op_handshake(SSL *s, void *arg)
+{
+    (void)arg;
+    return SSL_do_handshake(s);
+}
+
 static int op_shutdown(SSL *s, void *arg)
 {
     int r = SSL_shutdown(s);
@@ -255,6 +262,15 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
     r = drive(s, op_connect, NULL, io, &p, &saw_retry);
     report("connect", s, r);
     describe(s);
+    if (r == 1 && opt(argc, argv, "clientreneg")) {
+        printf("renegotiate: %d, pending %d\n", SSL_renegotiate(s), SSL_renegotiate_pending(s));
+        r = drive(s, op_handshake, NULL, io, &p, &saw_retry);
+        report("renegotiation", s, r);
+        printf("pending %d, renegotiations %ld, total %ld, secure %ld\n",
+               SSL_renegotiate_pending(s), SSL_num_renegotiations(s),
+               SSL_total_renegotiations(s), SSL_get_secure_renegotiation_support(s));
+        describe(s);
+    }
     if (r == 1 && req != NULL) {
         char buf[16384];
         struct rw w = {(char *)req, (int)strlen(req)};

@@ -127,6 +127,12 @@ def scenarios(pki):
     sc['renegotiate'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), reneg)
     sc['renegotiate-refused'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'),
                                  reneg + ['noreneg=1'])
+    sc['client-renegotiate'] = (
+        s_server(pki, extra=['-tls1_2', '-client_renegotiation']),
+        base + ['clientreneg=1', 'trace=1'])
+    sc['client-renegotiate-refused'] = (s_server(pki, extra=['-tls1_2']),
+                                        base + ['clientreneg=1'])
+    sc['client-renegotiate-tls13'] = (s_server(pki), base + ['clientreneg=1'])
     sc['gnutls-tls12-cbc-no-etm'] = (
         gnutls(pki, priority='NORMAL:-VERS-TLS1.3:-AEAD:%NO_ETM'), base)
     sc['tls12-cbc-no-etm'] = (s_server(pki, 'server-rsa', ['-tls1_2', '-no_etm', '-cipher',
