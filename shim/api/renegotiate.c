@@ -20,16 +20,16 @@ static int can_renegotiate(const SSL *s)
     return 1;
 }
 
-/* A client offers its current session either way; the two differ for a
- * server only. */
+/* A full renegotiation offers no session to resume; the current one stays
+ * until the server answers. */
 int SSL_renegotiate(SSL *s)
 {
-    return can_renegotiate(s) && tls_request_renegotiation(s);
+    return can_renegotiate(s) && tls_request_renegotiation(s, 1);
 }
 
 int SSL_renegotiate_abbreviated(SSL *s)
 {
-    return can_renegotiate(s) && tls_request_renegotiation(s);
+    return can_renegotiate(s) && tls_request_renegotiation(s, 0);
 }
 
 int SSL_renegotiate_pending(const SSL *s)

@@ -1197,5 +1197,6 @@ int tls_client12_hello_request(SSL *s, struct tls_conn *c)
     if (s->cfg.options & SSL_OP_NO_RENEGOTIATION)
         return tls_send_alert(s, SSL3_AL_WARNING, SSL_AD_NO_RENEGOTIATION);
     c->renegotiate = 1;
+    c->renegotiate_new_session = 0; /* stock answers with an abbreviated one */
     return 1;
 }

@@ -213,9 +213,7 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
     int min_version, max_version, reason, r;
 
     if (hs->renegotiation) {
-        /* A renegotiation keeps the version already agreed, and offers the
-         * current session again (stock's client does so after
-         * SSL_renegotiate too; only a server would start a new one). */
+        /* A renegotiation keeps the version already agreed. */
         hs->min_version = hs->max_version = c->version;
     } else if (!hs->hrr) {
         if ((reason = tls_version_range(s, &min_version, &max_version)) != 0) {
@@ -236,7 +234,8 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
             return fail();
         }
-        if (s->session->ssl_version < TLS1_3_VERSION && s->session->session_id_length > 0) {
+        if (s->session->ssl_version < TLS1_3_VERSION && s->session->session_id_length > 0
+            && !hs->reneg_new_session) {
             /* Resuming a TLS 1.2 session: its id (for a ticket, the id made
              * from the ticket) asks the server to resume. */
             hs->session_id_len = s->session->session_id_length;

@@ -74,6 +74,7 @@ struct tls_conn {
     int sigalg;                       /* code point we signed with, or -1 */
     int secure_renegotiation;         /* the server sent renegotiation_info (RFC 5746) */
     int renegotiate;                  /* a renegotiation is asked for, not started yet */
+    int renegotiate_new_session;      /* ... by SSL_renegotiate: no resumption offered */
     int num_renegotiations, total_renegotiations;
     int in_read_app;                  /* the handshake runs inside SSL_read */
     int use_etm;                      /* encrypt-then-MAC was negotiated (RFC 7366) */

@@ -221,8 +221,9 @@ static enum ext_write w_session_ticket(struct ch_ctx *x)
     if (x->s->cfg.options & SSL_OP_NO_TICKET)
         return EXT_NOT_SENT;
     /* A TLS 1.2 ticket being resumed goes here; TLS 1.3 tickets go in
-     * pre_shared_key instead. */
-    if (sess != NULL && sess->ticket != NULL && sess->ssl_version != TLS1_3_VERSION) {
+     * pre_shared_key instead; SSL_renegotiate wants a new session. */
+    if (sess != NULL && sess->ticket != NULL && sess->ssl_version != TLS1_3_VERSION
+        && !x->hs->reneg_new_session) {
         tick = sess->ticket;
         len = sess->ticket_len;
     }

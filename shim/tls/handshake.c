@@ -306,6 +306,7 @@ int tls_start_renegotiation(SSL *s, struct tls_conn *c)
     if (!new_hs(c))
         return 0;
     c->hs->renegotiation = 1;
+    c->hs->reneg_new_session = c->renegotiate_new_session;
     c->renegotiate = 0;
     c->num_renegotiations++;
     c->total_renegotiations++;
@@ -327,13 +328,14 @@ int tls_handshake_reading(SSL *s)
     return r;
 }
 
-int tls_request_renegotiation(SSL *s)
+int tls_request_renegotiation(SSL *s, int new_session)
 {
     struct tls_conn *c = tls_conn_get(s);
 
     if (c == NULL)
         return 0;
     c->renegotiate = 1;
+    c->renegotiate_new_session = new_session;
     return 1;
 }
 

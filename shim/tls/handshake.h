@@ -39,6 +39,7 @@ struct tls_hs {
     const struct tls_group *kex_group;
     int hrr;                      /* a HelloRetryRequest was received */
     int renegotiation;            /* this handshake renegotiates an established one */
+    int reneg_new_session;        /* ... offering no session (SSL_renegotiate) */
     uint8_t *cookie;
     size_t cookie_len;
     int sent_ccs;                 /* the middlebox-compatibility CCS went out */
@@ -76,8 +77,8 @@ int tls_start_renegotiation(SSL *s, struct tls_conn *c);
 int tls_handshake_reading(SSL *s);
 
 /* SSL_renegotiate(_abbreviated): asks for one, to start at the next
- * handshake, read or write call. */
-int tls_request_renegotiation(SSL *s);
+ * handshake, read or write call; new_session: offer no resumption. */
+int tls_request_renegotiation(SSL *s, int new_session);
 /* SSL_renegotiate_pending: one is asked for or running. */
 int tls_renegotiation_pending(const SSL *s);
 /* One is asked for and may start now (the connection is established). */
