@@ -38,12 +38,23 @@ static void dir_cleanup(struct tls_rl_dir *d)
     memset(d, 0, sizeof(*d));
 }
 
+/* The read buffer held decrypted data: what was used of it is wiped. */
+static void free_rbuf(struct tls_rl *rl)
+{
+    if (rl->rbuf != NULL)
+        OPENSSL_cleanse(rl->rbuf, rl->r_end);
+    OPENSSL_free(rl->rbuf);
+    rl->rbuf = NULL;
+    rl->r_pos = rl->r_end = 0;
+}
+
 void tls_rl_cleanup(struct tls_rl *rl)
 {
     dir_cleanup(&rl->rd);
     dir_cleanup(&rl->wr);
-    OPENSSL_clear_free(rl->rbuf, RL_RBUF_SIZE);
-    OPENSSL_clear_free(rl->wbuf, rl->w_cap);
+    free_rbuf(rl);
+    /* The write buffer only ever holds records as sent: nothing secret. */
+    OPENSSL_free(rl->wbuf);
     memset(rl, 0, sizeof(*rl));
 }
 
@@ -325,11 +336,8 @@ void tls_rl_release_record(struct tls_rl *rl)
     rl->rlen = 0;
     /* Nothing buffered: give the memory back (an idle connection holds no
      * record buffer). */
-    if (rl->rbuf != NULL && rl->r_pos == rl->r_end) {
-        OPENSSL_clear_free(rl->rbuf, RL_RBUF_SIZE);
-        rl->rbuf = NULL;
-        rl->r_pos = rl->r_end = 0;
-    }
+    if (rl->rbuf != NULL && rl->r_pos == rl->r_end)
+        free_rbuf(rl);
 }
 
 int tls_rl_has_unread(const struct tls_rl *rl)
@@ -348,12 +356,20 @@ static int wbuf_reserve(struct tls_rl *rl, size_t n)
     size_t cap = rl->w_cap ? rl->w_cap : 4096;
     while (cap < rl->w_end + n)
         cap *= 2;
-    uint8_t *nb = OPENSSL_clear_realloc(rl->wbuf, rl->w_cap, cap);
+    uint8_t *nb = OPENSSL_realloc(rl->wbuf, cap); /* sealed records only */
     if (nb == NULL)
         return 0;
     rl->wbuf = nb;
     rl->w_cap = cap;
     return 1;
+}
+
+/* A record that could not be sealed still holds its plaintext: wiped, as
+ * the write buffer is freed without wiping. */
+static int seal_failed(SSL *s, uint8_t *p, size_t n)
+{
+    OPENSSL_cleanse(p, n);
+    return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
 
 /* How many zero bytes of TLS 1.3 padding to add to an inner plaintext of len. */
@@ -414,7 +430,7 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
         h[4] = (uint8_t)(body + d->aead.tag_len);
         tls_aead_xor_nonce(&d->aead, d->seq, nonce);
         if (!tls_aead_seal(&d->aead, nonce, h, SSL3_RT_HEADER_LENGTH, p, body))
-            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+            return seal_failed(s, p, iv + len + 1);
         body += d->aead.tag_len;
         break;
     case TLS_PROT_AEAD_XOR:
@@ -429,13 +445,13 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
             explicit_nonce(&d->aead, p, nonce);
         }
         if (!tls_aead_seal(&d->aead, nonce, ad, sizeof(ad), p + iv, len))
-            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+            return seal_failed(s, p, iv + len + 1);
         body = iv + len + d->aead.tag_len;
         break;
     case TLS_PROT_CBC:
         if (!tls_cbc_seal(&d->cbc, s->ctx->libctx, d->seq, (uint8_t)type, rl->wversion, p, len,
                           &body))
-            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+            return seal_failed(s, p, iv + len);
         break;
     default:
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
@@ -498,7 +514,7 @@ enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl)
     }
     s->rwstate = SSL_NOTHING;
     /* Everything sent: an idle connection keeps no write buffer either. */
-    OPENSSL_clear_free(rl->wbuf, rl->w_cap);
+    OPENSSL_free(rl->wbuf);
     rl->wbuf = NULL;
     rl->w_cap = rl->w_pos = rl->w_end = 0;
     return TLS_RL_OK;
