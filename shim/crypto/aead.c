@@ -61,6 +61,33 @@ int tls_aead_seal(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN], c
     return 1;
 }
 
+int tls_aead_seal_from(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN],
+                       const uint8_t *ad, size_t ad_len, const uint8_t *in, size_t in_len,
+                       const uint8_t *tail, size_t tail_len, uint8_t *out)
+{
+    int n, m;
+
+    /* CCM takes its whole plaintext in one update: gather it first. */
+    if (a->ccm) {
+        if (in_len > 0 && in != out)
+            memmove(out, in, in_len);
+        if (tail_len > 0)
+            memcpy(out + in_len, tail, tail_len);
+        return tls_aead_seal(a, nonce, ad, ad_len, out, in_len + tail_len);
+    }
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 1)
+        || !EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len)
+        || (in_len > 0 && !EVP_CipherUpdate(a->ctx, out, &n, in, (int)in_len))
+        || (tail_len > 0 && !EVP_CipherUpdate(a->ctx, out + in_len, &m, tail, (int)tail_len))
+        || !EVP_CipherFinal_ex(a->ctx, out + in_len + tail_len, &n)
+        || !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, (int)a->tag_len,
+                                out + in_len + tail_len)) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+        return 0;
+    }
+    return 1;
+}
+
 int tls_aead_open(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN], const uint8_t *ad,
                   size_t ad_len, uint8_t *buf, size_t len, size_t *out_len)
 {

@@ -35,6 +35,13 @@ void tls_aead_xor_nonce(const struct tls_aead *a, uint64_t seq, uint8_t nonce[TL
 int tls_aead_seal(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN], const uint8_t *ad,
                   size_t ad_len, uint8_t *buf, size_t len);
 
+/* Encrypts in[0..in_len) then tail[0..tail_len) into out (the tag after
+ * them), reading the caller's data where it is: records are sealed straight
+ * from the application's buffer.  in may equal out. */
+int tls_aead_seal_from(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN],
+                       const uint8_t *ad, size_t ad_len, const uint8_t *in, size_t in_len,
+                       const uint8_t *tail, size_t tail_len, uint8_t *out);
+
 /* Decrypts in place; len includes the tag.  *out_len is the plaintext length.
  * Returns 0 on any authentication failure, with no error raised (the record
  * layer decides the alert). */

@@ -417,22 +417,32 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
     h[0] = (uint8_t)(d->tls13 ? SSL3_RT_APPLICATION_DATA : type);
     h[1] = (uint8_t)(rl->wversion >> 8);
     h[2] = (uint8_t)rl->wversion;
-    if (len > 0)
+    /* AEAD records are sealed straight from data; the others copy it first. */
+    if (len > 0 && d->prot != TLS_PROT_TLS13 && d->prot != TLS_PROT_AEAD_XOR
+        && d->prot != TLS_PROT_AEAD_EXPLICIT)
         memcpy(p + iv, data, len);
     switch (d->prot) {
     case TLS_PROT_NONE:
         break;
-    case TLS_PROT_TLS13:
-        p[len] = (uint8_t)type;
-        memset(p + len + 1, 0, pad);
+    case TLS_PROT_TLS13: {
+        /* The inner content type, then the padding zeros (RFC 8446 5.2). */
+        uint8_t tail[1 + 255] = {(uint8_t)type};
+        if (pad + 1 > sizeof(tail)) {
+            memcpy(p, data, len);
+            p[len] = (uint8_t)type;
+            memset(p + len + 1, 0, pad);
+            data = p;
+        }
         body = len + 1 + pad;
         h[3] = (uint8_t)((body + d->aead.tag_len) >> 8);
         h[4] = (uint8_t)(body + d->aead.tag_len);
         tls_aead_xor_nonce(&d->aead, d->seq, nonce);
-        if (!tls_aead_seal(&d->aead, nonce, h, SSL3_RT_HEADER_LENGTH, p, body))
-            return seal_failed(s, p, iv + len + 1);
+        if (!tls_aead_seal_from(&d->aead, nonce, h, SSL3_RT_HEADER_LENGTH, data,
+                                data == p ? body : len, tail, data == p ? 0 : 1 + pad, p))
+            return seal_failed(s, p, len + 1 + pad);
         body += d->aead.tag_len;
         break;
+    }
     case TLS_PROT_AEAD_XOR:
     case TLS_PROT_AEAD_EXPLICIT:
         aead12_ad(ad, d->seq, h, len);
@@ -444,7 +454,7 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
                 p[7 - i] = (uint8_t)(d->seq >> (8 * i));
             explicit_nonce(&d->aead, p, nonce);
         }
-        if (!tls_aead_seal(&d->aead, nonce, ad, sizeof(ad), p + iv, len))
+        if (!tls_aead_seal_from(&d->aead, nonce, ad, sizeof(ad), data, len, NULL, 0, p + iv))
             return seal_failed(s, p, iv + len + 1);
         body = iv + len + d->aead.tag_len;
         break;
