@@ -24,5 +24,4 @@
     }
 
 PENDING(shim_cert_ctrl)
-PENDING(shim_session_ctrl)
 PENDING(shim_conn_ctrl)

@@ -53,10 +53,26 @@ int SSL_up_ref(SSL *s)
     return shim_ref_up(&s->refs) > 1;
 }
 
+/*
+ * A connection that finished its handshake but is dropped without sending
+ * close_notify leaves a session that must not be resumed: it is removed from
+ * the cache, which marks it not resumable (stock's ssl_clear_bad_session).
+ * Returns whether that happened.
+ */
+static int clear_bad_session(SSL *s)
+{
+    if (s->session == NULL || (s->shutdown & SSL_SENT_SHUTDOWN) != 0
+        || tls_conn_in_init(s) || tls_conn_in_before(s))
+        return 0;
+    SSL_CTX_remove_session(s->session_ctx, s->session);
+    return 1;
+}
+
 void SSL_free(SSL *s)
 {
     if (s == NULL || shim_ref_down(&s->refs) > 0)
         return;
+    clear_bad_session(s);
     CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL, s, &s->ex_data);
     tls_conn_free(s);
     /* SSL_set_bio took one reference per direction, also when both are the
@@ -73,15 +89,30 @@ void SSL_free(SSL *s)
     OPENSSL_free(s);
 }
 
+int SSL_set_session(SSL *s, SSL_SESSION *session)
+{
+    clear_bad_session(s);
+    if (s->ctx->method != s->method && !SSL_set_ssl_method(s, s->ctx->method))
+        return 0;
+    if (session != NULL) {
+        if (!SSL_SESSION_up_ref(session))
+            return 0;
+        s->verify_result = session->verify_result;
+    }
+    SSL_SESSION_free(s->session);
+    s->session = session;
+    return 1;
+}
+
 int SSL_clear(SSL *s)
 {
     if (s->method == NULL) {
         ERR_raise(ERR_LIB_SSL, SSL_R_NO_METHOD_SPECIFIED);
         return 0;
     }
-    /* A session that ended badly must not be offered again (stock's
-     * ssl_clear_bad_session); a good one stays for resumption. */
-    if (s->session != NULL && s->session->not_resumable) {
+    /* A session that ended badly must not be offered again; one closed
+     * cleanly stays for resumption. */
+    if (clear_bad_session(s)) {
         SSL_SESSION_free(s->session);
         s->session = NULL;
     }
