@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/cert.h"
+#include "api/security.h"
 
 struct shim_cert *shim_cert_new(void)
 {
@@ -16,7 +17,8 @@ struct shim_cert *shim_cert_new(void)
         return NULL;
     }
     c->current = &c->pkeys[SHIM_PKEY_RSA];
-    c->sec_level = OPENSSL_TLS_SECURITY_LEVEL;
+    c->sec_level = SHIM_DEFAULT_SECURITY_LEVEL;
+    c->sec_cb = shim_security_default_callback;
     return c;
 }
 

@@ -14,7 +14,8 @@ int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
     const struct shim_cert *cert = s->cfg.cert;
     if (cert->sec_cb == NULL)
         return 1;
-    return cert->sec_cb(s, s->ctx, op, bits, nid, other, cert->sec_ex);
+    /* Stock passes no context for a connection's checks. */
+    return cert->sec_cb(s, NULL, op, bits, nid, other, cert->sec_ex);
 }
 
 /* Whether one version is enabled (stock's ssl_method_error, for TLS). */
