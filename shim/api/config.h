@@ -7,6 +7,9 @@
 
 #include "objects.h"
 
+/* The session lifetime of TLS methods (stock's tls1_default_timeout): 2 hours. */
+#define SHIM_DEFAULT_SESSION_TIMEOUT (2 * 60 * 60)
+
 /* A context's defaults, as stock's SSL_CTX_new sets them. */
 int shim_config_init_ctx(struct shim_config *cfg);
 

@@ -13,7 +13,6 @@
 #include "crypto/algs.h"
 
 /* SSL_get_default_timeout(): two hours, as stock's TLS methods. */
-#define SHIM_DEFAULT_SESSION_TIMEOUT (2 * 60 * 60)
 
 SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *libctx, const char *propq, const SSL_METHOD *meth)
 {

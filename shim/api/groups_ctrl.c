@@ -169,8 +169,16 @@ static long set_list(const char *str, int (*cb)(const char *, int, void *), uint
 
 long shim_groups_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
 {
-    struct shim_config *cfg = s != NULL ? &s->cfg : &ctx->cfg;
-    struct shim_cert *cert = cfg->cert;
+    struct shim_config *cfg;
+    struct shim_cert *cert;
+    struct id_list l = {{0}, 0};
+
+    /* SSL_CTX_ctrl(NULL, ...) only checks a list's syntax. */
+    if (ctx == NULL && s == NULL)
+        return CONF_parse_list(parg, ':', 1,
+                               cmd == SSL_CTRL_SET_GROUPS_LIST ? group_cb : sigalg_cb, &l);
+    cfg = s != NULL ? &s->cfg : &ctx->cfg;
+    cert = cfg->cert;
 
     switch (cmd) {
     case SSL_CTRL_SET_GROUPS:
