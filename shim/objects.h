@@ -62,7 +62,7 @@ struct ssl_cipher_st {
 
 /* ----------------------------------------------------------------- sessions */
 
-#define SHIM_MAX_MASTER_KEY 64 /* TLS 1.3 resumption PSKs are up to SHA-384 size */
+#define SHIM_MAX_MASTER_KEY 512 /* what SSL_SESSION_set1_master_key accepts, as stock */
 
 struct ssl_session_st {
     shim_refcount_t refs;

@@ -52,18 +52,13 @@ static SSL_SESSION *find(SSL_CTX *ctx, int version, const unsigned char *id, siz
     return NULL;
 }
 
-/* Takes ss out of the cache if it is there; a session named for removal
- * is never resumed again, cached or not (as stock). Returns the cache's
- * reference (to be released after the remove callback) or NULL. */
+/* Takes the session cached under ss's id out of the cache, if any, and
+ * marks ss never to be resumed again. Returns the cache's reference to what
+ * was taken out (released after the remove callback) or NULL. */
 static SSL_SESSION *unlink_session(SSL_CTX *ctx, SSL_SESSION *ss)
 {
-    SSL_SESSION *found = NULL;
+    SSL_SESSION *found = find(ctx, ss->ssl_version, ss->session_id, ss->session_id_length);
 
-    if (ss == NULL || ss->session_id_length == 0)
-        return NULL;
-    found = find(ctx, ss->ssl_version, ss->session_id, ss->session_id_length);
-    if (found != ss)
-        found = NULL;
     if (found != NULL)
         list_remove(ctx, found);
     ss->not_resumable = 1;
@@ -77,18 +72,21 @@ static void removed(SSL_CTX *ctx, SSL_SESSION *ss)
     SSL_SESSION_free(ss);
 }
 
+/* Stock tells the remove callback about the session named, cached or not. */
 int SSL_CTX_remove_session(SSL_CTX *ctx, SSL_SESSION *ss)
 {
     SSL_SESSION *r;
 
+    if (ss == NULL || ss->session_id_length == 0)
+        return 0;
     if (!CRYPTO_THREAD_write_lock(ctx->lock))
         return 0;
     r = unlink_session(ctx, ss);
     CRYPTO_THREAD_unlock(ctx->lock);
-    if (r == NULL)
-        return 0;
-    removed(ctx, r);
-    return 1;
+    if (ctx->remove_session_cb != NULL)
+        ctx->remove_session_cb(ctx, ss);
+    SSL_SESSION_free(r);
+    return r != NULL;
 }
 
 int SSL_CTX_add_session(SSL_CTX *ctx, SSL_SESSION *ss)
@@ -113,9 +111,11 @@ int SSL_CTX_add_session(SSL_CTX *ctx, SSL_SESSION *ss)
     }
     if (ctx->session_cache_mode & SSL_SESS_CACHE_UPDATE_TIME)
         ss->time = time(NULL);
-    /* Full: the oldest make room, and the remove callback hears of them. */
-    while (added && ctx->session_cache_size > 0 && ctx->cache_count >= ctx->session_cache_size
-           && ctx->cache_tail != NULL) {
+    /* Full: the oldest make room, and the remove callback hears of them.
+     * Stock counts the new session before it makes room, so a cache of
+     * size n keeps n - 1 others. */
+    while (added && ctx->session_cache_size > 0
+           && ctx->cache_count + 1 >= ctx->session_cache_size && ctx->cache_tail != NULL) {
         SSL_SESSION *tail = ctx->cache_tail;
         list_remove(ctx, tail);
         tail->not_resumable = 1;

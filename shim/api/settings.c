@@ -348,3 +348,17 @@ const COMP_METHOD *SSL_get_current_expansion(const SSL *s)
     (void)s;
     return NULL;
 }
+
+/* ---------------------------------------------- post-handshake authentication */
+
+/* The extension is offered as stock offers it; a request that then comes is
+ * refused by the engine until post-handshake authentication is written. */
+void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val)
+{
+    ctx->cfg.pha_enabled = val;
+}
+
+void SSL_set_post_handshake_auth(SSL *s, int val)
+{
+    s->cfg.pha_enabled = val;
+}

@@ -1,0 +1,363 @@
+/*
+ * shimssl differential test: settings on SSL_CTX and SSL through SSL_ctrl and
+ * the setter functions, verification settings, and SSL_SESSION objects
+ * with the session cache.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * usage: diff_settings ctrl|verify|session|cache
+ */
+#include "diff_common.h"
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void show_versions(const char *what, long r, SSL_CTX *ctx)
+{
+    printf("%s -> %ld (min %ld max %ld)\n", what, r, SSL_CTX_get_min_proto_version(ctx),
+           SSL_CTX_get_max_proto_version(ctx));
+    diff_print_errors("  ");
+}
+
+static void ctrl(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX *ctx12 = SSL_CTX_new(TLSv1_2_client_method());
+    SSL *s;
+    unsigned char keys[80], out[80];
+
+    static const int versions[] = {0, SSL3_VERSION, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
+                                   TLS1_3_VERSION, 0x0305, 0x0200, DTLS1_VERSION, DTLS1_2_VERSION,
+                                   DTLS1_BAD_VER, -1};
+
+    printf("options %llx, mode %ld, read_ahead %ld, max_cert_list %ld\n",
+           (unsigned long long)SSL_CTX_get_options(ctx), SSL_CTX_get_mode(ctx),
+           SSL_CTX_get_read_ahead(ctx), SSL_CTX_get_max_cert_list(ctx));
+    printf("set options -> %llx\n",
+           (unsigned long long)SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_ALL));
+    printf("clear options -> %llx\n",
+           (unsigned long long)SSL_CTX_clear_options(ctx, SSL_OP_ENABLE_MIDDLEBOX_COMPAT));
+    printf("mode -> %ld, clear -> %ld\n", SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS),
+           SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY));
+    printf("read_ahead set -> %ld, get %ld\n", SSL_CTX_set_read_ahead(ctx, 1),
+           SSL_CTX_get_read_ahead(ctx));
+    printf("max_cert_list -> %ld, -1 -> %ld\n", SSL_CTX_set_max_cert_list(ctx, 4096),
+           SSL_CTX_set_max_cert_list(ctx, -1));
+    for (long n = 100; n <= 20000; n += 4000)
+        printf("max_send_fragment %ld -> %ld, split %ld -> %ld\n", n,
+               SSL_CTX_set_max_send_fragment(ctx, n), n / 2,
+               SSL_CTX_set_split_send_fragment(ctx, n / 2));
+    printf("pipelines 0/1/32/33 -> %ld %ld %ld %ld\n", SSL_CTX_set_max_pipelines(ctx, 0),
+           SSL_CTX_set_max_pipelines(ctx, 1), SSL_CTX_set_max_pipelines(ctx, 32),
+           SSL_CTX_set_max_pipelines(ctx, 33));
+    for (int i = 0; versions[i] != -1; i++) {
+        char what[64];
+        snprintf(what, sizeof(what), "min 0x%x", versions[i]);
+        show_versions(what, SSL_CTX_set_min_proto_version(ctx, versions[i]), ctx);
+        snprintf(what, sizeof(what), "max 0x%x", versions[i]);
+        show_versions(what, SSL_CTX_set_max_proto_version(ctx, versions[i]), ctx);
+    }
+    SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+    show_versions("max below min", SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION), ctx);
+    SSL_CTX_set_min_proto_version(ctx, 0);
+    show_versions("fixed method min 1.3", SSL_CTX_set_min_proto_version(ctx12, TLS1_3_VERSION),
+                  ctx12);
+    printf("sess cache mode -> %ld, size -> %ld, number %ld\n",
+           SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT),
+           SSL_CTX_sess_set_cache_size(ctx, 10), SSL_CTX_sess_number(ctx));
+    printf("cache mode %ld size %ld timeout %ld\n", SSL_CTX_get_session_cache_mode(ctx),
+           SSL_CTX_sess_get_cache_size(ctx), SSL_CTX_get_timeout(ctx));
+    printf("set timeout -> %ld, now %ld\n", SSL_CTX_set_timeout(ctx, 300), SSL_CTX_get_timeout(ctx));
+    printf("status type %ld, set -> %ld, %ld\n", SSL_CTX_get_tlsext_status_type(ctx),
+           SSL_CTX_set_tlsext_status_type(ctx, TLSEXT_STATUSTYPE_ocsp),
+           SSL_CTX_get_tlsext_status_type(ctx));
+    printf("ticket keys size %ld\n", SSL_CTX_ctrl(ctx, SSL_CTRL_GET_TLSEXT_TICKET_KEYS, 0, NULL));
+    memset(keys, 7, sizeof(keys));
+    printf("set keys 80 -> %ld, 79 -> %ld\n", SSL_CTX_set_tlsext_ticket_keys(ctx, keys, 80),
+           SSL_CTX_set_tlsext_ticket_keys(ctx, keys, 79));
+    diff_print_errors("  ");
+    printf("get keys -> %ld same %d\n", SSL_CTX_get_tlsext_ticket_keys(ctx, out, 80),
+           memcmp(keys, out, 80) == 0);
+    printf("unknown ctrl 9999 -> %ld, -1 -> %ld\n", SSL_CTX_ctrl(ctx, 9999, 0, NULL),
+           SSL_CTX_ctrl(ctx, -1, 0, NULL));
+    /* (Stock crashes on a groups list without a context: not asked.) */
+    printf("NULL ctx sigalgs list 'RSA+SHA256' -> %ld, 'bogus' -> %ld\n",
+           SSL_CTX_ctrl(NULL, SSL_CTRL_SET_SIGALGS_LIST, 0, "RSA+SHA256"),
+           SSL_CTX_ctrl(NULL, SSL_CTRL_SET_SIGALGS_LIST, 0, "bogus"));
+    diff_print_errors("  ");
+
+    s = SSL_new(ctx);
+    printf("ssl options %llx mode %ld min %ld max %ld\n", (unsigned long long)SSL_get_options(s),
+           SSL_get_mode(s), SSL_get_min_proto_version(s), SSL_get_max_proto_version(s));
+    printf("ssl sess number (ctx-only) -> %ld\n", SSL_ctrl(s, SSL_CTRL_SESS_NUMBER, 0, NULL));
+    printf("ssl host name 'example.com' -> %ld\n", SSL_set_tlsext_host_name(s, "example.com"));
+    printf("ssl host name '' -> %ld\n", SSL_set_tlsext_host_name(s, ""));
+    diff_print_errors("  ");
+    printf("ssl host name type 1 -> %ld\n",
+           SSL_ctrl(s, SSL_CTRL_SET_TLSEXT_HOSTNAME, 1, "example.com"));
+    diff_print_errors("  ");
+    printf("ssl host name NULL -> %ld\n", SSL_set_tlsext_host_name(s, NULL));
+    printf("ssl ri support %ld, renegotiations %ld, extms %ld\n",
+           SSL_get_secure_renegotiation_support(s), SSL_num_renegotiations(s),
+           SSL_get_extms_support(s));
+    printf("ssl raw cipherlist len %ld\n", SSL_ctrl(s, SSL_CTRL_GET_RAW_CIPHERLIST, 0, NULL));
+    printf("ssl pipelines 4 -> %ld, read_ahead %d\n", SSL_set_max_pipelines(s, 4),
+           SSL_get_read_ahead(s));
+    printf("ssl quiet shutdown %d -> ", SSL_get_quiet_shutdown(s));
+    SSL_set_quiet_shutdown(s, 1);
+    printf("%d\n", SSL_get_quiet_shutdown(s));
+    printf("num tickets %zu, set -> %d, %zu\n", SSL_CTX_get_num_tickets(ctx),
+           SSL_CTX_set_num_tickets(ctx, 5), SSL_CTX_get_num_tickets(ctx));
+    printf("alpn good -> %d, bad -> %d, empty -> %d\n",
+           SSL_CTX_set_alpn_protos(ctx, (const unsigned char *)"\x02h2\x08http/1.1", 12),
+           SSL_CTX_set_alpn_protos(ctx, (const unsigned char *)"\x05h2", 3),
+           SSL_set_alpn_protos(s, NULL, 0));
+    printf("max fragment 0/1/4/5 -> %d %d %d %d\n", SSL_CTX_set_tlsext_max_fragment_length(ctx, 0),
+           SSL_CTX_set_tlsext_max_fragment_length(ctx, 1),
+           SSL_set_tlsext_max_fragment_length(s, 4), SSL_set_tlsext_max_fragment_length(s, 5));
+    diff_print_errors("  ");
+    printf("sid ctx 32 -> %d, 33 -> %d\n",
+           SSL_CTX_set_session_id_context(ctx, keys, 32), SSL_set_session_id_context(s, keys, 33));
+    diff_print_errors("  ");
+    printf("security level %d, ssl %d\n", SSL_CTX_get_security_level(ctx),
+           SSL_get_security_level(s));
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+    SSL_CTX_free(ctx12);
+}
+
+static void select_proto(const char *label, const char *srv, unsigned sl, const char *cli,
+                         unsigned cl)
+{
+    unsigned char *out = NULL, outlen = 0;
+    int r = SSL_select_next_proto(&out, &outlen, (const unsigned char *)srv, sl,
+                                  (const unsigned char *)cli, cl);
+    printf("select %s -> %d '%.*s'\n", label, r, out != NULL ? outlen : 0,
+           out != NULL ? (const char *)out : "");
+}
+
+/* A self-signed certificate in a fresh directory, as the trust anchor. */
+static void make_ca(char *dir, size_t dirlen, char *file, size_t filelen)
+{
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    X509 *x = X509_new();
+    X509_NAME *name = X509_get_subject_name(x);
+    FILE *fp;
+
+    snprintf(dir, dirlen, "/tmp/diff_settings.XXXXXX");
+    if (mkdtemp(dir) == NULL)
+        exit(2);
+    snprintf(file, filelen, "%s/ca.pem", dir);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"diff CA", -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_set_pubkey(x, key);
+    X509_sign(x, key, EVP_sha256());
+    if ((fp = fopen(file, "w")) == NULL)
+        exit(2);
+    PEM_write_X509(fp, x);
+    fclose(fp);
+    X509_free(x);
+    EVP_PKEY_free(key);
+}
+
+static void verify(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    char dir[64], ca[96];
+
+    make_ca(dir, sizeof(dir), ca, sizeof(ca));
+    SSL *s;
+    X509_VERIFY_PARAM *vpm;
+
+    printf("mode %d depth %d cb %d store %d\n", SSL_CTX_get_verify_mode(ctx),
+           SSL_CTX_get_verify_depth(ctx), SSL_CTX_get_verify_callback(ctx) != NULL,
+           SSL_CTX_get_cert_store(ctx) != NULL);
+    printf("load NULL NULL -> %d\n", SSL_CTX_load_verify_locations(ctx, NULL, NULL));
+    diff_print_errors("  ");
+    printf("load missing file -> %d\n", SSL_CTX_load_verify_locations(ctx, "/nonexistent", NULL));
+    diff_print_errors("  ");
+    printf("load ca -> %d\n", SSL_CTX_load_verify_file(ctx, ca));
+    printf("load dir -> %d\n", SSL_CTX_load_verify_dir(ctx, dir));
+    printf("load store missing -> %d\n", SSL_CTX_load_verify_store(ctx, "file:/nonexistent"));
+    diff_print_errors("  ");
+    printf("default paths -> %d, file %d, dir %d\n", SSL_CTX_set_default_verify_paths(ctx),
+           SSL_CTX_set_default_verify_file(ctx), SSL_CTX_set_default_verify_dir(ctx));
+    diff_print_errors("  ");
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_verify_depth(ctx, 3);
+    printf("mode %d depth %d\n", SSL_CTX_get_verify_mode(ctx), SSL_CTX_get_verify_depth(ctx));
+    s = SSL_new(ctx);
+    printf("ssl mode %d depth %d result %ld\n", SSL_get_verify_mode(s), SSL_get_verify_depth(s),
+           SSL_get_verify_result(s));
+    SSL_set_verify(s, SSL_VERIFY_NONE, NULL);
+    SSL_set_verify_depth(s, 7);
+    SSL_set_verify_result(s, X509_V_ERR_CERT_HAS_EXPIRED);
+    printf("ssl mode %d depth %d result %ld ctx depth %d\n", SSL_get_verify_mode(s),
+           SSL_get_verify_depth(s), SSL_get_verify_result(s), SSL_CTX_get_verify_depth(ctx));
+    printf("set1_host name -> %d, ip -> %d, add name -> %d, add ip -> %d, add ip again -> %d\n",
+           SSL_set1_host(s, "example.com"), SSL_set1_host(s, "127.0.0.1"),
+           SSL_add1_host(s, "example.org"), SSL_add1_host(s, "::1"), SSL_add1_host(s, "10.0.0.1"));
+    vpm = SSL_get0_param(s);
+    printf("param host0 %s\n", X509_VERIFY_PARAM_get0_host(vpm, 0) ? X509_VERIFY_PARAM_get0_host(vpm, 0) : "-");
+    SSL_set_hostflags(s, X509_CHECK_FLAG_NO_WILDCARDS);
+    printf("hostflags %u\n", X509_VERIFY_PARAM_get_hostflags(vpm));
+    printf("purpose ok -> %d, bad -> %d; trust ok -> %d, bad -> %d\n",
+           SSL_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER), SSL_set_purpose(s, 999),
+           SSL_CTX_set_trust(ctx, X509_TRUST_SSL_SERVER), SSL_set_trust(s, 999));
+    diff_print_errors("  ");
+    printf("set1_param -> %d, ctx param depth %d\n", SSL_CTX_set1_param(ctx, vpm),
+           X509_VERIFY_PARAM_get_depth(SSL_CTX_get0_param(ctx)));
+    select_proto("overlap", "\x02h2\x08http/1.1", 12, "\x08http/1.1\x02h2", 12);
+    select_proto("none", "\x02h3", 3, "\x08http/1.1", 9);
+    select_proto("empty client", "\x02h2", 3, "", 0);
+    select_proto("bad client", "\x02h2", 3, "\x05h2", 3);
+    select_proto("trailing", "\x02h2\x09", 4, "\x02h2", 3);
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+    remove(ca);
+    rmdir(dir);
+}
+
+static void show_session(const char *label, SSL_SESSION *ss)
+{
+    unsigned int idlen, ctxlen;
+    const unsigned char *alpn;
+    size_t alpnlen;
+
+    SSL_SESSION_get_id(ss, &idlen);
+    SSL_SESSION_get0_id_context(ss, &ctxlen);
+    SSL_SESSION_get0_alpn_selected(ss, &alpn, &alpnlen);
+    printf("%s: id %u ctx %u timeout %ld version 0x%x cipher %s host %s alpn %zu ticket %d "
+           "resumable %d master %zu early %u mfl %u\n",
+           label, idlen, ctxlen, SSL_SESSION_get_timeout(ss),
+           SSL_SESSION_get_protocol_version(ss),
+           SSL_SESSION_get0_cipher(ss) ? SSL_CIPHER_get_name(SSL_SESSION_get0_cipher(ss)) : "-",
+           SSL_SESSION_get0_hostname(ss) ? SSL_SESSION_get0_hostname(ss) : "-", alpnlen,
+           SSL_SESSION_has_ticket(ss), SSL_SESSION_is_resumable(ss),
+           SSL_SESSION_get_master_key(ss, NULL, 0), SSL_SESSION_get_max_early_data(ss),
+           SSL_SESSION_get_max_fragment_length(ss));
+}
+
+static void session(void)
+{
+    SSL_SESSION *ss = SSL_SESSION_new(), *copy;
+    unsigned char id[40], key[80];
+    const unsigned char cs[2] = {0x13, 0x01};
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *s = SSL_new(ctx);
+
+    memset(id, 0xab, sizeof(id));
+    memset(key, 0xcd, sizeof(key));
+    show_session("new", ss);
+    printf("verify result of new session via set_session -> %d, %ld\n", SSL_set_session(s, ss),
+           SSL_get_verify_result(s));
+    printf("set1_id 32 -> %d, 33 -> %d\n", SSL_SESSION_set1_id(ss, id, 32),
+           SSL_SESSION_set1_id(ss, id, 33));
+    diff_print_errors("  ");
+    printf("set1_id_context 32 -> %d, 33 -> %d\n", SSL_SESSION_set1_id_context(ss, id, 32),
+           SSL_SESSION_set1_id_context(ss, id, 33));
+    diff_print_errors("  ");
+    printf("master 48 -> %d, 80 -> %d\n", SSL_SESSION_set1_master_key(ss, key, 48),
+           SSL_SESSION_set1_master_key(ss, key, 80));
+    printf("timeout -1 -> %ld, 100 -> %ld; time 1000 -> %ld, now %ld\n",
+           SSL_SESSION_set_timeout(ss, -1), SSL_SESSION_set_timeout(ss, 100),
+           SSL_SESSION_set_time(ss, 1000), SSL_SESSION_get_time(ss));
+    printf("version -> %d, cipher -> %d, host -> %d, alpn -> %d, early -> %d\n",
+           SSL_SESSION_set_protocol_version(ss, TLS1_3_VERSION),
+           SSL_SESSION_set_cipher(ss, SSL_CIPHER_find(s, cs)),
+           SSL_SESSION_set1_hostname(ss, "example.com"),
+           SSL_SESSION_set1_alpn_selected(ss, (const unsigned char *)"h2", 2),
+           SSL_SESSION_set_max_early_data(ss, 1024));
+    show_session("set", ss);
+    copy = SSL_SESSION_dup(ss);
+    show_session("dup", copy);
+    printf("master key copy: %zu\n", SSL_SESSION_get_master_key(copy, key, 20));
+    printf("get_session same %d, get1 same %d, reused %d\n", SSL_get_session(s) == ss,
+           SSL_get1_session(s) == ss, SSL_session_reused(s));
+    SSL_SESSION_free(ss); /* the get1 reference */
+    printf("set_session NULL -> %d, now %d\n", SSL_set_session(s, NULL), SSL_get_session(s) == NULL);
+    SSL_SESSION_free(copy);
+    SSL_SESSION_free(ss);
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+}
+
+static int removed;
+static void on_remove(SSL_CTX *ctx, SSL_SESSION *ss)
+{
+    unsigned int len;
+    (void)ctx;
+    printf("  removed id[0] %02x\n", SSL_SESSION_get_id(ss, &len)[0]);
+    removed++;
+}
+
+static SSL_SESSION *with_id(unsigned char b)
+{
+    SSL_SESSION *ss = SSL_SESSION_new();
+    unsigned char id[32];
+    memset(id, b, sizeof(id));
+    SSL_SESSION_set1_id(ss, id, sizeof(id));
+    SSL_SESSION_set_protocol_version(ss, TLS1_2_VERSION);
+    return ss;
+}
+
+static void cache(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL_SESSION *a = with_id(1), *b = with_id(2), *c = with_id(3), *a2 = with_id(1);
+    SSL *s;
+    unsigned char id[32];
+
+    SSL_CTX_sess_set_remove_cb(ctx, on_remove);
+    SSL_CTX_sess_set_cache_size(ctx, 2);
+    printf("add a -> %d, again -> %d, b -> %d, number %ld\n", SSL_CTX_add_session(ctx, a),
+           SSL_CTX_add_session(ctx, a), SSL_CTX_add_session(ctx, b), SSL_CTX_sess_number(ctx));
+    printf("add c (full) -> %d, number %ld, cache full %ld\n", SSL_CTX_add_session(ctx, c),
+           SSL_CTX_sess_number(ctx), SSL_CTX_sess_cache_full(ctx));
+    printf("a resumable %d\n", SSL_SESSION_is_resumable(a));
+    printf("add a2 (same id as a) -> %d, number %ld\n", SSL_CTX_add_session(ctx, a2),
+           SSL_CTX_sess_number(ctx));
+    s = SSL_new(ctx);
+    memset(id, 3, sizeof(id));
+    SSL_set_ssl_method(s, TLSv1_2_client_method());
+    printf("matching id 3 -> %d, 33 bytes -> %d\n", SSL_has_matching_session_id(s, id, 32),
+           SSL_has_matching_session_id(s, id, 33));
+    printf("remove b (not cached) -> %d, b resumable %d\n", SSL_CTX_remove_session(ctx, b),
+           SSL_SESSION_is_resumable(b));
+    printf("remove c -> %d, number %ld\n", SSL_CTX_remove_session(ctx, c), SSL_CTX_sess_number(ctx));
+    SSL_SESSION_set_time(a2, 1);
+    SSL_SESSION_set_timeout(a2, 10);
+    SSL_CTX_flush_sessions(ctx, 5);
+    printf("flush at 5: number %ld\n", SSL_CTX_sess_number(ctx));
+    SSL_CTX_flush_sessions(ctx, 100);
+    printf("flush at 100: number %ld, removed %d\n", SSL_CTX_sess_number(ctx), removed);
+    SSL_free(s);
+    SSL_SESSION_free(a);
+    SSL_SESSION_free(b);
+    SSL_SESSION_free(c);
+    SSL_SESSION_free(a2);
+    SSL_CTX_free(ctx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return 2;
+    diff_report_lib();
+    if (strcmp(argv[1], "ctrl") == 0)
+        ctrl();
+    else if (strcmp(argv[1], "verify") == 0)
+        verify();
+    else if (strcmp(argv[1], "session") == 0)
+        session();
+    else if (strcmp(argv[1], "cache") == 0)
+        cache();
+    else
+        return 2;
+    return 0;
+}
