@@ -144,6 +144,12 @@ def scenarios(pki):
     return sc
 
 
+# Clients that wait for a missing piece: openssl s_client (SSL_CONF) and
+# Python's session objects (i2d_SSL_SESSION); --list leaves them out.
+PENDING = {'s_client', 's_client-gnutls', 's_client-resume', 's_client-unknown-ca',
+           'python-resume'}
+
+
 def run_client(cmd, env):
     stdin = None
     if isinstance(cmd, tuple):
@@ -159,7 +165,7 @@ def run_client(cmd, env):
 
 def main():
     if sys.argv[1] == '--list':
-        print('\n'.join(sorted(scenarios('/'))))
+        print('\n'.join(sorted(n for n in scenarios('/') if n not in PENDING)))
         return 0
     name, lib, pki = sys.argv[1:4]
     subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'),

@@ -6,8 +6,8 @@ Peers always run on stock libssl: LD_PRELOAD and LD_LIBRARY_PATH are removed
 from their environment.
 """
 import os
+import queue
 import re
-import select
 import signal
 import socket
 import subprocess
@@ -84,25 +84,30 @@ class SServer(Peer):
             ['openssl', 's_server', '-accept', '127.0.0.1:0'] + list(args),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env=CLEAN_ENV, start_new_session=True, text=True, cwd=cwd)
+        # A thread reads its output (select() on a buffered pipe can miss a
+        # line already read into the buffer); the port comes from the
+        # "ACCEPT" line.
+        self.lines = queue.Queue()
+        threading.Thread(target=self._drain, daemon=True).start()
         deadline = time.time() + 10
-        while time.time() < deadline and self.port is None:
-            if self.proc.poll() is not None:
-                raise RuntimeError('s_server failed: %s' % self.proc.stdout.read())
-            if select.select([self.proc.stdout], [], [], 0.2)[0]:
-                line = self.proc.stdout.readline()
-                self.log.append(line)
-                m = re.search(r'ACCEPT 127\.0\.0\.1:(\d+)', line)
-                if m:
-                    self.port = int(m.group(1))
+        while self.port is None and time.time() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    raise RuntimeError('s_server failed: %s' % ''.join(self.log))
+                continue
+            m = re.search(r'ACCEPT 127\.0\.0\.1:(\d+)', line)
+            if m:
+                self.port = int(m.group(1))
         if self.port is None:
             self.close()
-            raise RuntimeError('s_server did not start')
-        # Keep draining its output so that it never blocks on a full pipe.
-        threading.Thread(target=self._drain, daemon=True).start()
+            raise RuntimeError('s_server did not start: %s' % ''.join(self.log))
 
     def _drain(self):
         for line in self.proc.stdout:
             self.log.append(line)
+            self.lines.put(line)
 
 
 class ScriptedServer(Peer):
