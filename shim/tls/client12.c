@@ -913,7 +913,8 @@ static int send_client_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs
         goto err;
     if (key != NULL) {
         STACK_OF(X509) *chain = key->chain != NULL ? key->chain : s->ctx->extra_certs;
-        for (int i = -1; i < sk_X509_num(chain); i++) {
+        int n = chain != NULL ? sk_X509_num(chain) : 0; /* the leaf comes first (i == -1) */
+        for (int i = -1; i < n; i++) {
             unsigned char *der = NULL;
             int len = i2d_X509(i < 0 ? key->x509 : sk_X509_value(chain, i), &der);
             int ok = len > 0 && tls_b_open(&b, 3) && tls_b_bytes(&b, der, (size_t)len)

@@ -4,7 +4,7 @@
  * with the session cache.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * usage: diff_settings ctrl|verify|session|cache
+ * usage: diff_settings ctrl|verify|certs|session|cache
  */
 #include "diff_common.h"
 
@@ -223,6 +223,100 @@ static void verify(void)
     rmdir(dir);
 }
 
+static void write_key(const char *path, EVP_PKEY *key, const char *pass)
+{
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL)
+        exit(2);
+    PEM_write_PrivateKey(fp, key, pass != NULL ? EVP_aes_128_cbc() : NULL, NULL, 0, NULL,
+                         (void *)pass);
+    fclose(fp);
+}
+
+static int give_password(char *buf, int size, int rwflag, void *u)
+{
+    (void)rwflag;
+    snprintf(buf, (size_t)size, "%s", (const char *)u);
+    return (int)strlen(buf);
+}
+
+static void certs(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    char dir[64], ca[96], key[96], enc[96], other[96], chain[96];
+    EVP_PKEY *k1 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *k2 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    FILE *in, *out;
+    SSL *s;
+    int c;
+
+    make_ca(dir, sizeof(dir), ca, sizeof(ca));
+    snprintf(key, sizeof(key), "%s/key.pem", dir);
+    snprintf(enc, sizeof(enc), "%s/enc.pem", dir);
+    snprintf(other, sizeof(other), "%s/other.pem", dir);
+    snprintf(chain, sizeof(chain), "%s/chain.pem", dir);
+    /* make_ca's key is not kept: the certificate gets a key it does not match. */
+    write_key(key, k1, NULL);
+    write_key(enc, k1, "secret");
+    write_key(other, k2, NULL);
+    in = fopen(ca, "r");
+    out = fopen(chain, "w");
+    while ((c = fgetc(in)) != EOF)
+        fputc(c, out);
+    fclose(in);
+    in = fopen(ca, "r");
+    while ((c = fgetc(in)) != EOF)
+        fputc(c, out);
+    fclose(in);
+    fclose(out);
+
+    printf("cert %d key %d\n", SSL_CTX_get0_certificate(ctx) != NULL,
+           SSL_CTX_get0_privatekey(ctx) != NULL);
+    printf("check with nothing -> %d\n", SSL_CTX_check_private_key(ctx));
+    diff_print_errors("  ");
+    printf("cert missing file -> %d\n", SSL_CTX_use_certificate_file(ctx, "/nonexistent", SSL_FILETYPE_PEM));
+    diff_print_errors("  ");
+    printf("cert bad type -> %d\n", SSL_CTX_use_certificate_file(ctx, ca, 7));
+    diff_print_errors("  ");
+    printf("cert as DER (is PEM) -> %d\n", SSL_CTX_use_certificate_file(ctx, ca, SSL_FILETYPE_ASN1));
+    diff_print_errors("  ");
+    printf("key file as cert -> %d\n", SSL_CTX_use_certificate_file(ctx, key, SSL_FILETYPE_PEM));
+    diff_print_errors("  ");
+    printf("cert -> %d\n", SSL_CTX_use_certificate_file(ctx, ca, SSL_FILETYPE_PEM));
+    printf("check without key -> %d\n", SSL_CTX_check_private_key(ctx));
+    diff_print_errors("  ");
+    printf("mismatched key -> %d\n", SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM));
+    diff_print_errors("  ");
+    printf("encrypted key, no password -> %d\n", SSL_CTX_use_PrivateKey_file(ctx, enc, SSL_FILETYPE_PEM));
+    diff_print_errors("  ");
+    SSL_CTX_set_default_passwd_cb(ctx, give_password);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, "wrong");
+    printf("encrypted key, wrong password -> %d\n", SSL_CTX_use_PrivateKey_file(ctx, enc, SSL_FILETYPE_PEM));
+    diff_print_errors("  ");
+    printf("passwd cb set %d ud %s\n", SSL_CTX_get_default_passwd_cb(ctx) == give_password,
+           (const char *)SSL_CTX_get_default_passwd_cb_userdata(ctx));
+    printf("key NULL -> %d\n", SSL_CTX_use_PrivateKey(ctx, NULL));
+    diff_print_errors("  ");
+    printf("cert NULL -> %d\n", SSL_CTX_use_certificate(ctx, NULL));
+    diff_print_errors("  ");
+    printf("chain file -> %d\n", SSL_CTX_use_certificate_chain_file(ctx, chain));
+    diff_print_errors("  ");
+    printf("chain missing -> %d\n", SSL_CTX_use_certificate_chain_file(ctx, "/nonexistent"));
+    diff_print_errors("  ");
+    s = SSL_new(ctx);
+    printf("ssl cert %d key %d\n", SSL_get_certificate(s) != NULL, SSL_get_privatekey(s) != NULL);
+    printf("ssl other key -> %d, check -> %d\n",
+           SSL_use_PrivateKey_file(s, other, SSL_FILETYPE_PEM), SSL_check_private_key(s));
+    diff_print_errors("  ");
+    printf("ctx still without key %d\n", SSL_CTX_get0_privatekey(ctx) == NULL);
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+    EVP_PKEY_free(k1);
+    EVP_PKEY_free(k2);
+    remove(ca), remove(key), remove(enc), remove(other), remove(chain);
+    rmdir(dir);
+}
+
 static void show_session(const char *label, SSL_SESSION *ss)
 {
     unsigned int idlen, ctxlen;
@@ -353,6 +447,8 @@ int main(int argc, char **argv)
         ctrl();
     else if (strcmp(argv[1], "verify") == 0)
         verify();
+    else if (strcmp(argv[1], "certs") == 0)
+        certs();
     else if (strcmp(argv[1], "session") == 0)
         session();
     else if (strcmp(argv[1], "cache") == 0)
