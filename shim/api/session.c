@@ -24,6 +24,8 @@ SSL_SESSION *SSL_SESSION_new(void)
         return NULL;
     }
     shim_ref_init(&ss->refs);
+    /* Until a handshake settles it (SSL_SESSION_get_max_fragment_length says 0). */
+    ss->max_fragment_len_mode = TLSEXT_max_fragment_length_UNSPECIFIED;
     ss->verify_result = 1;
     ss->timeout = NEW_SESSION_TIMEOUT;
     ss->time = time(NULL);
@@ -293,7 +295,9 @@ int SSL_SESSION_set_max_early_data(SSL_SESSION *ss, uint32_t max_early_data)
 
 uint8_t SSL_SESSION_get_max_fragment_length(const SSL_SESSION *ss)
 {
-    return ss->max_fragment_len_mode;
+    return ss->max_fragment_len_mode == TLSEXT_max_fragment_length_UNSPECIFIED
+               ? TLSEXT_max_fragment_length_DISABLED
+               : ss->max_fragment_len_mode;
 }
 
 int SSL_SESSION_set1_ticket_appdata(SSL_SESSION *ss, const void *data, size_t len)

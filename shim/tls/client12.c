@@ -165,6 +165,8 @@ static int parse_server_hello_extensions(SSL *s, struct tls_conn *c, struct tls_
         if (mode < 1 || mode > 4 || mode != s->cfg.max_fragment_len_mode)
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
         s->session->max_fragment_len_mode = mode;
+    } else if (s->session->max_fragment_len_mode == TLSEXT_max_fragment_length_UNSPECIFIED) {
+        s->session->max_fragment_len_mode = TLSEXT_max_fragment_length_DISABLED;
     }
     if (ext->present[TLS_EXT_EC_POINT_FORMATS]) {
         tls_reader formats, *r = &ext->data[TLS_EXT_EC_POINT_FORMATS];

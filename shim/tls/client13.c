@@ -702,6 +702,8 @@ static int parse_encrypted_extensions(SSL *s, struct tls_conn *c, struct tls_hs 
         if (mode != s->cfg.max_fragment_len_mode)
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
         s->session->max_fragment_len_mode = mode;
+    } else if (s->session->max_fragment_len_mode == TLSEXT_max_fragment_length_UNSPECIFIED) {
+        s->session->max_fragment_len_mode = TLSEXT_max_fragment_length_DISABLED;
     }
     if (ext->present[TLS_EXT_SUPPORTED_GROUPS]) {
         tls_reader list, *r = &ext->data[TLS_EXT_SUPPORTED_GROUPS];

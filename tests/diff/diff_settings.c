@@ -4,7 +4,7 @@
  * with the session cache.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * usage: diff_settings ctrl|verify|certs|session|cache
+ * usage: diff_settings ctrl|verify|certs|session|der|cache
  */
 #include "diff_common.h"
 
@@ -381,6 +381,82 @@ static void session(void)
     SSL_CTX_free(ctx);
 }
 
+/* A session stock 3.0.22 encoded (TLS 1.2, ECDHE-RSA-AES128-GCM-SHA256, host
+ * example.com, ALPN h2, ticket app data "app"): both libraries must read it. */
+static const char stock_der_hex[] =
+    "30819d020101020203030402c02f04200101010101010101010101010101010101010101010101010101"
+    "0101010101010430020202020202020202020202020202020202020202020202020202020202020202"
+    "020202020202020202020202020202a10602046553f100a20402021c20a4020400a503020101a60d04"
+    "0b6578616d706c652e636f6db00404026832b104020200ffb2050403617070b303020100";
+
+static void print_der(const char *label, SSL_SESSION *ss)
+{
+    unsigned char *der = NULL;
+    int n = i2d_SSL_SESSION(ss, &der);
+
+    printf("%s: %d bytes ", label, n);
+    for (int i = 0; i < n; i++)
+        printf("%02x", der[i]);
+    printf("\n");
+    OPENSSL_free(der);
+}
+
+static void der(void)
+{
+    unsigned char buf[512], *p8;
+    const unsigned char *p;
+    size_t n = 0;
+    SSL_SESSION *ss, *into = SSL_SESSION_new();
+    BIO *mem = BIO_new(BIO_s_mem());
+    char *pem;
+    long pem_len;
+
+    for (const char *h = stock_der_hex; h[0] != '\0' && h[1] != '\0'; h += 2) {
+        unsigned int v;
+        sscanf(h, "%2x", &v);
+        buf[n++] = (unsigned char)v;
+    }
+    p = buf;
+    ss = d2i_SSL_SESSION(NULL, &p, (long)n);
+    printf("read stock DER: %d, consumed %ld\n", ss != NULL, (long)(p - buf));
+    show_session("stock DER", ss);
+    print_der("written again", ss);
+    printf("new session: ");
+    print_der("empty", into);
+    diff_print_errors("  ");
+    p = buf;
+    printf("d2i into existing -> same %d\n", d2i_SSL_SESSION(&into, &p, (long)n) == into);
+    printf("PEM write -> %d\n", PEM_write_bio_SSL_SESSION(mem, ss));
+    pem_len = BIO_get_mem_data(mem, &pem);
+    printf("%.*s", (int)pem_len, pem);
+    SSL_SESSION_free(into);
+    into = PEM_read_bio_SSL_SESSION(mem, NULL, NULL, NULL);
+    printf("PEM read -> %d\n", into != NULL);
+    /* Every truncation fails, with the decoder's error. */
+    for (size_t len = 0; len < n; len += 7) {
+        p = buf;
+        SSL_SESSION *t = d2i_SSL_SESSION(NULL, &p, (long)len);
+        printf("truncated to %zu -> %d\n", len, t != NULL);
+        diff_print_errors("  ");
+        SSL_SESSION_free(t);
+    }
+    /* A wrong version field, an unknown suite, a 3-byte cipher field. */
+    buf[6] = 2;
+    p = buf;
+    printf("version 2 -> %d\n", d2i_SSL_SESSION(NULL, &p, (long)n) != NULL);
+    diff_print_errors("  ");
+    buf[6] = 1;
+    buf[13] = 0xff, buf[14] = 0xee;
+    p = buf;
+    printf("unknown suite -> %d\n", d2i_SSL_SESSION(NULL, &p, (long)n) != NULL);
+    diff_print_errors("  ");
+    p8 = NULL;
+    printf("i2d NULL -> %d\n", i2d_SSL_SESSION(NULL, &p8));
+    SSL_SESSION_free(into);
+    SSL_SESSION_free(ss);
+    BIO_free(mem);
+}
+
 static int removed;
 static void on_remove(SSL_CTX *ctx, SSL_SESSION *ss)
 {
@@ -451,6 +527,8 @@ int main(int argc, char **argv)
         certs();
     else if (strcmp(argv[1], "session") == 0)
         session();
+    else if (strcmp(argv[1], "der") == 0)
+        der();
     else if (strcmp(argv[1], "cache") == 0)
         cache();
     else

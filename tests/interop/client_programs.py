@@ -144,10 +144,9 @@ def scenarios(pki):
     return sc
 
 
-# Clients that wait for a missing piece: openssl s_client (SSL_CONF) and
-# Python's session objects (i2d_SSL_SESSION); --list leaves them out.
-PENDING = {'s_client', 's_client-gnutls', 's_client-resume', 's_client-unknown-ca',
-           'python-resume'}
+# Clients that wait for a missing piece: openssl s_client (SSL_CONF);
+# --list leaves them out.
+PENDING = {'s_client', 's_client-gnutls', 's_client-resume', 's_client-unknown-ca'}
 
 
 def run_client(cmd, env):
