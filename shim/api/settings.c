@@ -362,3 +362,55 @@ void SSL_set_post_handshake_auth(SSL *s, int val)
 {
     s->cfg.pha_enabled = val;
 }
+
+/* ------------------------------------------------ TLS 1.3 record padding */
+
+static int set_block_padding(struct shim_config *cfg, size_t block_size)
+{
+    if (block_size > SSL3_RT_MAX_PLAIN_LENGTH)
+        return 0;
+    cfg->block_padding = block_size == 1 ? 0 : block_size; /* 1: no padding */
+    return 1;
+}
+
+int SSL_CTX_set_block_padding(SSL_CTX *ctx, size_t block_size)
+{
+    return set_block_padding(&ctx->cfg, block_size);
+}
+
+int SSL_set_block_padding(SSL *s, size_t block_size)
+{
+    return set_block_padding(&s->cfg, block_size);
+}
+
+void SSL_CTX_set_record_padding_callback(SSL_CTX *ctx,
+                                         size_t (*cb)(SSL *s, int type, size_t len, void *arg))
+{
+    ctx->cfg.record_padding_cb = cb;
+}
+
+void SSL_CTX_set_record_padding_callback_arg(SSL_CTX *ctx, void *arg)
+{
+    ctx->cfg.record_padding_arg = arg;
+}
+
+void *SSL_CTX_get_record_padding_callback_arg(const SSL_CTX *ctx)
+{
+    return ctx->cfg.record_padding_arg;
+}
+
+int SSL_set_record_padding_callback(SSL *s, size_t (*cb)(SSL *s, int type, size_t len, void *arg))
+{
+    s->cfg.record_padding_cb = cb;
+    return 1;
+}
+
+void SSL_set_record_padding_callback_arg(SSL *s, void *arg)
+{
+    s->cfg.record_padding_arg = arg;
+}
+
+void *SSL_get_record_padding_callback_arg(const SSL *s)
+{
+    return s->cfg.record_padding_arg;
+}

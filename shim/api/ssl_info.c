@@ -7,12 +7,15 @@
 
 #include <string.h>
 
+#include "api/info.h"
 #include "crypto/algs.h"
 #include "tls/conn.h"
 #include "tls/key_schedule.h"
+#include "tls/policy.h"
 #include "tls/sigalgs.h"
 
-static const char *version_name(int version)
+/* Stock's names for protocol versions (SSL_get_version, SSL_SESSION_print). */
+const char *shim_protocol_name(int version)
 {
     switch (version) {
     case TLS1_3_VERSION:
@@ -38,7 +41,7 @@ static const char *version_name(int version)
 
 const char *SSL_get_version(const SSL *s)
 {
-    return version_name(s->version);
+    return shim_protocol_name(s->version);
 }
 
 int SSL_version(const SSL *s)
@@ -203,4 +206,112 @@ int SSL_get_peer_signature_type_nid(const SSL *s, int *pnid)
 int SSL_get_signature_type_nid(const SSL *s, int *pnid)
 {
     return s->conn != NULL && sigalg_type(s->conn->sigalg, pnid);
+}
+
+/* ------------------------------------------- what the server asked of us */
+
+/* The signature algorithms of the server's CertificateRequest. */
+int SSL_get_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash, unsigned char *rsig,
+                    unsigned char *rhash)
+{
+    const struct tls_conn *c = s->conn;
+    const struct tls_sigalg *a;
+    const uint16_t *list = c != NULL ? c->peer_sigalgs : NULL;
+    size_t n = c != NULL ? c->peer_sigalgs_len : 0;
+
+    if (list == NULL)
+        return 0;
+    if (idx >= 0) {
+        if ((size_t)idx >= n)
+            return 0;
+        if (rhash != NULL)
+            *rhash = (unsigned char)(list[idx] >> 8);
+        if (rsig != NULL)
+            *rsig = (unsigned char)list[idx];
+        a = tls_sigalg_by_code(list[idx]);
+        if (psign != NULL)
+            *psign = a != NULL ? a->sig_type : NID_undef;
+        if (phash != NULL)
+            *phash = a != NULL ? a->hash_nid : NID_undef;
+        if (psignhash != NULL)
+            *psignhash = a != NULL ? a->sigandhash_nid : NID_undef;
+    }
+    return (int)n;
+}
+
+/* Those of the server's that we accept too, in the server's order. */
+int SSL_get_shared_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash,
+                           unsigned char *rsig, unsigned char *rhash)
+{
+    const struct tls_conn *c = s->conn;
+    int n = 0;
+
+    if (c == NULL || c->peer_sigalgs == NULL)
+        return 0;
+    for (size_t i = 0; i < c->peer_sigalgs_len; i++) {
+        const struct tls_sigalg *a = tls_sigalg_by_code(c->peer_sigalgs[i]);
+        if (a == NULL || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SHARED, TLS1_VERSION))
+            continue;
+        if (n++ == idx) {
+            if (rhash != NULL)
+                *rhash = (unsigned char)(a->code >> 8);
+            if (rsig != NULL)
+                *rsig = (unsigned char)a->code;
+            if (psign != NULL)
+                *psign = a->sig_type;
+            if (phash != NULL)
+                *phash = a->hash_nid;
+            if (psignhash != NULL)
+                *psignhash = a->sigandhash_nid;
+        }
+    }
+    return idx >= n ? 0 : n;
+}
+
+const STACK_OF(X509_NAME) *SSL_get0_peer_CA_list(const SSL *s)
+{
+    return s->conn != NULL ? s->conn->peer_ca_names : NULL;
+}
+
+/* A client's "client CA list" is what the server's CertificateRequest named. */
+STACK_OF(X509_NAME) *SSL_get_client_CA_list(const SSL *s)
+{
+    if (!s->server)
+        return s->conn != NULL ? s->conn->peer_ca_names : NULL;
+    return s->cfg.client_ca_names != NULL ? s->cfg.client_ca_names : s->ctx->cfg.client_ca_names;
+}
+
+/* ------------------------------------ features this library never turns on */
+
+/* DANE, CT, SRTP and early data cannot be enabled here (their setters
+ * refuse), so these report them off, exactly as stock does when they are. */
+int SSL_get0_dane_authority(SSL *s, X509 **mcert, EVP_PKEY **mspki)
+{
+    (void)s, (void)mcert, (void)mspki;
+    return -1;
+}
+
+int SSL_get0_dane_tlsa(SSL *s, uint8_t *usage, uint8_t *selector, uint8_t *mtype,
+                       const unsigned char **data, size_t *dlen)
+{
+    (void)s, (void)usage, (void)selector, (void)mtype, (void)data, (void)dlen;
+    return -1;
+}
+
+int SSL_ct_is_enabled(const SSL *s)
+{
+    (void)s;
+    return 0;
+}
+
+SRTP_PROTECTION_PROFILE *SSL_get_selected_srtp_profile(SSL *s)
+{
+    (void)s;
+    return NULL;
+}
+
+int SSL_get_early_data_status(const SSL *s)
+{
+    (void)s;
+    return SSL_EARLY_DATA_NOT_SENT;
 }

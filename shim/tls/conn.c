@@ -49,6 +49,8 @@ void tls_conn_free(SSL *s)
     EVP_PKEY_free(c->peer_tmp);
     OPENSSL_free(c->alpn);
     OPENSSL_free(c->peer_groups);
+    OPENSSL_free(c->peer_sigalgs);
+    sk_X509_NAME_pop_free(c->peer_ca_names, X509_NAME_free);
     OPENSSL_free(c->ocsp_response);
     OPENSSL_free(c->pha_context);
     OPENSSL_clear_free(c, sizeof(*c));

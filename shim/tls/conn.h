@@ -69,6 +69,9 @@ struct tls_conn {
     size_t alpn_len;
     uint16_t *peer_groups;            /* supported_groups the server sent (SSL_get1_groups) */
     size_t peer_groups_len;
+    uint16_t *peer_sigalgs;           /* from a CertificateRequest (SSL_get_sigalgs) */
+    size_t peer_sigalgs_len;
+    STACK_OF(X509_NAME) *peer_ca_names; /* the CAs a CertificateRequest named */
     uint8_t *ocsp_response;           /* the stapled OCSP response, if any */
     size_t ocsp_response_len;
     int sigalg;                       /* code point we signed with, or -1 */

@@ -279,6 +279,16 @@ static enum tls_step run_state(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 
 static int finish(SSL *s, struct tls_conn *c)
 {
+    /* What the server asked of us stays queryable after the handshake. */
+    if (c->hs->peer_sigalgs != NULL || c->hs->peer_ca_names != NULL) {
+        OPENSSL_free(c->peer_sigalgs);
+        sk_X509_NAME_pop_free(c->peer_ca_names, X509_NAME_free);
+        c->peer_sigalgs = c->hs->peer_sigalgs;
+        c->peer_sigalgs_len = c->hs->peer_sigalgs_len;
+        c->peer_ca_names = c->hs->peer_ca_names;
+        c->hs->peer_sigalgs = NULL;
+        c->hs->peer_ca_names = NULL;
+    }
     tls_hs_free(c->hs);
     c->hs = NULL;
     c->in_init = 0;

@@ -4,7 +4,7 @@
  * with the session cache.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * usage: diff_settings ctrl|verify|certs|session|der|cache
+ * usage: diff_settings ctrl|verify|certs|session|der|conf|cache
  */
 #include "diff_common.h"
 
@@ -452,9 +452,66 @@ static void der(void)
     diff_print_errors("  ");
     p8 = NULL;
     printf("i2d NULL -> %d\n", i2d_SSL_SESSION(NULL, &p8));
+    BIO_reset(mem);
+    SSL_SESSION_set_time(ss, 1700000000);
+    printf("print -> %d, keylog -> %d, keylog of NULL -> %d\n", SSL_SESSION_print(mem, ss),
+           SSL_SESSION_print_keylog(mem, ss), SSL_SESSION_print_keylog(mem, NULL));
+    pem_len = BIO_get_mem_data(mem, &pem);
+    printf("%.*s", (int)pem_len, pem);
     SSL_SESSION_free(into);
     SSL_SESSION_free(ss);
     BIO_free(mem);
+}
+
+static void conf_run(const char *label, unsigned int flags, const char *const *cmds)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL_CONF_CTX *cctx = SSL_CONF_CTX_new();
+
+    SSL_CONF_CTX_set_ssl_ctx(cctx, ctx);
+    printf("%s: flags %u\n", label, SSL_CONF_CTX_set_flags(cctx, flags));
+    for (int i = 0; cmds[i] != NULL; i += 2) {
+        int type = SSL_CONF_cmd_value_type(cctx, cmds[i]);
+        int r = SSL_CONF_cmd(cctx, cmds[i], cmds[i + 1]);
+        printf("  %s %s -> %d (type %d) options %llx min %ld max %ld verify %d\n", cmds[i],
+               cmds[i + 1] != NULL ? cmds[i + 1] : "(null)", r, type,
+               (unsigned long long)SSL_CTX_get_options(ctx), SSL_CTX_get_min_proto_version(ctx),
+               SSL_CTX_get_max_proto_version(ctx), SSL_CTX_get_verify_mode(ctx));
+        diff_print_errors("   ");
+    }
+    printf("  finish -> %d, ciphers %d, null cmd -> %d\n", SSL_CONF_CTX_finish(cctx),
+           sk_SSL_CIPHER_num(SSL_CTX_get_ciphers(ctx)), SSL_CONF_cmd(cctx, NULL, "x"));
+    diff_print_errors("   ");
+    SSL_CONF_CTX_free(cctx);
+    SSL_CTX_free(ctx);
+}
+
+static void conf(void)
+{
+    static const char *const cmdline[] = {
+        "-no_tls1_3", NULL, "-no_middlebox", NULL, "-bugs", NULL, "-serverpref", NULL,
+        "-legacy_server_connect", NULL, "-strict", NULL, "-cipher", "HIGH:!aNULL",
+        "-cipher", "nonsense", "-ciphersuites", "TLS_AES_128_GCM_SHA256", "-groups", "X25519:P-256",
+        "-groups", "bogus", "-sigalgs", "RSA+SHA256:ECDSA+SHA256", "-min_protocol", "TLSv1.2",
+        "-max_protocol", "TLSv1.3", "-min_protocol", "TLSv9", "-num_tickets", "3", "-cert", "/nonexistent",
+        "cipher", "DEFAULT", "-", NULL, "-unknown", "x", "-cipher", NULL, "-Options", "Bugs",
+        NULL, NULL};
+    static const char *const file[] = {
+        "Options", "-SessionTicket,+Bugs,-MiddleboxCompat", "options", "NoRenegotiation",
+        "Options", "Nonsense", "Protocol", "-TLSv1.1,-TLSv1", "Protocol", "ALL,-TLSv1.3",
+        "MinProtocol", "TLSv1.2", "MaxProtocol", "None", "MinProtocol", "DTLSv1",
+        "CipherString", "DEFAULT:@SECLEVEL=1", "Ciphersuites", "TLS_CHACHA20_POLY1305_SHA256",
+        "VerifyMode", "Peer", "VerifyMode", "Require", "Curves", "P-384", "ECDHParameters", "auto",
+        "SignatureAlgorithms", "ed25519", "ClientSignatureAlgorithms", "bad+alg", "RecordPadding",
+        "x", "no_tls1", NULL, "-cipher", "HIGH", "Certificate", "/nonexistent", NULL, NULL};
+    conf_run("cmdline client", SSL_CONF_FLAG_CMDLINE | SSL_CONF_FLAG_CLIENT, cmdline);
+    conf_run("cmdline server errors", SSL_CONF_FLAG_CMDLINE | SSL_CONF_FLAG_SERVER
+             | SSL_CONF_FLAG_SHOW_ERRORS, cmdline);
+    conf_run("file client", SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CLIENT | SSL_CONF_FLAG_SHOW_ERRORS,
+             file);
+    conf_run("file no role", SSL_CONF_FLAG_FILE, file);
+    conf_run("file certificates", SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CLIENT
+             | SSL_CONF_FLAG_CERTIFICATE | SSL_CONF_FLAG_SHOW_ERRORS, file);
 }
 
 static int removed;
@@ -527,6 +584,8 @@ int main(int argc, char **argv)
         certs();
     else if (strcmp(argv[1], "session") == 0)
         session();
+    else if (strcmp(argv[1], "conf") == 0)
+        conf();
     else if (strcmp(argv[1], "der") == 0)
         der();
     else if (strcmp(argv[1], "cache") == 0)
