@@ -57,17 +57,18 @@ static int security_ok(struct target t, int op, int bits, int nid, void *other)
                                           c->sec_ex);
 }
 
-/* Stock's check of an end-entity certificate against the security level:
- * its key size, then (unless self-signed) its signature's digest. */
-static int cert_secure(struct target t, X509 *x)
+/* Stock's check of a certificate against the security level: its key
+ * size (as an end entity or a CA), then (unless self-signed) its
+ * signature's digest. */
+static int cert_secure_as(struct target t, X509 *x, int is_ee)
 {
     EVP_PKEY *pkey = X509_get0_pubkey(x);
     int secbits = -1, mdnid = NID_undef;
 
     if (pkey != NULL)
         secbits = EVP_PKEY_get_security_bits(pkey);
-    if (!security_ok(t, SSL_SECOP_EE_KEY, secbits, 0, x)) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_EE_KEY_TOO_SMALL);
+    if (!security_ok(t, is_ee ? SSL_SECOP_EE_KEY : SSL_SECOP_CA_KEY, secbits, 0, x)) {
+        ERR_raise(ERR_LIB_SSL, is_ee ? SSL_R_EE_KEY_TOO_SMALL : SSL_R_CA_KEY_TOO_SMALL);
         return 0;
     }
     if ((X509_get_extension_flags(x) & EXFLAG_SS) != 0)
@@ -79,6 +80,11 @@ static int cert_secure(struct target t, X509 *x)
         return 0;
     }
     return 1;
+}
+
+static int cert_secure(struct target t, X509 *x)
+{
+    return cert_secure_as(t, x, 1);
 }
 
 static int set_cert(struct target t, X509 *x)
@@ -387,6 +393,184 @@ int SSL_CTX_use_PrivateKey_ASN1(int type, SSL_CTX *ctx, const unsigned char *d, 
 int SSL_use_PrivateKey_ASN1(int type, SSL *s, const unsigned char *d, long len)
 {
     return key_der(of_ssl(s), type, d, len);
+}
+
+/* --------------------------------------------------- certificate and key */
+
+/* Certificate, key and chain set together, after every check; with
+ * override 0 an occupied slot is refused. */
+static int cert_and_key(struct target t, X509 *x, EVP_PKEY *key, STACK_OF(X509) *chain,
+                        int override)
+{
+    struct shim_cert *c = t.cfg->cert;
+    EVP_PKEY *pub = NULL;
+    STACK_OF(X509) *dup = NULL;
+    int i, ok = 0;
+
+    if (!cert_secure(t, x))
+        return 0;
+    for (int j = 0; j < sk_X509_num(chain); j++)
+        if (!cert_secure_as(t, sk_X509_value(chain, j), 0))
+            return 0;
+    if ((pub = X509_get_pubkey(x)) == NULL)
+        return 0;
+    if (key == NULL) {
+        key = pub;
+    } else if (EVP_PKEY_missing_parameters(key)) {
+        if (EVP_PKEY_missing_parameters(pub)) {
+            ERR_raise(ERR_LIB_SSL, SSL_R_MISSING_PARAMETERS);
+            goto out;
+        }
+        if (!EVP_PKEY_copy_parameters(key, pub)) {
+            ERR_raise(ERR_LIB_SSL, SSL_R_COPY_PARAMETERS_FAILED);
+            goto out;
+        }
+    } else if (EVP_PKEY_missing_parameters(pub) && !EVP_PKEY_copy_parameters(pub, key)) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_COPY_PARAMETERS_FAILED);
+        goto out;
+    }
+    if (key != pub && EVP_PKEY_eq(pub, key) != 1) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_PRIVATE_KEY_MISMATCH);
+        goto out;
+    }
+    if ((i = slot_for(pub)) < 0) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_UNKNOWN_CERTIFICATE_TYPE);
+        goto out;
+    }
+    if (!override && (c->pkeys[i].x509 != NULL || c->pkeys[i].privatekey != NULL
+                      || c->pkeys[i].chain != NULL)) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_NOT_REPLACING_CERTIFICATE);
+        goto out;
+    }
+    if (chain != NULL && (dup = X509_chain_up_ref(chain)) == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+        goto out;
+    }
+    sk_X509_pop_free(c->pkeys[i].chain, X509_free);
+    c->pkeys[i].chain = dup;
+    X509_up_ref(x);
+    X509_free(c->pkeys[i].x509);
+    c->pkeys[i].x509 = x;
+    EVP_PKEY_up_ref(key);
+    EVP_PKEY_free(c->pkeys[i].privatekey);
+    c->pkeys[i].privatekey = key;
+    c->current = &c->pkeys[i];
+    ok = 1;
+out:
+    EVP_PKEY_free(pub);
+    return ok;
+}
+
+int SSL_CTX_use_cert_and_key(SSL_CTX *ctx, X509 *x509, EVP_PKEY *privatekey,
+                             STACK_OF(X509) *chain, int override)
+{
+    return cert_and_key(of_ctx(ctx), x509, privatekey, chain, override);
+}
+
+int SSL_use_cert_and_key(SSL *s, X509 *x509, EVP_PKEY *privatekey, STACK_OF(X509) *chain,
+                         int override)
+{
+    return cert_and_key(of_ssl(s), x509, privatekey, chain, override);
+}
+
+/* ------------------------------------------------------------ RSA keys */
+
+static int rsa_key(struct target t, RSA *rsa)
+{
+    EVP_PKEY *pkey;
+    int ok;
+
+    if (rsa == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
+        return 0;
+    }
+    if ((pkey = EVP_PKEY_new()) == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+        return 0;
+    }
+    RSA_up_ref(rsa);
+    if (EVP_PKEY_assign_RSA(pkey, rsa) <= 0) {
+        RSA_free(rsa);
+        EVP_PKEY_free(pkey);
+        return 0;
+    }
+    ok = set_key(t, pkey);
+    EVP_PKEY_free(pkey);
+    return ok;
+}
+
+static int rsa_key_file(struct target t, const char *file, int type)
+{
+    BIO *in;
+    RSA *rsa = NULL;
+    int reason, ok;
+
+    if ((in = open_file(file)) == NULL)
+        return 0;
+    if (type == SSL_FILETYPE_ASN1) {
+        reason = ERR_R_ASN1_LIB;
+        rsa = d2i_RSAPrivateKey_bio(in, NULL);
+    } else if (type == SSL_FILETYPE_PEM) {
+        reason = ERR_R_PEM_LIB;
+        rsa = PEM_read_bio_RSAPrivateKey(in, NULL, passwd_cb(t), passwd_ud(t));
+    } else {
+        ERR_raise(ERR_LIB_SSL, SSL_R_BAD_SSL_FILETYPE);
+        BIO_free(in);
+        return 0;
+    }
+    BIO_free(in);
+    if (rsa == NULL) {
+        ERR_raise(ERR_LIB_SSL, reason);
+        return 0;
+    }
+    ok = rsa_key(t, rsa);
+    RSA_free(rsa);
+    return ok;
+}
+
+static int rsa_key_der(struct target t, const unsigned char *d, long len)
+{
+    const unsigned char *p = d;
+    RSA *rsa = d2i_RSAPrivateKey(NULL, &p, len);
+    int ok;
+
+    if (rsa == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_ASN1_LIB);
+        return 0;
+    }
+    ok = rsa_key(t, rsa);
+    RSA_free(rsa);
+    return ok;
+}
+
+int SSL_CTX_use_RSAPrivateKey(SSL_CTX *ctx, RSA *rsa)
+{
+    return rsa_key(of_ctx(ctx), rsa);
+}
+
+int SSL_use_RSAPrivateKey(SSL *s, RSA *rsa)
+{
+    return rsa_key(of_ssl(s), rsa);
+}
+
+int SSL_CTX_use_RSAPrivateKey_file(SSL_CTX *ctx, const char *file, int type)
+{
+    return rsa_key_file(of_ctx(ctx), file, type);
+}
+
+int SSL_use_RSAPrivateKey_file(SSL *s, const char *file, int type)
+{
+    return rsa_key_file(of_ssl(s), file, type);
+}
+
+int SSL_CTX_use_RSAPrivateKey_ASN1(SSL_CTX *ctx, const unsigned char *d, long len)
+{
+    return rsa_key_der(of_ctx(ctx), d, len);
+}
+
+int SSL_use_RSAPrivateKey_ASN1(SSL *s, const unsigned char *d, long len)
+{
+    return rsa_key_der(of_ssl(s), d, len);
 }
 
 /* ------------------------------------------------------------ key checks */

@@ -312,8 +312,24 @@ static int cmd_certificate(SSL_CONF_CTX *cctx, const char *value)
     return rv > 0;
 }
 
+/* CA names gathered for the certificate_authorities list, set at finish. */
+static int cmd_ca_file(SSL_CONF_CTX *cctx, const char *value)
+{
+    if (cctx->canames == NULL && (cctx->canames = sk_X509_NAME_new_null()) == NULL)
+        return 0;
+    return SSL_add_file_cert_subjects_to_stack(cctx->canames, value);
+}
+
+static int cmd_ca_path(SSL_CONF_CTX *cctx, const char *value)
+{
+    if (cctx->canames == NULL && (cctx->canames = sk_X509_NAME_new_null()) == NULL)
+        return 0;
+    return SSL_add_dir_cert_subjects_to_stack(cctx->canames, value);
+}
+
 /* Commands whose machinery this library does not have yet (server-side
- * data, DH parameters, CA lists): they fail honestly. */
+ * data, DH parameters from files, OSSL_STORE CA names): they fail
+ * honestly. */
 static int cmd_unsupported(SSL_CONF_CTX *cctx, const char *value)
 {
     (void)cctx, (void)value;
@@ -463,11 +479,10 @@ static const struct conf_cmd commands[] = {
     TYPED(cmd_verify_ca_path, "VerifyCAPath", "verifyCApath", CERTF, SSL_CONF_TYPE_DIR),
     TYPED(cmd_verify_ca_file, "VerifyCAFile", "verifyCAfile", CERTF, SSL_CONF_TYPE_FILE),
     TYPED(cmd_verify_ca_store, "VerifyCAStore", "verifyCAstore", CERTF, SSL_CONF_TYPE_STORE),
-    TYPED(cmd_unsupported, "RequestCAFile", "requestCAFile", CERTF, SSL_CONF_TYPE_FILE),
-    TYPED(cmd_unsupported, "ClientCAFile", NULL, SSL_CONF_FLAG_SERVER | CERTF,
-          SSL_CONF_TYPE_FILE),
-    TYPED(cmd_unsupported, "RequestCAPath", NULL, CERTF, SSL_CONF_TYPE_DIR),
-    TYPED(cmd_unsupported, "ClientCAPath", NULL, SSL_CONF_FLAG_SERVER | CERTF, SSL_CONF_TYPE_DIR),
+    TYPED(cmd_ca_file, "RequestCAFile", "requestCAFile", CERTF, SSL_CONF_TYPE_FILE),
+    TYPED(cmd_ca_file, "ClientCAFile", NULL, SSL_CONF_FLAG_SERVER | CERTF, SSL_CONF_TYPE_FILE),
+    TYPED(cmd_ca_path, "RequestCAPath", NULL, CERTF, SSL_CONF_TYPE_DIR),
+    TYPED(cmd_ca_path, "ClientCAPath", NULL, SSL_CONF_FLAG_SERVER | CERTF, SSL_CONF_TYPE_DIR),
     TYPED(cmd_unsupported, "RequestCAStore", "requestCAStore", CERTF, SSL_CONF_TYPE_STORE),
     TYPED(cmd_unsupported, "ClientCAStore", NULL, SSL_CONF_FLAG_SERVER | CERTF,
           SSL_CONF_TYPE_STORE),
@@ -611,6 +626,15 @@ int SSL_CONF_CTX_finish(SSL_CONF_CTX *cctx)
             if (cctx->cert_file[i] != NULL && cfg->cert->pkeys[i].privatekey == NULL
                 && !cmd_private_key(cctx, cctx->cert_file[i]))
                 return 0;
+    }
+    if (cctx->canames != NULL) {
+        if (cctx->ssl != NULL)
+            SSL_set0_CA_list(cctx->ssl, cctx->canames);
+        else if (cctx->ctx != NULL)
+            SSL_CTX_set0_CA_list(cctx->ctx, cctx->canames);
+        else
+            sk_X509_NAME_pop_free(cctx->canames, X509_NAME_free);
+        cctx->canames = NULL;
     }
     return 1;
 }

@@ -4,7 +4,7 @@
  * with the session cache.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * usage: diff_settings ctrl|verify|certs|session|der|conf|cache
+ * usage: diff_settings ctrl|verify|certs|chains|session|der|conf|cache
  */
 #include "diff_common.h"
 
@@ -317,6 +317,130 @@ static void certs(void)
     rmdir(dir);
 }
 
+static X509 *self_signed(const char *cn, EVP_PKEY *key)
+{
+    X509 *x = X509_new();
+    X509_NAME *name = X509_get_subject_name(x);
+
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_set_pubkey(x, key);
+    X509_sign(x, key, EVP_sha256());
+    return x;
+}
+
+static void print_names(const char *label, const STACK_OF(X509_NAME) *names)
+{
+    printf("%s:", label);
+    if (names == NULL)
+        printf(" (null)");
+    for (int i = 0; i < sk_X509_NAME_num(names); i++) {
+        char buf[128];
+        X509_NAME_oneline(sk_X509_NAME_value(names, i), buf, sizeof(buf));
+        printf(" %s", buf);
+    }
+    printf("\n");
+}
+
+static void chains(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    EVP_PKEY *ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *ed = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    EVP_PKEY *other = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    X509 *xec = self_signed("ec leaf", ec), *xed = self_signed("ed leaf", ed);
+    X509 *ca1 = self_signed("zeta CA", other), *ca2 = self_signed("alpha CA", other);
+    STACK_OF(X509) *chain = sk_X509_new_null(), *got = NULL;
+    STACK_OF(X509_NAME) *names;
+    X509_STORE *store = X509_STORE_new(), *st = NULL;
+    char dir[64], ca[96], both[96];
+    FILE *fp;
+    SSL *s;
+
+    sk_X509_push(chain, ca1);
+    printf("cert_and_key mismatched -> %d\n", SSL_CTX_use_cert_and_key(ctx, xec, other, NULL, 1));
+    diff_print_errors("  ");
+    printf("cert_and_key ec -> %d, again no override -> %d\n",
+           SSL_CTX_use_cert_and_key(ctx, xec, ec, chain, 1),
+           SSL_CTX_use_cert_and_key(ctx, xec, ec, NULL, 0));
+    diff_print_errors("  ");
+    printf("cert ed -> %d, key ed -> %d\n", SSL_CTX_use_certificate(ctx, xed),
+           SSL_CTX_use_PrivateKey(ctx, ed));
+    SSL_CTX_get0_chain_certs(ctx, &got);
+    printf("current chain (ed) %d\n", got != NULL ? sk_X509_num(got) : -1);
+    printf("select ec -> %ld, select unknown -> %ld\n", SSL_CTX_select_current_cert(ctx, xec),
+           SSL_CTX_select_current_cert(ctx, ca2));
+    SSL_CTX_get0_chain_certs(ctx, &got);
+    printf("current chain (ec) %d\n", got != NULL ? sk_X509_num(got) : -1);
+    printf("set first -> %ld, next -> %ld, next -> %ld\n",
+           SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST),
+           SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT),
+           SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT));
+    printf("current is ed %d\n", SSL_CTX_get0_certificate(ctx) == xed);
+    printf("add1 chain cert -> %ld, add0 -> %ld\n", SSL_CTX_add1_chain_cert(ctx, ca1),
+           SSL_CTX_add0_chain_cert(ctx, X509_dup(ca2)));
+    SSL_CTX_get0_chain_certs(ctx, &got);
+    printf("ed chain now %d\n", sk_X509_num(got));
+    printf("set1 chain -> %ld, set0 NULL -> %ld\n", SSL_CTX_set1_chain(ctx, chain),
+           SSL_CTX_set0_chain(ctx, NULL));
+    SSL_CTX_get0_chain_certs(ctx, &got);
+    printf("ed chain after clear %d\n", got != NULL ? sk_X509_num(got) : -1);
+    printf("extra chain cert -> %ld\n", SSL_CTX_add_extra_chain_cert(ctx, X509_dup(ca1)));
+    SSL_CTX_get_extra_chain_certs(ctx, &got);
+    printf("extra %d\n", sk_X509_num(got));
+    printf("clear extra -> %ld\n", SSL_CTX_clear_extra_chain_certs(ctx));
+    SSL_CTX_get_extra_chain_certs(ctx, &got);
+    printf("extra after clear %d\n", got != NULL ? sk_X509_num(got) : -1);
+    printf("set verify store -> %ld, get %ld same %d\n", SSL_CTX_set1_verify_cert_store(ctx, store),
+           SSL_CTX_get0_verify_cert_store(ctx, &st), st == store);
+    printf("set chain store -> %ld, get %ld null %d\n", SSL_CTX_set0_chain_cert_store(ctx, NULL),
+           SSL_CTX_get0_chain_cert_store(ctx, &st), st == NULL);
+
+    /* CA lists. */
+    make_ca(dir, sizeof(dir), ca, sizeof(ca));
+    snprintf(both, sizeof(both), "%s/both.pem", dir);
+    fp = fopen(both, "w");
+    PEM_write_X509(fp, ca1);
+    PEM_write_X509(fp, ca2);
+    PEM_write_X509(fp, ca1);
+    fclose(fp);
+    names = SSL_load_client_CA_file(both);
+    print_names("load file", names);
+    print_names("load missing", SSL_load_client_CA_file("/nonexistent"));
+    diff_print_errors("  ");
+    printf("add file -> %d\n", SSL_add_file_cert_subjects_to_stack(names, ca));
+    print_names("after add file", names);
+    printf("add dir -> %d\n", SSL_add_dir_cert_subjects_to_stack(names, dir));
+    print_names("after add dir", names);
+    printf("add dir missing -> %d\n", SSL_add_dir_cert_subjects_to_stack(names, "/nonexistent"));
+    diff_print_errors("  ");
+    print_names("ctx client CAs", SSL_CTX_get_client_CA_list(ctx));
+    SSL_CTX_set_client_CA_list(ctx, names);
+    printf("add client CA -> %d, NULL -> %d\n", SSL_CTX_add_client_CA(ctx, xec),
+           SSL_CTX_add_client_CA(ctx, NULL));
+    print_names("ctx client CAs", SSL_CTX_get_client_CA_list(ctx));
+    print_names("ctx CA names", SSL_CTX_get0_CA_list(ctx));
+    printf("add1 to CA list -> %d\n", SSL_CTX_add1_to_CA_list(ctx, ca2));
+    s = SSL_new(ctx);
+    print_names("ssl CA names", SSL_get0_CA_list(s));
+    print_names("ssl client CA list (client)", SSL_get_client_CA_list(s));
+    SSL_set0_CA_list(s, SSL_dup_CA_list(SSL_CTX_get0_CA_list(ctx)));
+    printf("ssl add1 -> %d, add client -> %d\n", SSL_add1_to_CA_list(s, xed),
+           SSL_add_client_CA(s, xed));
+    print_names("ssl CA names", SSL_get0_CA_list(s));
+    SSL_free(s);
+    remove(ca), remove(both);
+    rmdir(dir);
+    sk_X509_pop_free(chain, X509_free);
+    X509_free(xec), X509_free(xed), X509_free(ca2);
+    EVP_PKEY_free(ec), EVP_PKEY_free(ed), EVP_PKEY_free(other);
+    X509_STORE_free(store);
+    SSL_CTX_free(ctx);
+}
+
 static void show_session(const char *label, SSL_SESSION *ss)
 {
     unsigned int idlen, ctxlen;
@@ -584,6 +708,8 @@ int main(int argc, char **argv)
         certs();
     else if (strcmp(argv[1], "session") == 0)
         session();
+    else if (strcmp(argv[1], "chains") == 0)
+        chains();
     else if (strcmp(argv[1], "conf") == 0)
         conf();
     else if (strcmp(argv[1], "der") == 0)
