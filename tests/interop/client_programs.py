@@ -57,6 +57,30 @@ def curl(ca, extra=()):
                             'https://localhost:%d/page.txt' % port])
 
 
+def curl12(ca, twice=False):
+    """curl at TLS 1.2 (verbose when it fetches twice, to show resumption)."""
+    def cmd(port):
+        url = 'https://localhost:%d/page.txt' % port
+        return (['curl', '-sS', '--cacert', ca, '--tlsv1.2', '--tls-max', '1.2']
+                + (['-v'] if twice else [])
+                + ['-w', '\\nstatus %{http_code}\\n', url] + ([url] if twice else []))
+    return cmd
+
+
+# Stock 3.0's DEFAULT list at TLS 1.2, less PSK and SRP (see connect_diff.py).
+TLS12_DEFAULT_SUITES = [
+    'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'DHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305', 'DHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES128-GCM-SHA256',
+    'ECDHE-ECDSA-AES256-SHA384', 'ECDHE-RSA-AES256-SHA384', 'DHE-RSA-AES256-SHA256',
+    'ECDHE-ECDSA-AES128-SHA256', 'ECDHE-RSA-AES128-SHA256', 'DHE-RSA-AES128-SHA256',
+    'ECDHE-ECDSA-AES256-SHA', 'ECDHE-RSA-AES256-SHA', 'DHE-RSA-AES256-SHA',
+    'ECDHE-ECDSA-AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'DHE-RSA-AES128-SHA',
+    'AES256-GCM-SHA384', 'AES128-GCM-SHA256', 'AES256-SHA256', 'AES128-SHA256',
+    'AES256-SHA', 'AES128-SHA',
+]
+
+
 def s_client(ca, extra=(), stdin='Q\n'):
     return lambda port: (['openssl', 's_client', '-connect', '127.0.0.1:%d' % port,
                           '-servername', 'localhost', '-verify_hostname', 'localhost',
@@ -119,6 +143,18 @@ def scenarios(pki):
                                0, [PAGE.strip(), 'status 200'])
     for cert in ('server-ec', 'server-rsa', 'server-ed25519', 'server-ec384', 'server-rsapss'):
         sc['curl-' + cert] = (s_server_www(pki, cert), curl(ca), 0, [PAGE.strip()])
+    # TLS 1.2: every suite of stock's DEFAULT list, then resumption of the
+    # session by ticket and by id (a second fetch in the same curl run offers
+    # it; the server's certificate then crosses the wire only once).
+    for suite in TLS12_DEFAULT_SUITES:
+        cert = 'server-ec' if 'ECDSA' in suite else 'server-rsa'
+        sc['curl-tls12-' + suite] = (s_server_www(pki, cert, ['-tls1_2', '-cipher', suite]),
+                                     curl12(ca), 0, [PAGE.strip(), 'status 200'])
+    once = lambda out: out.count('TLS handshake, Certificate (11)') == 1  # noqa: E731
+    sc['curl-tls12-resume-ticket'] = (s_server_www(pki, extra=['-tls1_2']),
+                                      curl12(ca, twice=True), 0, [PAGE.strip()], once)
+    sc['curl-tls12-resume-session-id'] = (s_server_www(pki, extra=['-tls1_2', '-no_ticket']),
+                                          curl12(ca, twice=True), 0, [PAGE.strip()], once)
     sc['curl-nginx'] = (nginx(pki), curl(ca), 0, [PAGE.strip(), 'status 200'])
     sc['curl-nginx-rsa'] = (nginx(pki, 'server-rsa'), curl(ca), 0, [PAGE.strip()])
     sc['curl-gnutls'] = (gnutls(pki, http=True), curl(ca, ['-o', '/dev/null']), 0, ['status 200'])
@@ -168,14 +204,14 @@ def main():
     name, lib, pki = sys.argv[1:4]
     subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'),
                     pki], check=True)
-    server, client, want_status, want_lines = scenarios(pki)[name]
+    server, client, want_status, want_lines, *check = scenarios(pki)[name]
     ours_env = dict(peers.CLEAN_ENV, LD_PRELOAD=os.path.abspath(lib))
     failed = False
     with server() as peer:
         for label, env in (('stock', peers.CLEAN_ENV), ('ours', ours_env)):
             status, out = run_client(client(peer.port), env)
             missing = [w for w in want_lines if w not in out]
-            ok = status == want_status and not missing
+            ok = status == want_status and not missing and all(c(out) for c in check)
             print('%s: exit %s (want %s)%s -> %s' % (
                 label, status, want_status,
                 ', missing %r' % missing if missing else '', 'ok' if ok else 'FAIL'))
