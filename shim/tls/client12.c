@@ -284,8 +284,6 @@ enum tls_step tls_client12_server_hello(SSL *s, struct tls_conn *c, struct tls_h
     }
     if (!parse_server_hello_extensions(s, c, hs, &sh->ext))
         return fail();
-    if (!s->hit)
-        s->session->cipher = ci;
     c->use_etm = hs->use_etm;
     /* A TLS 1.2 client certificate signs the raw messages: keep them. */
     hs->transcript.keep = 1;
@@ -967,6 +965,9 @@ static int send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs
 static int send_ccs(SSL *s, struct tls_conn *c)
 {
     static const uint8_t ccs = 1;
+    /* A new session takes its suite when our CCS goes out, as stock's: a
+     * handshake that fails before shows no current cipher. */
+    s->session->cipher = c->cipher;
     tls_conn_note_send(s, c);
     if (!tls_rl_queue(s, &c->rl, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1))
         return 0;

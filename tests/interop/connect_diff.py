@@ -46,6 +46,69 @@ def resets_on_client_hello(conn):
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
 
 
+def corrupting_proxy(pki, cert, extra, msg_type):
+    """A proxy to a real TLS 1.2 s_server that flips the last byte of the
+    first plaintext handshake message of msg_type (its signature, for a
+    ServerKeyExchange) on its way to the client."""
+    def start():
+        backend = s_server(pki, cert, ['-tls1_2'] + list(extra))()
+
+        def relay(conn):
+            with socket.create_connection(('127.0.0.1', backend.port)) as up:
+                flip_in_flight(conn, up, msg_type)
+
+        proxy = peers.ScriptedServer(relay)
+        proxy.backend = backend
+        old_close = proxy.close
+
+        def close():
+            old_close()
+            backend.close()
+        proxy.close = close
+        return proxy
+    return start
+
+
+def flip_in_flight(client, server, msg_type):
+    pending, done = b'', False
+    for sock in (client, server):
+        sock.settimeout(5)
+    while True:
+        ready, _, _ = select.select([client, server], [], [], 5)
+        if not ready:
+            return
+        for sock in ready:
+            data = sock.recv(65536)
+            if not data:
+                return
+            if sock is client:
+                server.sendall(data)
+                continue
+            if not done:
+                # Records from the server: the handshake before its CCS is in
+                # the clear; find the message and corrupt its last byte.
+                pending += data
+                buf = bytearray(pending)
+                i = 0
+                while i + 5 <= len(buf):
+                    ln = int.from_bytes(buf[i + 3:i + 5], 'big')
+                    if i + 5 + ln > len(buf):
+                        break
+                    if buf[i] == 22 and buf[i + 5] == msg_type:
+                        mlen = int.from_bytes(buf[i + 6:i + 9], 'big')
+                        buf[i + 5 + 4 + mlen - 1] ^= 0x01
+                        done = True
+                    i += 5 + ln
+                if done or i > 0:
+                    client.sendall(bytes(buf[:i]))
+                    pending = bytes(buf[i:])
+                if done and pending:
+                    client.sendall(pending)
+                    pending = b''
+                continue
+            client.sendall(data)
+
+
 def scripted(handler):
     return lambda: peers.ScriptedServer(handler)
 
@@ -140,6 +203,15 @@ def scenarios(pki):
     sc['client-renegotiate-refused'] = (s_server(pki, extra=['-tls1_2']),
                                         base + ['clientreneg=1'])
     sc['client-renegotiate-tls13'] = (s_server(pki), base + ['clientreneg=1'])
+    # Key-exchange checks: DH parameters below the security level, and a
+    # ServerKeyExchange whose signature was tampered with on the way.
+    sc['tls12-weak-dh'] = (
+        s_server(pki, 'server-rsa', ['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0',
+                                     '-dhparam', os.path.join(pki, 'dh1024.pem')]), base)
+    sc['tls12-bad-ske-signature'] = (
+        corrupting_proxy(pki, 'server-ec', ['-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256'], 12), base)
+    sc['tls12-bad-ske-signature-rsa'] = (
+        corrupting_proxy(pki, 'server-rsa', ['-cipher', 'ECDHE-RSA-AES128-GCM-SHA256'], 12), base)
     sc['gnutls-tls12-cbc-no-etm'] = (
         gnutls(pki, priority='NORMAL:-VERS-TLS1.3:-AEAD:%NO_ETM'), base)
     sc['tls12-cbc-no-etm'] = (s_server(pki, 'server-rsa', ['-tls1_2', '-no_etm', '-cipher',

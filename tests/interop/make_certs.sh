@@ -1,16 +1,18 @@
 #!/bin/sh
 # Test PKI, made with the stock openssl command: a trusted CA, servers with
 # ECDSA P-256/P-384, RSA-2048, RSA-PSS and Ed25519 keys, a client key, and
-# an unrelated CA for "unknown CA" tests.  Names: localhost, 127.0.0.1, ::1.
+# an unrelated CA for "unknown CA" tests, and weak DH parameters.  Names: localhost, 127.0.0.1, ::1.
 #
 # usage: make_certs.sh DIR
 set -eu
 dir=$1
 mkdir -p "$dir"
 cd "$dir"
-[ -f done ] && exit 0
 unset LD_PRELOAD
 o() { openssl "$@" 2>/dev/null; }
+# 1024-bit DH parameters (RFC 5114's group), too weak for security level 2.
+[ -f dh1024.pem ] || o genpkey -genparam -algorithm DH -pkeyopt dh_rfc5114:1 -out dh1024.pem
+[ -f done ] && exit 0
 
 o req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
     -days 30 -subj /CN=shimssl-test-ca -addext basicConstraints=critical,CA:TRUE \
