@@ -351,8 +351,8 @@ const COMP_METHOD *SSL_get_current_expansion(const SSL *s)
 
 /* ---------------------------------------------- post-handshake authentication */
 
-/* The extension is offered as stock offers it; a request that then comes is
- * refused by the engine until post-handshake authentication is written. */
+/* Offers post_handshake_auth in a TLS 1.3 ClientHello; the engine then
+ * answers the server's CertificateRequests (shim/tls/client13.c). */
 void SSL_CTX_set_post_handshake_auth(SSL_CTX *ctx, int val)
 {
     ctx->cfg.pha_enabled = val;

@@ -76,7 +76,7 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
         s->shutdown |= SSL_RECEIVED_SHUTDOWN;
         if (s->session != NULL)
             s->session->not_resumable = 1;
-        return TLS_ALERT_FATAL;
+        return TLS_ALERT_PEER_FATAL;
     }
     if (desc == SSL_AD_NO_RENEGOTIATION) {
         tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_NO_RENEGOTIATION);

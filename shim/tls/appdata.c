@@ -93,6 +93,8 @@ static int next_app_record(SSL *s, struct tls_conn *c)
             tls_rl_release_record(&c->rl);
             if (a == TLS_ALERT_FATAL)
                 return -1;
+            if (a == TLS_ALERT_PEER_FATAL)
+                return 0; /* stock's read returns 0 for the peer's fatal alert */
             if (a == TLS_ALERT_CLOSED) {
                 s->rwstate = SSL_NOTHING;
                 return 0;

@@ -33,6 +33,7 @@
 #include "crypto/verify.h"
 #include "crypto/x509_cache.h"
 #include "tls/alert.h"
+#include "tls/cert_chain.h"
 #include "tls/client12.h"
 #include "tls/key_schedule12.h"
 #include "tls/keylog.h"
@@ -912,17 +913,18 @@ static int send_client_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs
     if (!tls_b_init(&b, 2048) || !tls_hs_begin_msg(&b, SSL3_MT_CERTIFICATE) || !tls_b_open(&b, 3))
         goto err;
     if (key != NULL) {
-        STACK_OF(X509) *chain = key->chain != NULL ? key->chain : s->ctx->extra_certs;
-        int n = chain != NULL ? sk_X509_num(chain) : 0; /* the leaf comes first (i == -1) */
-        for (int i = -1; i < n; i++) {
+        STACK_OF(X509) *chain = tls_chain_to_send(s, key);
+        int ok = chain != NULL;
+        for (int i = 0; ok && i < sk_X509_num(chain); i++) {
             unsigned char *der = NULL;
-            int len = i2d_X509(i < 0 ? key->x509 : sk_X509_value(chain, i), &der);
-            int ok = len > 0 && tls_b_open(&b, 3) && tls_b_bytes(&b, der, (size_t)len)
-                     && tls_b_close(&b);
+            int len = i2d_X509(sk_X509_value(chain, i), &der);
+            ok = len > 0 && tls_b_open(&b, 3) && tls_b_bytes(&b, der, (size_t)len)
+                 && tls_b_close(&b);
             OPENSSL_free(der);
-            if (!ok)
-                goto err;
         }
+        sk_X509_pop_free(chain, X509_free);
+        if (!ok)
+            goto err;
     }
     if (!tls_b_close(&b))
         goto err;

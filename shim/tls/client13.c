@@ -27,6 +27,7 @@
 #include "crypto/verify.h"
 #include "crypto/x509_cache.h"
 #include "tls/alert.h"
+#include "tls/cert_chain.h"
 #include "tls/client12.h"
 #include "tls/client13.h"
 #include "tls/extensions.h"
@@ -1270,10 +1271,11 @@ static enum tls_step do_send_client_certificate(SSL *s, struct tls_conn *c, stru
         return fail();
     }
     if (a != NULL) {
-        STACK_OF(X509) *chain = key->chain != NULL ? key->chain : s->ctx->extra_certs;
-        int ok = write_certificate_entry(&b, key->x509);
+        STACK_OF(X509) *chain = tls_chain_to_send(s, key);
+        int ok = chain != NULL;
         for (int i = 0; ok && i < sk_X509_num(chain); i++)
             ok = write_certificate_entry(&b, sk_X509_value(chain, i));
+        sk_X509_pop_free(chain, X509_free);
         if (!ok) {
             tls_b_cleanup(&b);
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
@@ -1490,6 +1492,52 @@ static int process_key_update(SSL *s, struct tls_conn *c)
     return 1;
 }
 
+/*
+ * RFC 8446 4.6.2: a CertificateRequest after the handshake.  The answer
+ * (Certificate, CertificateVerify if we have a certificate, Finished) goes
+ * out under the current application key; its transcript starts from the
+ * handshake's and its Finished key comes from the client application
+ * traffic secret.
+ */
+static int post_handshake_auth(SSL *s, struct tls_conn *c)
+{
+    struct tls_hs *hs = OPENSSL_zalloc(sizeof(*hs));
+    uint8_t hash[EVP_MAX_MD_SIZE], verify[EVP_MAX_MD_SIZE];
+    tls_builder b;
+    int ok = 0;
+
+    if (hs == NULL)
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+    tls_transcript_init(&hs->transcript);
+    c->hs = hs;
+    if (!tls_transcript_set_md(&hs->transcript, c->md)
+        || !EVP_MD_CTX_copy_ex(hs->transcript.ctx, c->pha_dgst)) {
+        tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        goto out;
+    }
+    if (do_read_certificate_request(s, c, hs) != TLS_STEP_CONTINUE
+        || do_send_client_certificate(s, c, hs) != TLS_STEP_CONTINUE)
+        goto out;
+    if (!transcript_hash(s, hs, hash)
+        || !tls13_finished(c->algs, c->md, c->client_ap, hash, verify)) {
+        tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        goto out;
+    }
+    if (!tls_b_init(&b, 64) || !tls_hs_begin_msg(&b, SSL3_MT_FINISHED)
+        || !tls_b_bytes(&b, verify, c->hash_len) || !tls_hs_send_msg(s, c, hs, &b)) {
+        tls_b_cleanup(&b);
+        goto out;
+    }
+    tls_conn_set_state(s, c, TLS_ST_CW_FINISHED);
+    tls_conn_set_state(s, c, TLS_ST_OK);
+    tls_info(s, SSL_CB_CONNECT_EXIT, 1);
+    ok = 1;
+out:
+    c->hs = NULL;
+    tls_hs_free(hs);
+    return ok;
+}
+
 int tls_client13_post_handshake(SSL *s, struct tls_conn *c)
 {
     int ok, type = c->hm.msg.type;
@@ -1511,9 +1559,11 @@ int tls_client13_post_handshake(SSL *s, struct tls_conn *c)
         ok = tls_client12_hello_request(s, c);
         break;
     case SSL3_MT_CERTIFICATE_REQUEST:
-        /* Post-handshake authentication needs the handshake state back;
-         * not supported yet: refuse as a client that never offered it. */
-        ok = tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
+        /* Only after we offered post-handshake authentication. */
+        ok = c->pha_dgst != NULL ? post_handshake_auth(s, c)
+                                 : tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
+        if (ok)
+            return 1; /* the message is consumed and the answer sent */
         break;
     default:
         ok = tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);

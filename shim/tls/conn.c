@@ -52,7 +52,7 @@ void tls_conn_free(SSL *s)
     OPENSSL_free(c->peer_sigalgs);
     sk_X509_NAME_pop_free(c->peer_ca_names, X509_NAME_free);
     OPENSSL_free(c->ocsp_response);
-    OPENSSL_free(c->pha_context);
+    EVP_MD_CTX_free(c->pha_dgst);
     OPENSSL_clear_free(c, sizeof(*c));
     s->conn = NULL;
 }

@@ -101,9 +101,9 @@ struct tls_conn {
     size_t write_done;
     size_t write_pending_len;
 
-    /* Post-handshake authentication. */
-    uint8_t *pha_context;
-    size_t pha_context_len;
+    /* Post-handshake authentication (RFC 8446 4.6.2): the transcript hash of
+     * the handshake (ClientHello .. client Finished), kept when we offered it. */
+    EVP_MD_CTX *pha_dgst;
 };
 
 /* The engine state of s, created on first use (NULL with an error raised on

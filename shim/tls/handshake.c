@@ -169,7 +169,7 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
         case SSL3_RT_ALERT: {
             enum tls_alert_result a = tls_alert_received(s, c->rl.rdata, c->rl.rlen);
             tls_rl_release_record(&c->rl);
-            if (a == TLS_ALERT_FATAL)
+            if (a == TLS_ALERT_FATAL || a == TLS_ALERT_PEER_FATAL)
                 return TLS_RL_FATAL;
             if (a == TLS_ALERT_CLOSED) {
                 /* The peer closed before the handshake finished. */
@@ -279,6 +279,13 @@ static enum tls_step run_state(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 
 static int finish(SSL *s, struct tls_conn *c)
 {
+    /* Offered post-handshake authentication needs the handshake's transcript. */
+    if (c->version == TLS1_3_VERSION && s->cfg.pha_enabled && c->hs->transcript.ctx != NULL
+        && c->pha_dgst == NULL && (c->pha_dgst = EVP_MD_CTX_new()) != NULL
+        && !EVP_MD_CTX_copy_ex(c->pha_dgst, c->hs->transcript.ctx)) {
+        EVP_MD_CTX_free(c->pha_dgst);
+        c->pha_dgst = NULL;
+    }
     /* What the server asked of us stays queryable after the handshake. */
     if (c->hs->peer_sigalgs != NULL || c->hs->peer_ca_names != NULL) {
         OPENSSL_free(c->peer_sigalgs);

@@ -13,7 +13,7 @@
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
  *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1  noreneg=1
- *   clientreneg=1
+ *   clientreneg=1  pha=1
  *   shutdown=1  mode=partial  sigpipe
  */
 #include "diff_common.h"
@@ -352,6 +352,8 @@ int main(int argc, char **argv)
         printf("cert: %d\n", SSL_CTX_use_certificate_file(ctx, v, SSL_FILETYPE_PEM));
     if ((v = opt(argc, argv, "key")) != NULL)
         printf("key: %d\n", SSL_CTX_use_PrivateKey_file(ctx, v, SSL_FILETYPE_PEM));
+    if (opt(argc, argv, "pha"))
+        SSL_CTX_set_post_handshake_auth(ctx, 1);
     if (opt(argc, argv, "noreneg"))
         SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
     if (opt(argc, argv, "trace")) {

@@ -197,6 +197,13 @@ def scenarios(pki):
     sc['renegotiate'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), reneg)
     sc['renegotiate-refused'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'),
                                  reneg + ['noreneg=1'])
+    # Post-handshake client authentication: gnutls-serv asks for a
+    # certificate after the handshake when it reads this.
+    reauth = [ca, 'host=localhost', 'request=**REAUTH**\n', 'pha=1', 'trace=1']
+    sc['pha'] = (gnutls(pki), reauth + ['cert=' + os.path.join(pki, 'client-ec.pem'),
+                                        'key=' + os.path.join(pki, 'client-ec.key')])
+    sc['pha-no-certificate'] = (gnutls(pki), reauth)
+    sc['pha-not-offered'] = (gnutls(pki), [ca, 'host=localhost', 'request=**REAUTH**\n'])
     sc['client-renegotiate'] = (
         s_server(pki, extra=['-tls1_2', '-client_renegotiation']),
         base + ['clientreneg=1', 'trace=1'])
