@@ -9,6 +9,7 @@
 
 #include "api/info.h"
 #include "crypto/algs.h"
+#include "tls/client12.h"
 #include "tls/conn.h"
 #include "tls/key_schedule.h"
 #include "tls/policy.h"
@@ -150,10 +151,9 @@ int SSL_export_keying_material(SSL *s, unsigned char *out, size_t olen, const ch
 
     if (c == NULL || s->session == NULL || c->version < TLS1_VERSION)
         return -1;
-    if (c->version != TLS1_3_VERSION) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_UNSUPPORTED);
-        return 0;
-    }
+    if (c->version != TLS1_3_VERSION)
+        return tls12_export_keying_material(s, c, out, olen, label, llen, context, contextlen,
+                                            use_context);
     /* Only once the server's Finished has been seen (stock's rule). */
     if (c->peer_finished_len == 0 && s->server == 0)
         return 0;

@@ -28,6 +28,7 @@
 
 #include "api/config.h"
 #include "crypto/cbc.h"
+#include "crypto/kdf.h"
 #include "crypto/kex.h"
 #include "crypto/sig.h"
 #include "crypto/verify.h"
@@ -1205,4 +1206,47 @@ int tls_client12_hello_request(SSL *s, struct tls_conn *c)
     c->renegotiate = 1;
     c->renegotiate_new_session = 0; /* stock answers with an abbreviated one */
     return 1;
+}
+
+int tls12_export_keying_material(SSL *s, struct tls_conn *c, uint8_t *out, size_t olen,
+                                 const char *label, size_t llen, const uint8_t *context,
+                                 size_t contextlen, int use_context)
+{
+    /* RFC 5705: PRF(master, label, client_random + server_random
+     * [+ uint16 context length + context]); labels the handshake itself
+     * uses are refused. */
+    static const char *const reserved[] = {TLS_MD_CLIENT_FINISH_CONST, TLS_MD_SERVER_FINISH_CONST,
+                                           TLS_MD_MASTER_SECRET_CONST,
+                                           TLS_MD_EXTENDED_MASTER_SECRET_CONST,
+                                           TLS_MD_KEY_EXPANSION_CONST};
+    size_t vlen = llen + 2 * SSL3_RANDOM_SIZE + (use_context ? 2 + contextlen : 0), pos = 0;
+    uint8_t *val = OPENSSL_malloc(vlen > 0 ? vlen : 1);
+    int ok = 0;
+
+    if (val == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+        return 0;
+    }
+    memcpy(val, label, llen);
+    pos = llen;
+    memcpy(val + pos, c->client_random, SSL3_RANDOM_SIZE);
+    memcpy(val + pos + SSL3_RANDOM_SIZE, c->server_random, SSL3_RANDOM_SIZE);
+    pos += 2 * SSL3_RANDOM_SIZE;
+    if (use_context) {
+        val[pos++] = (uint8_t)(contextlen >> 8);
+        val[pos++] = (uint8_t)contextlen;
+        if (contextlen > 0)
+            memcpy(val + pos, context, contextlen);
+    }
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+        if (vlen >= strlen(reserved[i]) && memcmp(val, reserved[i], strlen(reserved[i])) == 0) {
+            ERR_raise(ERR_LIB_SSL, SSL_R_TLS_ILLEGAL_EXPORTER_LABEL);
+            OPENSSL_clear_free(val, vlen);
+            return 0;
+        }
+    }
+    ok = tls1_prf(c->algs, prf_md(c), s->session->master_key, s->session->master_key_length, "",
+                  val, vlen, NULL, 0, NULL, 0, out, olen);
+    OPENSSL_clear_free(val, vlen);
+    return ok;
 }

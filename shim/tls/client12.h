@@ -31,4 +31,9 @@ enum tls_step tls_client12_step(SSL *s, struct tls_conn *c, struct tls_hs *hs);
  * no_renegotiation warning under SSL_OP_NO_RENEGOTIATION, as stock. */
 int tls_client12_hello_request(SSL *s, struct tls_conn *c);
 
+/* SSL_export_keying_material for TLS 1.2 and below (RFC 5705). */
+int tls12_export_keying_material(SSL *s, struct tls_conn *c, uint8_t *out, size_t olen,
+                                 const char *label, size_t llen, const uint8_t *context,
+                                 size_t contextlen, int use_context);
+
 #endif

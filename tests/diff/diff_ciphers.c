@@ -384,6 +384,13 @@ static void supported(void)
     supported_case("psk without callback", s);
     SSL_set_ciphersuites(s, "");
     supported_case("no TLS 1.3 suites", s);
+    /* The default security callback: level 3 drops the suites without
+     * forward secrecy, level 0 lets every one through. */
+    SSL_set_cipher_list(s, "AES128-SHA:ECDHE-RSA-AES128-SHA:DHE-RSA-AES256-SHA256:NULL-SHA256");
+    SSL_set_security_level(s, 3);
+    supported_case("security level 3", s);
+    SSL_set_security_level(s, 0);
+    supported_case("security level 0", s);
     SSL_free(s);
     SSL_CTX_free(ctx);
 

@@ -26,6 +26,11 @@ static void diff_report_lib(void)
         fprintf(stderr, "libssl: %s\n", info.dli_fname);
 }
 
+/* A library whose reasons are printed without the reason: a signature
+ * corrupted in flight makes RSA report whichever padding check the random
+ * result fails first, which differs from run to run for stock as for us. */
+static int diff_reasonless_lib;
+
 /* Prints and empties the error queue: library, reason and reason text. */
 static void diff_print_errors(const char *label)
 {
@@ -33,6 +38,11 @@ static void diff_print_errors(const char *label)
     int n = 0;
     while ((e = ERR_get_error()) != 0) {
         const char *r = ERR_reason_error_string(e);
+        if (diff_reasonless_lib != 0 && ERR_GET_LIB(e) == diff_reasonless_lib) {
+            printf("%s: error lib=%d (reason not compared)\n", label, ERR_GET_LIB(e));
+            n++;
+            continue;
+        }
         printf("%s: error lib=%d reason=%d (%s)\n", label, ERR_GET_LIB(e), ERR_GET_REASON(e),
                r != NULL ? r : "-");
         n++;

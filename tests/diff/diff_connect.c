@@ -13,8 +13,10 @@
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
  *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1  noreneg=1
- *   clientreneg=1  pha=1
+ *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
  *   shutdown=1  mode=partial  sigpipe
+ *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
+ *                       BIO_new_buffer_ssl_connect instead of SSL_* calls
  */
 #include "diff_common.h"
 
@@ -262,6 +264,15 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
     r = drive(s, op_connect, NULL, io, &p, &saw_retry);
     report("connect", s, r);
     describe(s);
+    if (r == 1 && opt(argc, argv, "export")) {
+        const char *label = opt(argc, argv, "export");
+        unsigned char km[32];
+        int e = SSL_export_keying_material(s, km, sizeof(km), label, strlen(label), NULL, 0, 0);
+        printf("exported %d: ", e);
+        for (size_t i = 0; e == 1 && i < sizeof(km); i++)
+            printf("%02X", km[i]);
+        printf("\n");
+    }
     if (r == 1 && opt(argc, argv, "clientreneg")) {
         printf("renegotiate: %d, pending %d\n", SSL_renegotiate(s), SSL_renegotiate_pending(s));
         r = drive(s, op_handshake, NULL, io, &p, &saw_retry);
@@ -308,6 +319,47 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
     return sess;
 }
 
+/* bio=connect|buffer: what an application built on the SSL BIOs sees, from
+ * the connect BIO's own TCP connection to BIO_ssl_shutdown. */
+static void bio_connection(SSL_CTX *ctx, int argc, char **argv)
+{
+    const char *host = opt(argc, argv, "host"), *req = opt(argc, argv, "request");
+    int buffered = strcmp(opt(argc, argv, "bio"), "buffer") == 0;
+    BIO *b = buffered ? BIO_new_buffer_ssl_connect(ctx) : BIO_new_ssl_connect(ctx);
+    SSL *s = NULL;
+    char target[64], buf[4096];
+    long r;
+
+    printf("bio: %s, get_ssl %ld\n", b != NULL ? "made" : "NULL", BIO_get_ssl(b, &s));
+    if (b == NULL || s == NULL)
+        return;
+    if (host != NULL) {
+        SSL_set_tlsext_host_name(s, (char *)host);
+        SSL_set1_host(s, host);
+    }
+    snprintf(target, sizeof(target), "127.0.0.1:%s", argv[1]);
+    printf("set_conn_hostname: %ld\n", BIO_set_conn_hostname(b, target));
+    r = BIO_do_handshake(b);
+    printf("do_handshake: %ld, retry %d\n", r, BIO_should_retry(b));
+    diff_print_errors("handshake");
+    describe(s);
+    if (r == 1 && req != NULL) {
+        size_t total = 0;
+        int n = BIO_write(b, req, (int)strlen(req));
+        printf("write: %d, flush %d\n", n, BIO_flush(b));
+        while (total < strlen(req) && (n = BIO_read(b, buf, sizeof(buf))) > 0)
+            total += (size_t)n;
+        printf("read back %zu bytes, pending %ld\n", total, (long)BIO_pending(b));
+        diff_print_errors("data");
+    }
+    if (r == 1) {
+        BIO_ssl_shutdown(b);
+        printf("ssl_shutdown: shutdown state %d\n", SSL_get_shutdown(s));
+        diff_print_errors("shutdown");
+    }
+    BIO_free_all(b);
+}
+
 int main(int argc, char **argv)
 {
     SSL_CTX *ctx;
@@ -321,6 +373,8 @@ int main(int argc, char **argv)
     if (!opt(argc, argv, "sigpipe"))
         signal(SIGPIPE, SIG_IGN);
     diff_report_lib();
+    if ((v = opt(argc, argv, "reasonless")) != NULL)
+        diff_reasonless_lib = atoi(v);
     ctx = SSL_CTX_new(TLS_client_method());
     if ((v = opt(argc, argv, "ca")) != NULL)
         printf("load ca: %d\n", SSL_CTX_load_verify_locations(ctx, v, NULL));
@@ -365,6 +419,11 @@ int main(int argc, char **argv)
         SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE);
     diff_print_errors("setup");
 
+    if (opt(argc, argv, "bio") != NULL) {
+        bio_connection(ctx, argc, argv);
+        SSL_CTX_free(ctx);
+        return 0;
+    }
     sess = one_connection(ctx, argc, argv, NULL);
     if (opt(argc, argv, "resume")) {
         printf("-- second connection, resuming: session resumable %d\n",
