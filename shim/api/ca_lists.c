@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <openssl/pem.h>
+#include <openssl/store.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -251,5 +252,54 @@ int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) *stack, const char *d
         ok = 0;
     }
     closedir(d);
+    return ok;
+}
+
+/* One level of an OSSL_STORE: the certificates found at the URI and, one
+ * level down, in the entries it names (a directory's files, say).  Errors
+ * while loading end the walk quietly, as stock's does. */
+static int add_store_names(STACK_OF(X509_NAME) *stack, const char *uri, int depth)
+{
+    OSSL_STORE_CTX *store = OSSL_STORE_open(uri, NULL, NULL, NULL, NULL);
+    int ok = store != NULL;
+
+    while (ok && !OSSL_STORE_eof(store) && !OSSL_STORE_error(store)) {
+        OSSL_STORE_INFO *info = OSSL_STORE_load(store);
+        X509_NAME *name;
+
+        if (info == NULL)
+            continue;
+        switch (OSSL_STORE_INFO_get_type(info)) {
+        case OSSL_STORE_INFO_NAME:
+            if (depth > 0)
+                ok = add_store_names(stack, OSSL_STORE_INFO_get0_NAME(info), depth - 1);
+            break;
+        case OSSL_STORE_INFO_CERT:
+            name = X509_NAME_dup(X509_get_subject_name(OSSL_STORE_INFO_get0_CERT(info)));
+            if (name == NULL) {
+                ok = 0;
+            } else if (sk_X509_NAME_find(stack, name) >= 0) {
+                X509_NAME_free(name);
+            } else if (!sk_X509_NAME_push(stack, name)) {
+                X509_NAME_free(name);
+                ok = 0;
+            }
+            break;
+        }
+        OSSL_STORE_INFO_free(info);
+    }
+    if (ok)
+        ERR_clear_error();
+    OSSL_STORE_close(store);
+    return ok;
+}
+
+int SSL_add_store_cert_subjects_to_stack(STACK_OF(X509_NAME) *stack, const char *uri)
+{
+    int (*old)(const X509_NAME *const *, const X509_NAME *const *) =
+        sk_X509_NAME_set_cmp_func(stack, name_sk_cmp);
+    int ok = add_store_names(stack, uri, 1);
+
+    sk_X509_NAME_set_cmp_func(stack, old);
     return ok;
 }

@@ -28,4 +28,8 @@ STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list(const SSL *s);
 STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list_by_id(const SSL *s);
 shim_info_cb shim_ssl_info_callback(const SSL *s);
 
+/* Applies the configuration file's ssl_conf "system_default" section, if
+ * any, to a new context (api/ssl_config.c). */
+void shim_ctx_system_config(SSL_CTX *ctx);
+
 #endif

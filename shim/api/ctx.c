@@ -54,6 +54,7 @@ SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *libctx, const char *propq, const SSL_METHO
         || RAND_priv_bytes_ex(libctx, ctx->tick_hmac_key, sizeof(ctx->tick_hmac_key), 0) <= 0
         || RAND_priv_bytes_ex(libctx, ctx->tick_aes_key, sizeof(ctx->tick_aes_key), 0) <= 0)
         ctx->cfg.options |= SSL_OP_NO_TICKET;
+    shim_ctx_system_config(ctx);
     return ctx;
 
 malloc_err:

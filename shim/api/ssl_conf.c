@@ -12,6 +12,7 @@
 #include "shim.h"
 
 #include <openssl/conf.h>
+#include <openssl/decoder.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -327,14 +328,56 @@ static int cmd_ca_path(SSL_CONF_CTX *cctx, const char *value)
     return SSL_add_dir_cert_subjects_to_stack(cctx->canames, value);
 }
 
-/* Commands whose machinery this library does not have yet (server-side
- * data, DH parameters from files, OSSL_STORE CA names): they fail
- * honestly. */
-static int cmd_unsupported(SSL_CONF_CTX *cctx, const char *value)
+static int cmd_ca_store(SSL_CONF_CTX *cctx, const char *value)
 {
-    (void)cctx, (void)value;
-    ERR_raise(ERR_LIB_SSL, ERR_R_UNSUPPORTED);
-    return 0;
+    if (cctx->canames == NULL && (cctx->canames = sk_X509_NAME_new_null()) == NULL)
+        return 0;
+    return SSL_add_store_cert_subjects_to_stack(cctx->canames, value);
+}
+
+/* Passed on to the context (whose loader refuses until the server side,
+ * the only user of serverinfo, exists); without one there is nothing to do. */
+static int cmd_server_info(SSL_CONF_CTX *cctx, const char *value)
+{
+    return cctx->ctx == NULL || SSL_CTX_use_serverinfo_file(cctx->ctx, value) > 0;
+}
+
+/* The first DH parameters in a PEM file become the temporary DH key. */
+static int cmd_dh_parameters(SSL_CONF_CTX *cctx, const char *value)
+{
+    SSL_CTX *ctx = cctx->ssl != NULL ? cctx->ssl->ctx : cctx->ctx;
+    EVP_PKEY *dh = NULL;
+    OSSL_DECODER_CTX *dec;
+    BIO *in;
+    int rv = 0;
+
+    if (ctx == NULL)
+        return 1;
+    if ((in = BIO_new(BIO_s_file())) == NULL || BIO_read_filename(in, value) <= 0) {
+        BIO_free(in);
+        return 0;
+    }
+    dec = OSSL_DECODER_CTX_new_for_pkey(&dh, "PEM", NULL, "DH",
+                                        OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS, ctx->libctx,
+                                        ctx->propq);
+    if (dec != NULL) {
+        /* Whatever precedes the parameters in the file is skipped. */
+        ERR_set_mark();
+        while (!OSSL_DECODER_from_bio(dec, in) && dh == NULL && !BIO_eof(in))
+            continue;
+        if (dh != NULL)
+            ERR_pop_to_mark();
+        else
+            ERR_clear_last_mark();
+    }
+    OSSL_DECODER_CTX_free(dec);
+    BIO_free(in);
+    if (dh != NULL && cctx->ctx != NULL && (rv = SSL_CTX_set0_tmp_dh_pkey(cctx->ctx, dh)) > 0)
+        dh = NULL;
+    if (dh != NULL && cctx->ssl != NULL && (rv = SSL_set0_tmp_dh_pkey(cctx->ssl, dh)) > 0)
+        dh = NULL;
+    EVP_PKEY_free(dh);
+    return rv > 0;
 }
 
 /* Loads into the connection's verify or chain store, made on first use. */
@@ -471,7 +514,7 @@ static const struct conf_cmd commands[] = {
     STRING(cmd_verify_mode, "VerifyMode", NULL, 0),
     TYPED(cmd_certificate, "Certificate", "cert", CERTF, SSL_CONF_TYPE_FILE),
     TYPED(cmd_private_key, "PrivateKey", "key", CERTF, SSL_CONF_TYPE_FILE),
-    TYPED(cmd_unsupported, "ServerInfoFile", NULL, SSL_CONF_FLAG_SERVER | CERTF,
+    TYPED(cmd_server_info, "ServerInfoFile", NULL, SSL_CONF_FLAG_SERVER | CERTF,
           SSL_CONF_TYPE_FILE),
     TYPED(cmd_chain_ca_path, "ChainCAPath", "chainCApath", CERTF, SSL_CONF_TYPE_DIR),
     TYPED(cmd_chain_ca_file, "ChainCAFile", "chainCAfile", CERTF, SSL_CONF_TYPE_FILE),
@@ -483,10 +526,10 @@ static const struct conf_cmd commands[] = {
     TYPED(cmd_ca_file, "ClientCAFile", NULL, SSL_CONF_FLAG_SERVER | CERTF, SSL_CONF_TYPE_FILE),
     TYPED(cmd_ca_path, "RequestCAPath", NULL, CERTF, SSL_CONF_TYPE_DIR),
     TYPED(cmd_ca_path, "ClientCAPath", NULL, SSL_CONF_FLAG_SERVER | CERTF, SSL_CONF_TYPE_DIR),
-    TYPED(cmd_unsupported, "RequestCAStore", "requestCAStore", CERTF, SSL_CONF_TYPE_STORE),
-    TYPED(cmd_unsupported, "ClientCAStore", NULL, SSL_CONF_FLAG_SERVER | CERTF,
+    TYPED(cmd_ca_store, "RequestCAStore", "requestCAStore", CERTF, SSL_CONF_TYPE_STORE),
+    TYPED(cmd_ca_store, "ClientCAStore", NULL, SSL_CONF_FLAG_SERVER | CERTF,
           SSL_CONF_TYPE_STORE),
-    TYPED(cmd_unsupported, "DHParameters", "dhparam", SSL_CONF_FLAG_SERVER | CERTF,
+    TYPED(cmd_dh_parameters, "DHParameters", "dhparam", SSL_CONF_FLAG_SERVER | CERTF,
           SSL_CONF_TYPE_FILE),
     STRING(cmd_record_padding, "RecordPadding", "record_padding", 0),
     STRING(cmd_num_tickets, "NumTickets", "num_tickets", SSL_CONF_FLAG_SERVER),

@@ -605,6 +605,8 @@ static void conf_run(const char *label, unsigned int flags, const char *const *c
     }
     printf("  finish -> %d, ciphers %d, null cmd -> %d\n", SSL_CONF_CTX_finish(cctx),
            sk_SSL_CIPHER_num(SSL_CTX_get_ciphers(ctx)), SSL_CONF_cmd(cctx, NULL, "x"));
+    printf("  CA names %d, client CA names %d\n", sk_X509_NAME_num(SSL_CTX_get0_CA_list(ctx)),
+           sk_X509_NAME_num(SSL_CTX_get_client_CA_list(ctx)));
     diff_print_errors("   ");
     SSL_CONF_CTX_free(cctx);
     SSL_CTX_free(ctx);
@@ -628,6 +630,26 @@ static void conf(void)
         "VerifyMode", "Peer", "VerifyMode", "Require", "Curves", "P-384", "ECDHParameters", "auto",
         "SignatureAlgorithms", "ed25519", "ClientSignatureAlgorithms", "bad+alg", "RecordPadding",
         "x", "no_tls1", NULL, "-cipher", "HIGH", "Certificate", "/nonexistent", NULL, NULL};
+    static const char *const server[] = {
+        "DHParameters", "/tmp/shimssl-dh.pem", "DHParameters", "/nonexistent",
+        "DHParameters", "/etc/passwd",
+        "RequestCAStore", "/etc/ssl/certs", "ClientCAStore", "file:/nonexistent",
+        "ClientCAStore", "/etc/ssl/certs/ca-certificates.crt", NULL, NULL};
+    BIO *out = BIO_new_file(server[1], "w");
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
+    EVP_PKEY *dh = NULL;
+
+    /* DH parameters to load: the ffdhe2048 group, written as PEM. */
+    EVP_PKEY_paramgen_init(pctx);
+    EVP_PKEY_CTX_set_group_name(pctx, "ffdhe2048");
+    EVP_PKEY_paramgen(pctx, &dh);
+    PEM_write_bio_Parameters(out, dh);
+    BIO_free(out);
+    EVP_PKEY_free(dh);
+    EVP_PKEY_CTX_free(pctx);
+    conf_run("file server", SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_SERVER | SSL_CONF_FLAG_CERTIFICATE
+             | SSL_CONF_FLAG_SHOW_ERRORS, server);
+    remove(server[1]);
     conf_run("cmdline client", SSL_CONF_FLAG_CMDLINE | SSL_CONF_FLAG_CLIENT, cmdline);
     conf_run("cmdline server errors", SSL_CONF_FLAG_CMDLINE | SSL_CONF_FLAG_SERVER
              | SSL_CONF_FLAG_SHOW_ERRORS, cmdline);
