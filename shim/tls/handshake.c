@@ -34,17 +34,27 @@ void tls_hs_free(struct tls_hs *hs)
 
 /* ------------------------------------------------------------ message input */
 
-/* The largest body stock accepts for each message a client reads. */
+/* The largest body stock accepts for each message a client reads (its
+ * per-state limits, keyed here by the message that leads to the state). */
 static size_t max_message_len(SSL *s, int type)
 {
     switch (type) {
+    case SSL3_MT_HELLO_REQUEST:
+    case SSL3_MT_SERVER_DONE:
+        return 0;
     case SSL3_MT_SERVER_HELLO:
+        return 65607;
     case SSL3_MT_ENCRYPTED_EXTENSIONS:
         return 20000;
     case SSL3_MT_CERTIFICATE:
+    case SSL3_MT_CERTIFICATE_REQUEST:
         return s->cfg.max_cert_list;
+    case SSL3_MT_SERVER_KEY_EXCHANGE:
+        return 102400;
+    case SSL3_MT_NEWSESSION_TICKET:
+        return s->version == TLS1_3_VERSION ? 131338 : 65541;
     case SSL3_MT_FINISHED:
-        return EVP_MAX_MD_SIZE;
+        return 64;
     case SSL3_MT_KEY_UPDATE:
         return 1;
     default:
