@@ -191,7 +191,7 @@ int SSL_get_servername_type(const SSL *s)
 
 static int sigalg_type(int code, int *pnid)
 {
-    const struct tls_sigalg *a = code < 0 ? NULL : tls_sigalg_by_code((uint16_t)code);
+    const struct tls_sigalg *a = tls_sigalg_by_conn_code(code);
     if (a == NULL)
         return 0;
     *pnid = a->sig_type;

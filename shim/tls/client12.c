@@ -57,11 +57,6 @@ enum c12_state {
 #define SEEN_CR 0x8
 
 
-/* TLS 1.0/1.1 sign with MD5+SHA-1 (RSA) or SHA-1 (ECDSA): stock's legacy
- * signature algorithms, which security level 1 refuses. */
-static const struct tls_sigalg legacy_rsa = {0, NULL, NID_md5_sha1, EVP_PKEY_RSA, SHIM_PKEY_RSA,
-                                             NID_undef, NID_undef, 67, 0};
-
 static enum tls_step fail(void)
 {
     return TLS_STEP_FAIL;
@@ -546,12 +541,14 @@ static const struct tls_sigalg *check_ske_sigalg(SSL *s, uint16_t code, EVP_PKEY
     return a;
 }
 
-/* What TLS 1.0 and 1.1 sign with, when the security level allows it. */
+/* What TLS 1.0 and 1.1 sign with (MD5+SHA-1 for RSA, SHA-1 otherwise), when
+ * the security level allows it; security level 1 refuses both. */
 static const struct tls_sigalg *legacy_sigalg(SSL *s, EVP_PKEY *pkey)
 {
-    const struct tls_sigalg *a = EVP_PKEY_is_a(pkey, "RSA") ? &legacy_rsa
-                                 : EVP_PKEY_is_a(pkey, "EC") ? tls_sigalg_by_code(0x0203)
-                                                             : tls_sigalg_by_code(0x0202);
+    int code = EVP_PKEY_is_a(pkey, "RSA") ? TLS_SIGALG_LEGACY_RSA
+               : EVP_PKEY_is_a(pkey, "EC") ? 0x0203
+                                           : 0x0202;
+    const struct tls_sigalg *a = tls_sigalg_by_conn_code(code);
     uint8_t id[2] = {(uint8_t)(a->code >> 8), (uint8_t)a->code};
     if (!tls_security_ok(s, SSL_SECOP_SIGALG_SUPPORTED, a->secbits, a->hash_nid, id))
         return NULL;
@@ -594,6 +591,8 @@ static int process_server_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs
         c->peer_sigalg = code;
     } else if ((a = legacy_sigalg(s, pkey)) == NULL) {
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED);
+    } else {
+        c->peer_sigalg = tls_sigalg_conn_code(a);
     }
     if (!tls_r_sub_u16(&r, &sig) || !tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
@@ -960,7 +959,7 @@ static int send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs
     }
     if (!tls_hs_send_msg(s, c, hs, &b))
         return 0;
-    c->sigalg = a->code;
+    c->sigalg = tls_sigalg_conn_code(a);
     tls_conn_set_state(s, c, TLS_ST_CW_CERT_VRFY);
     return 1;
 }

@@ -20,7 +20,7 @@ static int group_nid(uint16_t id)
 
 static long sigalg_hash_nid(int code, void *parg)
 {
-    const struct tls_sigalg *a = code < 0 ? NULL : tls_sigalg_by_code((uint16_t)code);
+    const struct tls_sigalg *a = tls_sigalg_by_conn_code(code);
     if (a == NULL)
         return 0;
     *(int *)parg = a->hash_nid;

@@ -56,6 +56,21 @@ const struct tls_sigalg *tls_sigalg_by_code(uint16_t code)
     return NULL;
 }
 
+static const struct tls_sigalg legacy_rsa = {0, NULL, NID_md5_sha1, EVP_PKEY_RSA, SHIM_PKEY_RSA,
+                                             NID_undef, NID_undef, 67, 0};
+
+const struct tls_sigalg *tls_sigalg_by_conn_code(int code)
+{
+    if (code == TLS_SIGALG_LEGACY_RSA)
+        return &legacy_rsa;
+    return code < 0 || code > 0xffff ? NULL : tls_sigalg_by_code((uint16_t)code);
+}
+
+int tls_sigalg_conn_code(const struct tls_sigalg *a)
+{
+    return a == &legacy_rsa ? TLS_SIGALG_LEGACY_RSA : a->code;
+}
+
 size_t tls_sigalg_count(void)
 {
     return sizeof(sigalgs) / sizeof(sigalgs[0]);

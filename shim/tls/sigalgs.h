@@ -25,6 +25,16 @@ extern const uint16_t tls_default_sigalgs[];
 extern const size_t tls_default_sigalgs_len;
 
 const struct tls_sigalg *tls_sigalg_by_code(uint16_t code);
+
+/* TLS 1.0 and 1.1 name no signature algorithm: RSA keys sign MD5+SHA-1 and
+ * ECDSA keys SHA-1. The RSA one has no code point, so connections record it
+ * under this value, outside the 16-bit space. */
+#define TLS_SIGALG_LEGACY_RSA 0x10000
+/* The algorithm a connection recorded (a code point, TLS_SIGALG_LEGACY_RSA,
+ * or -1 for none). */
+const struct tls_sigalg *tls_sigalg_by_conn_code(int code);
+/* And back: what a connection records for an algorithm. */
+int tls_sigalg_conn_code(const struct tls_sigalg *a);
 /* The table, in stock's lookup order (which decides what KEY+HASH names). */
 size_t tls_sigalg_count(void);
 const struct tls_sigalg *tls_sigalg_at(size_t i);

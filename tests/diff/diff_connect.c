@@ -199,6 +199,10 @@ static void describe(SSL *s)
         printf("peer signature type %s\n", OBJ_nid2sn(nid));
     if (SSL_get_peer_signature_nid(s, &nid))
         printf("peer signature hash %s\n", OBJ_nid2sn(nid));
+    if (SSL_get_signature_type_nid(s, &nid))
+        printf("our signature type %s\n", OBJ_nid2sn(nid));
+    if (SSL_get_signature_nid(s, &nid))
+        printf("our signature hash %s\n", OBJ_nid2sn(nid));
     printf("negotiated group %s\n", OBJ_nid2sn(SSL_get_negotiated_group(s)));
     printf("verify result %ld (%s)\n", SSL_get_verify_result(s),
            X509_verify_cert_error_string(SSL_get_verify_result(s)));

@@ -240,6 +240,31 @@ def scenarios(pki):
     sc['tls12-max-client'] = (s_server(pki), base + ['max=1.2'])
     sc['tls12-no-shared-cipher'] = (s_server(pki, extra=['-tls1_2', '-cipher', 'AES128-SHA']),
                                     base + ['ciphers=ECDHE-ECDSA-AES128-GCM-SHA256'])
+    # TLS 1.0 and 1.1 as each security level allows them: at stock's default
+    # (level 2 on Debian) the old versions' MD5+SHA1 signatures are refused;
+    # at level 0, with the client's minimum lowered, they are spoken.
+    for v, flag in (('1.0', '-tls1'), ('1.1', '-tls1_1')):
+        name = 'tls' + v.replace('.', '')
+        old = ['-cipher', 'DEFAULT:@SECLEVEL=0', flag]
+        sc[name + '-default'] = (s_server(pki, 'server-rsa', old), base)
+        sc[name + '-default-min'] = (s_server(pki, 'server-rsa', old), base + ['min=' + v])
+        sc[name + '-seclevel0'] = (s_server(pki, 'server-rsa', old),
+                                   base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'])
+        sc[name + '-seclevel1'] = (s_server(pki, 'server-rsa', old),
+                                   base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=1'])
+        sc[name + '-seclevel0-ecdsa'] = (s_server(pki, 'server-ec', old),
+                                         base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'])
+        sc[name + '-seclevel0-cbc-rsa-kx'] = (
+            s_server(pki, 'server-rsa', old + ['-cipher', 'AES128-SHA:@SECLEVEL=0']),
+            base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'])
+        # Our CertificateVerify under the old versions' signatures.
+        for kind in ('rsa', 'ec'):
+            sc[name + '-seclevel0-client-cert-' + kind] = (
+                s_server(pki, 'server-rsa', old + ['-Verify', '1', '-CAfile',
+                                                   os.path.join(pki, 'ca.pem')]),
+                base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0',
+                        'cert=' + os.path.join(pki, 'client-%s.pem' % kind),
+                        'key=' + os.path.join(pki, 'client-%s.key' % kind)])
     return sc
 
 
