@@ -129,9 +129,11 @@ struct shim_cert_pkey {
 
 /*
  * Certificates, keys and the checks around them.  SSL_new gives each SSL its
- * own copy (shim_cert_dup), so per-connection changes never reach the context.
+ * own copy (shim_cert_dup), so per-connection changes never reach the context;
+ * SSL_copy_session_id makes two SSLs share one, counted, as stock does.
  */
 struct shim_cert {
+    shim_refcount_t refs;
     struct shim_cert_pkey pkeys[SHIM_PKEY_NUM];
     struct shim_cert_pkey *current; /* the slot use_certificate / add_chain act on */
     int (*cert_cb)(SSL *ssl, void *arg);

@@ -10,6 +10,7 @@
 struct shim_cert *shim_cert_new(void);
 /* A copy for a new SSL: certificates, keys and stores are shared by reference. */
 struct shim_cert *shim_cert_dup(const struct shim_cert *src);
+void shim_cert_up_ref(struct shim_cert *c);
 void shim_cert_free(struct shim_cert *c);
 
 #endif

@@ -16,6 +16,7 @@ struct shim_cert *shim_cert_new(void)
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
         return NULL;
     }
+    shim_ref_init(&c->refs);
     c->current = &c->pkeys[SHIM_PKEY_RSA];
     c->sec_level = SHIM_DEFAULT_SECURITY_LEVEL;
     c->sec_cb = shim_security_default_callback;
@@ -37,6 +38,7 @@ struct shim_cert *shim_cert_dup(const struct shim_cert *src)
     struct shim_cert *c = OPENSSL_zalloc(sizeof(*c));
     if (c == NULL)
         goto err;
+    shim_ref_init(&c->refs);
     c->current = &c->pkeys[src->current - src->pkeys];
     for (int i = 0; i < SHIM_PKEY_NUM; i++) {
         const struct shim_cert_pkey *from = &src->pkeys[i];
@@ -87,9 +89,14 @@ err:
     return NULL;
 }
 
+void shim_cert_up_ref(struct shim_cert *c)
+{
+    shim_ref_up(&c->refs);
+}
+
 void shim_cert_free(struct shim_cert *c)
 {
-    if (c == NULL)
+    if (c == NULL || shim_ref_down(&c->refs) > 0)
         return;
     for (int i = 0; i < SHIM_PKEY_NUM; i++) {
         X509_free(c->pkeys[i].x509);

@@ -205,6 +205,23 @@ static int dup_names(STACK_OF(X509_NAME) **dst, STACK_OF(X509_NAME) *src)
     return *dst != NULL;
 }
 
+/* Stock's order: the session (which may switch t back to its context's
+ * method), then f's method, then f's certificates shared rather than copied,
+ * then f's session-id context. */
+int SSL_copy_session_id(SSL *t, const SSL *f)
+{
+    if (!SSL_set_session(t, SSL_get_session(f)))
+        return 0;
+    if (t->method != f->method && !SSL_set_ssl_method(t, f->method))
+        return 0;
+    if (t->cfg.cert != f->cfg.cert) {
+        shim_cert_up_ref(f->cfg.cert);
+        shim_cert_free(t->cfg.cert);
+        t->cfg.cert = f->cfg.cert;
+    }
+    return SSL_set_session_id_context(t, f->cfg.sid_ctx, (unsigned int)f->cfg.sid_ctx_length);
+}
+
 SSL *SSL_dup(SSL *s)
 {
     SSL *ret;

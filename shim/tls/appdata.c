@@ -70,7 +70,10 @@ static int next_app_record(SSL *s, struct tls_conn *c)
                 return c->app_len > 0 ? 1 : -1;
             continue;
         }
-        if (c->key_update != SSL_KEY_UPDATE_NONE && !tls_flush_key_update(s, c))
+        /* Only SSL_key_update's own request goes out while reading: the
+         * answer to a peer's update_requested waits for the next write, as
+         * stock's does. */
+        if (c->key_update != SSL_KEY_UPDATE_NONE && c->in_init && !tls_flush_key_update(s, c))
             return -1;
         if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) == TLS_RL_FATAL)
             return -1;

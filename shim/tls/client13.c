@@ -655,6 +655,13 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
 
 /* ------------------------------------------------------ EncryptedExtensions */
 
+/* Whether `r` holds exactly one u16-length-prefixed block. */
+static int whole_u16_block(const tls_reader *r)
+{
+    tls_reader copy = *r, block;
+    return tls_r_sub_u16(&copy, &block) && tls_r_done(&copy);
+}
+
 /* alpn in EncryptedExtensions: exactly one protocol, one we offered. */
 static int parse_alpn(SSL *s, struct tls_conn *c, tls_reader *r)
 {
@@ -731,6 +738,11 @@ static enum tls_step do_read_encrypted_extensions(SSL *s, struct tls_conn *c, st
     if (!expect(s, c, SSL3_MT_ENCRYPTED_EXTENSIONS))
         return fail();
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
+    /* The block is required here and must fill the message exactly. */
+    if (!whole_u16_block(&r)) {
+        tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
+        return fail();
+    }
     if (!tls_ext_collect(s, hs, SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS, &r, &ext)
         || !parse_encrypted_extensions(s, c, hs, &ext) || !tls_hs_consume_msg(s, c, hs))
         return fail();
@@ -810,10 +822,12 @@ static enum tls_step do_read_certificate_request(SSL *s, struct tls_conn *c, str
     hs->cert_req_context = OPENSSL_memdup(ctx.p, ctx.len > 0 ? ctx.len : 1);
     hs->cert_req_context_len = ctx.len;
     block = r;
-    if (!tls_r_sub_u16(&r, &inner) || !tls_r_done(&r)) {
+    if (!tls_r_sub_u16(&r, &inner)) {
         tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
         return fail();
     }
+    /* Bytes after the block are refused only once the extensions parsed. */
+    block.len -= r.len;
     if (!tls_ext_collect(s, hs, SSL_EXT_TLS1_3_CERTIFICATE_REQUEST, &block, &ext))
         return fail();
     if (ext.present[TLS_EXT_SIG_ALGS] && !parse_sigalgs(s, hs, &ext.data[TLS_EXT_SIG_ALGS]))
@@ -823,6 +837,10 @@ static enum tls_step do_read_certificate_request(SSL *s, struct tls_conn *c, str
         return fail();
     if (!ext.present[TLS_EXT_SIG_ALGS]) {
         tls_fatal(s, SSL_AD_MISSING_EXTENSION, SSL_R_MISSING_SIGALGS_EXTENSION);
+        return fail();
+    }
+    if (!tls_r_done(&r)) {
+        tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
         return fail();
     }
     hs->cert_requested = 1;
@@ -1472,12 +1490,14 @@ static int process_key_update(SSL *s, struct tls_conn *c)
 {
     uint8_t req;
 
-    if (c->hm.msg.len != 1 || (req = c->hm.msg.body[0]) > SSL_KEY_UPDATE_REQUESTED)
-        return tls_fatal(s, c->hm.msg.len != 1 ? SSL_AD_DECODE_ERROR : SSL_AD_ILLEGAL_PARAMETER,
-                         c->hm.msg.len != 1 ? SSL_R_LENGTH_MISMATCH : SSL_R_BAD_KEY_UPDATE);
-    /* RFC 8446 4.6.3: a KeyUpdate ends a record; the next one uses the new key. */
+    /* RFC 8446 4.6.3: a KeyUpdate ends a record; the next one uses the new
+     * key. Checked before the body, as stock does. */
     if (c->hm.pos + c->hm.msg.raw_len != c->hm.len)
         return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_NOT_ON_RECORD_BOUNDARY);
+    if (c->hm.msg.len != 1)
+        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_KEY_UPDATE);
+    if ((req = c->hm.msg.body[0]) > SSL_KEY_UPDATE_REQUESTED)
+        return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_KEY_UPDATE);
     if (!tls13_next_traffic_secret(c->algs, c->md, s->server ? c->client_ap : c->server_ap))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     tls_keylog(s, c, s->server ? "CLIENT_TRAFFIC_SECRET_N" : "SERVER_TRAFFIC_SECRET_N",
@@ -1572,17 +1592,13 @@ int tls_client13_post_handshake(SSL *s, struct tls_conn *c)
     if (!ok || !tls_hs_consume_msg(s, c, NULL))
         return 0;
     /* Stock runs its state machine for the message: the state it read
-     * into, the KeyUpdate it owes in answer if any, then established. */
+     * into, then established. A KeyUpdate owed in answer waits for the next
+     * write (stock's state machine stops at TLS_ST_OK before sending it). */
     tls_info_loop(s);
     if (type == SSL3_MT_HELLO_REQUEST && c->renegotiate) {
         /* The event just given opens the renegotiation's first flight. */
         c->writing = 1;
         return tls_start_renegotiation(s, c);
-    }
-    if (type == SSL3_MT_KEY_UPDATE && c->key_update != SSL_KEY_UPDATE_NONE) {
-        if (!tls13_send_key_update(s, c, c->key_update == SSL_KEY_UPDATE_REQUESTED))
-            return 0;
-        tls_conn_set_state(s, c, TLS_ST_CW_KEY_UPDATE);
     }
     tls_conn_set_state(s, c, TLS_ST_OK);
     if (c->version < TLS1_3_VERSION)

@@ -6,19 +6,27 @@
  * The program plays the server over memory BIOs: it reads our ClientHello,
  * builds a valid server flight for it (TLS 1.2: ServerHello, Certificate,
  * ServerKeyExchange signed for real, [CertificateRequest,] ServerHelloDone;
- * TLS 1.3: ServerHello
- * or HelloRetryRequest, the messages that travel in the clear), then sends
+ * TLS 1.3: ServerHello or HelloRetryRequest, the messages that travel in the
+ * clear; tls13-enc: ServerHello, then EncryptedExtensions, [CertificateRequest,]
+ * Certificate, CertificateVerify and Finished under the handshake keys, which
+ * the program derives itself), then sends
  * it with one message damaged: its body cut to every shorter length (the
  * message header adjusted, so that the parser inside sees the short body),
  * one byte too long, or a header claiming 16 MB.  For each it prints what
  * SSL_connect returned, SSL_get_error, the error queue and the records the
- * client wrote back (its alert).  Stock and ours must print the same.
+ * client wrote back (its alert, decrypted when it was sent under the
+ * client's handshake key).  Stock and ours must print the same.
  *
- * usage: diff_parse tls12 | tls12-certreq | tls13 | hrr
+ * tls13-post completes that handshake and then damages the post-handshake
+ * NewSessionTicket and KeyUpdate, as SSL_read meets them.
+ *
+ * usage: diff_parse tls12 | tls12-certreq | tls13 | hrr | tls13-enc | tls13-enc-certreq |
+ *        tls13-post
  */
 #include "diff_common.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <string.h>
 
@@ -57,7 +65,40 @@ static void put_u24(struct buf *o, size_t v)
 struct hello {
     unsigned char random[32], sid[32];
     size_t sid_len;
+    unsigned char msg[4096]; /* the whole message, for the TLS 1.3 transcript */
+    size_t msg_len;
+    unsigned char x25519[32]; /* the client's X25519 key share */
+    int has_x25519;
 };
+
+static unsigned u16_at(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+/* The X25519 entry of the key_share extension, if there is one. The hello
+ * is our client's own, so only the lengths that lead to it are followed. */
+static void find_x25519_share(struct hello *h)
+{
+    const unsigned char *m = h->msg;
+    size_t i = 4 + 2 + 32, end;
+
+    i += 1 + m[i];           /* session id */
+    i += 2 + u16_at(m + i);  /* cipher suites */
+    i += 1 + m[i];           /* compression methods */
+    end = i + 2 + u16_at(m + i);
+    for (i += 2; i + 4 <= end && end <= h->msg_len; i += 4 + u16_at(m + i + 2)) {
+        size_t ext_end = i + 4 + u16_at(m + i + 2);
+        if (u16_at(m + i) != 0x0033)
+            continue;
+        for (size_t j = i + 6; j + 4 <= ext_end; j += 4 + u16_at(m + j + 2)) {
+            if (u16_at(m + j) == 0x001d && u16_at(m + j + 2) == 32) {
+                memcpy(h->x25519, m + j + 4, 32);
+                h->has_x25519 = 1;
+            }
+        }
+    }
+}
 
 static int read_client_hello(BIO *wb, struct hello *h)
 {
@@ -65,11 +106,15 @@ static int read_client_hello(BIO *wb, struct hello *h)
     int n = BIO_read(wb, in, sizeof(in));
 
     /* record header (5), handshake header (4), version (2), random, sid */
-    if (n < 5 + 4 + 2 + 32 + 1 || in[0] != 22 || in[5] != 1)
+    if (n < 5 + 4 + 2 + 32 + 1 || in[0] != 22 || in[5] != 1 || (size_t)n != 5 + u16_at(in + 3))
         return 0;
     memcpy(h->random, in + 11, 32);
     h->sid_len = in[43];
     memcpy(h->sid, in + 44, h->sid_len);
+    h->msg_len = (size_t)n - 5;
+    memcpy(h->msg, in + 5, h->msg_len);
+    h->has_x25519 = 0;
+    find_x25519_share(h);
     return 1;
 }
 
@@ -175,15 +220,13 @@ static void server_hello_done(struct buf *o)
     message(o, 14, &b);
 }
 
-static void server_hello_13(struct buf *o, const struct hello *h, int retry)
+static void server_hello_13(struct buf *o, const struct hello *h, int retry, EVP_PKEY *eph)
 {
     struct buf b = {{0}, 0};
-    EVP_PKEY *eph = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
     unsigned char pub[32];
     size_t pub_len = sizeof(pub);
 
     EVP_PKEY_get_raw_public_key(eph, pub, &pub_len);
-    EVP_PKEY_free(eph);
     put_u16(&b, 0x0303);
     put(&b, retry ? hrr_random : server_random, 32);
     put_u8(&b, (unsigned)h->sid_len);
@@ -206,20 +249,338 @@ static void server_hello_13(struct buf *o, const struct hello *h, int retry)
     message(o, 2, &b);
 }
 
+/* ---------------------------------------------- TLS 1.3 under encryption */
+
+/* The fake server's TLS 1.3 state: TLS_AES_128_GCM_SHA256 only. */
+static struct {
+    struct buf transcript; /* the handshake messages so far, as hashed */
+    unsigned char s_key[16], s_iv[12], c_key[16], c_iv[12], s_finished[32];
+    unsigned char handshake_secret[32], s_ap[32];
+    uint64_t s_seq, c_seq;
+    int keyed;
+} t13;
+
+static void hmac_sha256(const unsigned char *key, size_t key_len, const unsigned char *data,
+                        size_t len, unsigned char out[32])
+{
+    size_t out_len;
+    EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, key_len, data, len, out, 32, &out_len);
+}
+
+/* HKDF-Expand-Label (RFC 8446 7.1); every output here fits one HMAC block. */
+static void expand_label(const unsigned char secret[32], const char *label,
+                         const unsigned char *context, size_t context_len, unsigned char *out,
+                         size_t len)
+{
+    struct buf info = {{0}, 0};
+    unsigned char block[32];
+
+    put_u16(&info, (unsigned)len);
+    put_u8(&info, (unsigned)(6 + strlen(label)));
+    put(&info, "tls13 ", 6);
+    put(&info, label, strlen(label));
+    put_u8(&info, (unsigned)context_len);
+    put(&info, context, context_len);
+    put_u8(&info, 1);
+    hmac_sha256(secret, 32, info.b, info.n, block);
+    memcpy(out, block, len);
+}
+
+static void transcript_add(const struct buf *m)
+{
+    put(&t13.transcript, m->b, m->n);
+}
+
+static void transcript_hash(unsigned char out[32])
+{
+    SHA256(t13.transcript.b, t13.transcript.n, out);
+}
+
+/* From the (EC)DHE secret and the transcript up to ServerHello: both sides'
+ * handshake traffic keys and the server's finished key. */
+static void handshake_keys(const unsigned char *shared, size_t shared_len)
+{
+    unsigned char zero[32] = {0}, early[32], empty[32], derived[32], hs[32], th[32], s_hs[32],
+                  c_hs[32];
+
+    hmac_sha256(zero, sizeof(zero), zero, sizeof(zero), early);
+    SHA256(NULL, 0, empty);
+    expand_label(early, "derived", empty, 32, derived, 32);
+    hmac_sha256(derived, 32, shared, shared_len, hs);
+    memcpy(t13.handshake_secret, hs, 32);
+    transcript_hash(th);
+    expand_label(hs, "s hs traffic", th, 32, s_hs, 32);
+    expand_label(hs, "c hs traffic", th, 32, c_hs, 32);
+    expand_label(s_hs, "key", NULL, 0, t13.s_key, 16);
+    expand_label(s_hs, "iv", NULL, 0, t13.s_iv, 12);
+    expand_label(c_hs, "key", NULL, 0, t13.c_key, 16);
+    expand_label(c_hs, "iv", NULL, 0, t13.c_iv, 12);
+    expand_label(s_hs, "finished", NULL, 0, t13.s_finished, 32);
+    t13.s_seq = t13.c_seq = 0;
+    t13.keyed = 1;
+}
+
+static void traffic_keys(const unsigned char secret[32], unsigned char key[16],
+                         unsigned char iv[12])
+{
+    expand_label(secret, "key", NULL, 0, key, 16);
+    expand_label(secret, "iv", NULL, 0, iv, 12);
+}
+
+/* After the server's Finished: both application traffic keys. */
+static void application_keys(void)
+{
+    unsigned char zero[32] = {0}, empty[32], derived[32], master[32], th[32], c_ap[32];
+
+    SHA256(NULL, 0, empty);
+    expand_label(t13.handshake_secret, "derived", empty, 32, derived, 32);
+    hmac_sha256(derived, 32, zero, sizeof(zero), master);
+    transcript_hash(th);
+    expand_label(master, "s ap traffic", th, 32, t13.s_ap, 32);
+    expand_label(master, "c ap traffic", th, 32, c_ap, 32);
+    traffic_keys(t13.s_ap, t13.s_key, t13.s_iv);
+    traffic_keys(c_ap, t13.c_key, t13.c_iv);
+    t13.s_seq = t13.c_seq = 0;
+}
+
+/* KeyUpdate: the server's next traffic secret (RFC 8446 7.2). */
+static void update_server_key(void)
+{
+    unsigned char next[32];
+
+    expand_label(t13.s_ap, "traffic upd", NULL, 0, next, 32);
+    memcpy(t13.s_ap, next, 32);
+    traffic_keys(t13.s_ap, t13.s_key, t13.s_iv);
+    t13.s_seq = 0;
+}
+
+static void record_nonce(const unsigned char iv[12], uint64_t seq, unsigned char nonce[12])
+{
+    memcpy(nonce, iv, 12);
+    for (int i = 0; i < 8; i++)
+        nonce[11 - i] ^= (unsigned char)(seq >> (8 * i));
+}
+
+/* One TLSCiphertext record holding `n` bytes of content `type`. */
+static void seal_record(struct buf *o, const unsigned char *p, size_t n, unsigned char type)
+{
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    unsigned char nonce[12];
+    size_t len = n + 1 + 16;
+    const unsigned char *hdr = o->b + o->n;
+    int outl;
+
+    record_nonce(t13.s_iv, t13.s_seq++, nonce);
+    put_u8(o, 23), put_u16(o, 0x0303), put_u16(o, (unsigned)len);
+    EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, t13.s_key, nonce);
+    EVP_EncryptUpdate(c, NULL, &outl, hdr, 5);
+    EVP_EncryptUpdate(c, o->b + o->n, &outl, p, (int)n);
+    o->n += (size_t)outl;
+    EVP_EncryptUpdate(c, o->b + o->n, &outl, &type, 1);
+    o->n += (size_t)outl;
+    EVP_EncryptFinal_ex(c, o->b + o->n, &outl);
+    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, o->b + o->n);
+    o->n += 16;
+    EVP_CIPHER_CTX_free(c);
+}
+
+/* A record the client protected with its handshake key: the inner content
+ * type and length, or 0 when it does not open. */
+static int open_record(const unsigned char *rec, size_t len, unsigned char *out, size_t *out_len,
+                       unsigned *type)
+{
+    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+    unsigned char nonce[12];
+    int outl, ok;
+
+    if (len < 5 + 16 + 1)
+        return 0;
+    record_nonce(t13.c_iv, t13.c_seq++, nonce);
+    ok = EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, t13.c_key, nonce)
+         && EVP_DecryptUpdate(c, NULL, &outl, rec, 5)
+         && EVP_DecryptUpdate(c, out, &outl, rec + 5, (int)(len - 5 - 16))
+         && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, (void *)(rec + len - 16))
+         && EVP_DecryptFinal_ex(c, out + outl, &outl);
+    EVP_CIPHER_CTX_free(c);
+    if (!ok)
+        return 0;
+    *out_len = len - 5 - 16;
+    while (*out_len > 0 && out[*out_len - 1] == 0)
+        (*out_len)--;
+    if (*out_len == 0)
+        return 0;
+    *type = out[--*out_len];
+    return 1;
+}
+
+/* server_name and ALPN acknowledged (the client offers both), and the
+ * server's groups. */
+static void encrypted_extensions(struct buf *o)
+{
+    struct buf b = {{0}, 0};
+
+    put_u16(&b, 4 + 10 + 9);
+    put_u16(&b, 0x0000), put_u16(&b, 0);
+    put_u16(&b, 0x000a), put_u16(&b, 6), put_u16(&b, 4), put_u16(&b, 0x001d), put_u16(&b, 0x0017);
+    put_u16(&b, 0x0010), put_u16(&b, 5), put_u16(&b, 3), put_u8(&b, 2), put(&b, "h2", 2);
+    message(o, 8, &b);
+}
+
+/* signature_algorithms and certificate_authorities (one name). */
+static void certificate_request_13(struct buf *o)
+{
+    struct buf b = {{0}, 0};
+    unsigned char *der = NULL;
+    int n = i2d_X509_NAME(X509_get_subject_name(server_cert), &der);
+
+    put_u8(&b, 0);
+    put_u16(&b, 12 + 8 + (unsigned)n);
+    put_u16(&b, 0x000d), put_u16(&b, 8), put_u16(&b, 6);
+    put_u16(&b, 0x0403), put_u16(&b, 0x0804), put_u16(&b, 0x0401);
+    put_u16(&b, 0x002f), put_u16(&b, (unsigned)n + 4), put_u16(&b, (unsigned)n + 2);
+    put_u16(&b, (unsigned)n);
+    put(&b, der, (size_t)n);
+    OPENSSL_free(der);
+    message(o, 13, &b);
+}
+
+static void certificate_13(struct buf *o)
+{
+    struct buf b = {{0}, 0};
+    unsigned char *der = NULL;
+    int n = i2d_X509(server_cert, &der);
+
+    put_u8(&b, 0);
+    put_u24(&b, (size_t)n + 3 + 2);
+    put_u24(&b, (size_t)n);
+    put(&b, der, (size_t)n);
+    put_u16(&b, 0);
+    OPENSSL_free(der);
+    message(o, 11, &b);
+}
+
+/* ecdsa_secp256r1_sha256 over the RFC 8446 4.4.3 context string and the
+ * transcript hash; a 72-byte signature keeps the size the same every run. */
+static void certificate_verify_13(struct buf *o)
+{
+    struct buf b = {{0}, 0}, tbs = {{0}, 0};
+    static const char context[] = "TLS 1.3, server CertificateVerify";
+    unsigned char th[32], sig[128];
+    size_t sig_len;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+    transcript_hash(th);
+    memset(tbs.b, 0x20, 64);
+    tbs.n = 64;
+    put(&tbs, context, sizeof(context)); /* with its terminating 0 */
+    put(&tbs, th, 32);
+    do {
+        sig_len = sizeof(sig);
+        EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, server_key);
+        EVP_DigestSign(md, sig, &sig_len, tbs.b, tbs.n);
+    } while (sig_len != 72);
+    EVP_MD_CTX_free(md);
+    put_u16(&b, 0x0403);
+    put_u16(&b, (unsigned)sig_len);
+    put(&b, sig, sig_len);
+    message(o, 15, &b);
+}
+
+static void finished_13(struct buf *o)
+{
+    struct buf b = {{0}, 0};
+    unsigned char th[32];
+
+    transcript_hash(th);
+    hmac_sha256(t13.s_finished, 32, th, 32, b.b);
+    b.n = 32;
+    message(o, 20, &b);
+}
+
+/* ServerHello with our X25519 share, then the encrypted messages, each
+ * added to the transcript as the next one is computed from it. Returns the
+ * number of messages. */
+static int flight_13_encrypted(const char *kind, const struct hello *h, struct buf *msgs)
+{
+    EVP_PKEY *eph = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+    EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, h->x25519, 32);
+    EVP_PKEY_CTX *dh = EVP_PKEY_CTX_new(eph, NULL);
+    unsigned char shared[32];
+    size_t shared_len = sizeof(shared);
+    struct buf ch = {{0}, 0};
+    int count = 0;
+
+    EVP_PKEY_derive_init(dh);
+    EVP_PKEY_derive_set_peer(dh, peer);
+    EVP_PKEY_derive(dh, shared, &shared_len);
+    EVP_PKEY_CTX_free(dh);
+    EVP_PKEY_free(peer);
+    t13.transcript.n = 0;
+    put(&ch, h->msg, h->msg_len);
+    transcript_add(&ch);
+    server_hello_13(&msgs[count], h, 0, eph);
+    EVP_PKEY_free(eph);
+    transcript_add(&msgs[count++]);
+    handshake_keys(shared, shared_len);
+    encrypted_extensions(&msgs[count]);
+    transcript_add(&msgs[count++]);
+    if (strcmp(kind, "tls13-enc-certreq") == 0) {
+        certificate_request_13(&msgs[count]);
+        transcript_add(&msgs[count++]);
+    }
+    certificate_13(&msgs[count]);
+    transcript_add(&msgs[count++]);
+    certificate_verify_13(&msgs[count]);
+    transcript_add(&msgs[count++]);
+    finished_13(&msgs[count]);
+    transcript_add(&msgs[count++]);
+    return count;
+}
+
 /* How the chosen message is damaged. */
 enum damage { INTACT, CUT, LONGER, HUGE };
 
+/* Appends message `m` with damage `d`. */
+static void emit(struct buf *out, const struct buf *m, enum damage d, size_t keep)
+{
+    size_t body = m->n - 4;
+
+    if (d == CUT) {
+        put_u8(out, m->b[0]);
+        put_u24(out, keep);
+        put(out, m->b + 4, keep);
+    } else if (d == LONGER) {
+        put_u8(out, m->b[0]);
+        put_u24(out, body + 1);
+        put(out, m->b + 4, body);
+        put_u8(out, 0);
+    } else if (d == HUGE) {
+        put_u8(out, m->b[0]);
+        put_u24(out, 0xffffff);
+        put(out, m->b + 4, body);
+    } else {
+        put(out, m->b, m->n);
+    }
+}
+
 /* Builds the flight for this ClientHello; message number `target` gets the
  * damage (cut to `keep` body bytes).  Messages after a damaged one are left
- * out.  Returns the number of messages in the full flight. */
+ * out.  The messages from `encrypted_from` on go to `enc`, to be sent under
+ * the handshake keys.  Returns the number of messages in the full flight. */
 static int flight(const char *kind, const struct hello *h, int target, enum damage d, size_t keep,
-                  struct buf *out, size_t *target_body_len)
+                  struct buf *clear, struct buf *enc, size_t *target_body_len)
 {
-    static struct buf msgs[5];
-    int count = 0;
+    static struct buf msgs[6];
+    int count = 0, encrypted_from = 6;
+    struct buf *out = clear;
 
     memset(msgs, 0, sizeof(msgs));
-    if (strncmp(kind, "tls12", 5) == 0) {
+    enc->n = 0;
+    t13.keyed = 0;
+    if (strncmp(kind, "tls13-enc", 9) == 0 || strcmp(kind, "tls13-post") == 0) {
+        count = flight_13_encrypted(kind, h, msgs);
+        encrypted_from = 1;
+    } else if (strncmp(kind, "tls12", 5) == 0) {
         server_hello_12(&msgs[count++], h);
         certificate_12(&msgs[count++]);
         server_key_exchange(&msgs[count++], h);
@@ -227,31 +588,18 @@ static int flight(const char *kind, const struct hello *h, int target, enum dama
             certificate_request_12(&msgs[count++]);
         server_hello_done(&msgs[count++]);
     } else {
-        server_hello_13(&msgs[0], h, strcmp(kind, "hrr") == 0);
+        EVP_PKEY *eph = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+        server_hello_13(&msgs[0], h, strcmp(kind, "hrr") == 0, eph);
+        EVP_PKEY_free(eph);
         count = 1;
     }
     out->n = 0;
     for (int i = 0; i < count && (d == INTACT || i <= target); i++) {
-        struct buf *m = &msgs[i];
-        size_t body = m->n - 4;
+        if (i == encrypted_from)
+            out = enc;
         if (i == target)
-            *target_body_len = body;
-        if (i == target && d == CUT) {
-            put_u8(out, m->b[0]);
-            put_u24(out, keep);
-            put(out, m->b + 4, keep);
-        } else if (i == target && d == LONGER) {
-            put_u8(out, m->b[0]);
-            put_u24(out, body + 1);
-            put(out, m->b + 4, body);
-            put_u8(out, 0);
-        } else if (i == target && d == HUGE) {
-            put_u8(out, m->b[0]);
-            put_u24(out, 0xffffff);
-            put(out, m->b + 4, body);
-        } else {
-            put(out, m->b, m->n);
-        }
+            *target_body_len = msgs[i].n - 4;
+        emit(out, &msgs[i], i == target ? d : INTACT, keep);
     }
     return count;
 }
@@ -269,12 +617,103 @@ static void show_written(BIO *wb)
     }
     while (i + 5 <= n) {
         int len = (out[i + 3] << 8) | out[i + 4];
+        unsigned char inner[8192];
+        size_t inner_len;
+        unsigned type;
         if (out[i] == 21 && len == 2 && i + 7 <= n)
             printf("    alert level %d desc %d\n", out[i + 5], out[i + 6]);
+        else if (out[i] == 23 && t13.keyed && i + 5 + len <= n
+                 && open_record(out + i, (size_t)len + 5, inner, &inner_len, &type)) {
+            if (type == 21 && inner_len == 2)
+                printf("    encrypted alert level %d desc %d\n", inner[0], inner[1]);
+            else
+                printf("    encrypted record type %u, %zu bytes, first %d\n", type, inner_len,
+                       inner_len > 0 ? inner[0] : -1);
+        }
         else
             printf("    record type %d len %d\n", out[i], len);
         i += 5 + len;
     }
+}
+
+static void show_info(const SSL *s, int where, int ret)
+{
+    printf("    info 0x%04x %d %s\n", where, ret, SSL_state_string_long(s));
+}
+
+/* Variations on an intact KeyUpdate, for tls13-post. */
+enum key_update_variant {
+    KU_PLAIN,     /* update_not_requested, alone in its record */
+    KU_REQUESTED, /* update_requested: the client answers with its own */
+    KU_BAD_VALUE, /* request_update 2 */
+    KU_MID_RECORD /* followed by a NewSessionTicket in the same record */
+};
+static enum key_update_variant ku_variant;
+
+/* NewSessionTicket (with early_data) and KeyUpdate, each in its own record,
+ * then application data under the updated key; message `target` damaged.
+ * Shows what SSL_read makes of it. Frees `s`. */
+static int post_handshake(SSL *s, int target, enum damage d, size_t keep, const char *label)
+{
+    static struct buf msgs[2], rec, one;
+    struct buf b = {{0}, 0};
+    unsigned char data[64];
+    int r, count = 2;
+    size_t body_len = 0;
+
+    put(&b, "\x00\x00\x1c\x20\x01\x02\x03\x04", 8); /* lifetime 7200 s, age_add */
+    put_u8(&b, 2), put_u16(&b, 0x0001);                /* ticket_nonce */
+    put_u16(&b, 32);
+    memset(b.b + b.n, 0x7a, 32);
+    b.n += 32;
+    put_u16(&b, 8), put_u16(&b, 0x002a), put_u16(&b, 4); /* early_data: max 16384 */
+    put(&b, "\x00\x00\x40\x00", 4);
+    msgs[0].n = msgs[1].n = 0;
+    message(&msgs[0], 4, &b);
+    b.n = 0;
+    put_u8(&b, ku_variant == KU_REQUESTED ? 1 : ku_variant == KU_BAD_VALUE ? 2 : 0);
+    message(&msgs[1], 24, &b);
+
+    application_keys();
+    rec.n = 0;
+    for (int i = 0; i < count && (d == INTACT || i <= target); i++) {
+        one.n = 0;
+        if (i == target)
+            body_len = msgs[i].n - 4;
+        emit(&one, &msgs[i], i == target ? d : INTACT, keep);
+        if (i == 1 && ku_variant == KU_MID_RECORD)
+            emit(&one, &msgs[0], INTACT, 0);
+        seal_record(&rec, one.b, one.n, 22);
+        if (i == 1)
+            update_server_key();
+    }
+    if (d == INTACT)
+        seal_record(&rec, (const unsigned char *)"ok", 2, 23);
+    BIO_write(SSL_get_rbio(s), rec.b, (int)rec.n);
+    if (ku_variant == KU_REQUESTED)
+        SSL_set_info_callback(s, show_info);
+    r = SSL_read(s, data, sizeof(data));
+    if (label != NULL) {
+        printf("%s: read %d, error %d", label, r, SSL_get_error(s, r));
+        printf(r > 0 ? " \"%.*s\"\n" : "\n", r, (const char *)data);
+        diff_print_errors("   ");
+        show_written(SSL_get_wbio(s));
+        if (ku_variant == KU_REQUESTED) {
+            /* The answer to update_requested goes out with the next write. */
+            r = SSL_write(s, "x", 1);
+            printf("    then write %d, error %d\n", r, SSL_get_error(s, r));
+            show_written(SSL_get_wbio(s));
+        }
+        if (d == INTACT) {
+            SSL_SESSION *ss = SSL_get_session(s);
+            printf("    session: ticket %d, lifetime hint %lu, max early data %u, resumable %d\n",
+                   SSL_SESSION_has_ticket(ss), SSL_SESSION_get_ticket_lifetime_hint(ss),
+                   SSL_SESSION_get_max_early_data(ss), SSL_SESSION_is_resumable(ss));
+        }
+    }
+    ERR_clear_error();
+    SSL_free(s);
+    return d == INTACT ? count : (int)body_len;
 }
 
 static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t keep,
@@ -282,20 +721,27 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
 {
     SSL *s = SSL_new(ctx);
     BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
-    struct hello h;
-    struct buf fl, rec = {{0}, 0};
+    static struct hello h;
+    static struct buf fl, enc, rec;
     size_t body_len = 0;
-    int r, count;
+    int r, count, post = strcmp(kind, "tls13-post") == 0;
 
+    rec.n = 0;
     BIO_set_mem_eof_return(rb, -1);
     SSL_set_bio(s, rb, wb);
+    if (strncmp(kind, "tls13-enc", 9) == 0 || post) {
+        /* So that the server may acknowledge both in EncryptedExtensions. */
+        SSL_set_tlsext_host_name(s, "parse.test");
+        SSL_set_alpn_protos(s, (const unsigned char *)"\x02h2", 3);
+    }
     r = SSL_connect(s);
     if (r != -1 || !read_client_hello(wb, &h)) {
         printf("%s: no ClientHello\n", label);
         SSL_free(s);
         return 0;
     }
-    count = flight(kind, &h, target, d, keep, &fl, &body_len);
+    /* tls13-post damages what follows an intact handshake. */
+    count = flight(kind, &h, post ? -1 : target, post ? INTACT : d, keep, &fl, &enc, &body_len);
     /* All of it in handshake records of at most 2^14 bytes. */
     for (size_t off = 0; off < fl.n; off += 16384) {
         size_t len = fl.n - off < 16384 ? fl.n - off : 16384;
@@ -304,8 +750,20 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
         put_u16(&rec, (unsigned)len);
         put(&rec, fl.b + off, len);
     }
+    if (enc.n > 0) {
+        /* The middlebox-compatibility change_cipher_spec, then the rest. */
+        put_u8(&rec, 20), put_u16(&rec, 0x0303), put_u16(&rec, 1), put_u8(&rec, 1);
+        for (size_t off = 0; off < enc.n; off += 16384)
+            seal_record(&rec, enc.b + off, enc.n - off < 16384 ? enc.n - off : 16384, 22);
+    }
     BIO_write(rb, rec.b, (int)rec.n);
     r = SSL_connect(s);
+    if (post) {
+        if (r != 1)
+            printf("%s: handshake failed\n", label != NULL ? label : "measure");
+        (void)BIO_reset(wb);
+        return post_handshake(s, target, d, keep, label);
+    }
     if (label != NULL) {
         printf("%s: connect %d, error %d\n", label, r, SSL_get_error(s, r));
         diff_print_errors("   ");
@@ -324,8 +782,11 @@ int main(int argc, char **argv)
     char label[96];
 
     if (strcmp(kind, "tls12") != 0 && strcmp(kind, "tls12-certreq") != 0
-        && strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0) {
-        fprintf(stderr, "usage: diff_parse tls12|tls12-certreq|tls13|hrr\n");
+        && strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0
+        && strcmp(kind, "tls13-enc") != 0 && strcmp(kind, "tls13-enc-certreq") != 0
+        && strcmp(kind, "tls13-post") != 0) {
+        fprintf(stderr, "usage: diff_parse tls12|tls12-certreq|tls13|hrr|tls13-enc|"
+                        "tls13-enc-certreq|tls13-post\n");
         return 2;
     }
     diff_report_lib();
@@ -351,7 +812,8 @@ int main(int argc, char **argv)
         SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 
     count = run(ctx, kind, -1, INTACT, 0, "intact flight");
-    for (int m = 0; m < count; m++) {
+    /* (tls13 covers the ServerHello of the encrypted kinds) */
+    for (int m = strncmp(kind, "tls13-enc", 9) == 0; m < count; m++) {
         int body = run(ctx, kind, m, LONGER, 0, NULL); /* measures the body */
         snprintf(label, sizeof(label), "message %d one byte longer", m);
         run(ctx, kind, m, LONGER, 0, label);
@@ -361,6 +823,14 @@ int main(int argc, char **argv)
             snprintf(label, sizeof(label), "message %d cut to %d of %d", m, keep, body);
             run(ctx, kind, m, CUT, (size_t)keep, label);
         }
+    }
+    if (strcmp(kind, "tls13-post") == 0) {
+        ku_variant = KU_REQUESTED;
+        run(ctx, kind, -1, INTACT, 0, "key update requested");
+        ku_variant = KU_BAD_VALUE;
+        run(ctx, kind, -1, INTACT, 0, "key update value 2");
+        ku_variant = KU_MID_RECORD;
+        run(ctx, kind, -1, INTACT, 0, "key update followed by a ticket in its record");
     }
     SSL_CTX_free(ctx);
     X509_free(server_cert);

@@ -505,6 +505,66 @@ static void session(void)
     SSL_CTX_free(ctx);
 }
 
+/* SSL_copy_session_id and the BIO and SSL_dup paths through it: the session
+ * is shared, the method follows, and the certificates are shared (a change
+ * on one connection shows on the other) rather than copied. */
+static void copy_session(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    EVP_PKEY *k1 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *k2 = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    X509 *x1 = self_signed("one", k1), *x2 = self_signed("two", k2);
+    SSL *f = SSL_new(ctx), *t = SSL_new(ctx), *d;
+    SSL_SESSION *ss = SSL_SESSION_new();
+    BIO *bf = BIO_new(BIO_f_ssl()), *bt = BIO_new(BIO_f_ssl());
+    unsigned char id[32];
+    int r;
+
+    memset(id, 0x5a, sizeof(id));
+    SSL_SESSION_set1_id(ss, id, sizeof(id));
+    r = SSL_copy_session_id(t, f);
+    printf("copy from a bare SSL -> %d, session %d\n", r, SSL_get_session(t) != NULL);
+    SSL_use_certificate(f, x1);
+    SSL_use_PrivateKey(f, k1);
+    SSL_set_session(f, ss);
+    SSL_set_ssl_method(f, TLS_client_method());
+    SSL_set_session_id_context(f, id, 7);
+    r = SSL_copy_session_id(t, f);
+    printf("copy -> %d: same session %d, client method %d, same cert %d\n", r,
+           SSL_get_session(t) == ss,
+           SSL_get_ssl_method(t) == TLS_client_method(), SSL_get_certificate(t) == x1);
+    SSL_use_certificate(f, x2);
+    SSL_use_PrivateKey(f, k2);
+    printf("after f changes its certificate: t has it %d, t key matches %d\n",
+           SSL_get_certificate(t) == x2, SSL_check_private_key(t));
+    diff_print_errors("  ");
+
+    d = SSL_dup(f);
+    printf("dup of an SSL with a session: %s, same session %d, same cert %d\n",
+           d == NULL ? "NULL" : d == f ? "same" : "new", d != NULL && SSL_get_session(d) == ss,
+           d != NULL && SSL_get_certificate(d) == x2);
+    SSL_free(d);
+
+    BIO_set_ssl(bf, f, BIO_NOCLOSE);
+    BIO_set_ssl(bt, SSL_new(ctx), BIO_CLOSE);
+    r = BIO_ssl_copy_session_id(bt, bf);
+    BIO_get_ssl(bt, &d);
+    printf("BIO copy -> %d, client method %d\n", r, SSL_get_ssl_method(d) == TLS_client_method());
+    printf("  BIO target: same session %d, same cert %d\n", SSL_get_session(d) == ss,
+           SSL_get_certificate(d) == x2);
+    diff_print_errors("  ");
+    BIO_free(bt);
+    BIO_free(bf);
+    SSL_free(t);
+    SSL_free(f);
+    SSL_SESSION_free(ss);
+    X509_free(x1);
+    X509_free(x2);
+    EVP_PKEY_free(k1);
+    EVP_PKEY_free(k2);
+    SSL_CTX_free(ctx);
+}
+
 /* A session stock 3.0.22 encoded (TLS 1.2, ECDHE-RSA-AES128-GCM-SHA256, host
  * example.com, ALPN h2, ticket app data "app"): both libraries must read it. */
 static const char stock_der_hex[] =
@@ -738,6 +798,8 @@ int main(int argc, char **argv)
         der();
     else if (strcmp(argv[1], "cache") == 0)
         cache();
+    else if (strcmp(argv[1], "copy") == 0)
+        copy_session();
     else
         return 2;
     return 0;
