@@ -35,6 +35,7 @@
 #include "crypto/x509_cache.h"
 #include "tls/alert.h"
 #include "tls/cert_chain.h"
+#include "tls/ca_names.h"
 #include "tls/client12.h"
 #include "tls/key_schedule12.h"
 #include "tls/keylog.h"
@@ -112,32 +113,6 @@ static int parse_renegotiation_info(SSL *s, struct tls_conn *c, tls_reader *r)
     return 1;
 }
 
-static int parse_alpn12(SSL *s, struct tls_conn *c, tls_reader *r)
-{
-    tls_reader list, proto, offered;
-    if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || !tls_r_sub_u8(&list, &proto)
-        || !tls_r_done(&list) || proto.len == 0)
-        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    tls_r_init(&offered, s->cfg.alpn, s->cfg.alpn_len);
-    for (;;) {
-        tls_reader p;
-        if (!tls_r_sub_u8(&offered, &p))
-            return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
-        if (p.len == proto.len && memcmp(p.p, proto.p, p.len) == 0)
-            break;
-    }
-    OPENSSL_free(c->alpn);
-    if ((c->alpn = OPENSSL_memdup(proto.p, proto.len)) == NULL)
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-    c->alpn_len = proto.len;
-    if (!s->hit) {
-        OPENSSL_free(s->session->alpn_selected);
-        s->session->alpn_selected = OPENSSL_memdup(proto.p, proto.len);
-        s->session->alpn_selected_len = s->session->alpn_selected != NULL ? proto.len : 0;
-    }
-    return 1;
-}
-
 /* The ServerHello extensions of TLS 1.2, in stock's (table) order. */
 static int parse_server_hello_extensions(SSL *s, struct tls_conn *c, struct tls_hs *hs,
                                          struct tls_ext_set *ext)
@@ -190,7 +165,7 @@ static int parse_server_hello_extensions(SSL *s, struct tls_conn *c, struct tls_
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
         hs->status_expected = 1;
     }
-    if (ext->present[TLS_EXT_ALPN] && !parse_alpn12(s, c, &ext->data[TLS_EXT_ALPN]))
+    if (ext->present[TLS_EXT_ALPN] && !tls_ext_parse_server_alpn(s, c, &ext->data[TLS_EXT_ALPN]))
         return 0;
     /* Encrypt-then-MAC only means something for CBC suites. */
     if (ext->present[TLS_EXT_ENCRYPT_THEN_MAC] && !(s->cfg.options & SSL_OP_NO_ENCRYPT_THEN_MAC)
@@ -612,7 +587,7 @@ static int process_server_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs
 
 static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
-    tls_reader r, types, algs, names;
+    tls_reader r, types, algs;
 
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
     if (!tls_r_sub_u8(&r, &types))
@@ -623,8 +598,8 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     if (c->version >= TLS1_2_VERSION) {
         if (!tls_r_sub_u16(&r, &algs))
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-        if (algs.len % 2 != 0)
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_SIGNATURE_ALGORITHMS_ERROR);
+        if (algs.len % 2 != 0) /* stock's tls1_save_sigalgs fails: internal_error */
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_SIGNATURE_ALGORITHMS_ERROR);
         OPENSSL_free(hs->peer_sigalgs);
         hs->peer_sigalgs_len = algs.len / 2;
         if ((hs->peer_sigalgs = OPENSSL_malloc(algs.len + 2)) == NULL)
@@ -632,25 +607,10 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
         for (size_t i = 0; i < hs->peer_sigalgs_len; i++)
             tls_r_u16(&algs, &hs->peer_sigalgs[i]);
     }
-    if (!tls_r_sub_u16(&r, &names) || !tls_r_done(&r))
+    if (!tls_parse_ca_names(s, &r, &hs->peer_ca_names))
+        return 0;
+    if (!tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
-    hs->peer_ca_names = sk_X509_NAME_new_null();
-    while (!tls_r_done(&names)) {
-        tls_reader dn;
-        const unsigned char *p;
-        X509_NAME *xn;
-        if (!tls_r_sub_u16(&names, &dn))
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_CA_DN_LENGTH_MISMATCH);
-        p = dn.p;
-        if ((xn = d2i_X509_NAME(NULL, &p, (long)dn.len)) == NULL)
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, ERR_R_ASN1_LIB);
-        if (p != dn.p + dn.len) {
-            X509_NAME_free(xn);
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_CA_DN_LENGTH_MISMATCH);
-        }
-        sk_X509_NAME_push(hs->peer_ca_names, xn);
-    }
     hs->cert_requested = 1;
     return 1;
 }

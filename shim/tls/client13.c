@@ -29,6 +29,7 @@
 #include "tls/alert.h"
 #include "tls/cert_chain.h"
 #include "tls/client12.h"
+#include "tls/ca_names.h"
 #include "tls/client13.h"
 #include "tls/extensions.h"
 #include "tls/keylog.h"
@@ -575,17 +576,15 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
     }
     if (hrr)
         return process_hello_retry_request(s, c, hs, &ext_block, cipher_id);
+    /* Now that the version is known: only its ServerHello's extensions. */
+    if (!tls_ext_all_allowed(&ext, c->version == TLS1_3_VERSION ? SSL_EXT_TLS1_3_SERVER_HELLO
+                                                                 : SSL_EXT_TLS1_2_SERVER_HELLO)) {
+        tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
+        return fail();
+    }
     if (c->version != TLS1_3_VERSION) {
         struct tls_server_hello sh = {cipher_id, compression, sid, ext};
         return tls_client12_server_hello(s, c, hs, &sh);
-    }
-    /* Extensions only TLS 1.2 may carry, in a TLS 1.3 ServerHello. */
-    for (int i = 0; i < TLS_EXT_NUM; i++) {
-        if (ext.present[i] && i != TLS_EXT_SUPPORTED_VERSIONS && i != TLS_EXT_KEY_SHARE
-            && i != TLS_EXT_PSK) {
-            tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
-            return fail();
-        }
     }
     /* The key change after ServerHello must fall on a record boundary. */
     if (c->hm.pos + c->hm.msg.raw_len != c->hm.len) {
@@ -662,35 +661,6 @@ static int whole_u16_block(const tls_reader *r)
     return tls_r_sub_u16(&copy, &block) && tls_r_done(&copy);
 }
 
-/* alpn in EncryptedExtensions: exactly one protocol, one we offered. */
-static int parse_alpn(SSL *s, struct tls_conn *c, tls_reader *r)
-{
-    tls_reader list, proto;
-    tls_reader offered;
-
-    if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || !tls_r_sub_u8(&list, &proto)
-        || !tls_r_done(&list) || proto.len == 0)
-        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    tls_r_init(&offered, s->cfg.alpn, s->cfg.alpn_len);
-    for (;;) {
-        tls_reader p;
-        if (!tls_r_sub_u8(&offered, &p))
-            return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
-        if (p.len == proto.len && memcmp(p.p, proto.p, p.len) == 0)
-            break;
-    }
-    OPENSSL_free(c->alpn);
-    if ((c->alpn = OPENSSL_memdup(proto.p, proto.len)) == NULL)
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-    c->alpn_len = proto.len;
-    if (!s->hit) {
-        OPENSSL_free(s->session->alpn_selected);
-        s->session->alpn_selected = OPENSSL_memdup(proto.p, proto.len);
-        s->session->alpn_selected_len = s->session->alpn_selected != NULL ? proto.len : 0;
-    }
-    return 1;
-}
-
 static int parse_encrypted_extensions(SSL *s, struct tls_conn *c, struct tls_hs *hs,
                                       struct tls_ext_set *ext)
 {
@@ -713,18 +683,9 @@ static int parse_encrypted_extensions(SSL *s, struct tls_conn *c, struct tls_hs 
     } else if (s->session->max_fragment_len_mode == TLSEXT_max_fragment_length_UNSPECIFIED) {
         s->session->max_fragment_len_mode = TLSEXT_max_fragment_length_DISABLED;
     }
-    if (ext->present[TLS_EXT_SUPPORTED_GROUPS]) {
-        tls_reader list, *r = &ext->data[TLS_EXT_SUPPORTED_GROUPS];
-        if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || list.len == 0 || list.len % 2 != 0)
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
-        OPENSSL_free(c->peer_groups);
-        c->peer_groups_len = list.len / 2;
-        if ((c->peer_groups = OPENSSL_malloc(list.len)) == NULL)
-            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-        for (size_t i = 0; i < c->peer_groups_len; i++)
-            tls_r_u16(&list, &c->peer_groups[i]);
-    }
-    if (ext->present[TLS_EXT_ALPN] && !parse_alpn(s, c, &ext->data[TLS_EXT_ALPN]))
+    /* A server's supported_groups is allowed here but, as with stock, not
+     * read: a client has no use for it (SSL_get1_groups stays empty). */
+    if (ext->present[TLS_EXT_ALPN] && !tls_ext_parse_server_alpn(s, c, &ext->data[TLS_EXT_ALPN]))
         return 0;
     (void)hs;
     return 1;
@@ -770,39 +731,13 @@ static int parse_sigalgs(SSL *s, struct tls_hs *hs, tls_reader *r)
     return 1;
 }
 
-static int parse_ca_names(SSL *s, struct tls_hs *hs, tls_reader *r)
+/* certificate_authorities: the names, then nothing (bad_extension, as stock). */
+static int parse_ca_names_ext(SSL *s, struct tls_hs *hs, tls_reader *r)
 {
-    tls_reader list;
-    STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null();
-
-    if (names == NULL)
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-    if (!tls_r_sub_u16(r, &list) || !tls_r_done(r)) {
-        sk_X509_NAME_free(names);
-        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    }
-    while (!tls_r_done(&list)) {
-        tls_reader dn;
-        const unsigned char *p;
-        X509_NAME *xn;
-        if (!tls_r_sub_u16(&list, &dn)) {
-            sk_X509_NAME_pop_free(names, X509_NAME_free);
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_CA_DN_LENGTH_MISMATCH);
-        }
-        p = dn.p;
-        if ((xn = d2i_X509_NAME(NULL, &p, (long)dn.len)) == NULL) {
-            sk_X509_NAME_pop_free(names, X509_NAME_free);
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, ERR_R_ASN1_LIB);
-        }
-        if (p != dn.p + dn.len) {
-            X509_NAME_free(xn);
-            sk_X509_NAME_pop_free(names, X509_NAME_free);
-            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_CA_DN_LENGTH_MISMATCH);
-        }
-        sk_X509_NAME_push(names, xn);
-    }
-    sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
-    hs->peer_ca_names = names;
+    if (!tls_parse_ca_names(s, r, &hs->peer_ca_names))
+        return 0;
+    if (!tls_r_done(r))
+        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
     return 1;
 }
 
@@ -833,7 +768,7 @@ static enum tls_step do_read_certificate_request(SSL *s, struct tls_conn *c, str
     if (ext.present[TLS_EXT_SIG_ALGS] && !parse_sigalgs(s, hs, &ext.data[TLS_EXT_SIG_ALGS]))
         return fail();
     if (ext.present[TLS_EXT_CERTIFICATE_AUTHORITIES]
-        && !parse_ca_names(s, hs, &ext.data[TLS_EXT_CERTIFICATE_AUTHORITIES]))
+        && !parse_ca_names_ext(s, hs, &ext.data[TLS_EXT_CERTIFICATE_AUTHORITIES]))
         return fail();
     if (!ext.present[TLS_EXT_SIG_ALGS]) {
         tls_fatal(s, SSL_AD_MISSING_EXTENSION, SSL_R_MISSING_SIGALGS_EXTENSION);

@@ -67,7 +67,8 @@ struct tls_conn {
     size_t finished_len, peer_finished_len;
     unsigned char *alpn;              /* selected protocol (also in the session) */
     size_t alpn_len;
-    uint16_t *peer_groups;            /* supported_groups the server sent (SSL_get1_groups) */
+    uint16_t *peer_groups;            /* the peer's supported_groups (SSL_get1_groups): only a
+                                       * ClientHello's are read, so empty on a client */
     size_t peer_groups_len;
     uint16_t *peer_sigalgs;           /* from a CertificateRequest (SSL_get_sigalgs) */
     size_t peer_sigalgs_len;

@@ -569,3 +569,38 @@ int tls_ext_collect(SSL *s, struct tls_hs *hs, unsigned int context, tls_reader 
     }
     return 1;
 }
+
+int tls_ext_all_allowed(const struct tls_ext_set *set, unsigned int context)
+{
+    for (int i = 0; i < TLS_EXT_NUM; i++)
+        if (set->present[i] && (ext_table[i].contexts & context) == 0)
+            return 0;
+    return 1;
+}
+
+int tls_ext_parse_server_alpn(SSL *s, struct tls_conn *c, tls_reader *r)
+{
+    tls_reader list, proto, offered;
+
+    if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || !tls_r_sub_u8(&list, &proto)
+        || !tls_r_done(&list) || proto.len == 0)
+        return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
+    tls_r_init(&offered, s->cfg.alpn, s->cfg.alpn_len);
+    for (;;) {
+        tls_reader p;
+        if (!tls_r_sub_u8(&offered, &p)) /* not one we offered: decode_error, as stock */
+            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
+        if (p.len == proto.len && memcmp(p.p, proto.p, p.len) == 0)
+            break;
+    }
+    OPENSSL_free(c->alpn);
+    if ((c->alpn = OPENSSL_memdup(proto.p, proto.len)) == NULL)
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+    c->alpn_len = proto.len;
+    if (!s->hit) {
+        OPENSSL_free(s->session->alpn_selected);
+        s->session->alpn_selected = OPENSSL_memdup(proto.p, proto.len);
+        s->session->alpn_selected_len = s->session->alpn_selected != NULL ? proto.len : 0;
+    }
+    return 1;
+}

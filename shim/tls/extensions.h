@@ -64,4 +64,14 @@ int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
 int tls_ext_collect(SSL *s, struct tls_hs *hs, unsigned int context, tls_reader *block,
                     struct tls_ext_set *out);
 
+/* Whether every extension in set may appear in context (SSL_EXT_*): a
+ * ServerHello is collected before its version is known and checked again
+ * once it is. */
+int tls_ext_all_allowed(const struct tls_ext_set *set, unsigned int context);
+
+/* The server's application_layer_protocol_negotiation (TLS 1.2 ServerHello
+ * or TLS 1.3 EncryptedExtensions): one protocol, one we offered; recorded on
+ * the connection and, for a new session, the session. 0 after tls_fatal. */
+int tls_ext_parse_server_alpn(SSL *s, struct tls_conn *c, tls_reader *r);
+
 #endif

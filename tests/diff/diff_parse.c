@@ -20,17 +20,28 @@
  * tls13-post completes that handshake and then damages the post-handshake
  * NewSessionTicket and KeyUpdate, as SSL_read meets them.
  *
+ * With "flip", each body byte is instead altered in place (low bit, then
+ * every bit inverted), which reaches the checks on values, not only lengths.
+ *
  * usage: diff_parse tls12 | tls12-certreq | tls13 | hrr | tls13-enc | tls13-enc-certreq |
- *        tls13-post
+ *        tls13-post  [flip]
  */
 #include "diff_common.h"
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <string.h>
 
 static EVP_PKEY *server_key;
+/* Generated for this test with openssl genpkey. */
+static const char server_key_pem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg9mSpTTHpdzcFbJM6\n"
+    "rEhJSxteUYl7CwpxfCC6T4VLh2+hRANCAASLSVyIz4ZfQPKuEYLg1oenjX6hZPEs\n"
+    "Kuk9yYywWHc/59UrmdRyb0a8tm5Wrxfjnaa56evLlcg5PFGAmWoI73iE\n"
+    "-----END PRIVATE KEY-----\n";
 static X509 *server_cert;
 
 struct buf {
@@ -538,7 +549,10 @@ static int flight_13_encrypted(const char *kind, const struct hello *h, struct b
 }
 
 /* How the chosen message is damaged. */
-enum damage { INTACT, CUT, LONGER, HUGE };
+enum damage { INTACT, CUT, LONGER, HUGE, FLIP };
+
+/* FLIP: body byte `keep` is XORed with this. */
+static unsigned char flip_mask;
 
 /* Appends message `m` with damage `d`. */
 static void emit(struct buf *out, const struct buf *m, enum damage d, size_t keep)
@@ -558,6 +572,9 @@ static void emit(struct buf *out, const struct buf *m, enum damage d, size_t kee
         put_u8(out, m->b[0]);
         put_u24(out, 0xffffff);
         put(out, m->b + 4, body);
+    } else if (d == FLIP) {
+        put(out, m->b, m->n);
+        out->b[out->n - body + keep] ^= flip_mask;
     } else {
         put(out, m->b, m->n);
     }
@@ -777,6 +794,7 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
+    int flip = argc > 2 && strcmp(argv[2], "flip") == 0;
     SSL_CTX *ctx;
     int count;
     char label[96];
@@ -790,8 +808,14 @@ int main(int argc, char **argv)
         return 2;
     }
     diff_report_lib();
-    /* A P-256 server certificate, self-signed; the client does not verify. */
-    server_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    /* A P-256 server certificate, self-signed; the client does not verify.
+     * The key is fixed so that an altered byte of it has the same effect on
+     * every run (whether a changed point is still on the curve). */
+    {
+        BIO *pem = BIO_new_mem_buf(server_key_pem, -1);
+        server_key = PEM_read_bio_PrivateKey(pem, NULL, NULL, NULL);
+        BIO_free(pem);
+    }
     server_cert = X509_new();
     X509_set_version(server_cert, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(server_cert), 1);
@@ -815,6 +839,19 @@ int main(int argc, char **argv)
     /* (tls13 covers the ServerHello of the encrypted kinds) */
     for (int m = strncmp(kind, "tls13-enc", 9) == 0; m < count; m++) {
         int body = run(ctx, kind, m, LONGER, 0, NULL); /* measures the body */
+        if (flip) {
+            /* Each body byte with its low bit, then all its bits, inverted. */
+            for (int keep = 0; keep < body; keep++) {
+                static const unsigned char masks[] = {0x01, 0xff};
+                for (size_t i = 0; i < sizeof(masks); i++) {
+                    flip_mask = masks[i];
+                    snprintf(label, sizeof(label), "message %d byte %d of %d ^ 0x%02x", m, keep,
+                             body, flip_mask);
+                    run(ctx, kind, m, FLIP, (size_t)keep, label);
+                }
+            }
+            continue;
+        }
         snprintf(label, sizeof(label), "message %d one byte longer", m);
         run(ctx, kind, m, LONGER, 0, label);
         snprintf(label, sizeof(label), "message %d claiming 16 MB", m);
@@ -824,7 +861,7 @@ int main(int argc, char **argv)
             run(ctx, kind, m, CUT, (size_t)keep, label);
         }
     }
-    if (strcmp(kind, "tls13-post") == 0) {
+    if (strcmp(kind, "tls13-post") == 0 && !flip) {
         ku_variant = KU_REQUESTED;
         run(ctx, kind, -1, INTACT, 0, "key update requested");
         ku_variant = KU_BAD_VALUE;
