@@ -14,11 +14,13 @@
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
  *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1  noreneg=1
  *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
- *   shutdown=1  mode=partial  sigpipe
+ *   shutdown=1  mode=partial  sigpipe  status=1|reject (OCSP stapling, the callback's answer)
  *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
  *                       BIO_new_buffer_ssl_connect instead of SSL_* calls
  */
 #include "diff_common.h"
+
+#include <openssl/ocsp.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -207,6 +209,24 @@ static void describe(SSL *s)
     printf("verify result %ld (%s)\n", SSL_get_verify_result(s),
            X509_verify_cert_error_string(SSL_get_verify_result(s)));
     printf("state %s, init finished %d\n", SSL_state_string_long(s), SSL_is_init_finished(s));
+}
+
+/* status=: what the status callback sees, decoded by libcrypto. */
+static int status_cb(SSL *s, void *arg)
+{
+    const unsigned char *p = NULL;
+    long len = SSL_get_tlsext_status_ocsp_resp(s, &p);
+    OCSP_RESPONSE *resp = len > 0 ? d2i_OCSP_RESPONSE(NULL, &p, len) : NULL;
+    OCSP_BASICRESP *basic = resp != NULL ? OCSP_response_get1_basic(resp) : NULL;
+    OCSP_SINGLERESP *single = basic != NULL ? OCSP_resp_get0(basic, 0) : NULL;
+
+    printf("status callback: response %ld bytes, peer %s, ocsp status %d, cert status %d\n", len,
+           SSL_get0_peer_certificate(s) != NULL ? "known" : "unknown",
+           resp != NULL ? OCSP_response_status(resp) : -1,
+           single != NULL ? OCSP_single_get0_status(single, NULL, NULL, NULL, NULL) : -1);
+    OCSP_BASICRESP_free(basic);
+    OCSP_RESPONSE_free(resp);
+    return strcmp((const char *)arg, "reject") == 0 ? 0 : 1;
 }
 
 /* trace=1: the info, message and key-log callbacks, as stock calls them.
@@ -410,6 +430,14 @@ int main(int argc, char **argv)
         printf("cert: %d\n", SSL_CTX_use_certificate_file(ctx, v, SSL_FILETYPE_PEM));
     if ((v = opt(argc, argv, "key")) != NULL)
         printf("key: %d\n", SSL_CTX_use_PrivateKey_file(ctx, v, SSL_FILETYPE_PEM));
+    if ((v = opt(argc, argv, "status")) != NULL) {
+        /* status=1 asks for a stapled OCSP response; status=reject also
+         * refuses it from the callback. */
+        SSL_CTX_set_tlsext_status_type(ctx, TLSEXT_STATUSTYPE_ocsp);
+        SSL_CTX_set_tlsext_status_cb(ctx, status_cb);
+        SSL_CTX_set_tlsext_status_arg(ctx, (void *)v);
+        printf("status type %ld\n", (long)SSL_CTX_get_tlsext_status_type(ctx));
+    }
     if (opt(argc, argv, "pha"))
         SSL_CTX_set_post_handshake_auth(ctx, 1);
     if (opt(argc, argv, "noreneg"))

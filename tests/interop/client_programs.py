@@ -27,8 +27,12 @@ def s_server_www(pki, cert='server-ec', extra=()):
     def start():
         www = os.path.join(pki, 'www')
         os.makedirs(www, exist_ok=True)
-        with open(os.path.join(www, 'page.txt'), 'w') as fh:
+        # Tests run in parallel and share the directory: the page is
+        # replaced whole, never seen truncated by another test's server.
+        tmp = os.path.join(www, 'page.txt.%d' % os.getpid())
+        with open(tmp, 'w') as fh:
             fh.write(PAGE)
+        os.replace(tmp, os.path.join(www, 'page.txt'))
         srv = peers.SServer(['-cert', os.path.join(pki, cert + '.pem'),
                              '-key', os.path.join(pki, cert + '.key'), '-WWW']
                             + list(extra), cwd=www)
@@ -57,12 +61,13 @@ def curl(ca, extra=()):
                             'https://localhost:%d/page.txt' % port])
 
 
-def curl12(ca, twice=False):
-    """curl at TLS 1.2 (verbose when it fetches twice, to show resumption)."""
+def curl12(ca, twice=False, verbose=False):
+    """curl at TLS 1.2 (verbose when it fetches twice, to show resumption, or
+    when asked, to show the suite)."""
     def cmd(port):
         url = 'https://localhost:%d/page.txt' % port
         return (['curl', '-sS', '--cacert', ca, '--tlsv1.2', '--tls-max', '1.2']
-                + (['-v'] if twice else [])
+                + (['-v'] if twice or verbose else [])
                 + ['-w', '\\nstatus %{http_code}\\n', url] + ([url] if twice else []))
     return cmd
 
@@ -155,6 +160,22 @@ def scenarios(pki):
                                       curl12(ca, twice=True), 0, [PAGE.strip()], once)
     sc['curl-tls12-resume-session-id'] = (s_server_www(pki, extra=['-tls1_2', '-no_ticket']),
                                           curl12(ca, twice=True), 0, [PAGE.strip()], once)
+    # nginx at TLS 1.2, once per suite family (DHE needs its parameters),
+    # and resuming by session id and by ticket.
+    dhparam = 'ssl_dhparam %s;' % os.path.join(pki, 'ffdhe2048.pem')
+    for cert, suite, extra in (('server-ec', 'ECDHE-ECDSA-AES256-GCM-SHA384', ''),
+                               ('server-rsa', 'ECDHE-RSA-CHACHA20-POLY1305', ''),
+                               ('server-rsa', 'DHE-RSA-AES128-GCM-SHA256', dhparam),
+                               ('server-rsa', 'AES128-GCM-SHA256', ''),
+                               ('server-rsa', 'ECDHE-RSA-AES128-SHA256', '')):
+        sc['curl-nginx-tls12-' + suite] = (
+            nginx(pki, cert, 'ssl_ciphers %s; %s' % (suite, extra)), curl12(ca, verbose=True), 0,
+            [PAGE.strip(), 'status 200', 'SSL connection using TLSv1.2 / ' + suite])
+    sc['curl-nginx-tls12-resume-session-id'] = (
+        nginx(pki, extra='ssl_session_cache shared:s:1m; ssl_session_tickets off;'),
+        curl12(ca, twice=True), 0, [PAGE.strip()], once)
+    sc['curl-nginx-tls12-resume-ticket'] = (nginx(pki, extra='ssl_session_tickets on;'),
+                                            curl12(ca, twice=True), 0, [PAGE.strip()], once)
     sc['curl-nginx'] = (nginx(pki), curl(ca), 0, [PAGE.strip(), 'status 200'])
     sc['curl-nginx-rsa'] = (nginx(pki, 'server-rsa'), curl(ca), 0, [PAGE.strip()])
     sc['curl-gnutls'] = (gnutls(pki, http=True), curl(ca, ['-o', '/dev/null']), 0, ['status 200'])
@@ -165,6 +186,11 @@ def scenarios(pki):
     sc['s_client'] = (s_server_www(pki), s_client(ca), 0,
                       ['Protocol version: TLSv1.3', 'Verification: OK'])
     sc['s_client-gnutls'] = (gnutls(pki), s_client(ca), 0, ['Protocol version: TLSv1.3'])
+    sc['s_client-tls12'] = (s_server_www(pki), s_client(ca, ['-tls1_2']), 0,
+                            ['Protocol version: TLSv1.2',
+                             'Ciphersuite: ECDHE-ECDSA-AES256-GCM-SHA384', 'Verification: OK'])
+    sc['s_client-gnutls-tls12'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), s_client(ca), 0,
+                                   ['Protocol version: TLSv1.2'])
     sc['s_client-resume'] = (s_server_www(pki), s_client_resume(ca, pki), 0,
                              ['New, TLSv1.3', 'Reused, TLSv1.3'])
     sc['s_client-unknown-ca'] = (s_server_www(pki), s_client(other_ca), 1,

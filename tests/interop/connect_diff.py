@@ -265,6 +265,16 @@ def scenarios(pki):
                 base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0',
                         'cert=' + os.path.join(pki, 'client-%s.pem' % kind),
                         'key=' + os.path.join(pki, 'client-%s.key' % kind)])
+    # OCSP stapling (status_request): in TLS 1.3 the response rides in the
+    # Certificate message, in TLS 1.2 in CertificateStatus; the callback sees
+    # it either way, and refusing it ends the handshake as stock does.
+    ocsp = ['-status_file', os.path.join(pki, 'server-ec.ocsp')]
+    sc['ocsp-tls13'] = (s_server(pki, extra=ocsp), base + ['status=1'])
+    sc['ocsp-tls12'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=1'])
+    sc['ocsp-tls13-rejected'] = (s_server(pki, extra=ocsp), base + ['status=reject'])
+    sc['ocsp-tls12-rejected'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=reject'])
+    sc['ocsp-none-tls13'] = (s_server(pki), base + ['status=1'])
+    sc['ocsp-none-tls12'] = (s_server(pki, extra=['-tls1_2']), base + ['status=1'])
     return sc
 
 

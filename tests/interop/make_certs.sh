@@ -1,7 +1,8 @@
 #!/bin/sh
 # Test PKI, made with the stock openssl command: a trusted CA, servers with
 # ECDSA P-256/P-384, RSA-2048, RSA-PSS and Ed25519 keys, a client key, and
-# an unrelated CA for "unknown CA" tests, and weak DH parameters.  Names: localhost, 127.0.0.1, ::1.
+# an unrelated CA for "unknown CA" tests, weak and sound DH parameters, and
+# a stapled OCSP response for server-ec.  Names: localhost, 127.0.0.1, ::1.
 #
 # usage: make_certs.sh DIR
 set -eu
@@ -12,7 +13,9 @@ unset LD_PRELOAD
 o() { openssl "$@" 2>/dev/null; }
 # 1024-bit DH parameters (RFC 5114's group), too weak for security level 2.
 [ -f dh1024.pem ] || o genpkey -genparam -algorithm DH -pkeyopt dh_rfc5114:1 -out dh1024.pem
-[ -f done ] && exit 0
+# A named 2048-bit group (RFC 7919) for servers that need DH parameters.
+[ -f ffdhe2048.pem ] || o genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out ffdhe2048.pem
+if [ ! -f done ]; then
 
 o req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
     -days 30 -subj /CN=shimssl-test-ca -addext basicConstraints=critical,CA:TRUE \
@@ -42,3 +45,15 @@ cn=wrong.example san=DNS:wrong.example eku=serverAuth issue server-wronghost -al
 cn=shimssl-client san=DNS:client.example eku=clientAuth issue client-ec -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 cn=shimssl-client san=DNS:client.example eku=clientAuth issue client-rsa -algorithm RSA -pkeyopt rsa_keygen_bits:2048
 touch done
+fi
+
+# "good" for server-ec, signed by the CA itself, valid 30 days (s_server -status_file).
+if [ ! -f server-ec.ocsp ]; then
+    serial=$(o x509 -in server-ec.pem -noout -serial | cut -d= -f2)
+    printf 'V\t%s\t\t%s\tunknown\t/CN=localhost\n' \
+        "$(date -u -d '+30 days' +%y%m%d%H%M%SZ)" "$serial" > ocsp-index.txt
+    o ocsp -issuer ca.pem -cert server-ec.pem -no_nonce -reqout ocsp-req.der
+    o ocsp -index ocsp-index.txt -rsigner ca.pem -rkey ca.key -CA ca.pem -reqin ocsp-req.der \
+        -ndays 30 -respout server-ec.ocsp
+    rm -f ocsp-req.der ocsp-index.txt
+fi
