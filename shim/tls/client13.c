@@ -363,13 +363,13 @@ static int choose_version(SSL *s, struct tls_conn *c, struct tls_hs *hs, int leg
     } else if (version < hs->min_version || version > hs->max_version) {
         return tls_fatal(s, SSL_AD_PROTOCOL_VERSION, SSL_R_UNSUPPORTED_PROTOCOL);
     }
-    /* RFC 8446 4.1.3: a TLS 1.3 client landing on an older version checks the
-     * server's random for the downgrade sentinel. */
+    /* RFC 8446 4.1.3: a client landing below its maximum checks the server's
+     * random for a downgrade sentinel; as stock, the TLS 1.1 one is refused
+     * at any lower version, the TLS 1.2 one only by a TLS 1.3 client. */
     if (hs->max_version > version
-        && ((version == TLS1_2_VERSION
-             && memcmp(c->server_random + 24, downgrade_tls12, 8) == 0)
-            || (version < TLS1_2_VERSION
-                && memcmp(c->server_random + 24, downgrade_tls11, 8) == 0)))
+        && (memcmp(c->server_random + 24, downgrade_tls11, 8) == 0
+            || (hs->max_version == TLS1_3_VERSION
+                && memcmp(c->server_random + 24, downgrade_tls12, 8) == 0)))
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_INAPPROPRIATE_FALLBACK);
     c->version = version;
     s->version = version;

@@ -15,6 +15,7 @@
  *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1  noreneg=1
  *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
  *   shutdown=1  mode=partial  sigpipe  status=1|reject (OCSP stapling, the callback's answer)
+ *   mfl=1..4 (max_fragment_length 512..4096; the echo's record count is shown)
  *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
  *                       BIO_new_buffer_ssl_connect instead of SSL_* calls
  */
@@ -285,9 +286,21 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
             fcntl(fd, F_SETFL, O_NONBLOCK);
         SSL_set_fd(s, fd);
     }
+    if (opt(argc, argv, "pha")) {
+        /* A client may not ask for post-handshake authentication. */
+        printf("verify_client_post_handshake before: %d\n", SSL_verify_client_post_handshake(s));
+        diff_print_errors("  ");
+    }
     r = drive(s, op_connect, NULL, io, &p, &saw_retry);
     report("connect", s, r);
     describe(s);
+    if (opt(argc, argv, "mfl") && SSL_get_session(s) != NULL)
+        printf("session max fragment length %u\n",
+               SSL_SESSION_get_max_fragment_length(SSL_get_session(s)));
+    if (opt(argc, argv, "pha")) {
+        printf("verify_client_post_handshake after: %d\n", SSL_verify_client_post_handshake(s));
+        diff_print_errors("  ");
+    }
     if (r == 1 && opt(argc, argv, "export")) {
         const char *label = opt(argc, argv, "export");
         unsigned char km[32];
@@ -315,6 +328,7 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
         r = drive(s, op_write, &w, io, &p, &saw_retry);
         report("write", s, r);
         /* The echo server sends the request back. */
+        int reads = 0;
         while (total < strlen(req)) {
             w.buf = buf;
             w.len = sizeof(buf);
@@ -322,8 +336,13 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
             if (r <= 0)
                 break;
             total += (size_t)r;
+            reads++;
         }
         printf("read back %zu bytes\n", total);
+        /* An SSL_read returns one record at most: with a maximum fragment
+         * length, the count shows the records were that small. */
+        if (opt(argc, argv, "mfl"))
+            printf("in %d reads\n", reads);
         if (r <= 0)
             report("read", s, r);
     }
@@ -438,6 +457,9 @@ int main(int argc, char **argv)
         SSL_CTX_set_tlsext_status_arg(ctx, (void *)v);
         printf("status type %ld\n", (long)SSL_CTX_get_tlsext_status_type(ctx));
     }
+    if ((v = opt(argc, argv, "mfl")) != NULL)
+        printf("max fragment length mode %s: %d\n", v,
+               SSL_CTX_set_tlsext_max_fragment_length(ctx, (uint8_t)atoi(v)));
     if (opt(argc, argv, "pha"))
         SSL_CTX_set_post_handshake_auth(ctx, 1);
     if (opt(argc, argv, "noreneg"))

@@ -133,6 +133,14 @@ static const unsigned char server_random[32] = {
     0x5e, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf0,
     0x01, 0x12, 0x23, 0x34, 0x45, 0x56, 0x67, 0x78, 0x89, 0x9a, 0xab, 0xbc, 0xcd, 0xde, 0xef, 0xf1};
 
+/* RFC 8446 4.1.3: what a TLS 1.3 server that negotiates TLS 1.2 (or below)
+ * puts at the end of its random; a TLS 1.2 ServerHello here may carry one. */
+static const unsigned char *downgrade_sentinel;
+static const unsigned char sentinel_tls12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
+static const unsigned char sentinel_tls11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
+/* The TLS 1.2 ServerHello's random, as the ServerKeyExchange signs it. */
+static unsigned char random_12[32];
+
 /* The fixed random that marks a HelloRetryRequest (RFC 8446 4.1.3). */
 static const unsigned char hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
@@ -151,7 +159,10 @@ static void server_hello_12(struct buf *o, const struct hello *h)
     struct buf b = {{0}, 0};
 
     put_u16(&b, 0x0303);
-    put(&b, server_random, 32);
+    memcpy(random_12, server_random, 32);
+    if (downgrade_sentinel != NULL)
+        memcpy(random_12 + 24, downgrade_sentinel, 8);
+    put(&b, random_12, 32);
     put_u8(&b, (unsigned)h->sid_len);
     put(&b, h->sid, h->sid_len);
     put_u16(&b, 0xc02b); /* ECDHE-ECDSA-AES128-GCM-SHA256 */
@@ -192,7 +203,7 @@ static void server_key_exchange(struct buf *o, const struct hello *h)
     put_u8(&b, (unsigned)pub_len);
     put(&b, pub, pub_len);
     put(&tbs, h->random, 32);
-    put(&tbs, server_random, 32);
+    put(&tbs, random_12, 32);
     put(&tbs, b.b, b.n);
     /* ECDSA signatures vary in length; one of 72 bytes keeps the message
      * the same size on every run. */
@@ -859,6 +870,29 @@ int main(int argc, char **argv)
         for (int keep = 0; keep < body; keep++) {
             snprintf(label, sizeof(label), "message %d cut to %d of %d", m, keep, body);
             run(ctx, kind, m, CUT, (size_t)keep, label);
+        }
+    }
+    if (strcmp(kind, "tls12") == 0 && !flip) {
+        /* The downgrade sentinels, to a client that could have had TLS 1.3
+         * and to one that could not. */
+        static const struct {
+            const char *label;
+            const unsigned char *sentinel;
+            int max;
+        } cases[] = {
+            {"TLS 1.2 sentinel, client up to 1.3", sentinel_tls12, 0},
+            {"TLS 1.1 sentinel, client up to 1.3", sentinel_tls11, 0},
+            {"TLS 1.2 sentinel, client up to 1.2", sentinel_tls12, TLS1_2_VERSION},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            SSL_CTX *c = SSL_CTX_new(TLS_client_method());
+            SSL_CTX_set_verify(c, SSL_VERIFY_NONE, NULL);
+            if (cases[i].max != 0)
+                SSL_CTX_set_max_proto_version(c, cases[i].max);
+            downgrade_sentinel = cases[i].sentinel;
+            run(c, kind, -1, INTACT, 0, cases[i].label);
+            downgrade_sentinel = NULL;
+            SSL_CTX_free(c);
         }
     }
     if (strcmp(kind, "tls13-post") == 0 && !flip) {

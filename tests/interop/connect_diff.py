@@ -268,6 +268,13 @@ def scenarios(pki):
     # OCSP stapling (status_request): in TLS 1.3 the response rides in the
     # Certificate message, in TLS 1.2 in CertificateStatus; the callback sees
     # it either way, and refusing it ends the handshake as stock does.
+    # max_fragment_length (RFC 6066): a 3000-byte line echoed in records of
+    # at most 512 bytes, both ways; and a mode outside 1..4 refused.
+    line = 'request=' + 'x' * 3000 + '\n'
+    sc['mfl-tls13'] = (s_server(pki), base + ['mfl=1', line])
+    sc['mfl-tls12'] = (s_server(pki, extra=['-tls1_2']), base + ['mfl=1', line])
+    sc['mfl-tls12-4096'] = (s_server(pki, extra=['-tls1_2']), base + ['mfl=4', line])
+    sc['mfl-bad-mode'] = (s_server(pki), base + ['mfl=5'])
     ocsp = ['-status_file', os.path.join(pki, 'server-ec.ocsp')]
     sc['ocsp-tls13'] = (s_server(pki, extra=ocsp), base + ['status=1'])
     sc['ocsp-tls12'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=1'])
