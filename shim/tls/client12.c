@@ -456,7 +456,12 @@ static int parse_ske_ecdhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_re
     if (type != 3 || i == n || g == NULL || g->kind == TLS_GROUP_FFDHE
         || !tls_group_usable(s, g, c->version, c->version, NULL))
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CURVE);
-    if (!tls_kex_keygen(c->algs, g, &tmpl)) {
+    if (hs->kex_priv != NULL && hs->kex_group == g) {
+        /* The key share our ClientHello offered for TLS 1.3, in this very
+         * group and used for nothing since: it serves here. */
+        tmpl = hs->kex_priv;
+        hs->kex_priv = NULL;
+    } else if (!tls_kex_keygen(c->algs, g, &tmpl)) {
         ERR_clear_error();
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_UNABLE_TO_FIND_ECDH_PARAMETERS);
     }
@@ -468,7 +473,9 @@ static int parse_ske_ecdhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_re
         EVP_PKEY_free(tmpl);
         return tls_fatal(s, alert, reason);
     }
-    /* Our own key share is made in the same group when we answer. */
+    /* The key pair used to read the server's point is fresh and in its
+     * group, used for nothing else: it becomes our share, which saves a
+     * second key generation when we answer. */
     EVP_PKEY_free(hs->kex_priv);
     hs->kex_priv = tmpl;
     hs->kex_group = g;
@@ -803,11 +810,10 @@ static int key_exchange(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_build
         EVP_PKEY_free(hs->kex_priv);
         hs->kex_priv = mine;
     } else if (k == NID_kx_ecdhe) {
-        EVP_PKEY *mine = NULL;
-        if (!tls_kex_keygen(c->algs, hs->kex_group, &mine))
+        /* hs->kex_priv is the key pair made while reading the server's
+         * point (parse_ske_ecdhe). */
+        if (hs->kex_priv == NULL && !tls_kex_keygen(c->algs, hs->kex_group, &hs->kex_priv))
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_EVP_LIB);
-        EVP_PKEY_free(hs->kex_priv);
-        hs->kex_priv = mine;
     } else {
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, ERR_R_INTERNAL_ERROR);
     }
