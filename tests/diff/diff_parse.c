@@ -830,8 +830,9 @@ int main(int argc, char **argv)
     server_cert = X509_new();
     X509_set_version(server_cert, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(server_cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(server_cert), 0);
-    X509_gmtime_adj(X509_getm_notAfter(server_cert), 86400);
+    /* Fixed dates: an altered digit must mean the same in every run. */
+    ASN1_TIME_set_string_X509(X509_getm_notBefore(server_cert), "20250101000000Z");
+    ASN1_TIME_set_string_X509(X509_getm_notAfter(server_cert), "20450101000000Z");
     X509_NAME_add_entry_by_txt(X509_get_subject_name(server_cert), "CN", MBSTRING_ASC,
                                (const unsigned char *)"parse.test", -1, -1, 0);
     X509_set_issuer_name(server_cert, X509_get_subject_name(server_cert));
