@@ -326,6 +326,7 @@ struct ssl_st {
     tls_session_secret_cb_fn session_secret_cb;
     void *session_secret_cb_arg;
     DTLS_timer_cb dtls_timer_cb;
+    ASYNC_WAIT_CTX *waitctx;      /* made by the first I/O call in SSL_MODE_ASYNC */
 
     struct tls_conn *conn;        /* NULL until a handshake starts */
 };

@@ -197,3 +197,14 @@ long shim_groups_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
         return 0;
     }
 }
+
+/* The TLS name of a group given by NID, or by TLSEXT_nid_unknown | code point
+ * (as SSL_get1_groups reports groups it has no NID for). */
+const char *SSL_group_to_name(SSL *s, int nid)
+{
+    const struct tls_group *g = (nid & TLSEXT_nid_unknown)
+                                    ? tls_group_by_id((uint16_t)(nid & 0xffff))
+                                    : tls_group_by_nid(nid);
+    (void)s;
+    return g != NULL ? g->name : NULL;
+}

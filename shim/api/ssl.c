@@ -5,6 +5,8 @@
  */
 #include "shim.h"
 
+#include <openssl/async.h>
+
 #include <string.h>
 
 #include "api/cert.h"
@@ -84,6 +86,7 @@ void SSL_free(SSL *s)
     sk_X509_pop_free(s->verified_chain, X509_free);
     shim_config_free(&s->cfg);
     OPENSSL_free(s->hostname);
+    ASYNC_WAIT_CTX_free(s->waitctx);
     SSL_CTX_free(s->session_ctx);
     SSL_CTX_free(s->ctx);
     OPENSSL_free(s);

@@ -8,6 +8,9 @@
  */
 #include "shim.h"
 
+#include <sys/types.h>
+
+#include "api/async.h"
 #include "tls/appdata.h"
 #include "tls/conn.h"
 #include "tls/handshake.h"
@@ -20,6 +23,7 @@ int SSL_do_handshake(SSL *s)
     }
     if (!tls_conn_in_init(s) && !tls_conn_in_before(s) && !tls_renegotiation_due(s))
         return 1;
+    shim_async_io_begins(s);
     return tls_handshake(s);
 }
 
@@ -45,6 +49,7 @@ static int read_internal(SSL *s, void *buf, size_t num, size_t *readbytes, int p
         s->rwstate = SSL_NOTHING;
         return 0;
     }
+    shim_async_io_begins(s);
     if (tls_conn_in_init(s) || tls_conn_in_before(s) || tls_renegotiation_due(s)) {
         r = tls_handshake_reading(s);
         /* A renegotiation may stop for data that came meanwhile. */
@@ -104,6 +109,7 @@ static int write_internal(SSL *s, const void *buf, size_t num, size_t *written)
         ERR_raise(ERR_LIB_SSL, SSL_R_PROTOCOL_IS_SHUTDOWN);
         return -1;
     }
+    shim_async_io_begins(s);
     if (tls_conn_in_init(s) || tls_conn_in_before(s) || tls_renegotiation_due(s)) {
         r = tls_handshake(s);
         if (r < 0)
@@ -149,7 +155,26 @@ int SSL_shutdown(SSL *s)
         ERR_raise(ERR_LIB_SSL, SSL_R_SHUTDOWN_WHILE_IN_INIT);
         return -1;
     }
+    shim_async_io_begins(s);
     return tls_shutdown(s);
+}
+
+/* Kernel TLS is never set up here, so this ends as stock's does on a
+ * connection without it: after the same state checks, uninitialized. */
+ossl_ssize_t SSL_sendfile(SSL *s, int fd, off_t offset, size_t size, int flags)
+{
+    (void)fd, (void)offset, (void)size, (void)flags;
+    if (!s->role_chosen) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_UNINITIALIZED);
+        return -1;
+    }
+    if (s->shutdown & SSL_SENT_SHUTDOWN) {
+        s->rwstate = SSL_NOTHING;
+        ERR_raise(ERR_LIB_SSL, SSL_R_PROTOCOL_IS_SHUTDOWN);
+        return -1;
+    }
+    ERR_raise(ERR_LIB_SSL, SSL_R_UNINITIALIZED);
+    return -1;
 }
 
 int SSL_pending(const SSL *s)
