@@ -243,6 +243,7 @@ struct ssl_ctx_st {
     int (*app_verify_callback)(X509_STORE_CTX *, void *);
     void *app_verify_arg;
     int (*client_cert_cb)(SSL *ssl, X509 **x509, EVP_PKEY **pkey);
+    ENGINE *client_cert_engine;           /* SSL_CTX_set_client_cert_engine */
     SSL_client_hello_cb_fn client_hello_cb;
     void *client_hello_cb_arg;
     SSL_CTX_keylog_cb_func keylog_callback;

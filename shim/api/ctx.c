@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/cipher.h"
+#include "api/client_cert.h"
 #include "api/config.h"
 #include "api/session_cache.h"
 #include "crypto/algs.h"
@@ -85,6 +86,7 @@ void SSL_CTX_free(SSL_CTX *ctx)
     shim_config_free(&ctx->cfg);
     X509_STORE_free(ctx->cert_store);
     CTLOG_STORE_free(ctx->ctlog_store);
+    shim_client_cert_engine_release(ctx);
     sk_X509_pop_free(ctx->extra_certs, X509_free);
     OPENSSL_cleanse(ctx->tick_hmac_key, sizeof(ctx->tick_hmac_key));
     OPENSSL_cleanse(ctx->tick_aes_key, sizeof(ctx->tick_aes_key));

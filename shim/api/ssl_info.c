@@ -11,6 +11,7 @@
 #include "crypto/algs.h"
 #include "tls/client12.h"
 #include "tls/conn.h"
+#include "tls/handshake.h"
 #include "tls/key_schedule.h"
 #include "tls/policy.h"
 #include "tls/sigalgs.h"
@@ -210,14 +211,37 @@ int SSL_get_signature_type_nid(const SSL *s, int *pnid)
 
 /* ------------------------------------------- what the server asked of us */
 
+/* What the server's CertificateRequest named: the running handshake's, once
+ * it has one (client-certificate callbacks ask then), else the last one's. */
+static const uint16_t *peer_sigalgs(const struct tls_conn *c, size_t *n)
+{
+    if (c == NULL) {
+        *n = 0;
+        return NULL;
+    }
+    if (c->hs != NULL && c->hs->peer_sigalgs != NULL) {
+        *n = c->hs->peer_sigalgs_len;
+        return c->hs->peer_sigalgs;
+    }
+    *n = c->peer_sigalgs_len;
+    return c->peer_sigalgs;
+}
+
+static STACK_OF(X509_NAME) *peer_ca_names(const struct tls_conn *c)
+{
+    if (c == NULL)
+        return NULL;
+    return c->hs != NULL && c->hs->peer_ca_names != NULL ? c->hs->peer_ca_names
+                                                         : c->peer_ca_names;
+}
+
 /* The signature algorithms of the server's CertificateRequest. */
 int SSL_get_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash, unsigned char *rsig,
                     unsigned char *rhash)
 {
-    const struct tls_conn *c = s->conn;
     const struct tls_sigalg *a;
-    const uint16_t *list = c != NULL ? c->peer_sigalgs : NULL;
-    size_t n = c != NULL ? c->peer_sigalgs_len : 0;
+    size_t n;
+    const uint16_t *list = peer_sigalgs(s->conn, &n);
 
     if (list == NULL)
         return 0;
@@ -239,18 +263,24 @@ int SSL_get_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash, uns
     return (int)n;
 }
 
-/* Those of the server's that we accept too, in the server's order. */
+/* Those of the server's that we accept too (our client list if set, else our
+ * list), in the server's order; once TLS 1.3 is negotiated, without the
+ * SHA-1, SHA-224 and DSA ones, as stock. */
 int SSL_get_shared_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash,
                            unsigned char *rsig, unsigned char *rhash)
 {
-    const struct tls_conn *c = s->conn;
+    size_t len, ours_len;
+    const uint16_t *list = peer_sigalgs(s->conn, &len), *ours;
     int n = 0;
 
-    if (c == NULL || c->peer_sigalgs == NULL)
+    /* As stock: only a valid index gets an answer (the count). */
+    if (list == NULL || idx < 0)
         return 0;
-    for (size_t i = 0; i < c->peer_sigalgs_len; i++) {
-        const struct tls_sigalg *a = tls_sigalg_by_code(c->peer_sigalgs[i]);
-        if (a == NULL || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SHARED, TLS1_VERSION))
+    tls_client_auth_sigalgs(s, &ours, &ours_len);
+    for (size_t i = 0; i < len; i++) {
+        const struct tls_sigalg *a = tls_sigalg_by_code(list[i]);
+        if (a == NULL || !tls_sigalg_listed(a->code, ours, ours_len)
+            || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SHARED, s->conn->version))
             continue;
         if (n++ == idx) {
             if (rhash != NULL)
@@ -270,14 +300,14 @@ int SSL_get_shared_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignha
 
 const STACK_OF(X509_NAME) *SSL_get0_peer_CA_list(const SSL *s)
 {
-    return s->conn != NULL ? s->conn->peer_ca_names : NULL;
+    return peer_ca_names(s->conn);
 }
 
 /* A client's "client CA list" is what the server's CertificateRequest named. */
 STACK_OF(X509_NAME) *SSL_get_client_CA_list(const SSL *s)
 {
     if (!s->server)
-        return s->conn != NULL ? s->conn->peer_ca_names : NULL;
+        return peer_ca_names(s->conn);
     return s->cfg.client_ca_names != NULL ? s->cfg.client_ca_names : s->ctx->cfg.client_ca_names;
 }
 

@@ -26,6 +26,7 @@
 #include <openssl/rsa.h>
 #include <string.h>
 
+#include "api/client_cert.h"
 #include "api/config.h"
 #include "crypto/cbc.h"
 #include "crypto/kdf.h"
@@ -834,14 +835,17 @@ static const struct tls_sigalg *choose_client_cert(SSL *s, struct tls_conn *c, s
     struct shim_cert *cert = s->cfg.cert;
     X509 *x509 = NULL;
     EVP_PKEY *pkey = NULL;
+    const uint16_t *ours;
+    size_t nours;
 
     *key = NULL;
+    tls_client_auth_sigalgs(s, &ours, &nours);
     if (cert->cert_cb != NULL && cert->cert_cb(s, cert->cert_cb_arg) <= 0) {
         tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_CALLBACK_FAILED);
         return NULL;
     }
     if ((cert->current->x509 == NULL || cert->current->privatekey == NULL)
-        && s->ctx->client_cert_cb != NULL && s->ctx->client_cert_cb(s, &x509, &pkey) == 1
+        && shim_client_cert_from_app(s, &x509, &pkey) == 1
         && x509 != NULL && pkey != NULL) {
         if (!SSL_use_certificate(s, x509) || !SSL_use_PrivateKey(s, pkey))
             ERR_clear_error();
@@ -862,7 +866,7 @@ static const struct tls_sigalg *choose_client_cert(SSL *s, struct tls_conn *c, s
         }
         for (size_t i = 0; i < hs->peer_sigalgs_len; i++) {
             const struct tls_sigalg *a = tls_sigalg_by_code(hs->peer_sigalgs[i]);
-            if (a != NULL && a->key_slot == slot
+            if (a != NULL && a->key_slot == slot && tls_sigalg_listed(a->code, ours, nours)
                 && tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SUPPORTED, c->version)) {
                 *key = k;
                 return a;

@@ -21,6 +21,7 @@
 #include <openssl/rand.h>
 #include <string.h>
 
+#include "api/client_cert.h"
 #include "api/config.h"
 #include "crypto/kex.h"
 #include "crypto/sig.h"
@@ -1120,20 +1121,11 @@ static const struct tls_sigalg *choose_client_sigalg(SSL *s, struct tls_hs *hs,
     size_t nours;
     struct shim_cert *cert = s->cfg.cert;
 
-    if (cert->client_sigalgs != NULL) {
-        ours = cert->client_sigalgs;
-        nours = cert->client_sigalgs_len;
-    } else {
-        tls_configured_sigalgs(s, &ours, &nours);
-    }
+    tls_client_auth_sigalgs(s, &ours, &nours);
     for (size_t i = 0; i < hs->peer_sigalgs_len; i++) {
         const struct tls_sigalg *a = tls_sigalg_by_code(hs->peer_sigalgs[i]);
-        size_t j;
-        if (a == NULL || !a->tls13 || a->key_slot < 0)
-            continue;
-        for (j = 0; j < nours && ours[j] != a->code; j++)
-            continue;
-        if (j == nours || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SUPPORTED, TLS1_3_VERSION))
+        if (a == NULL || !a->tls13 || a->key_slot < 0 || !tls_sigalg_listed(a->code, ours, nours)
+            || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SUPPORTED, TLS1_3_VERSION))
             continue;
         struct shim_cert_pkey *k = &cert->pkeys[a->key_slot];
         if (k->x509 == NULL || k->privatekey == NULL)
@@ -1173,9 +1165,9 @@ static int obtain_client_certificate(SSL *s, struct tls_conn *c)
         s->rwstate = SSL_NOTHING;
     }
     if ((cert->current->x509 != NULL && cert->current->privatekey != NULL)
-        || s->ctx->client_cert_cb == NULL)
+        || !shim_client_cert_has_source(s))
         return 1;
-    i = s->ctx->client_cert_cb(s, &x509, &pkey);
+    i = shim_client_cert_from_app(s, &x509, &pkey);
     if (i < 0) {
         s->rwstate = SSL_X509_LOOKUP;
         return -1;

@@ -127,3 +127,21 @@ void tls_configured_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len)
         *len = tls_default_sigalgs_len;
     }
 }
+
+void tls_client_auth_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len)
+{
+    if (s->cfg.cert->client_sigalgs != NULL) {
+        *sigalgs = s->cfg.cert->client_sigalgs;
+        *len = s->cfg.cert->client_sigalgs_len;
+    } else {
+        tls_configured_sigalgs(s, sigalgs, len);
+    }
+}
+
+int tls_sigalg_listed(uint16_t code, const uint16_t *list, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (list[i] == code)
+            return 1;
+    return 0;
+}

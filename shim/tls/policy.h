@@ -35,4 +35,11 @@ void tls_configured_groups(const SSL *s, const uint16_t **groups, size_t *len);
 /* The signature algorithms this connection offers. */
 void tls_configured_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len);
 
+/* The signature algorithms we would sign a CertificateVerify with: the
+ * client list if one was set, else the configured ones (stock's order). */
+void tls_client_auth_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len);
+
+/* Whether code is in list. */
+int tls_sigalg_listed(uint16_t code, const uint16_t *list, size_t len);
+
 #endif

@@ -16,12 +16,16 @@
  *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
  *   shutdown=1  mode=partial  sigpipe  status=1|reject (OCSP stapling, the callback's answer)
  *   mfl=1..4 (max_fragment_length 512..4096; the echo's record count is shown)
+ *   engine_cert=FILE engine_key=FILE (the client certificate comes from an ENGINE)
+ *   client_sigalgs=STR (what we may sign a CertificateVerify with)
  *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
  *                       BIO_new_buffer_ssl_connect instead of SSL_* calls
  */
 #include "diff_common.h"
 
+#include <openssl/engine.h>
 #include <openssl/ocsp.h>
+#include <openssl/pem.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -210,6 +214,55 @@ static void describe(SSL *s)
     printf("verify result %ld (%s)\n", SSL_get_verify_result(s),
            X509_verify_cert_error_string(SSL_get_verify_result(s)));
     printf("state %s, init finished %d\n", SSL_state_string_long(s), SSL_is_init_finished(s));
+}
+
+/* engine_cert= / engine_key=: a client certificate from an ENGINE, as
+ * SSL_CTX_set_client_cert_engine lets applications supply one. */
+static X509 *engine_x509;
+static EVP_PKEY *engine_pkey;
+
+static int engine_client_cert(ENGINE *e, SSL *ssl, STACK_OF(X509_NAME) *ca_dn, X509 **pcert,
+                              EVP_PKEY **pkey, STACK_OF(X509) **pother, UI_METHOD *ui_method,
+                              void *callback_data)
+{
+    (void)e, (void)pother, (void)ui_method, (void)callback_data;
+    unsigned char rsig = 0, rhash = 0;
+    int shared = SSL_get_shared_sigalgs(ssl, 0, NULL, NULL, NULL, &rsig, &rhash);
+
+    printf("engine asked for a client certificate (%d CA names, %d sigalgs, %d shared, "
+           "first 0x%02x%02x)\n", ca_dn != NULL ? sk_X509_NAME_num(ca_dn) : -1,
+           SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL), shared, rhash, rsig);
+    X509_up_ref(engine_x509);
+    EVP_PKEY_up_ref(engine_pkey);
+    *pcert = engine_x509;
+    *pkey = engine_pkey;
+    return 1;
+}
+
+static void set_client_cert_engine(SSL_CTX *ctx, const char *cert, const char *key)
+{
+    ENGINE *bare = ENGINE_new(), *e = ENGINE_new();
+    BIO *in;
+
+    printf("no engine -> %d\n", SSL_CTX_set_client_cert_engine(ctx, NULL));
+    diff_print_errors("  ");
+    ENGINE_set_id(bare, "shimssl-test-bare");
+    ENGINE_set_name(bare, "an engine without client certificates");
+    printf("engine without the function -> %d\n", SSL_CTX_set_client_cert_engine(ctx, bare));
+    diff_print_errors("  ");
+    ENGINE_set_id(e, "shimssl-test-client-cert");
+    ENGINE_set_name(e, "an engine with a client certificate");
+    ENGINE_set_load_ssl_client_cert_function(e, engine_client_cert);
+    in = BIO_new_file(cert, "r");
+    engine_x509 = PEM_read_bio_X509(in, NULL, NULL, NULL);
+    BIO_free(in);
+    in = BIO_new_file(key, "r");
+    engine_pkey = PEM_read_bio_PrivateKey(in, NULL, NULL, NULL);
+    BIO_free(in);
+    printf("engine -> %d\n", SSL_CTX_set_client_cert_engine(ctx, e));
+    diff_print_errors("  ");
+    ENGINE_free(bare);
+    ENGINE_free(e); /* the context keeps its own reference */
 }
 
 /* status=: what the status callback sees, decoded by libcrypto. */
@@ -457,6 +510,10 @@ int main(int argc, char **argv)
         SSL_CTX_set_tlsext_status_arg(ctx, (void *)v);
         printf("status type %ld\n", (long)SSL_CTX_get_tlsext_status_type(ctx));
     }
+    if ((v = opt(argc, argv, "client_sigalgs")) != NULL)
+        printf("client sigalgs %s: %ld\n", v, (long)SSL_CTX_set1_client_sigalgs_list(ctx, v));
+    if ((v = opt(argc, argv, "engine_cert")) != NULL)
+        set_client_cert_engine(ctx, v, opt(argc, argv, "engine_key"));
     if ((v = opt(argc, argv, "mfl")) != NULL)
         printf("max fragment length mode %s: %d\n", v,
                SSL_CTX_set_tlsext_max_fragment_length(ctx, (uint8_t)atoi(v)));

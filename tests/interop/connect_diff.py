@@ -275,6 +275,17 @@ def scenarios(pki):
     sc['mfl-tls12'] = (s_server(pki, extra=['-tls1_2']), base + ['mfl=1', line])
     sc['mfl-tls12-4096'] = (s_server(pki, extra=['-tls1_2']), base + ['mfl=4', line])
     sc['mfl-bad-mode'] = (s_server(pki), base + ['mfl=5'])
+    # A client certificate supplied by an ENGINE (SSL_CTX_set_client_cert_engine).
+    engine = ['engine_cert=' + os.path.join(pki, 'client-ec.pem'),
+              'engine_key=' + os.path.join(pki, 'client-ec.key')]
+    verify = ['-Verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]
+    sc['client-cert-engine-tls13'] = (s_server(pki, extra=verify), base + engine)
+    sc['client-cert-engine-tls12'] = (s_server(pki, extra=verify + ['-tls1_2']), base + engine)
+    # Our client signature algorithms narrow what the CertificateVerify uses.
+    for v, flag in (('13', []), ('12', ['-tls1_2'])):
+        sc['client-cert-sigalgs-tls' + v] = (
+            s_server(pki, extra=verify + flag),
+            base + engine + ['client_sigalgs=ECDSA+SHA384:ECDSA+SHA512'])
     ocsp = ['-status_file', os.path.join(pki, 'server-ec.ocsp')]
     sc['ocsp-tls13'] = (s_server(pki, extra=ocsp), base + ['status=1'])
     sc['ocsp-tls12'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=1'])
