@@ -272,6 +272,14 @@ void SSL_CTX_set_alpn_select_cb(SSL_CTX *ctx, SSL_CTX_alpn_select_cb_func cb, vo
     ctx->alpn_select_cb_arg = arg;
 }
 
+/* A client's choice among the protocols a server offers through NPN; set,
+ * it also makes the ClientHello offer NPN. */
+void SSL_CTX_set_next_proto_select_cb(SSL_CTX *ctx, SSL_CTX_npn_select_cb_func cb, void *arg)
+{
+    ctx->npn_select_cb = cb;
+    ctx->npn_select_cb_arg = arg;
+}
+
 /*
  * RFC 7301 / NPN selection: the first of the server's protocols that the
  * client lists too; failing that, the client's first, with

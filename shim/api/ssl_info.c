@@ -345,3 +345,10 @@ int SSL_get_early_data_status(const SSL *s)
     (void)s;
     return SSL_EARLY_DATA_NOT_SENT;
 }
+
+/* The protocol chosen through next_protocol_negotiation, if any. */
+void SSL_get0_next_proto_negotiated(const SSL *s, const unsigned char **data, unsigned *len)
+{
+    *data = s->conn != NULL ? s->conn->npn : NULL;
+    *len = s->conn != NULL ? (unsigned)s->conn->npn_len : 0;
+}

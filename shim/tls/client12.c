@@ -114,6 +114,30 @@ static int parse_renegotiation_info(SSL *s, struct tls_conn *c, tls_reader *r)
     return 1;
 }
 
+/* next_protocol_negotiation: the server's protocols (each non-empty, no
+ * outer length), from which the application's callback chooses. */
+static int parse_next_protocols(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *r)
+{
+    tls_reader list = *r, proto;
+    unsigned char *selected = NULL;
+    unsigned char selected_len = 0;
+
+    while (!tls_r_done(&list))
+        if (!tls_r_sub_u8(&list, &proto) || proto.len == 0)
+            return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
+    if (s->ctx->npn_select_cb(s, &selected, &selected_len, r->p, (unsigned int)r->len,
+                              s->ctx->npn_select_cb_arg) != SSL_TLSEXT_ERR_OK
+        || selected_len == 0)
+        return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_BAD_EXTENSION);
+    OPENSSL_free(c->npn);
+    c->npn_len = 0;
+    if ((c->npn = OPENSSL_memdup(selected, selected_len)) == NULL)
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    c->npn_len = selected_len;
+    hs->npn_seen = 1;
+    return 1;
+}
+
 /* The ServerHello extensions of TLS 1.2, in stock's (table) order. */
 static int parse_server_hello_extensions(SSL *s, struct tls_conn *c, struct tls_hs *hs,
                                          struct tls_ext_set *ext)
@@ -166,6 +190,9 @@ static int parse_server_hello_extensions(SSL *s, struct tls_conn *c, struct tls_
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
         hs->status_expected = 1;
     }
+    if (ext->present[TLS_EXT_NPN] && !hs->renegotiation
+        && !parse_next_protocols(s, c, hs, &ext->data[TLS_EXT_NPN]))
+        return 0;
     if (ext->present[TLS_EXT_ALPN] && !tls_ext_parse_server_alpn(s, c, &ext->data[TLS_EXT_ALPN]))
         return 0;
     /* Encrypt-then-MAC only means something for CBC suites. */
@@ -972,6 +999,33 @@ static int send_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     return 1;
 }
 
+/* NextProtocol (draft-agl-tls-nextprotoneg): the protocol we chose, padded
+ * with zeros so that the message body is a multiple of 32 bytes. */
+static int send_next_protocol(SSL *s, struct tls_conn *c, struct tls_hs *hs)
+{
+    static const uint8_t zeros[32];
+    size_t padding = 32 - ((c->npn_len + 2) % 32);
+    tls_builder b;
+
+    if (!tls_b_init(&b, 64 + c->npn_len) || !tls_hs_begin_msg(&b, SSL3_MT_NEXT_PROTO)
+        || !tls_b_open(&b, 1) || !tls_b_bytes(&b, c->npn, c->npn_len) || !tls_b_close(&b)
+        || !tls_b_open(&b, 1) || !tls_b_bytes(&b, zeros, padding) || !tls_b_close(&b)) {
+        tls_b_cleanup(&b);
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    }
+    if (!tls_hs_send_msg(s, c, hs, &b))
+        return 0;
+    tls_conn_set_state(s, c, TLS_ST_CW_NEXT_PROTO);
+    return 1;
+}
+
+/* Our ChangeCipherSpec, the new keys, [NextProtocol,] Finished. */
+static int send_ccs_and_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs)
+{
+    return send_ccs(s, c) && install_keys(s, c, hs, 1)
+           && (!hs->npn_seen || send_next_protocol(s, c, hs)) && send_finished(s, c, hs);
+}
+
 static enum tls_step do_send_client_flight(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     struct shim_cert_pkey *key = NULL;
@@ -1017,7 +1071,7 @@ static enum tls_step do_send_client_flight(SSL *s, struct tls_conn *c, struct tl
     if (a != NULL && !send_certificate_verify(s, c, hs, a, key))
         return fail();
     tls_transcript_drop_buffer(&hs->transcript);
-    if (!send_ccs(s, c) || !install_keys(s, c, hs, 1) || !send_finished(s, c, hs))
+    if (!send_ccs_and_finished(s, c, hs))
         return fail();
     hs->state = C12_READ_TICKET_OR_CCS;
     return TLS_STEP_CONTINUE;
@@ -1122,7 +1176,7 @@ static enum tls_step do_read_finished12(SSL *s, struct tls_conn *c, struct tls_h
 static enum tls_step do_send_ccs_and_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     tls_transcript_drop_buffer(&hs->transcript);
-    if (!send_ccs(s, c) || !install_keys(s, c, hs, 1) || !send_finished(s, c, hs))
+    if (!send_ccs_and_finished(s, c, hs))
         return fail();
     hs->state = C12_DONE;
     return TLS_STEP_CONTINUE;

@@ -67,6 +67,8 @@ struct tls_conn {
     size_t finished_len, peer_finished_len;
     unsigned char *alpn;              /* selected protocol (also in the session) */
     size_t alpn_len;
+    unsigned char *npn;               /* next protocol we chose (SSL_get0_next_proto_negotiated) */
+    size_t npn_len;
     uint16_t *peer_groups;            /* the peer's supported_groups (SSL_get1_groups): only a
                                        * ClientHello's are read, so empty on a client */
     size_t peer_groups_len;

@@ -246,9 +246,12 @@ static enum ext_write w_status_request(struct ch_ctx *x)
                : EXT_FAIL;
 }
 
+/* next_protocol_negotiation: offered on a first handshake (the ClientHello
+ * after a HelloRetryRequest too, as stock), when the application can
+ * choose; only a TLS 1.2 ServerHello answers it. */
 static enum ext_write w_npn(struct ch_ctx *x)
 {
-    if (x->s->ctx->npn_select_cb == NULL)
+    if (x->s->ctx->npn_select_cb == NULL || x->hs->renegotiation)
         return EXT_NOT_SENT;
     return open_ext(x->b, TLSEXT_TYPE_next_proto_neg) && tls_b_close(x->b) ? EXT_SENT : EXT_FAIL;
 }

@@ -58,6 +58,7 @@ struct tls_hs {
     STACK_OF(X509_NAME) *peer_ca_names;
     /* TLS 1.2 client. */
     int ticket_expected, status_expected, use_etm;
+    int npn_seen;                 /* the server offered NPN: we send NextProtocol */
     unsigned int flight;          /* server-flight messages seen (client12.c) */
     uint8_t *cert_types;          /* from a TLS 1.2 CertificateRequest */
     size_t cert_types_len;

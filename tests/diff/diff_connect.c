@@ -18,6 +18,7 @@
  *   mfl=1..4 (max_fragment_length 512..4096; the echo's record count is shown)
  *   engine_cert=FILE engine_key=FILE (the client certificate comes from an ENGINE)
  *   client_sigalgs=STR (what we may sign a CertificateVerify with)
+ *   npn=a,b (next protocol negotiation: what we would take)
  *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
  *                       BIO_new_buffer_ssl_connect instead of SSL_* calls
  */
@@ -265,6 +266,24 @@ static void set_client_cert_engine(SSL_CTX *ctx, const char *cert, const char *k
     ENGINE_free(e); /* the context keeps its own reference */
 }
 
+/* npn=a,b: the protocols we would take, in wire form; the callback shows
+ * what the server offered and picks as SSL_select_next_proto does. */
+static unsigned char npn_wire[256];
+static unsigned int npn_wire_len;
+
+static int npn_select(SSL *s, unsigned char **out, unsigned char *outlen, const unsigned char *in,
+                      unsigned int inlen, void *arg)
+{
+    int r;
+    (void)s, (void)arg;
+    printf("npn: server offers %u bytes:", inlen);
+    for (unsigned int i = 0; i < inlen; i += 1 + in[i])
+        printf(" %.*s", in[i], (const char *)in + i + 1);
+    r = SSL_select_next_proto(out, outlen, in, inlen, npn_wire, npn_wire_len);
+    printf("; select_next_proto %d -> %.*s\n", r, (int)*outlen, (const char *)*out);
+    return SSL_TLSEXT_ERR_OK;
+}
+
 /* status=: what the status callback sees, decoded by libcrypto. */
 static int status_cb(SSL *s, void *arg)
 {
@@ -347,6 +366,13 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
     r = drive(s, op_connect, NULL, io, &p, &saw_retry);
     report("connect", s, r);
     describe(s);
+    if (opt(argc, argv, "npn")) {
+        const unsigned char *proto;
+        unsigned int len;
+        SSL_get0_next_proto_negotiated(s, &proto, &len);
+        printf("npn negotiated %s %.*s\n", proto != NULL ? "yes" : "no", (int)len,
+               proto != NULL ? (const char *)proto : "");
+    }
     if (opt(argc, argv, "mfl") && SSL_get_session(s) != NULL)
         printf("session max fragment length %u\n",
                SSL_SESSION_get_max_fragment_length(SSL_get_session(s)));
@@ -509,6 +535,16 @@ int main(int argc, char **argv)
         SSL_CTX_set_tlsext_status_cb(ctx, status_cb);
         SSL_CTX_set_tlsext_status_arg(ctx, (void *)v);
         printf("status type %ld\n", (long)SSL_CTX_get_tlsext_status_type(ctx));
+    }
+    if ((v = opt(argc, argv, "npn")) != NULL) {
+        char *copy = strdup(v);
+        for (char *tok = strtok(copy, ","); tok != NULL; tok = strtok(NULL, ",")) {
+            npn_wire[npn_wire_len++] = (unsigned char)strlen(tok);
+            memcpy(npn_wire + npn_wire_len, tok, strlen(tok));
+            npn_wire_len += (unsigned int)strlen(tok);
+        }
+        free(copy);
+        SSL_CTX_set_next_proto_select_cb(ctx, npn_select, NULL);
     }
     if ((v = opt(argc, argv, "client_sigalgs")) != NULL)
         printf("client sigalgs %s: %ld\n", v, (long)SSL_CTX_set1_client_sigalgs_list(ctx, v));

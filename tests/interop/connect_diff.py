@@ -286,6 +286,18 @@ def scenarios(pki):
         sc['client-cert-sigalgs-tls' + v] = (
             s_server(pki, extra=verify + flag),
             base + engine + ['client_sigalgs=ECDSA+SHA384:ECDSA+SHA512'])
+    # Next protocol negotiation: TLS 1.2 only (a TLS 1.3 server ignores the
+    # offer, which the ClientHello after a HelloRetryRequest repeats).
+    npn_srv = ['-nextprotoneg', 'spdy/2,http/1.1']
+    sc['npn-tls12'] = (s_server(pki, extra=npn_srv + ['-tls1_2']), base + ['npn=http/1.1,h2'])
+    sc['npn-tls12-no-overlap'] = (s_server(pki, extra=npn_srv + ['-tls1_2']), base + ['npn=h2'])
+    sc['npn-tls12-resume'] = (s_server(pki, extra=npn_srv + ['-tls1_2']),
+                              base + ['npn=http/1.1', 'resume=1', 'shutdown=1'])
+    sc['npn-tls12-trace'] = (s_server(pki, extra=npn_srv + ['-tls1_2']),
+                             base + ['npn=http/1.1', 'trace=1'])
+    sc['npn-tls13'] = (s_server(pki, extra=npn_srv), base + ['npn=http/1.1'])
+    sc['npn-hrr-trace'] = (s_server(pki, extra=npn_srv + ['-groups', 'P-256']),
+                           base + ['npn=http/1.1', 'trace=1'])
     ocsp = ['-status_file', os.path.join(pki, 'server-ec.ocsp')]
     sc['ocsp-tls13'] = (s_server(pki, extra=ocsp), base + ['status=1'])
     sc['ocsp-tls12'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=1'])
