@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "util/counter.h"
 #include "util/refcount.h"
 
 /* ------------------------------------------------------------------ methods */
@@ -259,9 +260,9 @@ struct ssl_ctx_st {
     void (*remove_session_cb)(SSL_CTX *ctx, SSL_SESSION *sess);
     SSL_SESSION *(*get_session_cb)(SSL *ssl, const unsigned char *data, int len, int *copy);
     struct {
-        int connect, connect_renegotiate, connect_good;
-        int accept, accept_renegotiate, accept_good;
-        int miss, timeout, cache_full, hit, cb_hit;
+        shim_counter_t connect, connect_renegotiate, connect_good;
+        shim_counter_t accept, accept_renegotiate, accept_good;
+        shim_counter_t miss, timeout, cache_full, hit, cb_hit;
     } stats;
 
     /* TLS extensions configured on the context only. */

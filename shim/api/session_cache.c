@@ -121,7 +121,7 @@ int SSL_CTX_add_session(SSL_CTX *ctx, SSL_SESSION *ss)
         tail->not_resumable = 1;
         tail->cache_next = full;
         full = tail;
-        ctx->stats.cache_full++;
+        shim_counter_inc(&ctx->stats.cache_full);
     }
     list_add_head(ctx, ss);
     CRYPTO_THREAD_unlock(ctx->lock);
@@ -254,27 +254,27 @@ long shim_session_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
     case SSL_CTRL_GET_SESS_CACHE_MODE:
         return (long)ctx->session_cache_mode;
     case SSL_CTRL_SESS_CONNECT:
-        return ctx->stats.connect;
+        return shim_counter_get(&ctx->stats.connect);
     case SSL_CTRL_SESS_CONNECT_GOOD:
-        return ctx->stats.connect_good;
+        return shim_counter_get(&ctx->stats.connect_good);
     case SSL_CTRL_SESS_CONNECT_RENEGOTIATE:
-        return ctx->stats.connect_renegotiate;
+        return shim_counter_get(&ctx->stats.connect_renegotiate);
     case SSL_CTRL_SESS_ACCEPT:
-        return ctx->stats.accept;
+        return shim_counter_get(&ctx->stats.accept);
     case SSL_CTRL_SESS_ACCEPT_GOOD:
-        return ctx->stats.accept_good;
+        return shim_counter_get(&ctx->stats.accept_good);
     case SSL_CTRL_SESS_ACCEPT_RENEGOTIATE:
-        return ctx->stats.accept_renegotiate;
+        return shim_counter_get(&ctx->stats.accept_renegotiate);
     case SSL_CTRL_SESS_HIT:
-        return ctx->stats.hit;
+        return shim_counter_get(&ctx->stats.hit);
     case SSL_CTRL_SESS_CB_HIT:
-        return ctx->stats.cb_hit;
+        return shim_counter_get(&ctx->stats.cb_hit);
     case SSL_CTRL_SESS_MISSES:
-        return ctx->stats.miss;
+        return shim_counter_get(&ctx->stats.miss);
     case SSL_CTRL_SESS_TIMEOUTS:
-        return ctx->stats.timeout;
+        return shim_counter_get(&ctx->stats.timeout);
     case SSL_CTRL_SESS_CACHE_FULL:
-        return ctx->stats.cache_full;
+        return shim_counter_get(&ctx->stats.cache_full);
     default:
         return 0;
     }

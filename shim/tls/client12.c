@@ -259,7 +259,7 @@ enum tls_step tls_client12_server_hello(SSL *s, struct tls_conn *c, struct tls_h
         }
     } else {
         if (s->session->session_id_length > 0) {
-            s->session_ctx->stats.miss++;
+            shim_counter_inc(&s->session_ctx->stats.miss);
             if (!tls_session_new(s)) {
                 tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
                 return fail();
@@ -1186,9 +1186,9 @@ static enum tls_step do_done12(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     (void)c;
     (void)hs;
-    s->session_ctx->stats.connect_good++;
+    shim_counter_inc(&s->session_ctx->stats.connect_good);
     if (s->hit)
-        s->session_ctx->stats.hit++;
+        shim_counter_inc(&s->session_ctx->stats.hit);
     else
         tls_session_update_client_cache(s);
     return TLS_STEP_DONE;

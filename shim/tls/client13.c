@@ -605,7 +605,7 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
         }
     } else {
         if (hs->psk_session != NULL) {
-            s->session_ctx->stats.miss++;
+            shim_counter_inc(&s->session_ctx->stats.miss);
             if (!tls_session_new(s)) {
                 tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
                 return fail();
@@ -1291,9 +1291,9 @@ static enum tls_step do_send_client_finished(SSL *s, struct tls_conn *c, struct 
 static enum tls_step do_done(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     (void)hs;
-    s->session_ctx->stats.connect_good++;
+    shim_counter_inc(&s->session_ctx->stats.connect_good);
     if (s->hit)
-        s->session_ctx->stats.hit++;
+        shim_counter_inc(&s->session_ctx->stats.hit);
     (void)c;
     return TLS_STEP_DONE;
 }
@@ -1313,7 +1313,7 @@ enum tls_step tls_client13_step(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     switch (hs->state) {
     case C13_SEND_CLIENT_HELLO:
         if (!hs->hrr)
-            s->session_ctx->stats.connect++;
+            shim_counter_inc(&s->session_ctx->stats.connect);
         return do_send_client_hello(s, c, hs);
     case C13_READ_SERVER_HELLO:
         return do_read_server_hello(s, c, hs);

@@ -66,11 +66,12 @@ static size_t max_message_len(SSL *s, int type)
 static int message_ready(SSL *s, struct tls_msg_in *in, int *too_big)
 {
     size_t avail = in->len - in->pos, len;
-    const uint8_t *p = in->buf + in->pos;
+    const uint8_t *p;
 
     *too_big = 0;
     if (avail < 4)
-        return 0;
+        return 0; /* (before the first record, in->buf is NULL) */
+    p = in->buf + in->pos;
     len = ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
     if (len > max_message_len(s, p[0])) {
         *too_big = 1;
@@ -338,7 +339,7 @@ int tls_start_renegotiation(SSL *s, struct tls_conn *c)
     c->num_renegotiations++;
     c->total_renegotiations++;
     c->in_init = 1;
-    s->session_ctx->stats.connect_renegotiate++;
+    shim_counter_inc(&s->session_ctx->stats.connect_renegotiate);
     return 1;
 }
 

@@ -49,6 +49,8 @@ int tls_transcript_add(struct tls_transcript *t, const uint8_t *msg, size_t len)
 
 int tls_transcript_set_md(struct tls_transcript *t, const EVP_MD *md)
 {
+    /* Set again (a second ServerHello's suite), it starts afresh. */
+    EVP_MD_CTX_free(t->ctx);
     if (md == NULL || (t->ctx = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(t->ctx, md, NULL)
         || !EVP_DigestUpdate(t->ctx, t->buf, t->len)) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
