@@ -105,10 +105,12 @@ static void set0_cases(void)
     show("set0_wbio(B)", s);
     SSL_set0_wbio(s, NULL);
     show("set0_wbio(NULL)", s);
+    /* The SSL holds A's last reference: take one of our own first, or
+     * set0_rbio(NULL) frees A and handing it back would use freed memory. */
+    BIO_up_ref(a);
     SSL_set0_rbio(s, NULL);
     show("set0_rbio(NULL)", s);
-    BIO_up_ref(a);
-    SSL_set0_rbio(s, a);
+    SSL_set0_rbio(s, a); /* our reference goes to the SSL */
     printf("  SSL_free\n");
     SSL_free(s);
     track_drain();

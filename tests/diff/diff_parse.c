@@ -51,6 +51,8 @@ struct buf {
 
 static void put(struct buf *o, const void *p, size_t n)
 {
+    if (n == 0) /* p may be NULL then, which memcpy does not allow */
+        return;
     memcpy(o->b + o->n, p, n);
     o->n += n;
 }

@@ -604,7 +604,7 @@ static void der(void)
     unsigned char buf[512], *p8;
     const unsigned char *p;
     size_t n = 0;
-    SSL_SESSION *ss, *into = SSL_SESSION_new();
+    SSL_SESSION *ss, *bad, *into = SSL_SESSION_new();
     BIO *mem = BIO_new(BIO_s_mem());
     char *pem;
     long pem_len;
@@ -641,13 +641,17 @@ static void der(void)
     /* A wrong version field, an unknown suite, a 3-byte cipher field. */
     buf[6] = 2;
     p = buf;
-    printf("version 2 -> %d\n", d2i_SSL_SESSION(NULL, &p, (long)n) != NULL);
+    bad = d2i_SSL_SESSION(NULL, &p, (long)n);
+    printf("version 2 -> %d\n", bad != NULL);
     diff_print_errors("  ");
+    SSL_SESSION_free(bad);
     buf[6] = 1;
     buf[13] = 0xff, buf[14] = 0xee;
     p = buf;
-    printf("unknown suite -> %d\n", d2i_SSL_SESSION(NULL, &p, (long)n) != NULL);
+    bad = d2i_SSL_SESSION(NULL, &p, (long)n);
+    printf("unknown suite -> %d\n", bad != NULL);
     diff_print_errors("  ");
+    SSL_SESSION_free(bad);
     p8 = NULL;
     printf("i2d NULL -> %d\n", i2d_SSL_SESSION(NULL, &p8));
     BIO_reset(mem);
