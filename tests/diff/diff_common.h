@@ -14,16 +14,29 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+/* Printed when the program exits normally, after libcrypto's own exit
+ * handlers (OPENSSL_cleanup) have run: run_diff.sh requires it, so a run cut
+ * short by a crash, an abort or a hang in cleanup never compares as equal. */
+static void diff_end_of_run(void)
+{
+    printf("-- end of run\n");
+    fflush(stdout);
+}
+
 /* Tells run_diff.sh (on stderr) which libssl the program is running on, so
- * that a preload that silently did not happen cannot pass as "no difference". */
+ * that a preload that silently did not happen cannot pass as "no difference".
+ * Every differential program calls it first, before libcrypto registers its
+ * exit handler, so the end-of-run line comes after that handler. */
 static void diff_report_lib(void)
 {
     Dl_info info;
     if (dladdr((void *)SSL_CTX_new, &info) && info.dli_fname != NULL)
         fprintf(stderr, "libssl: %s\n", info.dli_fname);
+    atexit(diff_end_of_run);
 }
 
 /* A library whose reasons are printed without the reason: a signature
