@@ -92,7 +92,8 @@ if [ $((end_at - 1)) -lt "$min_lines" ]; then
 fi
 
 # Stock must meet the scenario's expectations, in order.
-missing=$(awk 'NR == FNR { want[n++] = $0; next }
+missing=$(awk 'BEGIN { n = 0; i = 0 }
+               NR == FNR { want[n++] = $0; next }
                { while (i < n && index($0, want[i]) > 0) i++ }
                END { if (i < n) print want[i] }' "$expect_file" "$tmp/stock.out")
 if [ -n "$missing" ]; then
