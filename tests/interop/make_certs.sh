@@ -4,6 +4,12 @@
 # an unrelated CA for "unknown CA" tests, weak and sound DH parameters, and
 # a stapled OCSP response for server-ec.  Names: localhost, 127.0.0.1, ::1.
 #
+# Certificates and the OCSP response are valid for 30 days and are remade
+# whenever they are older than 7 days or expire within 2 days
+# (checked on every call: each interop test calls this first), so a build
+# tree never ages into tests that compare two expiry failures.  DH
+# parameters do not expire and are kept.
+#
 # usage: make_certs.sh DIR
 set -eu
 dir=$1
@@ -11,6 +17,24 @@ mkdir -p "$dir"
 cd "$dir"
 unset LD_PRELOAD
 o() { openssl "$@" 2>/dev/null; }
+
+# Tests run in parallel and each calls this: one makes, the others wait.
+exec 9>.lock
+flock 9
+
+# A PKI that is old, or has a certificate near its end, is remade whole.
+stale=0
+if [ ! -f done ] || [ -n "$(find done -mmin +$((7 * 24 * 60)))" ]; then
+    stale=1
+elif ! o x509 -in server-ec.pem -noout -checkend $((2 * 24 * 3600)) >/dev/null; then
+    stale=1 # (all are made together: one stands for all, and a clock moved on)
+fi
+if [ "$stale" -eq 1 ]; then
+    rm -f done ./*.key ca.srl other-ca.srl server-ec.ocsp
+    for c in *.pem; do
+        case "$c" in dh1024.pem|ffdhe2048.pem) ;; *) rm -f "$c" ;; esac
+    done
+fi
 # 1024-bit DH parameters (RFC 5114's group), too weak for security level 2.
 [ -f dh1024.pem ] || o genpkey -genparam -algorithm DH -pkeyopt dh_rfc5114:1 -out dh1024.pem
 # A named 2048-bit group (RFC 7919) for servers that need DH parameters.
