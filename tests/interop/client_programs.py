@@ -4,9 +4,10 @@ urllib) talking to real servers (stock openssl s_server, nginx, gnutls-serv)
 on loopback, once on stock libssl and once with our library preloaded.
 
 Each scenario states what must be seen: the client's exit status, and lines
-its output must contain (the page fetched, the suite, "Reused").  Both runs
-must meet it, so an expectation that stock does not meet is a broken test,
-not a pass.
+its output must contain (the page fetched, the suite, "Reused"; for a
+refusal, the client's message naming the failure).  Both runs must meet it,
+so an expectation that stock does not meet is a broken test, not a pass; a
+run killed by a signal or with a sanitizer report fails whatever it printed.
 
 usage: client_programs.py SCENARIO OUR_LIB PKI_DIR
        client_programs.py --list
@@ -17,6 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
+import runs  # noqa: E402
 
 PAGE = 'hello from shimssl\n'
 PYTHON = '/usr/bin/python3'  # Debian's, linked against the system libssl
@@ -180,8 +182,10 @@ def scenarios(pki):
     sc['curl-nginx-rsa'] = (nginx(pki, 'server-rsa'), curl(ca), 0, [PAGE.strip()])
     sc['curl-gnutls'] = (gnutls(pki, http=True), curl(ca, ['-o', '/dev/null']), 0, ['status 200'])
     # Refusals: curl's exit 60 is "peer certificate cannot be authenticated".
-    sc['curl-wrong-host'] = (s_server_www(pki, 'server-wronghost'), curl(ca), 60, [])
-    sc['curl-unknown-ca'] = (s_server_www(pki), curl(other_ca), 60, [])
+    sc['curl-wrong-host'] = (s_server_www(pki, 'server-wronghost'), curl(ca), 60,
+                             ["no alternative certificate subject name matches target host name 'localhost'"])
+    sc['curl-unknown-ca'] = (s_server_www(pki), curl(other_ca), 60,
+                             ['SSL certificate problem: unable to get local issuer certificate'])
     # openssl s_client: the handshake summary, and a session saved and resumed.
     sc['s_client'] = (s_server_www(pki), s_client(ca), 0,
                       ['Protocol version: TLSv1.3', 'Verification: OK'])
@@ -231,16 +235,21 @@ def main():
     subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'),
                     pki], check=True)
     server, client, want_status, want_lines, *check = scenarios(pki)[name]
-    ours_env = dict(peers.CLEAN_ENV, LD_PRELOAD=os.path.abspath(lib))
+    if not want_lines:
+        print('FAIL: the scenario names no output to expect')
+        return 1
     failed = False
     with server() as peer:
-        for label, env in (('stock', peers.CLEAN_ENV), ('ours', ours_env)):
+        for label, env in (('stock', runs.stock_env()), ('ours', runs.ours_env(lib))):
             status, out = run_client(client(peer.port), env)
             missing = [w for w in want_lines if w not in out]
-            ok = status == want_status and not missing and all(c(out) for c in check)
-            print('%s: exit %s (want %s)%s -> %s' % (
+            bad = runs.problems(status, out)
+            ok = (status == want_status and not missing and not bad
+                  and all(c(out) for c in check))
+            print('%s: exit %s (want %s)%s%s -> %s' % (
                 label, status, want_status,
-                ', missing %r' % missing if missing else '', 'ok' if ok else 'FAIL'))
+                ', missing %r' % missing if missing else '',
+                ', ' + ', '.join(bad) if bad else '', 'ok' if ok else 'FAIL'))
             if not ok:
                 failed = True
                 print('  ' + out.replace('\n', '\n  ')[-3000:])

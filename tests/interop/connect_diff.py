@@ -6,7 +6,6 @@ preloaded), and the two outputs must be identical.
 usage: connect_diff.py SCENARIO OUR_LIB DIFF_CONNECT PKI_DIR RUN_DIFF
        connect_diff.py --list
 """
-import difflib
 import os
 import select
 import socket
@@ -17,6 +16,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
+import runs  # noqa: E402
+from clienthello import CLIENTHELLOS, compare_client_hellos  # noqa: E402
+from connect_expect import (REQUEST, CONNECTED, VERIFIED, done, resumed, fails,  # noqa: E402
+                            negotiated, CERT_VERIFY_FAILED, ALERT_HANDSHAKE_FAILURE,
+                            ALERT_PROTOCOL_VERSION, ALERT_INTERNAL_ERROR,
+                            ALERT_CERTIFICATE_REQUIRED, LEGACY_SIGALG, WRONG_VERSION_NUMBER,
+                            UNEXPECTED_EOF, BAD_SIGNATURE, DH_KEY_TOO_SMALL,
+                            INVALID_STATUS_RESPONSE, NO_RENEGOTIATION, WRONG_SSL_VERSION)
 
 
 def s_server(pki, cert='server-ec', extra=()):
@@ -115,196 +122,342 @@ def scripted(handler):
 
 
 def scenarios(pki):
+    """name -> (server, diff_connect arguments, what stock must print)."""
     ca = 'ca=' + os.path.join(pki, 'ca.pem')
-    req = 'request=hello shimssl\n'
+    req = 'request=' + REQUEST
     base = [ca, 'host=localhost', req]
+    ok13, ok12 = done(), done('TLSv1.2')
     sc = {
         # Certificates and signature algorithms.
-        'ecdsa-p256': (s_server(pki), base),
-        'ecdsa-p384': (s_server(pki, 'server-ec384'), base),
-        'rsa': (s_server(pki, 'server-rsa'), base),
-        'rsa-pss': (s_server(pki, 'server-rsapss'), base),
-        'ed25519': (s_server(pki, 'server-ed25519'), base),
+        'ecdsa-p256': (s_server(pki), base, done(sig='id-ecPublicKey')),
+        'ecdsa-p384': (s_server(pki, 'server-ec384'), base,
+                       [CONNECTED] + negotiated() + ['peer signature type id-ecPublicKey',
+                                                     'peer signature hash SHA384', VERIFIED,
+                                                     'read back 14 bytes']),
+        'rsa': (s_server(pki, 'server-rsa'), base, done(sig='RSASSA-PSS')),
+        'rsa-pss': (s_server(pki, 'server-rsapss'), base, done(sig='RSASSA-PSS')),
+        'ed25519': (s_server(pki, 'server-ed25519'), base, done(sig='ED25519')),
         # The whole connection through the SSL BIOs (BIO_f_ssl over a connect BIO).
-        'bio-connect': (s_server(pki), base + ['bio=connect']),
+        'bio-connect': (s_server(pki), base + ['bio=connect'],
+                        ['do_handshake: 1, retry 0'] + negotiated() + [VERIFIED,
+                         'read back 14 bytes, pending 0', 'ssl_shutdown: shutdown state 1']),
         # (no data: a read through the buffering BIO blocks on stock too)
-        'bio-buffer-connect': (s_server(pki), [ca, 'host=localhost', 'bio=buffer']),
-        'bio-connect-tls12': (s_server(pki, extra=['-tls1_2']), base + ['bio=connect']),
-        'bio-connect-unknown-ca': (s_server(pki), ['ca=/dev/null', 'host=localhost', req, 'bio=connect']),
+        'bio-buffer-connect': (s_server(pki), [ca, 'host=localhost', 'bio=buffer'],
+                               ['do_handshake: 1, retry 0'] + negotiated() + [VERIFIED]),
+        'bio-connect-tls12': (s_server(pki, extra=['-tls1_2']), base + ['bio=connect'],
+                              ['do_handshake: 1, retry 0'] + negotiated('TLSv1.2')
+                              + [VERIFIED, 'read back 14 bytes, pending 0']),
+        'bio-connect-unknown-ca': (s_server(pki), ['ca=/dev/null', 'host=localhost', req, 'bio=connect'],
+                                   ['do_handshake: -1, retry 0', 'handshake: ' + CERT_VERIFY_FAILED,
+                                    'verify result 20 (unable to get local issuer certificate)']),
         # Cipher suites.
-        'aes128gcm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_GCM_SHA256']), base),
-        'aes256gcm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_256_GCM_SHA384']), base),
-        'chacha20': (s_server(pki, extra=['-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256']), base),
+        'aes128gcm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_GCM_SHA256']), base,
+                      done(cipher='TLS_AES_128_GCM_SHA256')),
+        'aes256gcm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_256_GCM_SHA384']), base,
+                      done(cipher='TLS_AES_256_GCM_SHA384')),
+        'chacha20': (s_server(pki, extra=['-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256']), base,
+                     done(cipher='TLS_CHACHA20_POLY1305_SHA256')),
         'aes128ccm': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']),
-                      base + ['suites=TLS_AES_128_CCM_SHA256']),
+                      base + ['suites=TLS_AES_128_CCM_SHA256'], done(cipher='TLS_AES_128_CCM_SHA256')),
         'aes128ccm8': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_8_SHA256']),
-                       base + ['suites=TLS_AES_128_CCM_8_SHA256']),
+                       base + ['suites=TLS_AES_128_CCM_8_SHA256'],
+                       done(cipher='TLS_AES_128_CCM_8_SHA256')),
         # Key exchange groups; those we do not share first force a HelloRetryRequest.
-        'x25519': (s_server(pki, extra=['-groups', 'X25519']), base),
-        'hrr-p256': (s_server(pki, extra=['-groups', 'P-256']), base),
-        'hrr-p384': (s_server(pki, extra=['-groups', 'P-384']), base),
-        'hrr-p521': (s_server(pki, extra=['-groups', 'P-521']), base),
-        'hrr-x448': (s_server(pki, extra=['-groups', 'X448']), base),
-        'hrr-ffdhe2048': (s_server(pki, extra=['-groups', 'ffdhe2048']), base),
-        'p256-first': (s_server(pki, extra=['-groups', 'P-256']), base + ['groups=P-256:X25519']),
-        # Features.
-        'alpn': (s_server(pki, extra=['-alpn', 'h2,http/1.1']), base + ['alpn=http/1.1,h2']),
+        'x25519': (s_server(pki, extra=['-groups', 'X25519']), base, done(group='X25519')),
+        'hrr-p256': (s_server(pki, extra=['-groups', 'P-256']), base, done(group='prime256v1')),
+        'hrr-p384': (s_server(pki, extra=['-groups', 'P-384']), base, done(group='secp384r1')),
+        'hrr-p521': (s_server(pki, extra=['-groups', 'P-521']), base, done(group='secp521r1')),
+        'hrr-x448': (s_server(pki, extra=['-groups', 'X448']), base, done(group='X448')),
+        'hrr-ffdhe2048': (s_server(pki, extra=['-groups', 'ffdhe2048']), base,
+                          done(group='ffdhe2048')),
+        'p256-first': (s_server(pki, extra=['-groups', 'P-256']), base + ['groups=P-256:X25519'],
+                       ['groups: 1'] + done(group='prime256v1')),
+        # Features.  (The server's preference picks h2 from our list.)
+        'alpn': (s_server(pki, extra=['-alpn', 'h2,http/1.1']), base + ['alpn=http/1.1,h2'],
+                 ['alpn: 0'] + done(alpn='h2')),
         # A session is resumable only after a clean shutdown: dropping the
         # connection without close_notify marks it not resumable.
-        'resume': (s_server(pki), base + ['resume=1', 'shutdown=1']),
-        'resume-unclean': (s_server(pki), base + ['resume=1']),
-        'keyupdate': (s_server(pki), base + ['keyupdate=1']),
-        'shutdown': (s_server(pki), base + ['shutdown=1']),
+        'resume': (s_server(pki), base + ['resume=1', 'shutdown=1'], resumed()),
+        'resume-unclean': (s_server(pki), base + ['resume=1'],
+                           ok13 + ['-- second connection, resuming: session resumable 0']
+                           + done(reused=0)),
+        'keyupdate': (s_server(pki), base + ['keyupdate=1'],
+                      done(echo=None) + ['key_update: 1', 'read back 14 bytes']),
+        'shutdown': (s_server(pki), base + ['shutdown=1'],
+                     ok13 + ['shutdown: ret 1, SSL_get_error 0', 'shutdown state 3']),
         'client-cert': (s_server(pki, extra=['-Verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]),
                         base + ['cert=' + os.path.join(pki, 'client-ec.pem'),
-                                'key=' + os.path.join(pki, 'client-ec.key')]),
+                                'key=' + os.path.join(pki, 'client-ec.key')],
+                        ['cert: 1', 'key: 1', CONNECTED, 'our signature type id-ecPublicKey',
+                         VERIFIED, 'read back 14 bytes']),
+        # s_server -verify (lower case) asks for a certificate without requiring one.
         'client-cert-absent': (s_server(pki, extra=['-verify', '1', '-CAfile',
-                                                    os.path.join(pki, 'ca.pem')]), base),
+                                                    os.path.join(pki, 'ca.pem')]), base, ok13),
         # The info, message and key-log callbacks: same events, same order.
-        'trace-tls13': (s_server(pki), base + ['trace=1', 'shutdown=1']),
-        'trace-tls13-resume': (s_server(pki), base + ['trace=1', 'shutdown=1', 'resume=1']),
-        'trace-tls13-hrr': (s_server(pki, extra=['-groups', 'P-256']), base + ['trace=1']),
-        'trace-tls12': (s_server(pki, extra=['-tls1_2']), base + ['trace=1', 'shutdown=1']),
+        'trace-tls13': (s_server(pki), base + ['trace=1', 'shutdown=1'],
+                        ['keylog SERVER_HANDSHAKE_TRAFFIC_SECRET', 'state TLSv1.3 read encrypted extensions',
+                         'keylog CLIENT_TRAFFIC_SECRET_0',
+                         'info where 0x0020 ret 1 state SSL negotiation finished successfully']
+                        + ok13 + ['info where 0x4008 ret 256', 'shutdown state 3']),
+        'trace-tls13-resume': (s_server(pki), base + ['trace=1', 'shutdown=1', 'resume=1'],
+                               ['keylog CLIENT_TRAFFIC_SECRET_0'] + resumed()),
+        'trace-tls13-hrr': (s_server(pki, extra=['-groups', 'P-256']), base + ['trace=1'],
+                            ['state SSLv3/TLS read server hello', 'state SSLv3/TLS write client hello',
+                             'state SSLv3/TLS read server hello']
+                            + done(group='prime256v1')),
+        'trace-tls12': (s_server(pki, extra=['-tls1_2']), base + ['trace=1', 'shutdown=1'],
+                        ['state SSLv3/TLS read server key exchange', 'keylog CLIENT_RANDOM',
+                         'state SSLv3/TLS read finished'] + ok12 + ['info where 0x4008 ret 256']),
         'trace-tls12-resume': (s_server(pki, extra=['-tls1_2']),
-                               base + ['trace=1', 'shutdown=1', 'resume=1']),
-        'trace-keyupdate': (s_server(pki), base + ['trace=1', 'keyupdate=1']),
-        'trace-unknown-ca': (s_server(pki, 'server-untrusted'), base + ['trace=1']),
+                               base + ['trace=1', 'shutdown=1', 'resume=1'], resumed('TLSv1.2')),
+        'trace-keyupdate': (s_server(pki), base + ['trace=1', 'keyupdate=1'],
+                            done(echo=None) + ['key_update: 1', 'read back 14 bytes']),
+        # (alert 0x0230: fatal unknown_ca, sent by the client)
+        'trace-unknown-ca': (s_server(pki, 'server-untrusted'), base + ['trace=1'],
+                             ['info where 0x4008 ret 560 state error']
+                             + fails(CERT_VERIFY_FAILED,
+                                     'verify result 20 (unable to get local issuer certificate)')),
         # Non-blocking I/O and BIO pairs down to tiny buffers.
-        'nonblock': (s_server(pki), base + ['io=nonblock']),
-        'biopair-17000': (s_server(pki), base + ['io=biopair:17000']),
-        'biopair-100': (s_server(pki), base + ['io=biopair:100']),
-        'biopair-1': (s_server(pki), base + ['io=biopair:1']),
+        'nonblock': (s_server(pki), base + ['io=nonblock'], ok13),
+        'biopair-17000': (s_server(pki), base + ['io=biopair:17000'],
+                          ok13 + ['io biopair:17000: retries seen yes']),
+        'biopair-100': (s_server(pki), base + ['io=biopair:100'],
+                        ok13 + ['io biopair:100: retries seen yes']),
+        'biopair-1': (s_server(pki), base + ['io=biopair:1'], ok13 + ['io biopair:1: retries seen yes']),
         # Failures: same return values, errors and verify results as stock.
-        'unknown-ca': (s_server(pki, 'server-untrusted'), base),
-        'unknown-ca-verify-none': (s_server(pki, 'server-untrusted'), base + ['verify=none']),
-        'wrong-host': (s_server(pki, 'server-wronghost'), base),
-        'tls12-only-server': (s_server(pki, extra=['-tls1_2']), base + ['min=1.3']),
-        'not-tls': (scripted(answers_http), base),
-        'hangup': (scripted(hangs_up_after_client_hello), base),
-        'reset': (scripted(resets_on_client_hello), base),
-        'no-shared-suite': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']), base),
+        'unknown-ca': (s_server(pki, 'server-untrusted'), base,
+                       fails(CERT_VERIFY_FAILED, 'verify result 20 (unable to get local issuer certificate)')),
+        'unknown-ca-verify-none': (s_server(pki, 'server-untrusted'), base + ['verify=none'],
+                                   done(verify='verify result 20 (unable to get local issuer certificate)')),
+        'wrong-host': (s_server(pki, 'server-wronghost'), base,
+                       fails(CERT_VERIFY_FAILED, 'verify result 62 (hostname mismatch)')),
+        'tls12-only-server': (s_server(pki, extra=['-tls1_2']), base + ['min=1.3'],
+                              ['min: 1'] + fails(ALERT_PROTOCOL_VERSION)),
+        'not-tls': (scripted(answers_http), base, fails(WRONG_VERSION_NUMBER)),
+        'hangup': (scripted(hangs_up_after_client_hello), base, fails(UNEXPECTED_EOF)),
+        # A reset is a system error: SSL_ERROR_SYSCALL, nothing on the queue.
+        'reset': (scripted(resets_on_client_hello), base,
+                  ['connect: ret -1, SSL_get_error 5', 'connect: no error',
+                   'state SSLv3/TLS write client hello, init finished 0']),
+        'no-shared-suite': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']), base,
+                            fails(ALERT_HANDSHAKE_FAILURE)),
     }
     # TLS 1.2: every suite of stock's DEFAULT list that needs no PSK or SRP,
     # the server forced to TLS 1.2 and to that one suite.
     for suite in TLS12_DEFAULT_SUITES:
         cert = 'server-ec' if 'ECDSA' in suite else 'server-rsa'
-        sc['tls12-' + suite] = (s_server(pki, cert, ['-tls1_2', '-cipher', suite]), base)
+        sc['tls12-' + suite] = (s_server(pki, cert, ['-tls1_2', '-cipher', suite]), base,
+                                done('TLSv1.2', suite))
     sc['tls12-resume-ticket'] = (s_server(pki, extra=['-tls1_2']),
-                                 base + ['resume=1', 'shutdown=1'])
+                                 base + ['resume=1', 'shutdown=1'], resumed('TLSv1.2'))
     sc['tls12-resume-session-id'] = (s_server(pki, extra=['-tls1_2', '-no_ticket']),
-                                     base + ['resume=1', 'shutdown=1'])
+                                     base + ['resume=1', 'shutdown=1'], resumed('TLSv1.2'))
     # gnutls-serv: an independent TLS stack (echo mode).
-    sc['gnutls-tls13'] = (gnutls(pki), base)
-    sc['gnutls-tls13-rsa'] = (gnutls(pki, 'server-rsa'), base)
-    sc['gnutls-tls12'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), base)
+    sc['gnutls-tls13'] = (gnutls(pki), base, done(sig='id-ecPublicKey'))
+    sc['gnutls-tls13-rsa'] = (gnutls(pki, 'server-rsa'), base, done(sig='RSASSA-PSS'))
+    sc['gnutls-tls12'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), base,
+                          done('TLSv1.2', 'ECDHE-ECDSA-AES256-GCM-SHA384'))
     sc['gnutls-tls12-no-ems'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3:%NO_SESSION_HASH'),
-                                 base)
+                                 base, done('TLSv1.2', 'ECDHE-ECDSA-AES256-GCM-SHA384'))
     # Renegotiation: gnutls-serv sends a HelloRequest when it reads this.
+    # (The echo is 16 bytes, plus gnutls-serv's 14-byte notice.)
     reneg = [ca, 'host=localhost', 'request=**REHANDSHAKE**\n', 'trace=1']
-    sc['renegotiate'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), reneg)
+    sc['renegotiate'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'), reneg,
+                         done('TLSv1.2', echo=None)
+                         + ['state SSLv3/TLS read hello request', 'state SSLv3/TLS write client hello',
+                            'read back 30 bytes'])
+    # (alert 0x0164: warning no_renegotiation)
     sc['renegotiate-refused'] = (gnutls(pki, priority='NORMAL:-VERS-TLS1.3'),
-                                 reneg + ['noreneg=1'])
+                                 reneg + ['noreneg=1'],
+                                 done('TLSv1.2', echo=None)
+                                 + ['info where 0x4008 ret 356 state SSLv3/TLS read hello request',
+                                    'read back 30 bytes'])
     # Post-handshake client authentication: gnutls-serv asks for a
     # certificate after the handshake when it reads this.
     reauth = [ca, 'host=localhost', 'request=**REAUTH**\n', 'pha=1', 'trace=1']
     sc['pha'] = (gnutls(pki), reauth + ['cert=' + os.path.join(pki, 'client-ec.pem'),
-                                        'key=' + os.path.join(pki, 'client-ec.key')])
-    sc['pha-no-certificate'] = (gnutls(pki), reauth)
-    sc['pha-not-offered'] = (gnutls(pki), [ca, 'host=localhost', 'request=**REAUTH**\n'])
+                                        'key=' + os.path.join(pki, 'client-ec.key')],
+                 ['verify_client_post_handshake before: 0', WRONG_SSL_VERSION]
+                 + done(echo=None)
+                 + ['state SSLv3/TLS read server certificate request',
+                    'state SSLv3/TLS write client certificate',
+                    'state SSLv3/TLS write certificate verify', 'read back 30 bytes'])
+    sc['pha-no-certificate'] = (gnutls(pki), reauth,
+                                done(echo=None)
+                                + ['state SSLv3/TLS read server certificate request',
+                                   'state SSLv3/TLS write client certificate',
+                                   'state SSLv3/TLS write finished', 'read back 30 bytes'])
+    sc['pha-not-offered'] = (gnutls(pki), [ca, 'host=localhost', 'request=**REAUTH**\n'],
+                             done(echo=0) + ['read: ret 0, SSL_get_error 1',
+                                             'read: ' + ALERT_INTERNAL_ERROR])
     sc['client-renegotiate'] = (
         s_server(pki, extra=['-tls1_2', '-client_renegotiation']),
-        base + ['clientreneg=1', 'trace=1'])
+        base + ['clientreneg=1', 'trace=1'],
+        done('TLSv1.2', echo=None) + ['renegotiate: 1, pending 0',
+                                      'renegotiation: ret 1, SSL_get_error 0',
+                                      'pending 0, renegotiations 1, total 1, secure 1',
+                                      'read back 14 bytes'])
     sc['client-renegotiate-refused'] = (s_server(pki, extra=['-tls1_2']),
-                                        base + ['clientreneg=1'])
-    sc['client-renegotiate-tls13'] = (s_server(pki), base + ['clientreneg=1'])
+                                        base + ['clientreneg=1'],
+                                        done('TLSv1.2', echo=None)
+                                        + ['renegotiate: 1, pending 0',
+                                           'renegotiation: ret -1, SSL_get_error 1',
+                                           'renegotiation: ' + NO_RENEGOTIATION])
+    sc['client-renegotiate-tls13'] = (s_server(pki), base + ['clientreneg=1'],
+                                      done(echo=None) + ['renegotiate: 0, pending 0',
+                                                         'renegotiation: ' + WRONG_SSL_VERSION,
+                                                         'read back 14 bytes'])
     # Key-exchange checks: DH parameters below the security level, and a
     # ServerKeyExchange whose signature was tampered with on the way.
     sc['tls12-weak-dh'] = (
         s_server(pki, 'server-rsa', ['-tls1_2', '-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0',
-                                     '-dhparam', os.path.join(pki, 'dh1024.pem')]), base)
+                                     '-dhparam', os.path.join(pki, 'dh1024.pem')]), base,
+        fails(DH_KEY_TOO_SMALL))
     sc['tls12-bad-ske-signature'] = (
-        corrupting_proxy(pki, 'server-ec', ['-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256'], 12), base)
+        corrupting_proxy(pki, 'server-ec', ['-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256'], 12), base,
+        fails(BAD_SIGNATURE))
     sc['tls12-bad-ske-signature-rsa'] = (
         # RSA names whichever padding check the corrupted value fails first,
         # which varies from run to run (stock's too): lib 4's reason is left out.
         corrupting_proxy(pki, 'server-rsa', ['-cipher', 'ECDHE-RSA-AES128-GCM-SHA256'], 12),
-        base + ['reasonless=4'])
+        base + ['reasonless=4'], fails('error lib=4 (reason not compared)', 'connect: ' + BAD_SIGNATURE))
     sc['gnutls-tls12-cbc-no-etm'] = (
-        gnutls(pki, priority='NORMAL:-VERS-TLS1.3:-AEAD:%NO_ETM'), base)
+        gnutls(pki, priority='NORMAL:-VERS-TLS1.3:-AEAD:%NO_ETM'), base,
+        done('TLSv1.2', 'ECDHE-ECDSA-AES256-SHA'))
     sc['tls12-cbc-no-etm'] = (s_server(pki, 'server-rsa', ['-tls1_2', '-no_etm', '-cipher',
-                                                           'ECDHE-RSA-AES128-SHA256']), base)
+                                                           'ECDHE-RSA-AES128-SHA256']), base,
+                              done('TLSv1.2', 'ECDHE-RSA-AES128-SHA256'))
     sc['tls12-client-cert'] = (s_server(pki, extra=['-tls1_2', '-Verify', '1', '-CAfile',
                                                     os.path.join(pki, 'ca.pem')]),
                                base + ['cert=' + os.path.join(pki, 'client-ec.pem'),
-                                       'key=' + os.path.join(pki, 'client-ec.key')])
-    sc['tls12-max-client'] = (s_server(pki), base + ['max=1.2'])
+                                       'key=' + os.path.join(pki, 'client-ec.key')],
+                               ['cert: 1', 'key: 1', CONNECTED] + negotiated('TLSv1.2')
+                               + ['our signature type id-ecPublicKey', VERIFIED, 'read back 14 bytes'])
+    sc['tls12-max-client'] = (s_server(pki), base + ['max=1.2'],
+                              ['max: 1'] + done('TLSv1.2', 'ECDHE-ECDSA-AES256-GCM-SHA384'))
     sc['tls12-no-shared-cipher'] = (s_server(pki, extra=['-tls1_2', '-cipher', 'AES128-SHA']),
-                                    base + ['ciphers=ECDHE-ECDSA-AES128-GCM-SHA256'])
+                                    base + ['ciphers=ECDHE-ECDSA-AES128-GCM-SHA256'],
+                                    ['cipher list: 1'] + fails(ALERT_HANDSHAKE_FAILURE))
     # TLS 1.0 and 1.1 as each security level allows them: at stock's default
     # (level 2 on Debian) the old versions' MD5+SHA1 signatures are refused;
     # at level 0, with the client's minimum lowered, they are spoken.
-    for v, flag in (('1.0', '-tls1'), ('1.1', '-tls1_1')):
+    for v, flag, name_v in (('1.0', '-tls1', 'TLSv1'), ('1.1', '-tls1_1', 'TLSv1.1')):
         name = 'tls' + v.replace('.', '')
         old = ['-cipher', 'DEFAULT:@SECLEVEL=0', flag]
-        sc[name + '-default'] = (s_server(pki, 'server-rsa', old), base)
-        sc[name + '-default-min'] = (s_server(pki, 'server-rsa', old), base + ['min=' + v])
+        refused = fails(LEGACY_SIGALG) + negotiated(name_v)
+        sc[name + '-default'] = (s_server(pki, 'server-rsa', old), base, refused)
+        sc[name + '-default-min'] = (s_server(pki, 'server-rsa', old), base + ['min=' + v],
+                                     ['min: 1'] + refused)
         sc[name + '-seclevel0'] = (s_server(pki, 'server-rsa', old),
-                                   base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'])
+                                   base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'],
+                                   done(name_v, 'ECDHE-RSA-AES256-SHA'))
         sc[name + '-seclevel1'] = (s_server(pki, 'server-rsa', old),
-                                   base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=1'])
+                                   base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=1'], refused)
         sc[name + '-seclevel0-ecdsa'] = (s_server(pki, 'server-ec', old),
-                                         base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'])
+                                         base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'],
+                                         done(name_v, 'ECDHE-ECDSA-AES256-SHA'))
         sc[name + '-seclevel0-cbc-rsa-kx'] = (
             s_server(pki, 'server-rsa', old + ['-cipher', 'AES128-SHA:@SECLEVEL=0']),
-            base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'])
+            base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0'], done(name_v, 'AES128-SHA'))
         # Our CertificateVerify under the old versions' signatures.
-        for kind in ('rsa', 'ec'):
+        for kind, sig in (('rsa', 'rsaEncryption'), ('ec', 'id-ecPublicKey')):
             sc[name + '-seclevel0-client-cert-' + kind] = (
                 s_server(pki, 'server-rsa', old + ['-Verify', '1', '-CAfile',
                                                    os.path.join(pki, 'ca.pem')]),
                 base + ['min=' + v, 'ciphers=DEFAULT:@SECLEVEL=0',
                         'cert=' + os.path.join(pki, 'client-%s.pem' % kind),
-                        'key=' + os.path.join(pki, 'client-%s.key' % kind)])
+                        'key=' + os.path.join(pki, 'client-%s.key' % kind)],
+                [CONNECTED] + negotiated(name_v, 'ECDHE-RSA-AES256-SHA')
+                + ['our signature type ' + sig, VERIFIED, 'read back 14 bytes'])
     # OCSP stapling (status_request): in TLS 1.3 the response rides in the
     # Certificate message, in TLS 1.2 in CertificateStatus; the callback sees
     # it either way, and refusing it ends the handshake as stock does.
     # max_fragment_length (RFC 6066): a 3000-byte line echoed in records of
     # at most 512 bytes, both ways; and a mode outside 1..4 refused.
     line = 'request=' + 'x' * 3000 + '\n'
-    sc['mfl-tls13'] = (s_server(pki), base + ['mfl=1', line])
-    sc['mfl-tls12'] = (s_server(pki, extra=['-tls1_2']), base + ['mfl=1', line])
-    sc['mfl-tls12-4096'] = (s_server(pki, extra=['-tls1_2']), base + ['mfl=4', line])
-    sc['mfl-bad-mode'] = (s_server(pki), base + ['mfl=5'])
+    mfl = [ca, 'host=localhost', line]
+    sc['mfl-tls13'] = (s_server(pki), mfl + ['mfl=1'],
+                       done(echo=None) + ['session max fragment length 1', 'read back 3001 bytes',
+                                          'in 6 reads'])
+    sc['mfl-tls12'] = (s_server(pki, extra=['-tls1_2']), mfl + ['mfl=1'],
+                       done('TLSv1.2', echo=None) + ['session max fragment length 1',
+                                                     'read back 3001 bytes', 'in 6 reads'])
+    sc['mfl-tls12-4096'] = (s_server(pki, extra=['-tls1_2']), mfl + ['mfl=4'],
+                            done('TLSv1.2', echo=None) + ['session max fragment length 4',
+                                                          'read back 3001 bytes', 'in 1 reads'])
+    sc['mfl-bad-mode'] = (s_server(pki), base + ['mfl=5'],
+                          ['max fragment length mode 5: 0',
+                           'reason=232 (ssl3 ext invalid max fragment length)']
+                          + done(echo=None) + ['session max fragment length 0'])
     # A client certificate supplied by an ENGINE (SSL_CTX_set_client_cert_engine).
     engine = ['engine_cert=' + os.path.join(pki, 'client-ec.pem'),
               'engine_key=' + os.path.join(pki, 'client-ec.key')]
     verify = ['-Verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]
-    sc['client-cert-engine-tls13'] = (s_server(pki, extra=verify), base + engine)
-    sc['client-cert-engine-tls12'] = (s_server(pki, extra=verify + ['-tls1_2']), base + engine)
-    # Our client signature algorithms narrow what the CertificateVerify uses.
-    for v, flag in (('13', []), ('12', ['-tls1_2'])):
-        sc['client-cert-sigalgs-tls' + v] = (
-            s_server(pki, extra=verify + flag),
-            base + engine + ['client_sigalgs=ECDSA+SHA384:ECDSA+SHA512'])
+    engine_set = ['engine without the function -> 0', 'reason=331 (no client cert method)',
+                  'engine -> 1']
+    sc['client-cert-engine-tls13'] = (s_server(pki, extra=verify), base + engine,
+                                      engine_set + ['engine asked for a client certificate (1 CA names']
+                                      + [CONNECTED, 'our signature type id-ecPublicKey', VERIFIED,
+                                         'read back 14 bytes'])
+    sc['client-cert-engine-tls12'] = (s_server(pki, extra=verify + ['-tls1_2']), base + engine,
+                                      engine_set + ['engine asked for a client certificate (1 CA names']
+                                      + [CONNECTED] + negotiated('TLSv1.2')
+                                      + ['our signature type id-ecPublicKey', VERIFIED,
+                                         'read back 14 bytes'])
+    # Our client signature algorithms narrow what the CertificateVerify uses:
+    # in TLS 1.2 to ECDSA with SHA-384; in TLS 1.3, where ECDSA+SHA384 means
+    # P-384 only, nothing fits our P-256 key, so no certificate is sent and
+    # the server (which requires one) refuses.
+    sigalgs = ['client_sigalgs=ECDSA+SHA384:ECDSA+SHA512']
+    sc['client-cert-sigalgs-tls13'] = (
+        s_server(pki, extra=verify), base + engine + sigalgs,
+        ['client sigalgs ECDSA+SHA384:ECDSA+SHA512: 1', '2 shared, first 0x0503']
+        + done(echo=0) + ['read: ret 0, SSL_get_error 1', 'read: ' + ALERT_CERTIFICATE_REQUIRED])
+    sc['client-cert-sigalgs-tls12'] = (
+        s_server(pki, extra=verify + ['-tls1_2']), base + engine + sigalgs,
+        ['client sigalgs ECDSA+SHA384:ECDSA+SHA512: 1', '2 shared, first 0x0503', CONNECTED]
+        + negotiated('TLSv1.2') + ['our signature hash SHA384', VERIFIED, 'read back 14 bytes'])
     # Next protocol negotiation: TLS 1.2 only (a TLS 1.3 server ignores the
     # offer, which the ClientHello after a HelloRetryRequest repeats).
     npn_srv = ['-nextprotoneg', 'spdy/2,http/1.1']
-    sc['npn-tls12'] = (s_server(pki, extra=npn_srv + ['-tls1_2']), base + ['npn=http/1.1,h2'])
-    sc['npn-tls12-no-overlap'] = (s_server(pki, extra=npn_srv + ['-tls1_2']), base + ['npn=h2'])
+    offer = 'npn: server offers 16 bytes: spdy/2 http/1.1; '
+    sc['npn-tls12'] = (s_server(pki, extra=npn_srv + ['-tls1_2']), base + ['npn=http/1.1,h2'],
+                       [offer + 'select_next_proto 1 -> http/1.1'] + done('TLSv1.2', echo=None)
+                       + ['npn negotiated yes http/1.1', 'read back 14 bytes'])
+    sc['npn-tls12-no-overlap'] = (s_server(pki, extra=npn_srv + ['-tls1_2']), base + ['npn=h2'],
+                                  [offer + 'select_next_proto 2 -> h2'] + done('TLSv1.2', echo=None)
+                                  + ['npn negotiated yes h2', 'read back 14 bytes'])
     sc['npn-tls12-resume'] = (s_server(pki, extra=npn_srv + ['-tls1_2']),
-                              base + ['npn=http/1.1', 'resume=1', 'shutdown=1'])
+                              base + ['npn=http/1.1', 'resume=1', 'shutdown=1'],
+                              [offer + 'select_next_proto 1 -> http/1.1'] + done('TLSv1.2', echo=None)
+                              + ['npn negotiated yes http/1.1',
+                                 '-- second connection, resuming: session resumable 1',
+                                 offer + 'select_next_proto 1 -> http/1.1', CONNECTED]
+                              + negotiated('TLSv1.2', reused=1)
+                              + ['npn negotiated yes http/1.1', 'read back 14 bytes'])
     sc['npn-tls12-trace'] = (s_server(pki, extra=npn_srv + ['-tls1_2']),
-                             base + ['npn=http/1.1', 'trace=1'])
-    sc['npn-tls13'] = (s_server(pki, extra=npn_srv), base + ['npn=http/1.1'])
+                             base + ['npn=http/1.1', 'trace=1'],
+                             ['state SSLv3/TLS write change cipher spec',
+                              'state SSLv3/TLS write next proto', 'state SSLv3/TLS write finished']
+                             + done('TLSv1.2', echo=None) + ['npn negotiated yes http/1.1'])
+    sc['npn-tls13'] = (s_server(pki, extra=npn_srv), base + ['npn=http/1.1'],
+                       done(echo=None) + ['npn negotiated no', 'read back 14 bytes'])
     sc['npn-hrr-trace'] = (s_server(pki, extra=npn_srv + ['-groups', 'P-256']),
-                           base + ['npn=http/1.1', 'trace=1'])
+                           base + ['npn=http/1.1', 'trace=1'],
+                           done(group='prime256v1', echo=None) + ['npn negotiated no'])
     ocsp = ['-status_file', os.path.join(pki, 'server-ec.ocsp')]
-    sc['ocsp-tls13'] = (s_server(pki, extra=ocsp), base + ['status=1'])
-    sc['ocsp-tls12'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=1'])
-    sc['ocsp-tls13-rejected'] = (s_server(pki, extra=ocsp), base + ['status=reject'])
-    sc['ocsp-tls12-rejected'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=reject'])
-    sc['ocsp-none-tls13'] = (s_server(pki), base + ['status=1'])
-    sc['ocsp-none-tls12'] = (s_server(pki, extra=['-tls1_2']), base + ['status=1'])
+    # (OCSP response status 0: successful; certificate status 0: good)
+    stapled = 'status callback: response 712 bytes, peer known, ocsp status 0, cert status 0'
+    sc['ocsp-tls13'] = (s_server(pki, extra=ocsp), base + ['status=1'], [stapled] + ok13)
+    sc['ocsp-tls12'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=1'],
+                        [stapled] + ok12)
+    sc['ocsp-tls13-rejected'] = (s_server(pki, extra=ocsp), base + ['status=reject'],
+                                 [stapled] + fails(INVALID_STATUS_RESPONSE))
+    sc['ocsp-tls12-rejected'] = (s_server(pki, extra=ocsp + ['-tls1_2']), base + ['status=reject'],
+                                 [stapled] + fails(INVALID_STATUS_RESPONSE))
+    none = 'status callback: response -1 bytes, peer known, ocsp status -1, cert status -1'
+    sc['ocsp-none-tls13'] = (s_server(pki), base + ['status=1'], [none] + ok13)
+    sc['ocsp-none-tls12'] = (s_server(pki, extra=['-tls1_2']), base + ['status=1'], [none] + ok12)
     return sc
 
 
@@ -323,81 +476,15 @@ TLS12_DEFAULT_SUITES = [
 ]
 
 
-# ClientHellos compared field by field (random values excepted): each is
-# captured by a server that reads it and hangs up.
-CLIENTHELLOS = {
-    'default': [],
-    'tls12-max': ['max=1.2'],
-    'tls13-only': ['min=1.3'],
-    'groups': ['groups=P-384:X25519:ffdhe2048'],
-    'alpn': ['alpn=h2,http/1.1'],
-    'suites': ['suites=TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_8_SHA256'],
-    'ciphers': ['ciphers=ECDHE-RSA-AES128-SHA:AES256-GCM-SHA384'],
-    'no-sni': [],
-}
-
-
-def parse_client_hello(data):
-    """The ClientHello's fields that must match stock, random ones reduced
-    to their lengths."""
-    if len(data) < 9 or data[0] != 22 or data[5] != 1:
-        return ['not a ClientHello: %r' % data[:16]]
-    b = data[9:]
-    out = ['record version %s' % data[1:3].hex(), 'legacy_version %s' % b[0:2].hex()]
-    i = 34
-    out.append('session id length %d' % b[i])
-    i += 1 + b[i]
-    n = int.from_bytes(b[i:i + 2], 'big')
-    out.append('suites %s' % b[i + 2:i + 2 + n].hex())
-    i += 2 + n
-    out.append('compression %s' % b[i + 1:i + 1 + b[i]].hex())
-    i += 1 + b[i]
-    end = i + 2 + int.from_bytes(b[i:i + 2], 'big')
-    i += 2
-    while i < end:
-        t = int.from_bytes(b[i:i + 2], 'big')
-        ln = int.from_bytes(b[i + 2:i + 4], 'big')
-        body = b[i + 4:i + 4 + ln]
-        if t == 51:  # key_share: groups and share lengths
-            shares, j = [], 2
-            while j < len(body):
-                g, kl = int.from_bytes(body[j:j + 2], 'big'), int.from_bytes(body[j + 2:j + 4], 'big')
-                shares.append('%04x/%d' % (g, kl))
-                j += 4 + kl
-            out.append('ext 51 key_share %s' % ' '.join(shares))
-        elif t in (21, 35, 41):  # padding, ticket, pre_shared_key: lengths only
-            out.append('ext %d length %d' % (t, ln))
-        else:
-            out.append('ext %d %s' % (t, body.hex()))
-        i += 4 + ln
-    return out
-
-
-def capture_client_hello(prog, args, env):
-    captured = []
-    with peers.ScriptedServer(lambda conn: captured.append(peers.read_client_hello(conn))) as srv:
-        subprocess.run([prog, str(srv.port)] + args, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=30)
-    return parse_client_hello(captured[0]) if captured else ['no ClientHello']
-
-
-def compare_client_hellos(variant, lib, prog, pki):
-    args = ['ca=' + os.path.join(pki, 'ca.pem')] + CLIENTHELLOS[variant]
-    if variant != 'no-sni':
-        args.append('host=localhost')
-    stock = capture_client_hello(prog, args, peers.CLEAN_ENV)
-    ours = capture_client_hello(prog, args, dict(peers.CLEAN_ENV, LD_PRELOAD=os.path.abspath(lib)))
-    if stock == ours:
-        print('ok: %d ClientHello fields identical' % len(stock))
-        return 0
-    print('FAIL: ClientHello differs (- stock, + ours):')
-    sys.stdout.writelines(difflib.unified_diff([x + '\n' for x in stock], [x + '\n' for x in ours]))
-    return 1
-
-
 # Scenarios that wait for a missing piece; --list leaves them out so that
 # the test suite stays honest.
-PENDING = set()
+# - mfl-tls13, mfl-tls12: our records ignore the negotiated maximum fragment
+#   length (shim/tls/appdata.c tls_write_app and shim/tls/record.c
+#   tls_rl_queue_all cut at cfg.max_send_fragment only), so a 3001-byte write
+#   goes out as one record and s_server answers record_overflow; stock cuts at
+#   512 << (mode - 1).  (Until the request was fixed to be the 3000-byte line,
+#   these sent 14 bytes and passed without testing the limit.)
+PENDING = {'mfl-tls13', 'mfl-tls12'}
 
 
 EXPORTERS = {'tls13': [], 'tls12': ['-tls1_2']}
@@ -408,8 +495,7 @@ def check_exporter(variant, lib, prog, pki):
     s_server exports on its side of the same connection, stock and ours."""
     label = 'EXPERIMENTAL shimssl'
     failed = 0
-    for who, env in (('stock', peers.CLEAN_ENV),
-                     ('ours', dict(peers.CLEAN_ENV, LD_PRELOAD=os.path.abspath(lib)))):
+    for who, env in (('stock', runs.stock_env()), ('ours', runs.ours_env(lib))):
         # One connection, then s_server exits, which flushes what it printed.
         # Not -rev: only s_server's interactive mode prints the connection
         # details, keying material included.
@@ -417,15 +503,22 @@ def check_exporter(variant, lib, prog, pki):
                             '-key', os.path.join(pki, 'server-ec.key'),
                             '-keymatexport', label, '-keymatexportlen', '32', '-naccept', '1']
                            + EXPORTERS[variant]) as srv:
-            out = subprocess.run([prog, str(srv.port), 'ca=' + os.path.join(pki, 'ca.pem'),
-                                  'host=localhost', 'export=' + label],
-                                 env=env, stdout=subprocess.PIPE, text=True, timeout=30).stdout
+            r = subprocess.run([prog, str(srv.port), 'ca=' + os.path.join(pki, 'ca.pem'),
+                                'host=localhost', 'export=' + label],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               timeout=30)
+            out = r.stdout
+            bad = runs.problems(r.returncode, r.stderr) + ([] if r.returncode == 0 else ['exit %d' % r.returncode])
             mine = [ln.split(': ')[1] for ln in out.splitlines() if ln.startswith('exported 1')]
             srv.proc.wait(timeout=10)
             time.sleep(0.2)  # the reader thread takes the last lines
             theirs = [ln.split(': ')[1].strip() for ln in srv.log if 'Keying material:' in ln]
-        ok = len(mine) == 1 and mine == theirs
-        print('%s: exported %s, server %s -> %s' % (who, mine, theirs, 'ok' if ok else 'FAIL'))
+        # Stock must export 32 bytes equal to the server's: two runs that
+        # both export nothing are no evidence.
+        ok = len(mine) == 1 and len(mine[0]) == 64 and mine == theirs and not bad
+        print('%s: exported %s, server %s%s -> %s' % (who, mine, theirs,
+                                                      ', ' + ', '.join(bad) if bad else '',
+                                                      'ok' if ok else 'FAIL'))
         failed += not ok
     return 1 if failed else 0
 
@@ -443,9 +536,10 @@ def main():
         return check_exporter(name[len('exporter-'):], lib, prog, pki)
     subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'), pki],
                    check=True)
-    server, args = scenarios(pki)[name]
+    server, args, expect = scenarios(pki)[name]
+    expect_args = [a for e in expect for a in ('--expect', e)]
     with server() as peer:
-        r = subprocess.run([run_diff, lib, prog, str(peer.port)] + args,
+        r = subprocess.run([run_diff] + expect_args + [lib, prog, str(peer.port)] + args,
                            env=peers.CLEAN_ENV)
     return r.returncode
 
