@@ -61,9 +61,30 @@ static void cache_free(void *p)
     OPENSSL_free(p);
 }
 
+/*
+ * A thread's cache is freed when the thread exits (the key's destructor),
+ * but the thread that runs OPENSSL_cleanup (the main thread, at exit) never
+ * does that before libcrypto tears down its providers: its cache is freed
+ * here instead, so a real program's exit leaves nothing of ours behind, as
+ * stock leaves nothing of its own.  The key goes too, so that no thread
+ * exiting after the cleanup frees contexts into a torn-down libcrypto, and
+ * later derivations (if any) run uncached.
+ */
+static void cache_cleanup(void)
+{
+    if (!cache_key_ok)
+        return;
+    cache_key_ok = 0;
+    cache_free(CRYPTO_THREAD_get_local(&cache_key));
+    CRYPTO_THREAD_set_local(&cache_key, NULL);
+    CRYPTO_THREAD_cleanup_local(&cache_key);
+}
+
 static void cache_init(void)
 {
     cache_key_ok = CRYPTO_THREAD_init_local(&cache_key, cache_free);
+    if (cache_key_ok)
+        OPENSSL_atexit(cache_cleanup);
 }
 
 /* The reusable context for this use and digest, or NULL (then a fresh one
