@@ -213,6 +213,31 @@ def scenarios(pki):
 # Clients that wait for a missing piece; --list leaves them out.
 PENDING = set()
 
+# In a sanitizer build (SHIM_SANITIZER_PRELOAD set) our library goes into
+# these uninstrumented programs behind the sanitizer runtime.  Programs named
+# here by prefix cannot run that way:
+SANITIZER_EXCLUDED = {
+    # Debian 12's curl hangs at start-up with libasan preloaded, even without
+    # our library (LD_PRELOAD=libasan.so curl --version never returns).
+    'curl-': 'curl hangs when libasan is preloaded',
+}
+# and these run without LeakSanitizer:
+SANITIZER_NO_LEAK_CHECK = {
+    # Python does not free its objects at exit: LeakSanitizer reports the
+    # interpreter's own blocks and the SSL_CTX (with its X509_STORE) that an
+    # uncollected SSLContext still holds.  Our leaks are checked by the
+    # instrumented differential programs and by the valgrind tests.
+    'python-': 'Python leaks its own objects at exit',
+}
+
+
+def sanitized():
+    return bool(runs.SANITIZER_PRELOAD)
+
+
+def excluded(name):
+    return sanitized() and any(name.startswith(p) for p in SANITIZER_EXCLUDED)
+
 
 def run_client(cmd, env):
     stdin = None
@@ -229,7 +254,7 @@ def run_client(cmd, env):
 
 def main():
     if sys.argv[1] == '--list':
-        print('\n'.join(sorted(n for n in scenarios('/') if n not in PENDING)))
+        print('\n'.join(sorted(n for n in scenarios('/') if n not in PENDING and not excluded(n))))
         return 0
     name, lib, pki = sys.argv[1:4]
     subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'),
@@ -240,7 +265,8 @@ def main():
         return 1
     failed = False
     with server() as peer:
-        for label, env in (('stock', runs.stock_env()), ('ours', runs.ours_env(lib))):
+        leak_check = not any(name.startswith(p) for p in SANITIZER_NO_LEAK_CHECK)
+        for label, env in (('stock', runs.stock_env()), ('ours', runs.ours_env(lib, leak_check))):
             status, out = run_client(client(peer.port), env)
             missing = [w for w in want_lines if w not in out]
             bad = runs.problems(status, out)
