@@ -30,6 +30,7 @@ int main(int argc, char **argv)
     printf("security level %d\n", SSL_CTX_get_security_level(ctx));
     printf("verify mode %d\n", SSL_CTX_get_verify_mode(ctx));
     SSL_CTX_free(ctx);
+    diff_print_errors("selftest");
     fflush(stdout);
     if (strcmp(mode, "crash") == 0)
         raise(SIGSEGV); /* both runs die the same way */
