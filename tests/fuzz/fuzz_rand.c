@@ -164,8 +164,15 @@ static int provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in
     return 1;
 }
 
-/* Loaded for the life of the process (kept here, not leaked). */
+/* Loaded for the life of the process, unloaded at its exit (before
+ * libcrypto's own exit handler, registered earlier, runs). */
 static OSSL_PROVIDER *default_provider, *fuzz_provider;
+
+static void unload(void)
+{
+    OSSL_PROVIDER_unload(fuzz_provider);
+    OSSL_PROVIDER_unload(default_provider);
+}
 
 static void install(void)
 {
@@ -181,6 +188,7 @@ static void install(void)
         fprintf(stderr, "fuzz_init: cannot install the deterministic RAND\n");
         abort();
     }
+    atexit(unload);
     /* Both the public DRBG (RAND_bytes: client random, session ids) and the
      * private one (RAND_priv_bytes: key generation in the providers) must
      * now give the stream. */
