@@ -8,7 +8,8 @@
  * TLS 1.3 and 1.2 and resumes by ticket, the other TLS 1.2 by session id.
  * Connections cycle through three kinds (TLS 1.3, TLS 1.2 with tickets,
  * TLS 1.2 with session ids) and every other one of a kind resumes the latest
- * session any thread received for that kind, so sessions cross threads.
+ * session any thread received for that kind, so sessions cross threads (a
+ * TLS 1.3 session is used once, as stock's client cache allows).
  *
  * Built twice from this file: against our headers and static core (the
  * ThreadSanitizer build runs that one; it must show no report) and against
@@ -99,12 +100,19 @@ static void keylog_cb(const SSL *s, const char *line)
         atomic_fetch_add(&cb_keylog, 1);
 }
 
+/* The latest session of a kind.  A TLS 1.3 session is taken out of the pool:
+ * with the client cache on, stock resumes one only once (it removes it from
+ * the cache, marking it not resumable, when the resumed handshake ends), so
+ * two threads offering the same one would race.  TLS 1.2 sessions stay in
+ * the pool and are offered by several threads, possibly at once. */
 static SSL_SESSION *take_session(enum kind k)
 {
     SSL_SESSION *sess;
     pthread_mutex_lock(&pool_lock);
     sess = pool[k];
-    if (sess != NULL)
+    if (k == K_TLS13)
+        pool[k] = NULL;
+    else if (sess != NULL)
         SSL_SESSION_up_ref(sess);
     pthread_mutex_unlock(&pool_lock);
     return sess;
@@ -181,6 +189,9 @@ static void one_connection(SSL_CTX *ctx, int thread, int n)
             atomic_fetch_add(&resumed[k], 1);
         else
             atomic_fetch_add(&full[k], 1);
+        if (sess != NULL && !SSL_session_reused(s))
+            fprintf(stderr, "%s connection %d of thread %d: offered session not resumed "
+                    "(resumable now %d)\n", kind_name[k], n, thread, SSL_SESSION_is_resumable(sess));
         if (SSL_version(s) != (k == K_TLS13 ? TLS1_3_VERSION : TLS1_2_VERSION))
             fail("negotiated version", k, n);
         if (!echo_ok(s, thread * 100000 + n))
@@ -224,9 +235,13 @@ static int report(int threads)
         all_resumed += atomic_load(&resumed[k]);
         snprintf(label, sizeof(label), "%s: resumed / offered", kind_name[k]);
         ok &= check(label, atomic_load(&resumed[k]), atomic_load(&tried_resume[k]));
-        /* At least half the offers: the first ones may find no session yet. */
-        snprintf(label, sizeof(label), "%s: sessions offered >= half", kind_name[k]);
-        ok &= check(label, atomic_load(&tried_resume[k]) * 2 >= total / KINDS / 2, 1);
+        /* How many offers find a session depends on how the threads
+         * interleave (a TLS 1.3 session is taken by one thread only); one
+         * per thread at least shows sessions crossing threads. */
+        snprintf(label, sizeof(label), "%s: sessions offered >= threads", kind_name[k]);
+        ok &= check(label, atomic_load(&tried_resume[k]) >= threads, 1);
+        snprintf(label, sizeof(label), "%s: new-session callbacks", kind_name[k]);
+        printf("%-44s %6d\n", label, atomic_load(&cb_new_session[k]));
         snprintf(label, sizeof(label), "%s: new-session callbacks > 0", kind_name[k]);
         ok &= check(label, atomic_load(&cb_new_session[k]) > 0, 1);
     }
