@@ -12,7 +12,8 @@
  * usage: diff_connect PORT [option...]
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
- *   io=block|nonblock|biopair:N  request=STR  resume=1  keyupdate=1  trace=1  noreneg=1
+ *   io=block|nonblock|biopair:N  request=STR  resume=1|2 (2: a third connection offers the
+ *   first session again)  cache=client (SSL_SESS_CACHE_CLIENT)  keyupdate=1  trace=1  noreneg=1
  *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
  *   shutdown=1  mode=partial  sigpipe  status=1|reject (OCSP stapling, the callback's answer)
  *   mfl=1..4 (max_fragment_length 512..4096; the echo's record count is shown)
@@ -562,6 +563,9 @@ int main(int argc, char **argv)
         SSL_CTX_set_msg_callback(ctx, msg_cb);
         SSL_CTX_set_keylog_callback(ctx, keylog_cb);
     }
+    if (opt(argc, argv, "cache") && strcmp(opt(argc, argv, "cache"), "client") == 0)
+        printf("session cache mode %ld\n",
+               SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT));
     if (opt(argc, argv, "mode") && strcmp(opt(argc, argv, "mode"), "partial") == 0)
         SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE);
     diff_print_errors("setup");
@@ -574,6 +578,15 @@ int main(int argc, char **argv)
     sess = one_connection(ctx, argc, argv, NULL);
     if (opt(argc, argv, "resume")) {
         printf("-- second connection, resuming: session resumable %d\n",
+               sess != NULL && SSL_SESSION_is_resumable(sess));
+        SSL_SESSION *again = one_connection(ctx, argc, argv, sess);
+        SSL_SESSION_free(again);
+    }
+    if (opt(argc, argv, "resume") && strcmp(opt(argc, argv, "resume"), "2") == 0) {
+        /* The same session offered once more: whether a session that has
+         * been resumed stays resumable (with the client cache on, stock
+         * uses a TLS 1.3 session once). */
+        printf("-- third connection, the first session again: resumable %d\n",
                sess != NULL && SSL_SESSION_is_resumable(sess));
         SSL_SESSION *again = one_connection(ctx, argc, argv, sess);
         SSL_SESSION_free(again);

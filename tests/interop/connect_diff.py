@@ -178,6 +178,19 @@ def scenarios(pki):
         # A session is resumable only after a clean shutdown: dropping the
         # connection without close_notify marks it not resumable.
         'resume': (s_server(pki), base + ['resume=1', 'shutdown=1'], resumed()),
+        # With the client cache on, a TLS 1.3 session is used once: stock
+        # removes it from the cache when the resumed handshake ends, which
+        # marks it not resumable, and the third connection is a full
+        # handshake.  A TLS 1.2 session stays resumable.
+        'resume-tls13-twice-client-cache': (
+            s_server(pki), base + ['resume=2', 'shutdown=1', 'cache=client'],
+            ['session cache mode 2'] + resumed()
+            + ['-- third connection, the first session again: resumable 0'] + done(reused=0)),
+        'resume-tls12-twice-client-cache': (
+            s_server(pki, extra=['-tls1_2']), base + ['resume=2', 'shutdown=1', 'cache=client'],
+            ['session cache mode 2'] + resumed('TLSv1.2')
+            + ['-- third connection, the first session again: resumable 1']
+            + done('TLSv1.2', reused=1)),
         'resume-unclean': (s_server(pki), base + ['resume=1'],
                            ok13 + ['-- second connection, resuming: session resumable 0']
                            + done(reused=0)),
@@ -486,7 +499,13 @@ TLS12_DEFAULT_SUITES = [
 #   goes out as one record and s_server answers record_overflow; stock cuts at
 #   512 << (mode - 1).  (Until the request was fixed to be the 3000-byte line,
 #   these sent 14 bytes and passed without testing the limit.)
-PENDING = {'mfl-tls13', 'mfl-tls12'}
+# - resume-tls13-twice-client-cache: with SSL_SESS_CACHE_CLIENT, stock ends a
+#   TLS 1.3 client handshake by removing s->session from the cache
+#   (ssl/statem/statem_lib.c, tls_finish_handshake: "We encourage
+#   applications to only use TLSv1.3 tickets once"), which marks a resumed
+#   session not resumable (and calls remove_session_cb); ours keeps it
+#   resumable and resumes it again.
+PENDING = {'mfl-tls13', 'mfl-tls12', 'resume-tls13-twice-client-cache'}
 
 
 EXPORTERS = {'tls13': [], 'tls12': ['-tls1_2']}
