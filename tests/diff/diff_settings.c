@@ -496,9 +496,13 @@ static void session(void)
     diff_print_errors("  ");
     printf("master 48 -> %d, 80 -> %d\n", SSL_SESSION_set1_master_key(ss, key, 48),
            SSL_SESSION_set1_master_key(ss, key, 80));
-    printf("timeout -1 -> %ld, 100 -> %ld; time 1000 -> %ld, now %ld\n",
-           SSL_SESSION_set_timeout(ss, -1), SSL_SESSION_set_timeout(ss, 100),
-           SSL_SESSION_set_time(ss, 1000), SSL_SESSION_get_time(ss));
+    /* One call at a time: as arguments of one printf their order is
+     * unspecified, and get_time ran first, printing the clock, which two
+     * runs may read a second apart. */
+    long t_neg = SSL_SESSION_set_timeout(ss, -1), t_100 = SSL_SESSION_set_timeout(ss, 100);
+    long set = SSL_SESSION_set_time(ss, 1000);
+    printf("timeout -1 -> %ld, 100 -> %ld; time 1000 -> %ld, now %ld\n", t_neg, t_100, set,
+           SSL_SESSION_get_time(ss));
     printf("version -> %d, cipher -> %d, host -> %d, alpn -> %d, early -> %d\n",
            SSL_SESSION_set_protocol_version(ss, TLS1_3_VERSION),
            SSL_SESSION_set_cipher(ss, SSL_CIPHER_find(s, cs)),
