@@ -7,7 +7,8 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 
-#include "api/cipher_table.h"
+#include "crypto/hash.h"
+#include "tls/cipher_suites.h"
 
 /* "(NONE)" is stock's answer for a missing cipher in the name getters. */
 static const char none_name[] = "(NONE)";
@@ -107,7 +108,7 @@ const EVP_MD *SSL_CIPHER_get_handshake_digest(const SSL_CIPHER *c)
 {
     int nid = shim_cipher_md_idx_nid((int)(c->algorithm2 & SHIM_HS_MASK));
 
-    return nid != NID_undef ? EVP_get_digestbynid(nid) : NULL;
+    return nid != NID_undef ? shim_md_by_nid(nid) : NULL;
 }
 
 int SSL_CIPHER_is_aead(const SSL_CIPHER *c)

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "objects.h"
-#include "api/cipher_table.h"
+#include "tls/cipher_suites.h"
 
 #define SESSION_DER_VERSION 1
 

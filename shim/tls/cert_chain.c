@@ -4,29 +4,8 @@
  */
 #include "shim.h"
 
-#include "objects.h"
+#include "crypto/verify.h"
 #include "tls/cert_chain.h"
-
-/* Built from a store: X509_verify_cert's chain, whatever it could do (the
- * root is usually missing and that is fine); errors are not ours to keep. */
-static STACK_OF(X509) *built_chain(SSL *s, X509 *leaf, X509_STORE *store)
-{
-    X509_STORE_CTX *xs = X509_STORE_CTX_new_ex(s->ctx->libctx, s->ctx->propq);
-    STACK_OF(X509) *chain = NULL;
-
-    if (xs == NULL || !X509_STORE_CTX_init(xs, store, leaf, NULL)) {
-        X509_STORE_CTX_free(xs);
-        ERR_raise(ERR_LIB_SSL, ERR_R_X509_LIB);
-        return NULL;
-    }
-    (void)X509_verify_cert(xs);
-    ERR_clear_error();
-    chain = X509_chain_up_ref(X509_STORE_CTX_get0_chain(xs));
-    X509_STORE_CTX_free(xs);
-    if (chain == NULL)
-        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-    return chain;
-}
 
 STACK_OF(X509) *tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key)
 {
@@ -36,7 +15,7 @@ STACK_OF(X509) *tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key)
                                                          : s->ctx->cert_store;
 
     if (extra == NULL && !(s->cfg.mode & SSL_MODE_NO_AUTO_CHAIN) && store != NULL)
-        return built_chain(s, key->x509, store);
+        return shim_verify_build_chain(s->ctx->libctx, s->ctx->propq, store, key->x509);
     if ((out = sk_X509_new_null()) == NULL || !sk_X509_push(out, key->x509)) {
         sk_X509_free(out);
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);

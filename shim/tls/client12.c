@@ -489,7 +489,7 @@ static int parse_ske_ecdhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_re
          * group and used for nothing since: it serves here. */
         tmpl = hs->kex_priv;
         hs->kex_priv = NULL;
-    } else if (!tls_kex_keygen(c->algs, g, &tmpl)) {
+    } else if (!tls_kex_keygen(c->algs, &g->kex, &tmpl)) {
         ERR_clear_error();
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_UNABLE_TO_FIND_ECDH_PARAMETERS);
     }
@@ -613,7 +613,7 @@ static int process_server_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs
     memcpy(tbs, c->client_random, SSL3_RANDOM_SIZE);
     memcpy(tbs + SSL3_RANDOM_SIZE, c->server_random, SSL3_RANDOM_SIZE);
     memcpy(tbs + 2 * SSL3_RANDOM_SIZE, params_start.p, params_len);
-    ok = tls_sig_verify(c->algs, a, pkey, tbs, tbs_len, sig.p, sig.len);
+    ok = tls_sig_verify(c->algs, tls_sigalg_scheme(a), pkey, tbs, tbs_len, sig.p, sig.len);
     OPENSSL_free(tbs);
     if (!ok)
         return tls_fatal(s, SSL_AD_DECRYPT_ERROR, SSL_R_BAD_SIGNATURE);
@@ -840,7 +840,7 @@ static int key_exchange(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_build
     } else if (k == NID_kx_ecdhe) {
         /* hs->kex_priv is the key pair made while reading the server's
          * point (parse_ske_ecdhe). */
-        if (hs->kex_priv == NULL && !tls_kex_keygen(c->algs, hs->kex_group, &hs->kex_priv))
+        if (hs->kex_priv == NULL && !tls_kex_keygen(c->algs, &hs->kex_group->kex, &hs->kex_priv))
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_EVP_LIB);
     } else {
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, ERR_R_INTERNAL_ERROR);
@@ -943,7 +943,7 @@ static int send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs
     int ok;
 
     /* TLS 1.2 signs the handshake messages themselves. */
-    if (!tls_sig_sign(c->algs, a, key->privatekey, hs->transcript.buf, hs->transcript.len, &sig,
+    if (!tls_sig_sign(c->algs, tls_sigalg_scheme(a), key->privatekey, hs->transcript.buf, hs->transcript.len, &sig,
                       &sig_len))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_EVP_LIB);
     ok = tls_b_init(&b, sig_len + 16) && tls_hs_begin_msg(&b, SSL3_MT_CERTIFICATE_VERIFY)

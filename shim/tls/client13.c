@@ -1021,7 +1021,7 @@ static enum tls_step do_read_certificate_verify(SSL *s, struct tls_conn *c, stru
     if (!transcript_hash(s, hs, hash))
         return fail();
     tbs_len = certificate_verify_input(tbs, 1, hash, c->hash_len);
-    if (!tls_sig_verify(c->algs, a, pkey, tbs, tbs_len, sig.p, sig.len)) {
+    if (!tls_sig_verify(c->algs, tls_sigalg_scheme(a), pkey, tbs, tbs_len, sig.p, sig.len)) {
         tls_fatal(s, SSL_AD_DECRYPT_ERROR, SSL_R_BAD_SIGNATURE);
         return fail();
     }
@@ -1236,7 +1236,7 @@ static enum tls_step do_send_client_certificate(SSL *s, struct tls_conn *c, stru
         if (!transcript_hash(s, hs, hash))
             return fail();
         tbs_len = certificate_verify_input(tbs, 0, hash, c->hash_len);
-        if (!tls_sig_sign(c->algs, a, key->privatekey, tbs, tbs_len, &sig, &sig_len)) {
+        if (!tls_sig_sign(c->algs, tls_sigalg_scheme(a), key->privatekey, tbs, tbs_len, &sig, &sig_len)) {
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_EVP_LIB);
             return fail();
         }

@@ -385,7 +385,7 @@ static enum ext_write w_key_share(struct ch_ctx *x)
         tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, SSL_R_NO_SUITABLE_KEY_SHARE);
         return EXT_FAIL;
     }
-    if (x->hs->kex_priv == NULL && !tls_kex_keygen(x->c->algs, g, &x->hs->kex_priv)) {
+    if (x->hs->kex_priv == NULL && !tls_kex_keygen(x->c->algs, &g->kex, &x->hs->kex_priv)) {
         tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_EVP_LIB);
         return EXT_FAIL;
     }

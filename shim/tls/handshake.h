@@ -15,7 +15,7 @@
 #include "tls/bytes.h"
 #include "tls/conn.h"
 #include "tls/key_schedule.h"
-#include "tls/transcript.h"
+#include "crypto/transcript.h"
 
 enum tls_step {
     TLS_STEP_CONTINUE, /* state changed; run the next one */

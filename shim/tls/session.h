@@ -7,6 +7,13 @@
 
 #include "tls/conn.h"
 
+/* The SSL_SESSION object (the exported SSL_SESSION_new / up_ref / free / dup
+ * are these, less the library initialisation). */
+SSL_SESSION *tls_session_create(void);
+int tls_session_up_ref(SSL_SESSION *ss);
+void tls_session_free(SSL_SESSION *ss);
+SSL_SESSION *tls_session_dup(const SSL_SESSION *src);
+
 /* Replaces s->session with a fresh one for a full handshake (stock's
  * ssl_get_new_session for a client). */
 int tls_session_new(SSL *s);

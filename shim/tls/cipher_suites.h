@@ -6,8 +6,8 @@
  * The mask values are stock's (ssl_local.h): the cipher-string language
  * matches suites by and-ing these bits, so equal bits give equal selections.
  */
-#ifndef SHIM_API_CIPHER_TABLE_H
-#define SHIM_API_CIPHER_TABLE_H
+#ifndef SHIM_TLS_CIPHER_SUITES_H
+#define SHIM_TLS_CIPHER_SUITES_H
 
 #include "objects.h"
 
