@@ -69,6 +69,24 @@ int shim_pkey_security_bits(const EVP_PKEY *pkey)
     return EVP_PKEY_get_security_bits(pkey);
 }
 
+int shim_pkey_size(const EVP_PKEY *pkey)
+{
+    return EVP_PKEY_get_size(pkey);
+}
+
+int shim_pkey_can_sign_digest(OSSL_LIB_CTX *libctx, const char *propq, EVP_PKEY *pkey,
+                              int hash_nid)
+{
+    const char *md = hash_nid != NID_undef ? OBJ_nid2sn(hash_nid) : NULL;
+    int ok;
+
+    /* A "no" may leave errors behind; the question is not a failure. */
+    ERR_set_mark();
+    ok = EVP_PKEY_digestsign_supports_digest(pkey, libctx, md, propq) > 0;
+    ERR_pop_to_mark();
+    return ok;
+}
+
 int shim_pkey_missing_parameters(const EVP_PKEY *pkey)
 {
     return EVP_PKEY_missing_parameters(pkey);

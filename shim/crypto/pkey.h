@@ -38,6 +38,14 @@ int shim_pkey_curve_nid(const EVP_PKEY *pkey);
 /* What the security level compares against (EVP_PKEY_get_security_bits). */
 int shim_pkey_security_bits(const EVP_PKEY *pkey);
 
+/* The largest signature the key makes, in bytes (EVP_PKEY_get_size). */
+int shim_pkey_size(const EVP_PKEY *pkey);
+
+/* Whether the key can sign with this digest (NID_undef: a key that hashes
+ * by itself, Ed25519 / Ed448), as EVP_PKEY_digestsign_supports_digest. */
+int shim_pkey_can_sign_digest(OSSL_LIB_CTX *libctx, const char *propq, EVP_PKEY *pkey,
+                              int hash_nid);
+
 /* Whether the key lacks domain parameters (a DSA key without p, q, g). */
 int shim_pkey_missing_parameters(const EVP_PKEY *pkey);
 

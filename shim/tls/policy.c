@@ -117,28 +117,25 @@ void tls_configured_groups(const SSL *s, const uint16_t **groups, size_t *len)
     }
 }
 
-void tls_configured_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len)
+void tls_psigalgs(const SSL *s, int sent, const uint16_t **sigalgs, size_t *len)
 {
-    if (s->cfg.cert->conf_sigalgs != NULL) {
-        *sigalgs = s->cfg.cert->conf_sigalgs;
-        *len = s->cfg.cert->conf_sigalgs_len;
+    const struct shim_cert *cert = s->cfg.cert;
+
+    /* The client list serves a server's CertificateRequest and a client's
+     * own choice of what to sign with; otherwise the configured list. */
+    if (s->server == sent && cert->client_sigalgs != NULL) {
+        *sigalgs = cert->client_sigalgs;
+        *len = cert->client_sigalgs_len;
+    } else if (cert->conf_sigalgs != NULL) {
+        *sigalgs = cert->conf_sigalgs;
+        *len = cert->conf_sigalgs_len;
     } else {
         *sigalgs = tls_default_sigalgs;
         *len = tls_default_sigalgs_len;
     }
 }
 
-void tls_client_auth_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len)
-{
-    if (s->cfg.cert->client_sigalgs != NULL) {
-        *sigalgs = s->cfg.cert->client_sigalgs;
-        *len = s->cfg.cert->client_sigalgs_len;
-    } else {
-        tls_configured_sigalgs(s, sigalgs, len);
-    }
-}
-
-int tls_sigalg_listed(uint16_t code, const uint16_t *list, size_t len)
+int tls_listed(uint16_t code, const uint16_t *list, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         if (list[i] == code)
