@@ -39,12 +39,11 @@ static int use_ecc(const struct tls_ext_ctx *x)
 
     for (int i = 0; i < sk_SSL_CIPHER_num(ciphers) && !found; i++) {
         const SSL_CIPHER *ci = sk_SSL_CIPHER_value(ciphers, i);
-        int kx = SSL_CIPHER_get_kx_nid(ci), auth = SSL_CIPHER_get_auth_nid(ci);
         if (!tls_cipher_usable(x->s, ci, x->min_version, x->max_version,
                                SSL_SECOP_CIPHER_SUPPORTED))
             continue;
-        found = kx == NID_kx_ecdhe || kx == NID_kx_ecdhe_psk || auth == NID_auth_ecdsa
-                || ci->min_tls >= TLS1_3_VERSION;
+        found = (ci->algorithm_mkey & (SHIM_K_ECDHE | SHIM_K_ECDHEPSK)) != 0
+                || (ci->algorithm_auth & SHIM_A_ECDSA) != 0 || ci->min_tls >= TLS1_3_VERSION;
     }
     if (!found)
         return 0;

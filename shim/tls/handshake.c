@@ -491,6 +491,7 @@ int tls_handshake(SSL *s)
         goto out;
     for (;;) {
         enum tls_step step = run_machine(s, c);
+        int wanted = s->rwstate;
         enum tls_rl_result r;
 
         if (step == TLS_STEP_FAIL)
@@ -498,8 +499,10 @@ int tls_handshake(SSL *s)
         /* Whatever happens next, what we have written must reach the peer. */
         if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
             break;
-        if (step == TLS_STEP_SUSPEND)
-            break; /* s->rwstate says what the application must do */
+        if (step == TLS_STEP_SUSPEND) {
+            s->rwstate = wanted; /* what the application must do (the flush reset it) */
+            break;
+        }
         if (step == TLS_STEP_DONE) {
             ret = finish(s, c);
             break;

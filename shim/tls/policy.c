@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
+#include "tls/cipher_suites.h"
 #include "tls/policy.h"
 
 int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
@@ -70,15 +71,11 @@ int tls_version_range(const SSL *s, int *min_version, int *max_version)
 
 int tls_cipher_usable(const SSL *s, const SSL_CIPHER *c, int min_version, int max_version, int op)
 {
-    int kx = SSL_CIPHER_get_kx_nid(c), auth = SSL_CIPHER_get_auth_nid(c);
-
     /* PSK suites need a PSK callback and SRP is not supported: stock leaves
      * them out of a ClientHello in those cases. */
-    if ((kx == NID_kx_psk || kx == NID_kx_ecdhe_psk || kx == NID_kx_dhe_psk
-         || kx == NID_kx_rsa_psk)
-        && s->cfg.psk_client_callback == NULL)
+    if ((c->algorithm_mkey & SHIM_K_ALL_PSK) != 0 && s->cfg.psk_client_callback == NULL)
         return 0;
-    if (kx == NID_kx_srp || auth == NID_auth_srp)
+    if ((c->algorithm_mkey & SHIM_K_SRP) != 0 || (c->algorithm_auth & SHIM_A_SRP) != 0)
         return 0;
     if (c->min_tls > max_version || c->max_tls < min_version)
         return 0;

@@ -281,6 +281,17 @@ def scenarios(pki):
     verify = ['-Verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]
     sc['client-cert-engine-tls13'] = (s_server(pki, extra=verify), base + engine)
     sc['client-cert-engine-tls12'] = (s_server(pki, extra=verify + ['-tls1_2']), base + engine)
+    # Certificate callbacks that ask to be called again (SSL_ERROR_WANT_X509_LOOKUP),
+    # then supply the certificate: the handshake resumes at the same callback.
+    cbfiles = ['cbcert=' + os.path.join(pki, 'client-ec.pem'),
+               'cbkey=' + os.path.join(pki, 'client-ec.key')]
+    for v, flag in (('13', []), ('12', ['-tls1_2'])):
+        sc['cert-cb-retry-tls' + v] = (s_server(pki, extra=verify + flag),
+                                       base + cbfiles + ['certcb=2'])
+        sc['client-cert-cb-retry-tls' + v] = (s_server(pki, extra=verify + flag),
+                                              base + cbfiles + ['clientcertcb=2'])
+        sc['client-cert-cb-none-tls' + v] = (s_server(pki, extra=verify + flag),
+                                             base + ['clientcertcb=1'])
     # Our client signature algorithms narrow what the CertificateVerify uses.
     for v, flag in (('13', []), ('12', ['-tls1_2'])):
         sc['client-cert-sigalgs-tls' + v] = (
