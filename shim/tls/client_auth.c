@@ -6,6 +6,7 @@
 
 #include <openssl/engine.h>
 
+#include "tls/certificate.h"
 #include "tls/client_auth.h"
 #include "tls/our_certs.h"
 #include "tls/sigalg_choice.h"
@@ -80,4 +81,18 @@ int tls_client_prepare_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs
         hs->sigalg = NULL;
     }
     return 1;
+}
+
+enum tls_step tls_client_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs)
+{
+    int r = tls_client_prepare_certificate(s, c, hs);
+
+    if (r < 0)
+        return TLS_STEP_SUSPEND; /* SSL_get_error says SSL_ERROR_WANT_X509_LOOKUP */
+    if (r == 0
+        || !tls_send_certificate(s, c, hs, hs->sigalg != NULL ? hs->key : NULL,
+                                 hs->cl.cert_req_context, hs->cl.cert_req_context_len))
+        return TLS_STEP_FAIL;
+    tls_conn_set_state(s, c, TLS_ST_CW_CERT);
+    return TLS_STEP_CONTINUE;
 }

@@ -19,4 +19,9 @@
  */
 int tls_client_prepare_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs);
 
+/* The step both versions take when a certificate was requested: prepare
+ * it, then send the Certificate (empty if we have nothing suitable, in TLS
+ * 1.3 with the request's context). */
+enum tls_step tls_client_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs);
+
 #endif

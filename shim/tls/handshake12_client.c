@@ -396,15 +396,11 @@ static enum tls_step do_read_server_done(SSL *s, struct tls_conn *c, struct tls_
 
 static enum tls_step do_send_client_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
-    int r = tls_client_prepare_certificate(s, c, hs);
+    enum tls_step step = tls_client_send_certificate(s, c, hs);
 
-    if (r < 0)
-        return TLS_STEP_SUSPEND; /* SSL_get_error says SSL_ERROR_WANT_X509_LOOKUP */
-    if (r == 0 || !tls_send_certificate(s, c, hs, hs->sigalg != NULL ? hs->key : NULL, NULL, 0))
-        return TLS_STEP_FAIL;
-    tls_conn_set_state(s, c, TLS_ST_CW_CERT);
-    hs->state = C12_SEND_CLIENT_KEY_EXCHANGE;
-    return TLS_STEP_CONTINUE;
+    if (step == TLS_STEP_CONTINUE)
+        hs->state = C12_SEND_CLIENT_KEY_EXCHANGE;
+    return step;
 }
 
 /* RFC 5246 7.4.7.1: client_version || 46 random bytes, RSA-encrypted. */

@@ -312,15 +312,10 @@ static enum tls_step do_read_server_finished(SSL *s, struct tls_conn *c, struct 
 
 static enum tls_step do_send_client_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
-    int r = tls_client_prepare_certificate(s, c, hs);
+    enum tls_step step = tls_client_send_certificate(s, c, hs);
 
-    if (r < 0)
-        return TLS_STEP_SUSPEND; /* SSL_get_error says SSL_ERROR_WANT_X509_LOOKUP */
-    if (r == 0
-        || !tls_send_certificate(s, c, hs, hs->sigalg != NULL ? hs->key : NULL,
-                                 hs->cl.cert_req_context, hs->cl.cert_req_context_len))
-        return TLS_STEP_FAIL;
-    tls_conn_set_state(s, c, TLS_ST_CW_CERT);
+    if (step != TLS_STEP_CONTINUE)
+        return step;
     if (hs->sigalg != NULL)
         hs->state = C13_SEND_CERTIFICATE_VERIFY;
     else
