@@ -331,6 +331,10 @@ struct ssl_st {
     tls_session_secret_cb_fn session_secret_cb;
     void *session_secret_cb_arg;
     DTLS_timer_cb dtls_timer_cb;
+    /* SSL_set_tlsext_debug_callback: told of each known extension received. */
+    void (*tlsext_debug_cb)(SSL *s, int client_server, int type, const unsigned char *data,
+                            int len, void *arg);
+    void *tlsext_debug_arg;
     ASYNC_WAIT_CTX *waitctx;      /* made by the first I/O call in SSL_MODE_ASYNC */
 
     struct tls_conn *conn;        /* NULL until a handshake starts */

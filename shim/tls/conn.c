@@ -55,6 +55,8 @@ void tls_conn_free(SSL *s)
     if (c->pha != NULL)
         tls_transcript_cleanup(c->pha);
     OPENSSL_free(c->pha);
+    sk_SSL_CIPHER_free(c->peer_ciphers);
+    OPENSSL_free(c->peer_raw_ciphers);
     OPENSSL_clear_free(c, sizeof(*c));
     s->conn = NULL;
 }

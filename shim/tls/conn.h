@@ -108,6 +108,21 @@ struct tls_conn {
     /* Post-handshake authentication (RFC 8446 4.6.2): the transcript hash of
      * the handshake (ClientHello .. client Finished), kept when offered. */
     struct tls_transcript *pha;
+
+    /* Server. */
+    STACK_OF(SSL_CIPHER) *peer_ciphers; /* the client's suites we know (SSL_get_client_ciphers) */
+    uint8_t *peer_raw_ciphers;        /* its cipher_suites as sent (SSL_get0_raw_cipherlist) */
+    size_t peer_raw_ciphers_len;
+    int pha_state;                    /* TLS_PHA_*: post-handshake authentication */
+    int certreqs_sent;                /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
+};
+
+/* Where a server's post-handshake authentication stands (stock's states). */
+enum tls_pha_state {
+    TLS_PHA_NONE,
+    TLS_PHA_EXT_RECEIVED,    /* the client offered it */
+    TLS_PHA_REQUEST_PENDING, /* SSL_verify_client_post_handshake asked for it */
+    TLS_PHA_REQUESTED,       /* the CertificateRequest went out */
 };
 
 /* The engine state of s, created on first use (NULL with an error raised on

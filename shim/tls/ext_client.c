@@ -436,7 +436,7 @@ int tls_exc_parse_renegotiate(struct tls_ext_ctx *x, tls_reader *r)
 
 /* RFC 5746: without renegotiation_info the server may be vulnerable; stock
  * 3.0 refuses it (in renegotiations too) unless told otherwise. */
-int tls_ext_final_renegotiate(struct tls_ext_ctx *x, int present)
+int tls_exc_final_renegotiate(struct tls_ext_ctx *x, int present)
 {
     if (x->s->server || !in_tls12_server_hello(x) || present)
         return 1;
@@ -474,7 +474,7 @@ int tls_exc_parse_max_fragment_length(struct tls_ext_ctx *x, tls_reader *r)
 }
 
 /* Without it, a new session records that no limit was agreed. */
-int tls_ext_final_max_fragment_length(struct tls_ext_ctx *x, int present)
+int tls_exc_final_max_fragment_length(struct tls_ext_ctx *x, int present)
 {
     SSL *s = x->s;
 
@@ -510,7 +510,7 @@ int tls_exc_parse_session_ticket(struct tls_ext_ctx *x, tls_reader *r)
         return tls_fatal(s, SSL_AD_UNSUPPORTED_EXTENSION, SSL_R_BAD_EXTENSION);
     if (!tls_r_done(r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    x->hs->cl.ticket_expected = 1;
+    x->hs->ticket_expected = 1;
     return 1;
 }
 
@@ -548,7 +548,7 @@ int tls_exc_parse_status_request(struct tls_ext_ctx *x, tls_reader *r)
         return tls_fatal(s, SSL_AD_UNSUPPORTED_EXTENSION, SSL_R_BAD_EXTENSION);
     if (!tls_r_done(r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    x->hs->cl.status_expected = 1;
+    x->hs->status_expected = 1;
     return 1;
 }
 
@@ -577,7 +577,7 @@ int tls_exc_parse_npn(struct tls_ext_ctx *x, tls_reader *r)
     if ((c->npn = OPENSSL_memdup(selected, selected_len)) == NULL)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     c->npn_len = selected_len;
-    x->hs->cl.npn_seen = 1;
+    x->hs->npn_seen = 1;
     return 1;
 }
 
@@ -618,7 +618,7 @@ int tls_exc_parse_encrypt_then_mac(struct tls_ext_ctx *x, tls_reader *r)
 {
     (void)r;
     if (!(x->s->cfg.options & SSL_OP_NO_ENCRYPT_THEN_MAC) && !tls_suite_is_aead(x->c->cipher))
-        x->hs->cl.use_etm = 1;
+        x->hs->use_etm = 1;
     return 1;
 }
 
@@ -633,7 +633,7 @@ int tls_exc_parse_extended_master_secret(struct tls_ext_ctx *x, tls_reader *r)
 }
 
 /* RFC 7627 5.3: a resumption must keep the session's EMS setting. */
-int tls_ext_final_extended_master_secret(struct tls_ext_ctx *x, int present)
+int tls_exc_final_extended_master_secret(struct tls_ext_ctx *x, int present)
 {
     SSL *s = x->s;
     int received = present && !(s->cfg.options & SSL_OP_NO_EXTENDED_MASTER_SECRET);
@@ -735,7 +735,7 @@ int tls_exc_parse_key_share(struct tls_ext_ctx *x, tls_reader *r)
 
 /* A TLS 1.3 ServerHello without a key share resumes with psk_ke, which we
  * offer only with SSL_OP_ALLOW_NO_DHE_KEX. */
-int tls_ext_final_key_share(struct tls_ext_ctx *x, int present)
+int tls_exc_final_key_share(struct tls_ext_ctx *x, int present)
 {
     if (x->s->server || x->context != SSL_EXT_TLS1_3_SERVER_HELLO || present)
         return 1;
@@ -796,7 +796,7 @@ int tls_exc_parse_sig_algs(struct tls_ext_ctx *x, tls_reader *r)
 }
 
 /* A CertificateRequest must name signature algorithms (RFC 8446 4.3.2). */
-int tls_ext_final_sig_algs(struct tls_ext_ctx *x, int present)
+int tls_exc_final_sig_algs(struct tls_ext_ctx *x, int present)
 {
     if (x->s->server || x->context != SSL_EXT_TLS1_3_CERTIFICATE_REQUEST || present)
         return 1;

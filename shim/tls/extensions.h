@@ -71,6 +71,7 @@ struct tls_ext_ctx {
     size_t binders_len;     /* ClientHello: PSK binders still to be filled in */
     size_t chain_idx;       /* Certificate: which entry (0: the leaf) */
     uint32_t max_early_data; /* NewSessionTicket: its early_data extension */
+    const struct tls_ext_set *set; /* parsing: the whole message's extensions */
 };
 
 /* A writer's outcome. */
@@ -89,9 +90,10 @@ struct tls_ext_def {
     tls_ext_parser parse_server;         /* client: from ServerHello, EncryptedExtensions,
                                           * HelloRetryRequest, Certificate,
                                           * CertificateRequest, NewSessionTicket */
+    tls_ext_final final_client;          /* client, after each server message */
     tls_ext_parser parse_client_hello;   /* server */
     tls_ext_writer add_server;           /* server: to its messages (x->context) */
-    tls_ext_final final;                 /* either role, after each message */
+    tls_ext_final final_server;          /* server, after a ClientHello */
 };
 
 /* The table, indexed by enum tls_ext_index. */
@@ -111,6 +113,25 @@ int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
  * tls_fatal. */
 int tls_ext_collect(SSL *s, struct tls_hs *hs, unsigned int context, tls_reader *list,
                     struct tls_ext_set *out);
+
+/* Every extension of a message, known or not, in the order received (a
+ * ClientHello's, for SSL_client_hello_get1_extensions_present). */
+#define TLS_EXT_MAX_SEEN 128
+struct tls_ext_seen {
+    uint16_t types[TLS_EXT_MAX_SEEN];
+    tls_reader bodies[TLS_EXT_MAX_SEEN];
+    size_t n;
+};
+
+/* tls_ext_collect, also listing every extension in *seen. */
+int tls_ext_collect_all(SSL *s, struct tls_hs *hs, unsigned int context, tls_reader *list,
+                        struct tls_ext_set *out, struct tls_ext_seen *seen);
+
+/* Whether an extension of contexts extctx matters in this message at the
+ * version negotiated (stock's extension_is_relevant): TLS 1.2-only ones are
+ * skipped in TLS 1.3 and the other way round. */
+int tls_ext_relevant(const SSL *s, const struct tls_conn *c, unsigned int extctx,
+                     unsigned int context);
 
 /* Whether every extension in set may appear in context (SSL_EXT_*): a
  * ServerHello is collected before its version is known and checked again

@@ -27,6 +27,7 @@ void tls_hs_free(struct tls_hs *hs)
     OPENSSL_free(hs->cl.cookie);
     OPENSSL_free(hs->cl.cert_req_context);
     OPENSSL_free(hs->cl.cert_types);
+    OPENSSL_free(hs->sv.alpn_proposed);
     OPENSSL_clear_free(hs, sizeof(*hs));
 }
 

@@ -56,9 +56,6 @@ struct tls_hs_client {
     int min_version, max_version; /* the range the ClientHello offered */
     uint8_t *cookie;              /* from a HelloRetryRequest */
     size_t cookie_len;
-    /* What a TLS 1.2 ServerHello said. */
-    int ticket_expected, status_expected, use_etm;
-    int npn_seen;                 /* the server offered NPN: we send NextProtocol */
     /* What a CertificateRequest asked. */
     int cert_requested;
     uint8_t *cert_req_context;    /* TLS 1.3 certificate_request_context */
@@ -67,6 +64,29 @@ struct tls_hs_client {
     size_t cert_types_len;
     int got_cert;                 /* the certificate callbacks have run */
 };
+
+/* What only the server side of a handshake needs. */
+struct tls_hs_server {
+    struct tls_client_hello *ch;  /* while the ClientHello is processed */
+    uint16_t hrr_group;           /* the group a HelloRetryRequest asked for */
+    int psk_kex_modes;            /* TLS_PSK_KE / TLS_PSK_DHE_KE bits the client allows */
+    int servername_done;          /* the host name was accepted: acknowledge it */
+    uint16_t tick_identity;       /* the PSK identity resumed */
+    uint8_t *alpn_proposed;       /* the client's ALPN list (wire form) */
+    size_t alpn_proposed_len;
+    int status_requested;         /* the client asked for OCSP stapling */
+    int cert_request;             /* a CertificateRequest went out */
+    int downgrade;                /* the sentinel to put in our random (0: none) */
+    int stage;                    /* where a suspended ClientHello step resumes */
+    uint8_t ch_session_id[SSL_MAX_SSL_SESSION_ID_LENGTH]; /* echoed in TLS 1.3 */
+    size_t ch_session_id_len;
+    size_t sent_tickets;          /* NewSessionTickets sent after this handshake */
+    int done_reported;            /* the handshake's end was reported before its tickets */
+};
+
+/* psk_key_exchange_modes the server takes (RFC 8446 4.2.9). */
+#define TLS_PSK_KE 0x1
+#define TLS_PSK_DHE_KE 0x2
 
 /* Handshake-only state, freed when the handshake ends. */
 struct tls_hs {
@@ -80,6 +100,12 @@ struct tls_hs {
     int hrr;                      /* a HelloRetryRequest was sent or received */
     int sent_ccs;                 /* the middlebox-compatibility CCS went out */
     uint32_t sent_exts;           /* bit per extension index: what we sent (extensions.h) */
+    /* What the hellos agreed (either role). */
+    int ticket_expected;          /* a NewSessionTicket is to come (TLS 1.2), or to issue */
+    int status_expected;          /* an OCSP response is to come, or to staple */
+    int use_etm;                  /* encrypt-then-MAC (RFC 7366) */
+    int npn_seen;                 /* next protocol negotiation is on */
+    int ems;                      /* the client offered extended master secret */
 
     /* Key exchange. */
     EVP_PKEY *kex_priv;           /* our key share */
@@ -101,6 +127,7 @@ struct tls_hs {
     const struct tls_sigalg *sigalg;
 
     struct tls_hs_client cl;
+    struct tls_hs_server sv;
 };
 
 /* Runs the handshake of s until it completes (1) or must stop (<= 0, with

@@ -131,7 +131,7 @@ enum tls_step tls12_client_server_hello(SSL *s, struct tls_conn *c, struct tls_h
                                : SSL_R_COMPRESSION_DISABLED);
     if (!tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_2_SERVER_HELLO, sh->ext))
         return TLS_STEP_FAIL;
-    c->use_etm = hs->cl.use_etm;
+    c->use_etm = hs->use_etm;
     /* A TLS 1.2 client certificate signs the raw messages: keep them. */
     hs->transcript.keep = 1;
     if (!tls_transcript_set_md(&hs->transcript, tls12_prf_md(c)))
@@ -172,7 +172,7 @@ static enum tls_step do_read_certificate_status(SSL *s, struct tls_conn *c, stru
     tls_reader r;
 
     /* Optional even when promised. */
-    if (!hs->cl.status_expected || c->hm.msg.type != SSL3_MT_CERTIFICATE_STATUS) {
+    if (!hs->status_expected || c->hm.msg.type != SSL3_MT_CERTIFICATE_STATUS) {
         hs->state = C12_READ_SERVER_KEY_EXCHANGE;
         return TLS_STEP_CONTINUE;
     }
@@ -535,7 +535,7 @@ static enum tls_step do_send_change_cipher_spec(SSL *s, struct tls_conn *c, stru
     s->session->cipher = c->cipher;
     if (!tls12_send_ccs(s, c, TLS_ST_CW_CHANGE))
         return TLS_STEP_FAIL;
-    hs->state = hs->cl.npn_seen ? C12_SEND_NEXT_PROTOCOL : C12_SEND_FINISHED;
+    hs->state = hs->npn_seen ? C12_SEND_NEXT_PROTOCOL : C12_SEND_FINISHED;
     return TLS_STEP_CONTINUE;
 }
 
@@ -615,7 +615,7 @@ static int process_new_session_ticket(SSL *s, struct tls_conn *c)
 
 static enum tls_step do_read_session_ticket(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
-    if (!hs->cl.ticket_expected) {
+    if (!hs->ticket_expected) {
         hs->state = C12_READ_CHANGE_CIPHER_SPEC;
         return TLS_STEP_CONTINUE;
     }
@@ -626,7 +626,7 @@ static enum tls_step do_read_session_ticket(SSL *s, struct tls_conn *c, struct t
     tls_conn_set_state(s, c, TLS_ST_CR_SESSION_TICKET);
     if (!process_new_session_ticket(s, c) || !tls_hs_consume_msg(s, c, hs))
         return TLS_STEP_FAIL;
-    hs->cl.ticket_expected = 0;
+    hs->ticket_expected = 0;
     hs->state = C12_READ_CHANGE_CIPHER_SPEC;
     return TLS_STEP_CONTINUE;
 }
