@@ -41,7 +41,7 @@ struct ssl_method_st {
 
 /*
  * A cipher suite.  The algorithm fields are bit masks of SHIM_K_* / SHIM_A_*
- * / SHIM_E_* / SHIM_M_* (shim/api/cipher_table.h); they drive the
+ * / SHIM_E_* / SHIM_M_* (shim/tls/cipher_suites.h); they drive the
  * cipher-string language exactly as stock's masks do.
  */
 struct ssl_cipher_st {
@@ -62,6 +62,9 @@ struct ssl_cipher_st {
 };
 
 /* ----------------------------------------------------------------- sessions */
+
+/* The session lifetime of TLS methods (stock's tls1_default_timeout): 2 hours. */
+#define SHIM_DEFAULT_SESSION_TIMEOUT (2 * 60 * 60)
 
 #define SHIM_MAX_MASTER_KEY 512 /* what SSL_SESSION_set1_master_key accepts, as stock */
 
@@ -328,9 +331,33 @@ struct ssl_st {
     tls_session_secret_cb_fn session_secret_cb;
     void *session_secret_cb_arg;
     DTLS_timer_cb dtls_timer_cb;
+    /* SSL_set_tlsext_debug_callback: told of each known extension received. */
+    void (*tlsext_debug_cb)(SSL *s, int client_server, int type, const unsigned char *data,
+                            int len, void *arg);
+    void *tlsext_debug_arg;
     ASYNC_WAIT_CTX *waitctx;      /* made by the first I/O call in SSL_MODE_ASYNC */
 
     struct tls_conn *conn;        /* NULL until a handshake starts */
 };
+
+/* ------------------------------------------------- settings used at use time */
+
+/* What an SSL consults on its context when it has no setting of its own
+ * (stock looks these up at use time rather than copying them at SSL_new). */
+static inline STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list(const SSL *s)
+{
+    return s->cfg.cipher_list != NULL ? s->cfg.cipher_list : s->ctx->cfg.cipher_list;
+}
+
+static inline STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list_by_id(const SSL *s)
+{
+    return s->cfg.cipher_list_by_id != NULL ? s->cfg.cipher_list_by_id
+                                            : s->ctx->cfg.cipher_list_by_id;
+}
+
+static inline shim_info_cb shim_ssl_info_callback(const SSL *s)
+{
+    return s->cfg.info_callback != NULL ? s->cfg.info_callback : s->ctx->cfg.info_callback;
+}
 
 #endif /* SHIM_OBJECTS_H */

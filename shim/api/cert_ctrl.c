@@ -10,6 +10,8 @@
 
 #include "objects.h"
 #include "api/ctrl.h"
+#include "crypto/pkey.h"
+#include "tls/our_certs.h"
 
 static struct shim_cert *cert_of(SSL_CTX *ctx, SSL *s)
 {
@@ -19,26 +21,7 @@ static struct shim_cert *cert_of(SSL_CTX *ctx, SSL *s)
 /* Stock's security check of a chain (CA) certificate against the level. */
 static int chain_cert_ok(SSL_CTX *ctx, SSL *s, X509 *x)
 {
-    const struct shim_cert *c = cert_of(ctx, s);
-    EVP_PKEY *pkey = X509_get0_pubkey(x);
-    int bits = pkey != NULL ? EVP_PKEY_get_security_bits(pkey) : -1, mdnid = NID_undef;
-
-    if (c->sec_cb == NULL)
-        return 1;
-    if (!c->sec_cb(s, s != NULL ? NULL : ctx, SSL_SECOP_CA_KEY, bits, 0, x, c->sec_ex)) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_CA_KEY_TOO_SMALL);
-        return 0;
-    }
-    if ((X509_get_extension_flags(x) & EXFLAG_SS) != 0)
-        return 1;
-    if (!X509_get_signature_info(x, &mdnid, NULL, &bits, NULL))
-        bits = -1;
-    if (bits == -1 || !c->sec_cb(s, s != NULL ? NULL : ctx, SSL_SECOP_CA_MD, bits, mdnid, x,
-                                 c->sec_ex)) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_CA_MD_TOO_WEAK);
-        return 0;
-    }
-    return 1;
+    return tls_cert_secure(ctx, s, cert_of(ctx, s), x, 0);
 }
 
 /* SSL_CTRL_CHAIN: larg 1 copies (references), 0 takes the stack. */
@@ -135,8 +118,7 @@ static long set_tmp_dh(SSL_CTX *ctx, SSL *s, void *parg)
         ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
         return 0;
     }
-    if ((pkey = EVP_PKEY_new()) == NULL || !EVP_PKEY_set1_DH(pkey, parg)) {
-        EVP_PKEY_free(pkey);
+    if ((pkey = shim_pkey_from_dh(parg)) == NULL) {
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
         return 0;
     }
@@ -213,7 +195,7 @@ static int set0_tmp_dh(SSL_CTX *ctx, SSL *s, EVP_PKEY *dhpkey)
 
     if (c->sec_cb != NULL
         && !c->sec_cb(s, s != NULL ? NULL : ctx, SSL_SECOP_TMP_DH,
-                      EVP_PKEY_get_security_bits(dhpkey), 0, dhpkey, c->sec_ex)) {
+                      shim_pkey_security_bits(dhpkey), 0, dhpkey, c->sec_ex)) {
         ERR_raise(ERR_LIB_SSL, SSL_R_DH_KEY_TOO_SMALL);
         return 0;
     }

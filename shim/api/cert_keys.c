@@ -14,24 +14,8 @@
 #include <openssl/x509v3.h>
 
 #include "objects.h"
-
-/* The slot a key of this type goes in, or -1 (SSL_R_UNKNOWN_CERTIFICATE_TYPE). */
-static int slot_for(const EVP_PKEY *pkey)
-{
-    if (pkey == NULL)
-        return -1;
-    if (EVP_PKEY_is_a(pkey, "RSA"))
-        return SHIM_PKEY_RSA;
-    if (EVP_PKEY_is_a(pkey, "RSA-PSS"))
-        return SHIM_PKEY_RSA_PSS;
-    if (EVP_PKEY_is_a(pkey, "EC"))
-        return SHIM_PKEY_ECDSA;
-    if (EVP_PKEY_is_a(pkey, "ED25519"))
-        return SHIM_PKEY_ED25519;
-    if (EVP_PKEY_is_a(pkey, "ED448"))
-        return SHIM_PKEY_ED448;
-    return -1;
-}
+#include "crypto/pkey.h"
+#include "tls/our_certs.h"
 
 /* The settings block and context of whichever object is being set up. */
 struct target {
@@ -50,36 +34,9 @@ static struct target of_ssl(SSL *s)
     return (struct target){s->ctx, s, &s->cfg};
 }
 
-static int security_ok(struct target t, int op, int bits, int nid, void *other)
-{
-    const struct shim_cert *c = t.cfg->cert;
-    return c->sec_cb == NULL || c->sec_cb(t.s, t.s != NULL ? NULL : t.ctx, op, bits, nid, other,
-                                          c->sec_ex);
-}
-
-/* Stock's check of a certificate against the security level: its key
- * size (as an end entity or a CA), then (unless self-signed) its
- * signature's digest. */
 static int cert_secure_as(struct target t, X509 *x, int is_ee)
 {
-    EVP_PKEY *pkey = X509_get0_pubkey(x);
-    int secbits = -1, mdnid = NID_undef;
-
-    if (pkey != NULL)
-        secbits = EVP_PKEY_get_security_bits(pkey);
-    if (!security_ok(t, is_ee ? SSL_SECOP_EE_KEY : SSL_SECOP_CA_KEY, secbits, 0, x)) {
-        ERR_raise(ERR_LIB_SSL, is_ee ? SSL_R_EE_KEY_TOO_SMALL : SSL_R_CA_KEY_TOO_SMALL);
-        return 0;
-    }
-    if ((X509_get_extension_flags(x) & EXFLAG_SS) != 0)
-        return 1;
-    if (!X509_get_signature_info(x, &mdnid, NULL, &secbits, NULL))
-        secbits = -1;
-    if (secbits == -1 || !security_ok(t, SSL_SECOP_CA_MD, secbits, mdnid, x)) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_CA_MD_TOO_WEAK);
-        return 0;
-    }
-    return 1;
+    return tls_cert_secure(t.ctx, t.s, t.cfg->cert, x, is_ee);
 }
 
 static int cert_secure(struct target t, X509 *x)
@@ -89,57 +46,12 @@ static int cert_secure(struct target t, X509 *x)
 
 static int set_cert(struct target t, X509 *x)
 {
-    struct shim_cert *c = t.cfg->cert;
-    EVP_PKEY *pkey;
-    int i;
-
-    if (x == NULL) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
-        return 0;
-    }
-    if (!cert_secure(t, x))
-        return 0;
-    if ((pkey = X509_get0_pubkey(x)) == NULL) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_X509_LIB);
-        return 0;
-    }
-    if ((i = slot_for(pkey)) < 0) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_UNKNOWN_CERTIFICATE_TYPE);
-        return 0;
-    }
-    /* A key already set that does not match goes: the new certificate wins. */
-    if (c->pkeys[i].privatekey != NULL && !X509_check_private_key(x, c->pkeys[i].privatekey)) {
-        EVP_PKEY_free(c->pkeys[i].privatekey);
-        c->pkeys[i].privatekey = NULL;
-        ERR_clear_error();
-    }
-    X509_up_ref(x);
-    X509_free(c->pkeys[i].x509);
-    c->pkeys[i].x509 = x;
-    c->current = &c->pkeys[i];
-    return 1;
+    return tls_cert_set_x509(t.ctx, t.s, t.cfg->cert, x);
 }
 
 static int set_key(struct target t, EVP_PKEY *pkey)
 {
-    struct shim_cert *c = t.cfg->cert;
-    int i;
-
-    if (pkey == NULL) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
-        return 0;
-    }
-    if ((i = slot_for(pkey)) < 0) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_UNKNOWN_CERTIFICATE_TYPE);
-        return 0;
-    }
-    if (c->pkeys[i].x509 != NULL && !X509_check_private_key(c->pkeys[i].x509, pkey))
-        return 0;
-    EVP_PKEY_up_ref(pkey);
-    EVP_PKEY_free(c->pkeys[i].privatekey);
-    c->pkeys[i].privatekey = pkey;
-    c->current = &c->pkeys[i];
-    return 1;
+    return tls_cert_set_key(t.cfg->cert, pkey);
 }
 
 int SSL_CTX_use_certificate(SSL_CTX *ctx, X509 *x)
@@ -416,24 +328,24 @@ static int cert_and_key(struct target t, X509 *x, EVP_PKEY *key, STACK_OF(X509) 
         return 0;
     if (key == NULL) {
         key = pub;
-    } else if (EVP_PKEY_missing_parameters(key)) {
-        if (EVP_PKEY_missing_parameters(pub)) {
+    } else if (shim_pkey_missing_parameters(key)) {
+        if (shim_pkey_missing_parameters(pub)) {
             ERR_raise(ERR_LIB_SSL, SSL_R_MISSING_PARAMETERS);
             goto out;
         }
-        if (!EVP_PKEY_copy_parameters(key, pub)) {
+        if (!shim_pkey_copy_parameters(key, pub)) {
             ERR_raise(ERR_LIB_SSL, SSL_R_COPY_PARAMETERS_FAILED);
             goto out;
         }
-    } else if (EVP_PKEY_missing_parameters(pub) && !EVP_PKEY_copy_parameters(pub, key)) {
+    } else if (shim_pkey_missing_parameters(pub) && !shim_pkey_copy_parameters(pub, key)) {
         ERR_raise(ERR_LIB_SSL, SSL_R_COPY_PARAMETERS_FAILED);
         goto out;
     }
-    if (key != pub && EVP_PKEY_eq(pub, key) != 1) {
+    if (key != pub && shim_pkey_eq(pub, key) != 1) {
         ERR_raise(ERR_LIB_SSL, SSL_R_PRIVATE_KEY_MISMATCH);
         goto out;
     }
-    if ((i = slot_for(pub)) < 0) {
+    if ((i = shim_pkey_slot(pub)) < 0) {
         ERR_raise(ERR_LIB_SSL, SSL_R_UNKNOWN_CERTIFICATE_TYPE);
         goto out;
     }
@@ -484,14 +396,8 @@ static int rsa_key(struct target t, RSA *rsa)
         ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
         return 0;
     }
-    if ((pkey = EVP_PKEY_new()) == NULL) {
+    if ((pkey = shim_pkey_from_rsa(rsa)) == NULL) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
-        return 0;
-    }
-    RSA_up_ref(rsa);
-    if (EVP_PKEY_assign_RSA(pkey, rsa) <= 0) {
-        RSA_free(rsa);
-        EVP_PKEY_free(pkey);
         return 0;
     }
     ok = set_key(t, pkey);

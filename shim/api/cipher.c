@@ -7,7 +7,9 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 
-#include "api/cipher_table.h"
+#include "api/info.h"
+#include "crypto/hash.h"
+#include "tls/cipher_suites.h"
 
 /* "(NONE)" is stock's answer for a missing cipher in the name getters. */
 static const char none_name[] = "(NONE)";
@@ -38,31 +40,6 @@ int SSL_CIPHER_get_bits(const SSL_CIPHER *c, int *alg_bits)
     return (int)c->strength_bits;
 }
 
-/* The version names of SSL_CIPHER_description (stock's protocol names). */
-static const char *protocol_name(int version)
-{
-    switch (version) {
-    case TLS1_3_VERSION:
-        return "TLSv1.3";
-    case TLS1_2_VERSION:
-        return "TLSv1.2";
-    case TLS1_1_VERSION:
-        return "TLSv1.1";
-    case TLS1_VERSION:
-        return "TLSv1";
-    case SSL3_VERSION:
-        return "SSLv3";
-    case DTLS1_BAD_VER:
-        return "DTLSv0.9";
-    case DTLS1_VERSION:
-        return "DTLSv1";
-    case DTLS1_2_VERSION:
-        return "DTLSv1.2";
-    default:
-        return "unknown";
-    }
-}
-
 const char *SSL_CIPHER_get_version(const SSL_CIPHER *c)
 {
     if (c == NULL)
@@ -70,7 +47,7 @@ const char *SSL_CIPHER_get_version(const SSL_CIPHER *c)
     /* Stock's one exception to its version names: "TLSv1.0" for ciphers. */
     if (c->min_tls == TLS1_VERSION)
         return "TLSv1.0";
-    return protocol_name(c->min_tls);
+    return shim_protocol_name(c->min_tls);
 }
 
 uint32_t SSL_CIPHER_get_id(const SSL_CIPHER *c)
@@ -107,7 +84,7 @@ const EVP_MD *SSL_CIPHER_get_handshake_digest(const SSL_CIPHER *c)
 {
     int nid = shim_cipher_md_idx_nid((int)(c->algorithm2 & SHIM_HS_MASK));
 
-    return nid != NID_undef ? EVP_get_digestbynid(nid) : NULL;
+    return nid != NID_undef ? shim_md_by_nid(nid) : NULL;
 }
 
 int SSL_CIPHER_is_aead(const SSL_CIPHER *c)
@@ -256,7 +233,7 @@ char *SSL_CIPHER_description(const SSL_CIPHER *cipher, char *buf, int len)
         return NULL;
     }
     BIO_snprintf(buf, (size_t)len, "%-30s %-7s Kx=%-8s Au=%-5s Enc=%-22s Mac=%-4s\n",
-                 cipher->name, protocol_name(cipher->min_tls), kx_text(cipher->algorithm_mkey),
+                 cipher->name, shim_protocol_name(cipher->min_tls), kx_text(cipher->algorithm_mkey),
                  auth_text(cipher->algorithm_auth), enc_text(cipher->algorithm_enc),
                  mac_text(cipher->algorithm_mac));
     return buf;

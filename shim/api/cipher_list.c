@@ -15,7 +15,7 @@
 
 #include "api/cipher.h"
 #include "api/cipher_rules.h"
-#include "api/cipher_table.h"
+#include "tls/cipher_suites.h"
 #include "api/config.h"
 #include "tls/policy.h"
 

@@ -15,66 +15,37 @@
 
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <openssl/objects.h>
 
 #include "api/cipher_rules.h"
-#include "api/cipher_table.h"
+#include "crypto/probe.h"
+#include "tls/cipher_suites.h"
 
 /* ------------------------------------------------------------ availability */
 
 static int have_cipher(const SSL_CTX *ctx, int nid)
 {
-    EVP_CIPHER *c;
-
-    ERR_set_mark();
-    c = EVP_CIPHER_fetch(ctx->libctx, OBJ_nid2sn(nid), ctx->propq);
-    ERR_pop_to_mark();
-    EVP_CIPHER_free(c);
-    return c != NULL;
+    return shim_probe_cipher(ctx->libctx, ctx->propq, nid);
 }
 
 static int have_md(const SSL_CTX *ctx, int nid)
 {
-    EVP_MD *md;
-
-    ERR_set_mark();
-    md = EVP_MD_fetch(ctx->libctx, OBJ_nid2sn(nid), ctx->propq);
-    ERR_pop_to_mark();
-    EVP_MD_free(md);
-    return md != NULL;
+    return shim_probe_md(ctx->libctx, ctx->propq, nid);
 }
 
 static int have_keyexch(const SSL_CTX *ctx, const char *name)
 {
-    EVP_KEYEXCH *k;
-
-    ERR_set_mark();
-    k = EVP_KEYEXCH_fetch(ctx->libctx, name, ctx->propq);
-    ERR_pop_to_mark();
-    EVP_KEYEXCH_free(k);
-    return k != NULL;
+    return shim_probe_keyexch(ctx->libctx, ctx->propq, name);
 }
 
 static int have_signature(const SSL_CTX *ctx, const char *name)
 {
-    EVP_SIGNATURE *sig;
-
-    ERR_set_mark();
-    sig = EVP_SIGNATURE_fetch(ctx->libctx, name, ctx->propq);
-    ERR_pop_to_mark();
-    EVP_SIGNATURE_free(sig);
-    return sig != NULL;
+    return shim_probe_signature(ctx->libctx, ctx->propq, name);
 }
 
-/* GOST keys and MACs come from an engine when they come at all; stock asks
- * for the key type's ASN.1 method. */
 static int have_pkey_type(const char *sn)
 {
-    const EVP_PKEY_ASN1_METHOD *am = EVP_PKEY_asn1_find_str(NULL, sn, -1);
-    int id = 0;
-
-    return am != NULL && EVP_PKEY_asn1_get0_info(&id, NULL, NULL, NULL, NULL, am) > 0 && id != 0;
+    return shim_probe_pkey_type(sn);
 }
 
 void shim_cipher_find_disabled(SSL_CTX *ctx)

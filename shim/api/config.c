@@ -128,18 +128,3 @@ void shim_config_free(struct shim_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
-STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list(const SSL *s)
-{
-    return s->cfg.cipher_list != NULL ? s->cfg.cipher_list : s->ctx->cfg.cipher_list;
-}
-
-STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list_by_id(const SSL *s)
-{
-    return s->cfg.cipher_list_by_id != NULL ? s->cfg.cipher_list_by_id
-                                            : s->ctx->cfg.cipher_list_by_id;
-}
-
-shim_info_cb shim_ssl_info_callback(const SSL *s)
-{
-    return s->cfg.info_callback != NULL ? s->cfg.info_callback : s->ctx->cfg.info_callback;
-}

@@ -7,9 +7,6 @@
 
 #include "objects.h"
 
-/* The session lifetime of TLS methods (stock's tls1_default_timeout): 2 hours. */
-#define SHIM_DEFAULT_SESSION_TIMEOUT (2 * 60 * 60)
-
 /* A context's defaults, as stock's SSL_CTX_new sets them. */
 int shim_config_init_ctx(struct shim_config *cfg);
 
@@ -22,11 +19,6 @@ int shim_config_init_ctx(struct shim_config *cfg);
 int shim_config_inherit(struct shim_config *dst, const struct shim_config *src);
 
 void shim_config_free(struct shim_config *cfg);
-
-/* Use-time fallbacks from an SSL to its context. */
-STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list(const SSL *s);
-STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list_by_id(const SSL *s);
-shim_info_cb shim_ssl_info_callback(const SSL *s);
 
 /* Applies the configuration file's ssl_conf "system_default" section, if
  * any, to a new context (api/ssl_config.c). */

@@ -268,6 +268,14 @@ static long status_cb_arg(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
 }
 
 /* The 80-byte ticket key block: name, HMAC key, AES key. */
+/* SSL_set_tlsext_debug_arg. */
+static long debug_arg(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
+{
+    (void)ctx, (void)cmd, (void)larg;
+    s->tlsext_debug_arg = parg;
+    return 1;
+}
+
 static long ticket_keys(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
 {
     unsigned char *keys = parg;
@@ -326,7 +334,7 @@ static const struct ctrl_entry ctrl_table[] = {
     [SSL_CTRL_GET_FLAGS] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_EXTRA_CHAIN_CERT] = {shim_cert_ctrl, ON_CTX},
     [SSL_CTRL_SET_MSG_CALLBACK_ARG] = {msg_callback_arg, ON_BOTH},
-    [SSL_CTRL_SET_TLSEXT_DEBUG_ARG] = {refuse, ON_SSL},
+    [SSL_CTRL_SET_TLSEXT_DEBUG_ARG] = {debug_arg, ON_SSL},
     [SSL_CTRL_SESS_NUMBER] = {shim_session_ctrl, ON_CTX},
     [SSL_CTRL_SESS_CONNECT] = {shim_session_ctrl, ON_CTX},
     [SSL_CTRL_SESS_CONNECT_GOOD] = {shim_session_ctrl, ON_CTX},
@@ -465,6 +473,10 @@ static long set_callback(SSL_CTX *ctx, SSL *s, int cmd, any_fn fp)
         c->not_resumable_session_cb = (int (*)(SSL *, int))fp;
         return 1;
     case SSL_CTRL_SET_TLSEXT_DEBUG_CB:
+        if (s == NULL)
+            return 0; /* a connection's only, as stock */
+        s->tlsext_debug_cb = (void (*)(SSL *, int, int, const unsigned char *, int, void *))fp;
+        return 1;
     case SSL_CTRL_SET_SRP_VERIFY_PARAM_CB:
     case SSL_CTRL_SET_TLS_EXT_SRP_USERNAME_CB:
     case SSL_CTRL_SET_SRP_GIVE_CLIENT_PWD_CB:

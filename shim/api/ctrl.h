@@ -12,7 +12,7 @@
  *                            chain/verify stores, cert flags, tmp DH
  *   shim/api/session_cache.c shim_session_ctrl: SESS_NUMBER, cache size
  *   shim/api/groups_ctrl.c   shim_groups_ctrl: groups and sigalgs lists
- *   shim/tls/conn_ctrl.c     shim_conn_ctrl: what the handshake negotiated
+ *   shim/api/conn_ctrl.c     shim_conn_ctrl: what the handshake negotiated
  *                            (peer tmp key, signature NIDs, shared group, ...)
  *
  * Exactly one of ctx and s is non-NULL: s for SSL_ctrl, ctx for SSL_CTX_ctrl.

@@ -10,7 +10,7 @@
 #include "api/cipher.h"
 #include "api/client_cert.h"
 #include "api/config.h"
-#include "api/session_cache.h"
+#include "tls/session_cache.h"
 #include "crypto/algs.h"
 
 /* SSL_get_default_timeout(): two hours, as stock's TLS methods. */
@@ -81,7 +81,7 @@ void SSL_CTX_free(SSL_CTX *ctx)
         return;
     /* The remove-session callback may look at the context's ex_data, so the
      * cache is emptied before ex_data goes (stock's order). */
-    shim_session_cache_flush_all(ctx);
+    tls_cache_flush(ctx, 0);
     CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data);
     shim_config_free(&ctx->cfg);
     X509_STORE_free(ctx->cert_store);

@@ -8,6 +8,8 @@
  */
 #include "shim.h"
 
+#include "crypto/verify.h"
+
 #include "objects.h"
 
 int SSL_set_ex_data(SSL *s, int idx, void *data)
@@ -40,19 +42,7 @@ void *SSL_SESSION_get_ex_data(const SSL_SESSION *ss, int idx)
     return CRYPTO_get_ex_data(&ss->ex_data, idx);
 }
 
-/* The X509_STORE_CTX ex_data slot through which verify callbacks find their
- * SSL (SSL_get_ex_data_X509_STORE_CTX_idx()), made once per process. */
-static CRYPTO_ONCE store_ctx_once = CRYPTO_ONCE_STATIC_INIT;
-static int store_ctx_idx = -1;
-
-static void make_store_ctx_idx(void)
-{
-    store_ctx_idx = X509_STORE_CTX_get_ex_new_index(0, "SSL for verify callback", NULL, NULL, NULL);
-}
-
 int SSL_get_ex_data_X509_STORE_CTX_idx(void)
 {
-    if (!CRYPTO_THREAD_run_once(&store_ctx_once, make_store_ctx_idx))
-        return -1;
-    return store_ctx_idx;
+    return shim_verify_ssl_idx();
 }

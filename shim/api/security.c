@@ -5,7 +5,7 @@
  */
 #include "shim.h"
 
-#include "api/cipher_table.h"
+#include "tls/cipher_suites.h"
 #include "api/security.h"
 
 /* Bits of security each level asks for (SSL_CTX_set_security_level(3)). */

@@ -8,114 +8,28 @@
 #include <string.h>
 
 #include "objects.h"
-
-/* Stock's defaults for a session made with SSL_SESSION_new: a 304 second
- * lifetime, and a verify result that is deliberately not X509_V_OK. */
-#define NEW_SESSION_TIMEOUT (60 * 5 + 4)
+#include "tls/session.h"
 
 SSL_SESSION *SSL_SESSION_new(void)
 {
-    SSL_SESSION *ss;
-
     if (!OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS, NULL))
         return NULL;
-    if ((ss = OPENSSL_zalloc(sizeof(*ss))) == NULL) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-        return NULL;
-    }
-    shim_ref_init(&ss->refs);
-    /* Until a handshake settles it (SSL_SESSION_get_max_fragment_length says 0). */
-    ss->max_fragment_len_mode = TLSEXT_max_fragment_length_UNSPECIFIED;
-    ss->verify_result = 1;
-    ss->timeout = NEW_SESSION_TIMEOUT;
-    ss->time = time(NULL);
-    if ((ss->lock = CRYPTO_THREAD_lock_new()) == NULL
-        || !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, ss, &ss->ex_data)) {
-        CRYPTO_THREAD_lock_free(ss->lock);
-        OPENSSL_free(ss);
-        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-        return NULL;
-    }
-    return ss;
+    return tls_session_create();
 }
 
 int SSL_SESSION_up_ref(SSL_SESSION *ss)
 {
-    return shim_ref_up(&ss->refs) > 1;
+    return tls_session_up_ref(ss);
 }
 
 void SSL_SESSION_free(SSL_SESSION *ss)
 {
-    if (ss == NULL || shim_ref_down(&ss->refs) > 0)
-        return;
-    CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, ss, &ss->ex_data);
-    X509_free(ss->peer);
-    sk_X509_pop_free(ss->peer_chain, X509_free);
-    OPENSSL_free(ss->hostname);
-    OPENSSL_free(ss->alpn_selected);
-    OPENSSL_free(ss->ticket);
-    OPENSSL_free(ss->ticket_appdata);
-    OPENSSL_free(ss->psk_identity_hint);
-    OPENSSL_free(ss->psk_identity);
-    CRYPTO_THREAD_lock_free(ss->lock);
-    OPENSSL_clear_free(ss, sizeof(*ss));
-}
-
-/* A copy of len bytes (NULL for none); 0 only when allocation failed. */
-static int dup_bytes(unsigned char **dst, const unsigned char *src, size_t len)
-{
-    *dst = NULL;
-    return src == NULL || (*dst = OPENSSL_memdup(src, len > 0 ? len : 1)) != NULL;
-}
-
-static int dup_str(char **dst, const char *src)
-{
-    *dst = NULL;
-    return src == NULL || (*dst = OPENSSL_strdup(src)) != NULL;
+    tls_session_free(ss);
 }
 
 SSL_SESSION *SSL_SESSION_dup(const SSL_SESSION *src)
 {
-    SSL_SESSION *ss = OPENSSL_malloc(sizeof(*ss));
-
-    if (ss == NULL) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-        return NULL;
-    }
-    memcpy(ss, src, sizeof(*ss));
-    /* Everything owned is made anew before anything can fail, so that a
-     * failure frees only what this copy owns. */
-    shim_ref_init(&ss->refs);
-    ss->owner = NULL;
-    ss->cache_prev = ss->cache_next = NULL;
-    ss->peer = NULL;
-    ss->peer_chain = NULL;
-    ss->hostname = ss->psk_identity_hint = ss->psk_identity = NULL;
-    ss->alpn_selected = ss->ticket = ss->ticket_appdata = NULL;
-    memset(&ss->ex_data, 0, sizeof(ss->ex_data));
-    if ((ss->lock = CRYPTO_THREAD_lock_new()) == NULL
-        || !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, ss, &ss->ex_data)) {
-        CRYPTO_THREAD_lock_free(ss->lock);
-        OPENSSL_free(ss);
-        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-        return NULL;
-    }
-    if (src->peer != NULL && X509_up_ref(src->peer))
-        ss->peer = src->peer;
-    if (ss->peer != src->peer
-        || (src->peer_chain != NULL && (ss->peer_chain = X509_chain_up_ref(src->peer_chain)) == NULL)
-        || !dup_str(&ss->hostname, src->hostname)
-        || !dup_str(&ss->psk_identity_hint, src->psk_identity_hint)
-        || !dup_str(&ss->psk_identity, src->psk_identity)
-        || !dup_bytes(&ss->alpn_selected, src->alpn_selected, src->alpn_selected_len)
-        || !dup_bytes(&ss->ticket, src->ticket, src->ticket_len)
-        || !dup_bytes(&ss->ticket_appdata, src->ticket_appdata, src->ticket_appdata_len)
-        || !CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &ss->ex_data, &src->ex_data)) {
-        SSL_SESSION_free(ss);
-        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-        return NULL;
-    }
-    return ss;
+    return tls_session_dup(src);
 }
 
 /* ------------------------------------------------------------- accessors */

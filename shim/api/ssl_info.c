@@ -9,11 +9,12 @@
 
 #include "api/info.h"
 #include "crypto/algs.h"
-#include "tls/client12.h"
+#include "tls/handshake12.h"
 #include "tls/conn.h"
 #include "tls/handshake.h"
 #include "tls/key_schedule.h"
 #include "tls/policy.h"
+#include "tls/sigalg_choice.h"
 #include "tls/sigalgs.h"
 
 /* Stock's names for protocol versions (SSL_get_version, SSL_SESSION_print). */
@@ -211,37 +212,13 @@ int SSL_get_signature_type_nid(const SSL *s, int *pnid)
 
 /* ------------------------------------------- what the server asked of us */
 
-/* What the server's CertificateRequest named: the running handshake's, once
- * it has one (client-certificate callbacks ask then), else the last one's. */
-static const uint16_t *peer_sigalgs(const struct tls_conn *c, size_t *n)
-{
-    if (c == NULL) {
-        *n = 0;
-        return NULL;
-    }
-    if (c->hs != NULL && c->hs->peer_sigalgs != NULL) {
-        *n = c->hs->peer_sigalgs_len;
-        return c->hs->peer_sigalgs;
-    }
-    *n = c->peer_sigalgs_len;
-    return c->peer_sigalgs;
-}
-
-static STACK_OF(X509_NAME) *peer_ca_names(const struct tls_conn *c)
-{
-    if (c == NULL)
-        return NULL;
-    return c->hs != NULL && c->hs->peer_ca_names != NULL ? c->hs->peer_ca_names
-                                                         : c->peer_ca_names;
-}
-
 /* The signature algorithms of the server's CertificateRequest. */
 int SSL_get_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash, unsigned char *rsig,
                     unsigned char *rhash)
 {
     const struct tls_sigalg *a;
     size_t n;
-    const uint16_t *list = peer_sigalgs(s->conn, &n);
+    const uint16_t *list = tls_conn_peer_sigalgs(s->conn, &n);
 
     if (list == NULL)
         return 0;
@@ -263,51 +240,46 @@ int SSL_get_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash, uns
     return (int)n;
 }
 
-/* Those of the server's that we accept too (our client list if set, else our
- * list), in the server's order; once TLS 1.3 is negotiated, without the
- * SHA-1, SHA-224 and DSA ones, as stock. */
+/* Those of the peer's that we accept too, in stock's order (see
+ * tls_shared_sigalgs); once TLS 1.3 is negotiated, without the SHA-1,
+ * SHA-224 and DSA ones, as stock. */
 int SSL_get_shared_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignhash,
                            unsigned char *rsig, unsigned char *rhash)
 {
-    size_t len, ours_len;
-    const uint16_t *list = peer_sigalgs(s->conn, &len), *ours;
-    int n = 0;
+    const struct tls_sigalg *shared[TLS_MAX_SHARED_SIGALGS], *a;
+    size_t len, n;
+    const uint16_t *list = tls_conn_peer_sigalgs(s->conn, &len);
 
     /* As stock: only a valid index gets an answer (the count). */
     if (list == NULL || idx < 0)
         return 0;
-    tls_client_auth_sigalgs(s, &ours, &ours_len);
-    for (size_t i = 0; i < len; i++) {
-        const struct tls_sigalg *a = tls_sigalg_by_code(list[i]);
-        if (a == NULL || !tls_sigalg_listed(a->code, ours, ours_len)
-            || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SHARED, s->conn->version))
-            continue;
-        if (n++ == idx) {
-            if (rhash != NULL)
-                *rhash = (unsigned char)(a->code >> 8);
-            if (rsig != NULL)
-                *rsig = (unsigned char)a->code;
-            if (psign != NULL)
-                *psign = a->sig_type;
-            if (phash != NULL)
-                *phash = a->hash_nid;
-            if (psignhash != NULL)
-                *psignhash = a->sigandhash_nid;
-        }
-    }
-    return idx >= n ? 0 : n;
+    n = tls_shared_sigalgs(s, list, len, s->conn->version, shared, TLS_MAX_SHARED_SIGALGS);
+    if ((size_t)idx >= n)
+        return 0;
+    a = shared[idx];
+    if (rhash != NULL)
+        *rhash = (unsigned char)(a->code >> 8);
+    if (rsig != NULL)
+        *rsig = (unsigned char)a->code;
+    if (psign != NULL)
+        *psign = a->sig_type;
+    if (phash != NULL)
+        *phash = a->hash_nid;
+    if (psignhash != NULL)
+        *psignhash = a->sigandhash_nid;
+    return (int)n;
 }
 
 const STACK_OF(X509_NAME) *SSL_get0_peer_CA_list(const SSL *s)
 {
-    return peer_ca_names(s->conn);
+    return tls_conn_peer_ca_names(s->conn);
 }
 
 /* A client's "client CA list" is what the server's CertificateRequest named. */
 STACK_OF(X509_NAME) *SSL_get_client_CA_list(const SSL *s)
 {
     if (!s->server)
-        return peer_ca_names(s->conn);
+        return tls_conn_peer_ca_names(s->conn);
     return s->cfg.client_ca_names != NULL ? s->cfg.client_ca_names : s->ctx->cfg.client_ca_names;
 }
 

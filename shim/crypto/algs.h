@@ -14,6 +14,8 @@
 
 #include <openssl/kdf.h>
 
+struct shim_kex_group;
+
 struct shim_algs {
     OSSL_LIB_CTX *libctx;
     char *propq;
@@ -27,7 +29,10 @@ struct shim_algs {
     /* Per group, a key whose parameters new key shares are generated from
      * (made on first use; see kex.c). */
     CRYPTO_RWLOCK *lock;
-    EVP_PKEY *group_template[40];
+    struct {
+        const struct shim_kex_group *group;
+        EVP_PKEY *key;
+    } group_template[40];
     struct shim_x509_cache *peer_certs; /* see x509_cache.h */
 };
 

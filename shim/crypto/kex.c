@@ -9,10 +9,12 @@
 #include "shim.h"
 
 #include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
 
 #include "crypto/kex.h"
 
-static EVP_PKEY *make_template(const struct shim_algs *a, const struct tls_group *g)
+static EVP_PKEY *make_template(const struct shim_algs *a, const struct shim_kex_group *g)
 {
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(a->libctx, g->algorithm, a->propq);
     EVP_PKEY *pkey = NULL;
@@ -20,13 +22,13 @@ static EVP_PKEY *make_template(const struct shim_algs *a, const struct tls_group
 
     if (pctx == NULL)
         return NULL;
-    if (g->kind == TLS_GROUP_ECX) {
+    if (g->no_params) {
         /* No parameters: a throwaway key carries the key type. */
         if (EVP_PKEY_keygen_init(pctx) <= 0 || EVP_PKEY_keygen(pctx, &pkey) <= 0)
             pkey = NULL;
     } else {
         params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                                     (char *)g->realname, 0);
+                                                     (char *)g->name, 0);
         params[1] = OSSL_PARAM_construct_end();
         if (EVP_PKEY_paramgen_init(pctx) <= 0 || EVP_PKEY_CTX_set_params(pctx, params) <= 0
             || EVP_PKEY_paramgen(pctx, &pkey) <= 0)
@@ -36,17 +38,26 @@ static EVP_PKEY *make_template(const struct shim_algs *a, const struct tls_group
     return pkey;
 }
 
-static EVP_PKEY *group_template(const struct shim_algs *a, const struct tls_group *g)
+/* The cache slot of group g (keyed by its descriptor), or -1 when full. */
+static int template_slot(const struct shim_algs *a, const struct shim_kex_group *g)
 {
-    int idx = tls_group_index(g);
-    EVP_PKEY *t;
-    struct shim_algs *m = (struct shim_algs *)a; /* the cache is the one mutable part */
+    size_t n = sizeof(a->group_template) / sizeof(a->group_template[0]);
+    for (size_t i = 0; i < n; i++)
+        if (a->group_template[i].group == g || a->group_template[i].group == NULL)
+            return (int)i;
+    return -1;
+}
 
-    if (idx < 0 || (size_t)idx >= sizeof(a->group_template) / sizeof(a->group_template[0]))
-        return NULL;
+static EVP_PKEY *group_template(const struct shim_algs *a, const struct shim_kex_group *g)
+{
+    struct shim_algs *m = (struct shim_algs *)a; /* the cache is the one mutable part */
+    EVP_PKEY *t = NULL;
+    int i;
+
     if (!CRYPTO_THREAD_read_lock(a->lock))
         return NULL;
-    t = a->group_template[idx];
+    if ((i = template_slot(a, g)) >= 0 && a->group_template[i].group == g)
+        t = a->group_template[i].key;
     CRYPTO_THREAD_unlock(a->lock);
     if (t != NULL)
         return t;
@@ -56,17 +67,25 @@ static EVP_PKEY *group_template(const struct shim_algs *a, const struct tls_grou
         EVP_PKEY_free(t);
         return NULL;
     }
-    if (m->group_template[idx] == NULL) {
-        m->group_template[idx] = t;
+    if ((i = template_slot(a, g)) < 0) {
+        /* Every slot taken: this one is not kept (never happens with the
+         * groups we know). */
+        CRYPTO_THREAD_unlock(a->lock);
+        EVP_PKEY_free(t);
+        return NULL;
+    }
+    if (m->group_template[i].group == NULL) {
+        m->group_template[i].group = g;
+        m->group_template[i].key = t;
     } else {
         EVP_PKEY_free(t); /* another thread won the race */
-        t = m->group_template[idx];
+        t = m->group_template[i].key;
     }
     CRYPTO_THREAD_unlock(a->lock);
     return t;
 }
 
-int tls_kex_keygen(const struct shim_algs *a, const struct tls_group *g, EVP_PKEY **priv)
+int tls_kex_keygen(const struct shim_algs *a, const struct shim_kex_group *g, EVP_PKEY **priv)
 {
     EVP_PKEY *tmpl = group_template(a, g);
     EVP_PKEY_CTX *pctx;
@@ -154,5 +173,92 @@ int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int
     ok = 1;
 done:
     EVP_PKEY_CTX_free(pctx);
+    return ok;
+}
+
+/* ------------------------------------------------ TLS 1.2 finite-field DHE */
+
+int tls_kex_dh_from_params(const struct shim_algs *a, const uint8_t *p, size_t p_len,
+                           const uint8_t *g, size_t g_len, const uint8_t *pub, size_t pub_len,
+                           EVP_PKEY **out, int *alert, int *reason)
+{
+    BIGNUM *bp = BN_bin2bn(p, (int)p_len, NULL), *bg = BN_bin2bn(g, (int)g_len, NULL);
+    BIGNUM *by = BN_bin2bn(pub, (int)pub_len, NULL);
+    OSSL_PARAM_BLD *bld = NULL;
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_PKEY *peer = NULL;
+    int ok = 0;
+
+    *out = NULL;
+    *alert = SSL_AD_INTERNAL_ERROR;
+    if (bp == NULL || bg == NULL || by == NULL) {
+        *reason = ERR_R_BN_LIB;
+        goto end;
+    }
+    *reason = ERR_R_INTERNAL_ERROR;
+    if ((bld = OSSL_PARAM_BLD_new()) == NULL || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, bp)
+        || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, bg)
+        || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, by)
+        || (params = OSSL_PARAM_BLD_to_param(bld)) == NULL
+        || (pctx = EVP_PKEY_CTX_new_from_name(a->libctx, "DH", a->propq)) == NULL)
+        goto end;
+    if (EVP_PKEY_fromdata_init(pctx) <= 0
+        || EVP_PKEY_fromdata(pctx, &peer, EVP_PKEY_KEYPAIR, params) <= 0) {
+        *reason = SSL_R_BAD_DH_VALUE;
+        goto end;
+    }
+    EVP_PKEY_CTX_free(pctx);
+    /* Stock's checks: the group's parameters, then the public value in it. */
+    if ((pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, peer, a->propq)) == NULL
+        || EVP_PKEY_param_check_quick(pctx) != 1 || EVP_PKEY_public_check(pctx) != 1) {
+        *alert = SSL_AD_ILLEGAL_PARAMETER;
+        *reason = SSL_R_BAD_DH_VALUE;
+        goto end;
+    }
+    *out = peer;
+    peer = NULL;
+    ok = 1;
+end:
+    OSSL_PARAM_BLD_free(bld);
+    OSSL_PARAM_free(params);
+    EVP_PKEY_CTX_free(pctx);
+    EVP_PKEY_free(peer);
+    BN_free(bp);
+    BN_free(bg);
+    BN_free(by);
+    return ok;
+}
+
+int tls_kex_keygen_like(const struct shim_algs *a, EVP_PKEY *peer, EVP_PKEY **priv)
+{
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, peer, a->propq);
+    int ok = pctx != NULL && EVP_PKEY_keygen_init(pctx) > 0 && EVP_PKEY_keygen(pctx, priv) > 0;
+
+    EVP_PKEY_CTX_free(pctx);
+    if (!ok)
+        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+    return ok;
+}
+
+/* ---------------------------------------------------- RSA key transport */
+
+int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t *in,
+                        size_t in_len, uint8_t **out, size_t *out_len)
+{
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, pub, a->propq);
+    int ok;
+
+    *out = NULL;
+    ok = pctx != NULL && EVP_PKEY_encrypt_init(pctx) > 0
+         && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0
+         && EVP_PKEY_encrypt(pctx, NULL, out_len, in, in_len) > 0
+         && (*out = OPENSSL_malloc(*out_len)) != NULL
+         && EVP_PKEY_encrypt(pctx, *out, out_len, in, in_len) > 0;
+    EVP_PKEY_CTX_free(pctx);
+    if (!ok) {
+        OPENSSL_free(*out);
+        *out = NULL;
+    }
     return ok;
 }

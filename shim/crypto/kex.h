@@ -6,10 +6,16 @@
 #define SHIM_CRYPTO_KEX_H
 
 #include "crypto/algs.h"
-#include "tls/groups.h"
+
+/* What libcrypto needs to know of a key-exchange group. */
+struct shim_kex_group {
+    const char *algorithm; /* the key type: "EC", "X25519", "X448", "DH" */
+    const char *name;      /* the group's libcrypto name */
+    int no_params;         /* X25519 / X448: the type alone says it all */
+};
 
 /* A fresh private key in group g. */
-int tls_kex_keygen(const struct shim_algs *a, const struct tls_group *g, EVP_PKEY **priv);
+int tls_kex_keygen(const struct shim_algs *a, const struct shim_kex_group *g, EVP_PKEY **priv);
 
 /* The public key as it goes on the wire (caller frees *out). */
 int tls_kex_public(EVP_PKEY *priv, uint8_t **out, size_t *out_len);
@@ -26,5 +32,22 @@ int tls_kex_peer_key(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_P
  * above: a weak share is illegal_parameter / SSL_R_BAD_KEY_SHARE. */
 int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int tls13,
                    uint8_t **secret, size_t *secret_len, int *alert, int *reason);
+
+/*
+ * TLS 1.2 DHE: the server's ServerDHParams (p, g, Ys, big-endian) as a key,
+ * checked as stock checks them.  On failure nothing is raised: *alert and
+ * *reason say what stock sends and reports.
+ */
+int tls_kex_dh_from_params(const struct shim_algs *a, const uint8_t *p, size_t p_len,
+                           const uint8_t *g, size_t g_len, const uint8_t *pub, size_t pub_len,
+                           EVP_PKEY **out, int *alert, int *reason);
+
+/* A fresh key pair in the same group as peer (a DH key). Raises on failure. */
+int tls_kex_keygen_like(const struct shim_algs *a, EVP_PKEY *peer, EVP_PKEY **priv);
+
+/* RSA key transport (RFC 5246 7.4.7.1): in encrypted to pub with PKCS #1
+ * v1.5 padding (caller frees *out); 0 on failure, nothing raised. */
+int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t *in,
+                        size_t in_len, uint8_t **out, size_t *out_len);
 
 #endif

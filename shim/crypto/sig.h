@@ -6,15 +6,21 @@
 #define SHIM_CRYPTO_SIG_H
 
 #include "crypto/algs.h"
-#include "tls/sigalgs.h"
 
-/* Verifies sig over tbs with pkey under the signature algorithm alg.
- * Returns 1 if valid, 0 otherwise (libcrypto's errors are left queued). */
-int tls_sig_verify(const struct shim_algs *a, const struct tls_sigalg *alg, EVP_PKEY *pkey,
+/* How to sign: the digest (NID_undef for Ed25519 / Ed448, which hash
+ * internally) and, for RSA, PSS padding or PKCS #1 v1.5. */
+struct shim_sig_scheme {
+    int hash_nid;
+    int pss;
+};
+
+/* Verifies sig over tbs with pkey.  Returns 1 if valid, 0 otherwise
+ * (libcrypto's errors are left queued). */
+int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme scheme, EVP_PKEY *pkey,
                    const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, size_t sig_len);
 
 /* Signs tbs; the caller frees *sig. */
-int tls_sig_sign(const struct shim_algs *a, const struct tls_sigalg *alg, EVP_PKEY *pkey,
+int tls_sig_sign(const struct shim_algs *a, struct shim_sig_scheme scheme, EVP_PKEY *pkey,
                  const uint8_t *tbs, size_t tbs_len, uint8_t **sig, size_t *sig_len);
 
 #endif

@@ -6,6 +6,44 @@
 
 #include "crypto/verify.h"
 
+/* The X509_STORE_CTX ex_data slot through which verify callbacks find their
+ * SSL, made once per process. */
+static CRYPTO_ONCE store_ctx_once = CRYPTO_ONCE_STATIC_INIT;
+static int store_ctx_idx = -1;
+
+static void make_store_ctx_idx(void)
+{
+    store_ctx_idx = X509_STORE_CTX_get_ex_new_index(0, "SSL for verify callback", NULL, NULL, NULL);
+}
+
+int shim_verify_ssl_idx(void)
+{
+    if (!CRYPTO_THREAD_run_once(&store_ctx_once, make_store_ctx_idx))
+        return -1;
+    return store_ctx_idx;
+}
+
+STACK_OF(X509) *shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq,
+                                        X509_STORE *store, X509 *leaf)
+{
+    X509_STORE_CTX *xs = X509_STORE_CTX_new_ex(libctx, propq);
+    STACK_OF(X509) *chain = NULL;
+
+    if (xs == NULL || !X509_STORE_CTX_init(xs, store, leaf, NULL)) {
+        X509_STORE_CTX_free(xs);
+        ERR_raise(ERR_LIB_SSL, ERR_R_X509_LIB);
+        return NULL;
+    }
+    /* Its verdict and errors are not ours to keep: only the chain is. */
+    (void)X509_verify_cert(xs);
+    ERR_clear_error();
+    chain = X509_chain_up_ref(X509_STORE_CTX_get0_chain(xs));
+    X509_STORE_CTX_free(xs);
+    if (chain == NULL)
+        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+    return chain;
+}
+
 int shim_verify_chain(SSL *s, STACK_OF(X509) *chain)
 {
     X509_STORE *store = s->cfg.cert->verify_store != NULL ? s->cfg.cert->verify_store
@@ -24,7 +62,7 @@ int shim_verify_chain(SSL *s, STACK_OF(X509) *chain)
         ERR_raise(ERR_LIB_SSL, ERR_R_X509_LIB);
         goto end;
     }
-    if (!X509_STORE_CTX_set_ex_data(vctx, SSL_get_ex_data_X509_STORE_CTX_idx(), s))
+    if (!X509_STORE_CTX_set_ex_data(vctx, shim_verify_ssl_idx(), s))
         goto end;
     /* The purpose defaults follow our role; the SSL's own parameters (host
      * names, depth, flags) then override them. */

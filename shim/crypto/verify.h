@@ -17,6 +17,18 @@
  */
 int shim_verify_chain(SSL *s, STACK_OF(X509) *chain);
 
+/* The X509_STORE_CTX ex_data index under which verify callbacks find their
+ * SSL (SSL_get_ex_data_X509_STORE_CTX_idx), or -1. */
+int shim_verify_ssl_idx(void);
+
+/*
+ * The chain to send for leaf, built from store as X509_verify_cert builds it
+ * (whatever it could do: the root is usually missing and that is fine), as
+ * new references; NULL (error raised) on failure.
+ */
+STACK_OF(X509) *shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq,
+                                        X509_STORE *store, X509 *leaf);
+
 /* The alert stock sends for a verification error code. */
 int shim_verify_error_alert(long x509_err);
 

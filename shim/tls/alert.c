@@ -27,7 +27,8 @@ int tls_fatal(SSL *s, int alert, int reason)
 
     if (c != NULL && c->failed)
         return 0;
-    ERR_raise(ERR_LIB_SSL, reason);
+    if (reason != TLS_R_RAISED)
+        ERR_raise(ERR_LIB_SSL, reason);
     if (c == NULL)
         return 0;
     c->failed = 1;

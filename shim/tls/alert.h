@@ -12,9 +12,12 @@
  * sends a fatal alert (unless alert is TLS_NO_ALERT), and makes the failure
  * sticky.  Only the first call on a connection raises and sends anything, as
  * with stock's SSLfatal.  Always returns 0, so callers can write
- * "return tls_fatal(...)".
+ * "return tls_fatal(...)".  With reason TLS_R_RAISED nothing new is raised:
+ * the function that failed (in shim/crypto, say) raised the error already.
  */
 int tls_fatal(SSL *s, int alert, int reason);
+
+#define TLS_R_RAISED 0
 
 /* Queues and tries to send an alert; the info and message callbacks see it. */
 int tls_send_alert(SSL *s, int level, int desc);

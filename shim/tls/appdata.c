@@ -9,8 +9,9 @@
 
 #include "tls/alert.h"
 #include "tls/appdata.h"
-#include "tls/client13.h"
 #include "tls/handshake.h"
+#include "tls/handshake13.h"
+#include "tls/post_handshake.h"
 
 /* RFC 8446 5.5: AES-GCM keys must be replaced before 2^24.5 records; we
  * update ours well before that. */
@@ -49,9 +50,10 @@ static int post_handshake(SSL *s, struct tls_conn *c)
 {
     if (!tls_hs_append_record(s, c))
         return 0;
-    /* A HelloRequest starts a renegotiation: what follows is its. */
+    /* A HelloRequest starts a renegotiation, a CertificateRequest
+     * post-handshake authentication: what follows is theirs. */
     while (c->hs == NULL && tls_hs_next_buffered(s, c))
-        if (!tls_client13_post_handshake(s, c))
+        if (!tls_post_handshake_msg(s, c))
             return 0;
     return !c->failed;
 }
@@ -107,6 +109,9 @@ static int next_app_record(SSL *s, struct tls_conn *c)
         case SSL3_RT_HANDSHAKE:
             if (!post_handshake(s, c))
                 return -1;
+            /* Post-handshake authentication answers at once. */
+            if (c->hs != NULL && c->hs->post_handshake)
+                break;
             /* Without SSL_MODE_AUTO_RETRY, stock returns to the application
              * after a non-data record when nothing more is buffered. */
             if (!(s->cfg.mode & SSL_MODE_AUTO_RETRY) && !tls_rl_has_unread(&c->rl)) {

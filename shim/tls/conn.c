@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "api/config.h"
 #include "crypto/algs.h"
 #include "tls/conn.h"
 #include "tls/handshake.h"
@@ -53,7 +52,11 @@ void tls_conn_free(SSL *s)
     OPENSSL_free(c->peer_sigalgs);
     sk_X509_NAME_pop_free(c->peer_ca_names, X509_NAME_free);
     OPENSSL_free(c->ocsp_response);
-    EVP_MD_CTX_free(c->pha_dgst);
+    if (c->pha != NULL)
+        tls_transcript_cleanup(c->pha);
+    OPENSSL_free(c->pha);
+    sk_SSL_CIPHER_free(c->peer_ciphers);
+    OPENSSL_free(c->peer_raw_ciphers);
     OPENSSL_clear_free(c, sizeof(*c));
     s->conn = NULL;
 }
@@ -76,6 +79,28 @@ int tls_conn_in_before(const SSL *s)
 int tls_conn_failed(const SSL *s)
 {
     return s->conn != NULL && s->conn->failed;
+}
+
+const uint16_t *tls_conn_peer_sigalgs(const struct tls_conn *c, size_t *n)
+{
+    if (c == NULL) {
+        *n = 0;
+        return NULL;
+    }
+    if (c->hs != NULL && c->hs->peer_sigalgs != NULL) {
+        *n = c->hs->peer_sigalgs_len;
+        return c->hs->peer_sigalgs;
+    }
+    *n = c->peer_sigalgs_len;
+    return c->peer_sigalgs;
+}
+
+STACK_OF(X509_NAME) *tls_conn_peer_ca_names(const struct tls_conn *c)
+{
+    if (c == NULL)
+        return NULL;
+    return c->hs != NULL && c->hs->peer_ca_names != NULL ? c->hs->peer_ca_names
+                                                         : c->peer_ca_names;
 }
 
 void tls_info(const SSL *s, int where, int ret)

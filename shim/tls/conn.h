@@ -12,6 +12,7 @@
 #define SHIM_TLS_CONN_H
 
 #include "objects.h"
+#include "crypto/transcript.h"
 #include "tls/record.h"
 
 /* The alert description meaning "fail without sending an alert". */
@@ -105,8 +106,23 @@ struct tls_conn {
     size_t write_pending_len;
 
     /* Post-handshake authentication (RFC 8446 4.6.2): the transcript hash of
-     * the handshake (ClientHello .. client Finished), kept when we offered it. */
-    EVP_MD_CTX *pha_dgst;
+     * the handshake (ClientHello .. client Finished), kept when offered. */
+    struct tls_transcript *pha;
+
+    /* Server. */
+    STACK_OF(SSL_CIPHER) *peer_ciphers; /* the client's suites we know (SSL_get_client_ciphers) */
+    uint8_t *peer_raw_ciphers;        /* its cipher_suites as sent (SSL_get0_raw_cipherlist) */
+    size_t peer_raw_ciphers_len;
+    int pha_state;                    /* TLS_PHA_*: post-handshake authentication */
+    int certreqs_sent;                /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
+};
+
+/* Where a server's post-handshake authentication stands (stock's states). */
+enum tls_pha_state {
+    TLS_PHA_NONE,
+    TLS_PHA_EXT_RECEIVED,    /* the client offered it */
+    TLS_PHA_REQUEST_PENDING, /* SSL_verify_client_post_handshake asked for it */
+    TLS_PHA_REQUESTED,       /* the CertificateRequest went out */
 };
 
 /* The engine state of s, created on first use (NULL with an error raised on
@@ -128,6 +144,12 @@ int tls_conn_in_before(const SSL *s);
 
 /* A fatal error ended the connection (stock's MSG_FLOW_ERROR state). */
 int tls_conn_failed(const SSL *s);
+
+/* What the peer's CertificateRequest (a client's view) or ClientHello named:
+ * the running handshake's once it has them (certificate callbacks ask
+ * then), else the last handshake's.  c may be NULL. */
+const uint16_t *tls_conn_peer_sigalgs(const struct tls_conn *c, size_t *n);
+STACK_OF(X509_NAME) *tls_conn_peer_ca_names(const struct tls_conn *c);
 
 /*
  * The info callback's LOOP events follow stock's state machine: one before a

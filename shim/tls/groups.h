@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/kex.h"
+
 enum tls_group_kind {
     TLS_GROUP_EC,    /* an ECDHE curve, shares are uncompressed points */
     TLS_GROUP_ECX,   /* X25519 / X448, shares are raw u-coordinates */
@@ -18,8 +20,7 @@ struct tls_group {
     uint16_t id;            /* the IANA code point */
     const char *name;       /* stock's TLS name (SSL_group_to_name) */
     const char *alias;      /* the other accepted name (P-256, ...), or NULL */
-    const char *realname;   /* the libcrypto group/algorithm name */
-    const char *algorithm;  /* "EC", "X25519", "X448", "DH" */
+    struct shim_kex_group kex; /* what libcrypto calls it */
     enum tls_group_kind kind;
     int nid;
     int secbits;
@@ -37,8 +38,6 @@ const struct tls_group *tls_group_by_id(uint16_t id);
 const struct tls_group *tls_group_by_stock_name(const char *name);
 const struct tls_group *tls_group_by_nid(int nid);
 
-/* Table index of a group (for per-group caches), or -1. */
-int tls_group_index(const struct tls_group *g);
 size_t tls_group_count(void);
 
 #endif

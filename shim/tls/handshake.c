@@ -6,11 +6,10 @@
 
 #include <string.h>
 
-#include "tls/alert.h"
 #include "tls/appdata.h"
-#include "tls/client12.h"
-#include "tls/client13.h"
 #include "tls/handshake.h"
+#include "tls/machines.h"
+#include "tls/session.h"
 
 void tls_hs_free(struct tls_hs *hs)
 {
@@ -19,17 +18,32 @@ void tls_hs_free(struct tls_hs *hs)
     tls_transcript_cleanup(&hs->transcript);
     tls13_secrets_cleanup(&hs->ks);
     EVP_PKEY_free(hs->kex_priv);
-    OPENSSL_free(hs->cookie);
-    if (hs->psk_session != NULL)
-        SSL_SESSION_free(hs->psk_session);
-    sk_X509_pop_free(hs->peer_chain, X509_free);
-    EVP_PKEY_free(hs->peer_key);
-    OPENSSL_free(hs->cert_req_context);
-    OPENSSL_free(hs->peer_sigalgs);
-    OPENSSL_free(hs->cert_types);
     EVP_PKEY_free(hs->peer_kex);
+    OPENSSL_clear_free(hs->dhe, hs->dhe_len);
+    tls_session_free(hs->psk_session);
+    sk_X509_pop_free(hs->peer_chain, X509_free);
+    OPENSSL_free(hs->peer_sigalgs);
     sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
+    OPENSSL_free(hs->cl.cookie);
+    OPENSSL_free(hs->cl.cert_req_context);
+    OPENSSL_free(hs->cl.cert_types);
+    OPENSSL_free(hs->sv.alpn_proposed);
     OPENSSL_clear_free(hs, sizeof(*hs));
+}
+
+int tls_hs_expect(SSL *s, struct tls_conn *c, int type)
+{
+    if (c->hm.msg.type != type)
+        return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
+    return 1;
+}
+
+int tls_hs_transcript_hash(SSL *s, struct tls_hs *hs, uint8_t *out, size_t *len)
+{
+    size_t n;
+    if (!tls_transcript_hash(&hs->transcript, out, len != NULL ? len : &n))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
+    return 1;
 }
 
 /* ------------------------------------------------------------ message input */
@@ -232,11 +246,16 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
     }
 }
 
+int tls_hs_msg_ends_record(const struct tls_conn *c)
+{
+    return c->hm.pos + c->hm.msg.raw_len == c->hm.len;
+}
+
 int tls_hs_consume_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     struct tls_msg_in *in = &c->hm;
     if (hs != NULL && !tls_transcript_add(&hs->transcript, in->msg.raw, in->msg.raw_len))
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     in->pos += in->msg.raw_len;
     in->have = 0;
     in->header_seen = 0;
@@ -252,9 +271,26 @@ int tls_hs_consume_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 
 /* ----------------------------------------------------------- message output */
 
-int tls_hs_begin_msg(tls_builder *b, int type)
+int tls_hs_begin_msg(SSL *s, tls_builder *b, int type, size_t size_hint)
 {
-    return tls_b_u8(b, (uint8_t)type) && tls_b_open(b, 3);
+    if (!tls_b_init(b, size_hint) || !tls_b_u8(b, (uint8_t)type) || !tls_b_open(b, 3)) {
+        tls_b_cleanup(b);
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+    }
+    return 1;
+}
+
+int tls_hs_send_raw(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *msg,
+                    size_t len)
+{
+    tls_conn_note_send(s, c);
+    if (!tls_transcript_add(&hs->transcript, msg, len))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
+    if (!tls_rl_queue_all(s, &c->rl, SSL3_RT_HANDSHAKE, msg, len))
+        return 0; /* the record layer failed the connection */
+    /* Stock reports the message after its records. */
+    tls_msg(s, 1, s->version, SSL3_RT_HANDSHAKE, msg, len);
+    return 1;
 }
 
 int tls_hs_send_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b)
@@ -266,49 +302,56 @@ int tls_hs_send_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *
     tls_b_cleanup(b);
     if (!ok)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    tls_conn_note_send(s, c);
-    /* Stock reports the message after its records. */
-    ok = tls_transcript_add(&hs->transcript, msg, len)
-         && tls_rl_queue_all(s, &c->rl, SSL3_RT_HANDSHAKE, msg, len);
-    if (ok)
-        tls_msg(s, 1, s->version, SSL3_RT_HANDSHAKE, msg, len);
+    ok = tls_hs_send_raw(s, c, hs, msg, len);
     OPENSSL_free(msg);
-    return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    return ok;
+}
+
+int tls_hs_send_ccs(SSL *s, struct tls_conn *c)
+{
+    static const uint8_t ccs = SSL3_MT_CCS;
+
+    tls_conn_note_send(s, c);
+    if (!tls_rl_queue(s, &c->rl, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1))
+        return 0;
+    tls_msg(s, 1, s->version, SSL3_RT_CHANGE_CIPHER_SPEC, &ccs, 1);
+    return 1;
 }
 
 /* ------------------------------------------------------------------ driver */
 
-static enum tls_step run_state(SSL *s, struct tls_conn *c, struct tls_hs *hs)
-{
-    if (!s->server)
-        return hs->state >= TLS_C12_FIRST_STATE ? tls_client12_step(s, c, hs)
-                                                : tls_client13_step(s, c, hs);
-    /* There is no server state machine yet. */
-    tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_UNSUPPORTED);
-    return TLS_STEP_FAIL;
-}
-
+/* Ending a handshake: what it leaves for later, and stock's events. */
 static int finish(SSL *s, struct tls_conn *c)
 {
+    struct tls_hs *hs = c->hs;
+    int post = hs->post_handshake;
+
     /* Offered post-handshake authentication needs the handshake's transcript. */
-    if (c->version == TLS1_3_VERSION && s->cfg.pha_enabled && c->hs->transcript.ctx != NULL
-        && c->pha_dgst == NULL && (c->pha_dgst = EVP_MD_CTX_new()) != NULL
-        && !EVP_MD_CTX_copy_ex(c->pha_dgst, c->hs->transcript.ctx)) {
-        EVP_MD_CTX_free(c->pha_dgst);
-        c->pha_dgst = NULL;
+    if (c->version == TLS1_3_VERSION && !post && s->cfg.pha_enabled && !s->server
+        && hs->transcript.ctx != NULL && c->pha == NULL) {
+        if ((c->pha = OPENSSL_zalloc(sizeof(*c->pha))) != NULL
+            && !tls_transcript_copy(c->pha, &hs->transcript)) {
+            OPENSSL_free(c->pha);
+            c->pha = NULL;
+        }
     }
-    /* What the server asked of us stays queryable after the handshake. */
-    if (c->hs->peer_sigalgs != NULL || c->hs->peer_ca_names != NULL) {
+    /* What the peer asked of us stays queryable after the handshake. */
+    if (hs->peer_sigalgs != NULL || hs->peer_ca_names != NULL) {
         OPENSSL_free(c->peer_sigalgs);
         sk_X509_NAME_pop_free(c->peer_ca_names, X509_NAME_free);
-        c->peer_sigalgs = c->hs->peer_sigalgs;
-        c->peer_sigalgs_len = c->hs->peer_sigalgs_len;
-        c->peer_ca_names = c->hs->peer_ca_names;
-        c->hs->peer_sigalgs = NULL;
-        c->hs->peer_ca_names = NULL;
+        c->peer_sigalgs = hs->peer_sigalgs;
+        c->peer_sigalgs_len = hs->peer_sigalgs_len;
+        c->peer_ca_names = hs->peer_ca_names;
+        hs->peer_sigalgs = NULL;
+        hs->peer_ca_names = NULL;
     }
-    tls_hs_free(c->hs);
+    tls_hs_free(hs);
     c->hs = NULL;
+    if (post) {
+        /* Post-handshake authentication ends where it began, established. */
+        tls_conn_set_state(s, c, TLS_ST_OK);
+        return 1;
+    }
     c->in_init = 0;
     c->renegotiate = 0; /* any handshake satisfies a request */
     /* Ending on a message we read, stock passes its writing side once more. */
@@ -319,19 +362,20 @@ static int finish(SSL *s, struct tls_conn *c)
     return 1;
 }
 
-static int new_hs(struct tls_conn *c)
+static int new_hs(SSL *s, struct tls_conn *c)
 {
     if ((c->hs = OPENSSL_zalloc(sizeof(*c->hs))) == NULL) {
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
         return 0;
     }
     tls_transcript_init(&c->hs->transcript);
+    c->hs->machine = s->server ? &tls_server_hello_machine : &tls_client_hello_machine;
     return 1;
 }
 
 int tls_start_renegotiation(SSL *s, struct tls_conn *c)
 {
-    if (!new_hs(c))
+    if (!new_hs(s, c))
         return 0;
     c->hs->renegotiation = 1;
     c->hs->reneg_new_session = c->renegotiate_new_session;
@@ -339,7 +383,17 @@ int tls_start_renegotiation(SSL *s, struct tls_conn *c)
     c->num_renegotiations++;
     c->total_renegotiations++;
     c->in_init = 1;
-    shim_counter_inc(&s->session_ctx->stats.connect_renegotiate);
+    shim_counter_inc(s->server ? &s->session_ctx->stats.accept_renegotiate
+                               : &s->session_ctx->stats.connect_renegotiate);
+    return 1;
+}
+
+int tls_start_post_handshake(SSL *s, struct tls_conn *c, const struct tls_machine *m, int state)
+{
+    if (!new_hs(s, c))
+        return 0;
+    c->hs->post_handshake = 1;
+    tls_hs_switch(c->hs, m, state);
     return 1;
 }
 
@@ -379,6 +433,28 @@ int tls_renegotiation_due(const SSL *s)
     return c != NULL && c->renegotiate && c->hs == NULL && c->state == TLS_ST_OK && !c->failed;
 }
 
+/* Runs states until one needs I/O, the application, or ends the handshake. */
+static enum tls_step run_machine(SSL *s, struct tls_conn *c)
+{
+    for (;;) {
+        struct tls_hs *hs = c->hs;
+        const struct tls_machine *m = hs->machine;
+        const struct tls_state *st;
+        enum tls_step step;
+
+        if (hs->state < 0 || (size_t)hs->state >= m->nstates) {
+            tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+            return TLS_STEP_FAIL;
+        }
+        st = &m->states[hs->state];
+        if (st->reads && !c->hm.have)
+            return TLS_STEP_READ;
+        step = st->run(s, c, hs);
+        if (step != TLS_STEP_CONTINUE)
+            return step;
+    }
+}
+
 int tls_handshake(SSL *s)
 {
     struct tls_conn *c = tls_conn_get(s);
@@ -405,38 +481,40 @@ int tls_handshake(SSL *s)
         return 1;
     }
     if (c->hs == NULL) {
-        if (!new_hs(c))
+        if (!new_hs(s, c))
             return -1;
         c->before = 0;
         tls_info(s, SSL_CB_HANDSHAKE_START, 1);
     }
+    /* A flight goes out in one write: only what a retried call left
+     * behind is sent before the machine runs on. */
+    if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+        goto out;
     for (;;) {
-        struct tls_hs *hs = c->hs;
-        enum tls_step step;
+        enum tls_step step = run_machine(s, c);
+        int wanted = s->rwstate;
+        enum tls_rl_result r;
 
+        if (step == TLS_STEP_FAIL)
+            break;
+        /* Whatever happens next, what we have written must reach the peer. */
         if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
             break;
-        step = run_state(s, c, hs);
-        if (step == TLS_STEP_CONTINUE)
-            continue;
-        if (step == TLS_STEP_READ) {
-            /* What we have written must reach the peer before we wait. */
-            if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
-                break;
-            enum tls_rl_result r = tls_hs_read_msg(s, c);
-            if (r == TLS_RL_APPDATA)
-                s->rwstate = SSL_NOTHING; /* the caller has data to return */
-            if (r != TLS_RL_OK)
-                break;
-            continue;
+        if (step == TLS_STEP_SUSPEND) {
+            s->rwstate = wanted; /* what the application must do (the flush reset it) */
+            break;
         }
         if (step == TLS_STEP_DONE) {
-            if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
-                break;
             ret = finish(s, c);
+            break;
         }
-        break;
+        r = tls_hs_read_msg(s, c);
+        if (r == TLS_RL_APPDATA)
+            s->rwstate = SSL_NOTHING; /* the caller has data to return */
+        if (r != TLS_RL_OK)
+            break;
     }
+out:
     tls_info(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, ret);
     return ret;
 }

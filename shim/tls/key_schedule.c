@@ -16,9 +16,9 @@
  */
 #include "shim.h"
 
-#include <openssl/core_names.h>
 #include <string.h>
 
+#include "crypto/hash.h"
 #include "crypto/kdf.h"
 #include "tls/key_schedule.h"
 
@@ -29,8 +29,9 @@ int tls13_secrets_init(struct tls13_secrets *k, const struct shim_algs *algs, co
     memset(k, 0, sizeof(*k));
     k->algs = algs;
     k->md = md;
-    k->hlen = (size_t)EVP_MD_get_size(md);
-    return 1;
+    k->hlen = shim_md_size(md);
+    /* Hash("") serves the "derived" salts and the binder key. */
+    return shim_digest(md, NULL, 0, k->empty_hash, NULL);
 }
 
 void tls13_secrets_cleanup(struct tls13_secrets *k)
@@ -49,13 +50,7 @@ static int derive_secret(const struct tls13_secrets *k, const uint8_t *secret, c
 /* The salt for the next extraction: Derive-Secret(prev, "derived", ""). */
 static int derived(const struct tls13_secrets *k, const uint8_t *prev, uint8_t *out)
 {
-    uint8_t empty_hash[EVP_MAX_MD_SIZE];
-    unsigned int n;
-    if (!EVP_Digest("", 0, empty_hash, &n, k->md, NULL)) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
-        return 0;
-    }
-    return derive_secret(k, prev, LABEL("derived"), empty_hash, out);
+    return derive_secret(k, prev, LABEL("derived"), k->empty_hash, out);
 }
 
 int tls13_derive_early(struct tls13_secrets *k, const uint8_t *psk, size_t psk_len)
@@ -94,19 +89,13 @@ int tls13_derive_resumption(struct tls13_secrets *k, const uint8_t *hash_ch_cf)
 
 int tls13_derive_binder_key(struct tls13_secrets *k, uint8_t *out)
 {
-    uint8_t empty_hash[EVP_MAX_MD_SIZE];
-    unsigned int n;
-    if (!EVP_Digest("", 0, empty_hash, &n, k->md, NULL)) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
-        return 0;
-    }
-    return derive_secret(k, k->early, LABEL("res binder"), empty_hash, out);
+    return derive_secret(k, k->early, LABEL("res binder"), k->empty_hash, out);
 }
 
 int tls13_traffic_key_iv(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,
                          uint8_t *key, size_t key_len, uint8_t *iv, size_t iv_len)
 {
-    size_t hlen = (size_t)EVP_MD_get_size(md);
+    size_t hlen = shim_md_size(md);
     return tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("key"), NULL, 0, key, key_len)
            && tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("iv"), NULL, 0, iv, iv_len);
 }
@@ -114,29 +103,17 @@ int tls13_traffic_key_iv(const struct shim_algs *algs, const EVP_MD *md, const u
 int tls13_finished(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *base_key,
                    const uint8_t *hash, uint8_t *out)
 {
-    size_t hlen = (size_t)EVP_MD_get_size(md), outl = 0;
+    size_t hlen = shim_md_size(md);
     uint8_t fkey[EVP_MAX_MD_SIZE];
-    OSSL_PARAM params[2];
-    EVP_MAC_CTX *mctx = NULL;
-    int ok;
-
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *)EVP_MD_get0_name(md), 0);
-    params[1] = OSSL_PARAM_construct_end();
-    ok = tls_hkdf_expand_label(algs, md, base_key, hlen, LABEL("finished"), NULL, 0, fkey, hlen)
-         && (mctx = EVP_MAC_CTX_new(algs->hmac)) != NULL
-         && EVP_MAC_init(mctx, fkey, hlen, params) && EVP_MAC_update(mctx, hash, hlen)
-         && EVP_MAC_final(mctx, out, &outl, hlen);
-    EVP_MAC_CTX_free(mctx);
+    int ok = tls_hkdf_expand_label(algs, md, base_key, hlen, LABEL("finished"), NULL, 0, fkey, hlen)
+             && shim_hmac(algs, md, fkey, hlen, hash, hlen, out);
     OPENSSL_cleanse(fkey, sizeof(fkey));
-    if (!ok)
-        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
     return ok;
 }
 
 int tls13_next_traffic_secret(const struct shim_algs *algs, const EVP_MD *md, uint8_t *secret)
 {
-    size_t hlen = (size_t)EVP_MD_get_size(md);
+    size_t hlen = shim_md_size(md);
     uint8_t next[EVP_MAX_MD_SIZE];
     if (!tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("traffic upd"), NULL, 0, next, hlen))
         return 0;
@@ -148,7 +125,7 @@ int tls13_next_traffic_secret(const struct shim_algs *algs, const EVP_MD *md, ui
 int tls13_ticket_psk(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *resumption,
                      const uint8_t *nonce, size_t nonce_len, uint8_t *psk)
 {
-    size_t hlen = (size_t)EVP_MD_get_size(md);
+    size_t hlen = shim_md_size(md);
     return tls_hkdf_expand_label(algs, md, resumption, hlen, LABEL("resumption"), nonce, nonce_len,
                                  psk, hlen);
 }
@@ -157,11 +134,10 @@ int tls13_export(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *
                  const char *label, size_t label_len, const uint8_t *context, size_t context_len,
                  uint8_t *out, size_t out_len)
 {
-    size_t hlen = (size_t)EVP_MD_get_size(md);
+    size_t hlen = shim_md_size(md);
     uint8_t empty_hash[EVP_MAX_MD_SIZE], ctx_hash[EVP_MAX_MD_SIZE], secret[EVP_MAX_MD_SIZE];
-    unsigned int n;
-    int ok = EVP_Digest("", 0, empty_hash, &n, md, NULL)
-             && EVP_Digest(context, context_len, ctx_hash, &n, md, NULL)
+    int ok = shim_digest(md, NULL, 0, empty_hash, NULL)
+             && shim_digest(md, context, context_len, ctx_hash, NULL)
              && tls_hkdf_expand_label(algs, md, exporter_secret, hlen, label, label_len,
                                       empty_hash, hlen, secret, hlen)
              && tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("exporter"), ctx_hash, hlen, out,

@@ -11,6 +11,7 @@ struct tls13_secrets {
     const struct shim_algs *algs;
     const EVP_MD *md;
     size_t hlen;
+    uint8_t empty_hash[EVP_MAX_MD_SIZE]; /* Hash("") */
     uint8_t early[EVP_MAX_MD_SIZE];
     uint8_t handshake[EVP_MAX_MD_SIZE];
     uint8_t master[EVP_MAX_MD_SIZE];

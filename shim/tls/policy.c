@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
+#include "tls/cipher_suites.h"
 #include "tls/policy.h"
 
 int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
@@ -70,15 +71,11 @@ int tls_version_range(const SSL *s, int *min_version, int *max_version)
 
 int tls_cipher_usable(const SSL *s, const SSL_CIPHER *c, int min_version, int max_version, int op)
 {
-    int kx = SSL_CIPHER_get_kx_nid(c), auth = SSL_CIPHER_get_auth_nid(c);
-
     /* PSK suites need a PSK callback and SRP is not supported: stock leaves
      * them out of a ClientHello in those cases. */
-    if ((kx == NID_kx_psk || kx == NID_kx_ecdhe_psk || kx == NID_kx_dhe_psk
-         || kx == NID_kx_rsa_psk)
-        && s->cfg.psk_client_callback == NULL)
+    if ((c->algorithm_mkey & SHIM_K_ALL_PSK) != 0 && s->cfg.psk_client_callback == NULL)
         return 0;
-    if (kx == NID_kx_srp || auth == NID_auth_srp)
+    if ((c->algorithm_mkey & SHIM_K_SRP) != 0 || (c->algorithm_auth & SHIM_A_SRP) != 0)
         return 0;
     if (c->min_tls > max_version || c->max_tls < min_version)
         return 0;
@@ -117,28 +114,25 @@ void tls_configured_groups(const SSL *s, const uint16_t **groups, size_t *len)
     }
 }
 
-void tls_configured_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len)
+void tls_psigalgs(const SSL *s, int sent, const uint16_t **sigalgs, size_t *len)
 {
-    if (s->cfg.cert->conf_sigalgs != NULL) {
-        *sigalgs = s->cfg.cert->conf_sigalgs;
-        *len = s->cfg.cert->conf_sigalgs_len;
+    const struct shim_cert *cert = s->cfg.cert;
+
+    /* The client list serves a server's CertificateRequest and a client's
+     * own choice of what to sign with; otherwise the configured list. */
+    if (s->server == sent && cert->client_sigalgs != NULL) {
+        *sigalgs = cert->client_sigalgs;
+        *len = cert->client_sigalgs_len;
+    } else if (cert->conf_sigalgs != NULL) {
+        *sigalgs = cert->conf_sigalgs;
+        *len = cert->conf_sigalgs_len;
     } else {
         *sigalgs = tls_default_sigalgs;
         *len = tls_default_sigalgs_len;
     }
 }
 
-void tls_client_auth_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len)
-{
-    if (s->cfg.cert->client_sigalgs != NULL) {
-        *sigalgs = s->cfg.cert->client_sigalgs;
-        *len = s->cfg.cert->client_sigalgs_len;
-    } else {
-        tls_configured_sigalgs(s, sigalgs, len);
-    }
-}
-
-int tls_sigalg_listed(uint16_t code, const uint16_t *list, size_t len)
+int tls_listed(uint16_t code, const uint16_t *list, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         if (list[i] == code)

@@ -32,14 +32,12 @@ int tls_sigalg_usable(const SSL *s, const struct tls_sigalg *a, int op, int min_
 
 /* The groups this connection offers, in preference order. */
 void tls_configured_groups(const SSL *s, const uint16_t **groups, size_t *len);
-/* The signature algorithms this connection offers. */
-void tls_configured_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len);
-
-/* The signature algorithms we would sign a CertificateVerify with: the
- * client list if one was set, else the configured ones (stock's order). */
-void tls_client_auth_sigalgs(const SSL *s, const uint16_t **sigalgs, size_t *len);
+/* Our signature algorithms, as stock's tls12_get_psigalgs: sent 1 for what
+ * we send (a ClientHello's, a CertificateRequest's) and check the peer's
+ * signatures against, 0 for what we choose from to sign. */
+void tls_psigalgs(const SSL *s, int sent, const uint16_t **sigalgs, size_t *len);
 
 /* Whether code is in list. */
-int tls_sigalg_listed(uint16_t code, const uint16_t *list, size_t len);
+int tls_listed(uint16_t code, const uint16_t *list, size_t len);
 
 #endif

@@ -7,6 +7,18 @@
 
 #include "tls/conn.h"
 
+/* The SSL_SESSION object (the exported SSL_SESSION_new / up_ref / free / dup
+ * are these, less the library initialisation). */
+SSL_SESSION *tls_session_create(void);
+int tls_session_up_ref(SSL_SESSION *ss);
+void tls_session_free(SSL_SESSION *ss);
+SSL_SESSION *tls_session_dup(const SSL_SESSION *src);
+
+/* The DER encoding (stock's SSL_SESSION_ASN1): i2d_SSL_SESSION and
+ * d2i_SSL_SESSION, less the library initialisation. */
+int tls_session_to_der(const SSL_SESSION *in, unsigned char **pp);
+SSL_SESSION *tls_session_from_der(SSL_SESSION **a, const unsigned char **pp, long length);
+
 /* Replaces s->session with a fresh one for a full handshake (stock's
  * ssl_get_new_session for a client). */
 int tls_session_new(SSL *s);

@@ -56,6 +56,12 @@ const struct tls_sigalg *tls_sigalg_by_code(uint16_t code)
     return NULL;
 }
 
+struct shim_sig_scheme tls_sigalg_scheme(const struct tls_sigalg *a)
+{
+    struct shim_sig_scheme sc = {a->hash_nid, a->sig_type == EVP_PKEY_RSA_PSS};
+    return sc;
+}
+
 static const struct tls_sigalg legacy_rsa = {0, NULL, NID_md5_sha1, EVP_PKEY_RSA, SHIM_PKEY_RSA,
                                              NID_undef, NID_undef, 67, 0};
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crypto/sig.h"
+
 struct tls_sigalg {
     uint16_t code;       /* the IANA code point */
     const char *name;    /* RFC 8446 name, or NULL for legacy code points */
@@ -25,6 +27,9 @@ extern const uint16_t tls_default_sigalgs[];
 extern const size_t tls_default_sigalgs_len;
 
 const struct tls_sigalg *tls_sigalg_by_code(uint16_t code);
+
+/* What libcrypto needs to sign or verify with a. */
+struct shim_sig_scheme tls_sigalg_scheme(const struct tls_sigalg *a);
 
 /* TLS 1.0 and 1.1 name no signature algorithm: RSA keys sign MD5+SHA-1 and
  * ECDSA keys SHA-1. The RSA one has no code point, so connections record it

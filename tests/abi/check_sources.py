@@ -1,37 +1,155 @@
 #!/usr/bin/env python3
-"""Source rules the build relies on (see shim/shim.h): every C file of the
-library includes "shim.h" before anything else, and none includes
-<openssl/ssl.h> (or the other libssl headers) directly, because the first
-declaration decides which functions are exported.
+"""Source rules the library relies on.
 
-usage: check_sources.py SOURCE_ROOT
+1. Exports (see shim/shim.h): every C file of the library includes "shim.h"
+   before anything else, and none includes <openssl/ssl.h> (or the other
+   libssl headers) directly, because the first declaration decides which
+   functions are exported.
+2. Layers (see README.md, "Layout"): api -> tls -> crypto -> libcrypto.
+   - shim/tls never includes a shim/api header; shim/crypto never includes a
+     shim/tls or shim/api header;
+   - neither shim/tls nor shim/crypto calls an exported libssl function
+     (the engine has internal equivalents; an exported function is the API's);
+   - EVP / EVP_PKEY / EVP_MAC / EVP_KDF / X509_STORE_CTX functions are called
+     only in shim/crypto.  Outside it, only EVP_PKEY_free and EVP_PKEY_up_ref
+     are allowed: keys cross every layer (applications hand us theirs), so
+     holding and releasing them is not using libcrypto's machinery.
+
+usage: check_sources.py SOURCE_ROOT EXPORT_LIST
+       check_sources.py --self-test EXPORT_LIST
+The self-test plants one violation of each rule in a scratch tree and fails
+unless every one is reported, so the check itself cannot pass by accident.
 """
 import os
 import re
+import shutil
 import sys
+import tempfile
 
-LIBSSL_HEADERS = re.compile(r'#\s*include\s*<openssl/(ssl|tls1|ssl3|dtls1|srtp|ssl2|sslerr|sslerr_legacy|prov_ssl)\.h>')
+LIBSSL_HEADERS = re.compile(r'#\s*include\s*<openssl/(ssl|tls1|ssl3|dtls1|srtp|ssl2|sslerr|'
+                            r'sslerr_legacy|prov_ssl)\.h>')
+LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s*"([a-z_]+)/[^"]+"', re.M)
+CRYPTO_CALL = re.compile(r'\b((?:EVP|X509_STORE_CTX)_[A-Za-z0-9_]*)\s*\(')
+ANY_CALL = re.compile(r'\b([A-Za-z_][A-Za-z0-9_]*)\s*\(')
+CRYPTO_CALLS_ALLOWED = {'EVP_PKEY_free', 'EVP_PKEY_up_ref'}
+
+# Which layers a layer may include from (besides the top-level shim.h and
+# objects.h and util/, which every layer shares).
+MAY_INCLUDE = {
+    'api': {'api', 'tls', 'crypto', 'util'},
+    'tls': {'tls', 'crypto', 'util'},
+    'crypto': {'crypto', 'util'},
+    'util': {'util'},
+}
+
+
+def strip_comments_and_strings(text):
+    """Comments become blank lines (line numbers stay right); strings empty."""
+    text = re.sub(r'/\*.*?\*/', lambda m: '\n' * m.group(0).count('\n'), text, flags=re.S)
+    text = re.sub(r'//[^\n]*', '', text)
+    return re.sub(r'"(\\.|[^"\\\n])*"', '""', text)
+
+
+def line_of(text, pos):
+    return text.count('\n', 0, pos) + 1
+
+
+def check_file(root, rel, text, exports):
+    fails = []
+    layer = rel.split(os.sep)[1] if rel.count(os.sep) >= 2 else None
+    if os.path.basename(rel) != 'shim.h' and LIBSSL_HEADERS.search(text):
+        fails.append('%s includes a libssl header directly' % rel)
+    if rel.endswith('.c'):
+        first = re.search(r'^#\s*include\s*(\S+)', text, re.M)
+        if not first or first.group(1) != '"shim.h"':
+            fails.append('%s: first include must be "shim.h"' % rel)
+    if layer is None:
+        return fails
+    for m in LOCAL_INCLUDE.finditer(text):
+        if m.group(1) not in MAY_INCLUDE.get(layer, set()):
+            fails.append('%s:%d: layer %s includes from %s/ (an upward include)'
+                         % (rel, line_of(text, m.start()), layer, m.group(1)))
+    code = strip_comments_and_strings(text)
+    if layer != 'crypto':
+        for m in CRYPTO_CALL.finditer(code):
+            if m.group(1) not in CRYPTO_CALLS_ALLOWED:
+                fails.append('%s:%d: %s is called outside shim/crypto'
+                             % (rel, line_of(code, m.start()), m.group(1)))
+    if layer in ('tls', 'crypto', 'util'):
+        for m in ANY_CALL.finditer(code):
+            if m.group(1) in exports:
+                fails.append('%s:%d: the engine calls the exported %s'
+                             % (rel, line_of(code, m.start()), m.group(1)))
+    return fails
+
+
+def check_tree(root, exports):
+    fails, count = [], 0
+    for dirpath, _, files in os.walk(os.path.join(root, 'shim')):
+        for f in sorted(files):
+            if not f.endswith(('.c', '.h')):
+                continue
+            path = os.path.join(dirpath, f)
+            with open(path) as fh:
+                text = fh.read()
+            count += f.endswith('.c')
+            fails += check_file(root, os.path.relpath(path, root), text, exports)
+    return count, fails
+
+
+def read_exports(path):
+    with open(path) as fh:
+        return {l.strip() for l in fh if l.strip() and not l.startswith('#')}
+
+
+# One planted violation per rule: (file, text, what the report must say).
+PLANTED = [
+    ('shim/tls/a.c', '#include "shim.h"\n#include "api/config.h"\n', 'upward include'),
+    ('shim/crypto/b.c', '#include "shim.h"\n#include "tls/conn.h"\n', 'upward include'),
+    ('shim/tls/c.c', '#include "shim.h"\nvoid f(void) { SSL_SESSION_free(0); }\n',
+     'exported SSL_SESSION_free'),
+    ('shim/crypto/d.c', '#include "shim.h"\nvoid f(void) { SSL_CTX_new(0); }\n',
+     'exported SSL_CTX_new'),
+    ('shim/tls/e.c', '#include "shim.h"\nvoid f(void) { EVP_MD_CTX_new(); }\n',
+     'EVP_MD_CTX_new is called outside'),
+    ('shim/api/f.c', '#include "shim.h"\nvoid f(void) { X509_STORE_CTX_new(); }\n',
+     'X509_STORE_CTX_new is called outside'),
+    ('shim/api/g.c', '#include <openssl/ssl.h>\n', 'first include'),
+]
+# And what must not be reported: comments, strings, allowed calls.
+CLEAN = ('shim/tls/ok.c', '#include "shim.h"\n#include "crypto/hash.h"\n'
+         '/* SSL_CTX_new(x) and EVP_Digest(y) in a comment */\n'
+         'static const char *s = "SSL_free(z)";\n'
+         'void f(EVP_PKEY *k) { EVP_PKEY_free(k); EVP_PKEY_up_ref(k); }\n')
+
+
+def self_test(exports):
+    tmp = tempfile.mkdtemp()
+    try:
+        for rel, text, _ in PLANTED + [CLEAN + ('',)]:
+            os.makedirs(os.path.join(tmp, os.path.dirname(rel)), exist_ok=True)
+            with open(os.path.join(tmp, rel), 'w') as fh:
+                fh.write(text)
+        _, fails = check_tree(tmp, exports)
+    finally:
+        shutil.rmtree(tmp)
+    bad = 0
+    for rel, _, expect in PLANTED:
+        if not any(f.startswith(rel) and expect in f for f in fails):
+            print('FAIL: planted violation not reported: %s (%s)' % (rel, expect))
+            bad += 1
+    for f in fails:
+        if f.startswith(CLEAN[0]):
+            print('FAIL: clean code reported: ' + f)
+            bad += 1
+    print('%d planted violations, %d reports' % (len(PLANTED), len(fails)))
+    return bad == 0
 
 
 def main():
-    root = os.path.join(sys.argv[1], 'shim')
-    fails = []
-    count = 0
-    for dirpath, _, files in os.walk(root):
-        for f in files:
-            path = os.path.join(dirpath, f)
-            if not f.endswith(('.c', '.h')):
-                continue
-            with open(path) as fh:
-                text = fh.read()
-            rel = os.path.relpath(path, sys.argv[1])
-            if f != 'shim.h' and LIBSSL_HEADERS.search(text):
-                fails.append('%s includes a libssl header directly' % rel)
-            if f.endswith('.c'):
-                count += 1
-                first = re.search(r'^#\s*include\s*(\S+)', text, re.M)
-                if not first or first.group(1) != '"shim.h"':
-                    fails.append('%s: first include must be "shim.h"' % rel)
+    if sys.argv[1] == '--self-test':
+        sys.exit(0 if self_test(read_exports(sys.argv[2])) else 1)
+    count, fails = check_tree(sys.argv[1], read_exports(sys.argv[2]))
     print('%d library sources checked' % count)
     for x in fails:
         print('FAIL: ' + x)

@@ -122,6 +122,11 @@ static int drive(SSL *s, int (*op)(SSL *, void *), void *arg, const char *io, st
         if (r > 0)
             return r;
         e = SSL_get_error(s, r);
+        if (e == SSL_ERROR_WANT_X509_LOOKUP) {
+            /* A certificate callback asked to be called again: so we do. */
+            printf("%s: want x509 lookup (ret %d)\n", "retry", r);
+            continue;
+        }
         if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
             return r;
         *saw_retry = 1;
@@ -301,6 +306,44 @@ static int status_cb(SSL *s, void *arg)
     OCSP_BASICRESP_free(basic);
     OCSP_RESPONSE_free(resp);
     return strcmp((const char *)arg, "reject") == 0 ? 0 : 1;
+}
+
+/* certcb=N / clientcertcb=N: a certificate callback that asks to be called
+ * again N times, then supplies the certificate and key named by
+ * cbcert= / cbkey= (stock resumes the handshake at the same callback). */
+static int cb_retries;
+static const char *cb_cert, *cb_key;
+
+static int cert_cb(SSL *s, void *arg)
+{
+    static int calls;
+    (void)arg;
+    printf("cert_cb call %d\n", ++calls);
+    if (calls <= cb_retries)
+        return -1;
+    if (cb_cert != NULL)
+        printf("cert_cb loads: %d %d\n", SSL_use_certificate_file(s, cb_cert, SSL_FILETYPE_PEM),
+               SSL_use_PrivateKey_file(s, cb_key, SSL_FILETYPE_PEM));
+    return 1;
+}
+
+static int client_cert_cb(SSL *s, X509 **x509, EVP_PKEY **pkey)
+{
+    static int calls;
+    BIO *b;
+    (void)s;
+    printf("client_cert_cb call %d\n", ++calls);
+    if (calls <= cb_retries)
+        return -1;
+    if (cb_cert == NULL)
+        return 0;
+    b = BIO_new_file(cb_cert, "r");
+    *x509 = PEM_read_bio_X509(b, NULL, NULL, NULL);
+    BIO_free(b);
+    b = BIO_new_file(cb_key, "r");
+    *pkey = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+    BIO_free(b);
+    return 1;
 }
 
 /* trace=1: the info, message and key-log callbacks, as stock calls them.
@@ -554,6 +597,16 @@ int main(int argc, char **argv)
     if ((v = opt(argc, argv, "mfl")) != NULL)
         printf("max fragment length mode %s: %d\n", v,
                SSL_CTX_set_tlsext_max_fragment_length(ctx, (uint8_t)atoi(v)));
+    cb_cert = opt(argc, argv, "cbcert");
+    cb_key = opt(argc, argv, "cbkey");
+    if ((v = opt(argc, argv, "certcb")) != NULL) {
+        cb_retries = atoi(v);
+        SSL_CTX_set_cert_cb(ctx, cert_cb, NULL);
+    }
+    if ((v = opt(argc, argv, "clientcertcb")) != NULL) {
+        cb_retries = atoi(v);
+        SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
+    }
     if (opt(argc, argv, "pha"))
         SSL_CTX_set_post_handshake_auth(ctx, 1);
     if (opt(argc, argv, "noreneg"))

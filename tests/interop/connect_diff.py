@@ -417,6 +417,31 @@ def scenarios(pki):
                                       + [CONNECTED] + negotiated('TLSv1.2')
                                       + ['our signature type id-ecPublicKey', VERIFIED,
                                          'read back 14 bytes'])
+    # Certificate callbacks that ask to be called again (SSL_ERROR_WANT_X509_LOOKUP),
+    # then supply the certificate: the handshake resumes at the same callback.
+    cbfiles = ['cbcert=' + os.path.join(pki, 'client-ec.pem'),
+               'cbkey=' + os.path.join(pki, 'client-ec.key')]
+    # (Stock: two retries, then the certificate signs; with none supplied,
+    # s_server -Verify refuses: certificate_required in TLS 1.3, after our
+    # Finished, handshake_failure in TLS 1.2.)
+    for v, flag, name_v in (('13', [], 'TLSv1.3'), ('12', ['-tls1_2'], 'TLSv1.2')):
+        retried = ['cb call 1', 'retry: want x509 lookup (ret -1)', 'call 2',
+                   'retry: want x509 lookup (ret -1)', 'call 3']
+        signed = ([CONNECTED] + negotiated(name_v)
+                  + ['our signature type id-ecPublicKey', VERIFIED, 'read back 14 bytes'])
+        sc['cert-cb-retry-tls' + v] = (s_server(pki, extra=verify + flag),
+                                       base + cbfiles + ['certcb=2'],
+                                       ['cert_' + retried[0]] + retried[1:] + ['cert_cb loads: 1 1']
+                                       + signed)
+        sc['client-cert-cb-retry-tls' + v] = (s_server(pki, extra=verify + flag),
+                                              base + cbfiles + ['clientcertcb=2'],
+                                              ['client_cert_' + retried[0]] + retried[1:] + signed)
+        refused = (done(echo=0) + ['read: ret 0, SSL_get_error 1', 'read: ' + ALERT_CERTIFICATE_REQUIRED]
+                   if v == '13' else fails(ALERT_HANDSHAKE_FAILURE))
+        sc['client-cert-cb-none-tls' + v] = (s_server(pki, extra=verify + flag),
+                                             base + ['clientcertcb=1'],
+                                             ['client_cert_cb call 1', 'retry: want x509 lookup (ret -1)',
+                                              'client_cert_cb call 2'] + refused)
     # Our client signature algorithms narrow what the CertificateVerify uses:
     # in TLS 1.2 to ECDSA with SHA-384; in TLS 1.3, where ECDSA+SHA384 means
     # P-384 only, nothing fits our P-256 key, so no certificate is sent and

@@ -1,5 +1,5 @@
 /*
- * shimssl unit tests: shim/api/cipher_table.c, cipher_rules.c and
+ * shimssl unit tests: shim/tls/cipher_suites.c, shim/api/cipher_rules.c and
  * cipher_list.c internals.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  */
@@ -10,7 +10,7 @@
 #include <openssl/obj_mac.h>
 
 #include "api/cipher_rules.h"
-#include "api/cipher_table.h"
+#include "tls/cipher_suites.h"
 #include "unit.h"
 
 /* Lookups by id are binary searches: each table must be strictly sorted. */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "tls/transcript.h"
+#include "crypto/transcript.h"
 
 void tls_transcript_init(struct tls_transcript *t)
 {
@@ -82,6 +82,39 @@ int tls_transcript_hash(const struct tls_transcript *t, uint8_t *out, size_t *ou
         return 0;
     }
     *out_len = n;
+    return 1;
+}
+
+int tls_transcript_hash_with(const struct tls_transcript *t, const EVP_MD *md,
+                             const uint8_t *extra, size_t extra_len, uint8_t *out,
+                             size_t *out_len)
+{
+    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    unsigned int n = 0;
+    int ok = mctx != NULL;
+
+    if (ok && t->ctx != NULL)
+        ok = EVP_MD_CTX_copy_ex(mctx, t->ctx);
+    else if (ok)
+        ok = EVP_DigestInit_ex(mctx, md, NULL) && EVP_DigestUpdate(mctx, t->buf, t->len);
+    ok = ok && EVP_DigestUpdate(mctx, extra, extra_len) && EVP_DigestFinal_ex(mctx, out, &n);
+    EVP_MD_CTX_free(mctx);
+    if (!ok) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+        return 0;
+    }
+    *out_len = n;
+    return 1;
+}
+
+int tls_transcript_copy(struct tls_transcript *dst, const struct tls_transcript *src)
+{
+    if (src->ctx == NULL || (dst->ctx = EVP_MD_CTX_new()) == NULL
+        || !EVP_MD_CTX_copy_ex(dst->ctx, src->ctx)) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+        return 0;
+    }
+    dst->md = src->md;
     return 1;
 }
 

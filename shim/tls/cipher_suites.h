@@ -6,8 +6,8 @@
  * The mask values are stock's (ssl_local.h): the cipher-string language
  * matches suites by and-ing these bits, so equal bits give equal selections.
  */
-#ifndef SHIM_API_CIPHER_TABLE_H
-#define SHIM_API_CIPHER_TABLE_H
+#ifndef SHIM_TLS_CIPHER_SUITES_H
+#define SHIM_TLS_CIPHER_SUITES_H
 
 #include "objects.h"
 
@@ -172,5 +172,25 @@ uint32_t shim_cipher_md_idx_mac_mask(int idx);
 
 /* Every bulk-cipher bit with its algorithm (*tab), and how many. */
 size_t shim_cipher_enc_algs(const struct shim_alg_nid **tab);
+
+/* ------------------------------------------------ what the engine asks */
+
+/* A suite (TLS 1.3 or 1.2) by its two-byte code point (SSL_CIPHER_find). */
+static inline const SSL_CIPHER *tls_suite_by_code(const uint8_t code[2])
+{
+    return shim_cipher_by_id(0x03000000U | ((uint32_t)code[0] << 8) | code[1]);
+}
+
+static inline int tls_suite_is_aead(const SSL_CIPHER *c)
+{
+    return (c->algorithm_mac & SHIM_M_AEAD) != 0;
+}
+
+/* The NID of the suite's handshake digest (its TLS 1.3 hash, and the TLS
+ * 1.2 PRF's in the suites that name one). */
+static inline int tls_suite_handshake_md_nid(const SSL_CIPHER *c)
+{
+    return shim_cipher_md_idx_nid((int)(c->algorithm2 & SHIM_HS_MASK));
+}
 
 #endif

@@ -2,8 +2,8 @@
  * shimssl - the running hash of the handshake messages (RFC 8446 4.4.1).
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  */
-#ifndef SHIM_TLS_TRANSCRIPT_H
-#define SHIM_TLS_TRANSCRIPT_H
+#ifndef SHIM_CRYPTO_TRANSCRIPT_H
+#define SHIM_CRYPTO_TRANSCRIPT_H
 
 #include <openssl/evp.h>
 
@@ -26,6 +26,16 @@ int tls_transcript_set_md(struct tls_transcript *t, const EVP_MD *md);
 int tls_transcript_hash(const struct tls_transcript *t, uint8_t *out, size_t *out_len);
 /* Stops keeping the raw messages (see keep). */
 void tls_transcript_drop_buffer(struct tls_transcript *t);
+
+/* out = Hash(everything so far || extra), leaving the transcript as it was;
+ * md is used when no hash is chosen yet (a PSK binder over ClientHello1). */
+int tls_transcript_hash_with(const struct tls_transcript *t, const EVP_MD *md,
+                             const uint8_t *extra, size_t extra_len, uint8_t *out,
+                             size_t *out_len);
+
+/* dst (initialised, empty) becomes a copy of src's hash state: the
+ * handshake's transcript kept for post-handshake authentication. */
+int tls_transcript_copy(struct tls_transcript *dst, const struct tls_transcript *src);
 
 /* After a HelloRetryRequest, ClientHello1 is replaced by the synthetic
  * message_hash message (RFC 8446 4.4.1). */

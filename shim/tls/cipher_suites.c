@@ -15,7 +15,7 @@
 
 #include <openssl/obj_mac.h>
 
-#include "api/cipher_table.h"
+#include "tls/cipher_suites.h"
 
 /* min_tls, max_tls, min_dtls, max_dtls */
 #define V_SSL3_UP SSL3_VERSION, TLS1_2_VERSION, DTLS1_BAD_VER, DTLS1_2_VERSION

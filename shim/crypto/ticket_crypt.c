@@ -1,0 +1,216 @@
+/*
+ * shimssl - sealing and opening session tickets.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include <openssl/core_names.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+#include "crypto/algs.h"
+#include "crypto/ticket_crypt.h"
+
+#define KEY_NAME_LEN 16
+
+/* The MAC context handed to whichever callback the application set: an
+ * EVP_MAC_CTX (the current API) or an HMAC_CTX (the legacy one). */
+struct ticket_mac {
+    EVP_MAC_CTX *mac;
+    HMAC_CTX *legacy;
+};
+
+static int mac_new(struct ticket_mac *m, const SSL_CTX *tctx, const struct shim_algs *a)
+{
+    memset(m, 0, sizeof(*m));
+    if (tctx->ticket_key_evp_cb == NULL && tctx->ticket_key_cb != NULL)
+        return (m->legacy = HMAC_CTX_new()) != NULL;
+    return (m->mac = EVP_MAC_CTX_new(a->hmac)) != NULL;
+}
+
+static void mac_free(struct ticket_mac *m)
+{
+    EVP_MAC_CTX_free(m->mac);
+    HMAC_CTX_free(m->legacy);
+}
+
+/* Keys the MAC with the context's own HMAC key (no callback). */
+static int mac_init_own(struct ticket_mac *m, const SSL_CTX *tctx)
+{
+    OSSL_PARAM params[2];
+
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    return EVP_MAC_init(m->mac, tctx->tick_hmac_key, sizeof(tctx->tick_hmac_key), params);
+}
+
+static int mac_run(struct ticket_mac *m, const uint8_t *data, size_t len, uint8_t *out,
+                   size_t *out_len)
+{
+    unsigned int n = 0;
+
+    if (m->legacy != NULL) {
+        if (!HMAC_Update(m->legacy, data, len) || !HMAC_Final(m->legacy, out, &n))
+            return 0;
+        *out_len = n;
+        return 1;
+    }
+    return EVP_MAC_update(m->mac, data, len) && EVP_MAC_final(m->mac, out, out_len, EVP_MAX_MD_SIZE);
+}
+
+static size_t mac_size(const struct ticket_mac *m)
+{
+    return m->legacy != NULL ? HMAC_size(m->legacy) : EVP_MAC_CTX_get_mac_size(m->mac);
+}
+
+/* Runs the application's callback (enc 1 to seal, 0 to open). */
+static int run_cb(SSL *s, const SSL_CTX *tctx, uint8_t *name, uint8_t *iv, EVP_CIPHER_CTX *cctx,
+                  struct ticket_mac *m, int enc)
+{
+    if (tctx->ticket_key_evp_cb != NULL)
+        return tctx->ticket_key_evp_cb(s, name, iv, cctx, m->mac, enc);
+    return tctx->ticket_key_cb(s, name, iv, cctx, m->legacy, enc);
+}
+
+static int has_cb(const SSL_CTX *tctx)
+{
+    return tctx->ticket_key_evp_cb != NULL || tctx->ticket_key_cb != NULL;
+}
+
+enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len, uint8_t **out,
+                                       size_t *out_len, int *reason)
+{
+    const SSL_CTX *tctx = s->session_ctx;
+    const struct shim_algs *a = shim_algs_get(s->session_ctx);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    struct ticket_mac m = {NULL, NULL};
+    uint8_t name[KEY_NAME_LEN], iv[EVP_MAX_IV_LENGTH], *buf = NULL;
+    enum shim_ticket_seal ret = SHIM_TICKET_FAILED;
+    int ivlen, n = 0, fin = 0;
+    size_t pos, maclen = 0;
+
+    *out = NULL;
+    *reason = ERR_R_INTERNAL_ERROR;
+    if (a == NULL || cctx == NULL || !mac_new(&m, tctx, a)) {
+        *reason = ERR_R_MALLOC_FAILURE;
+        goto end;
+    }
+    if (has_cb(tctx)) {
+        int r = run_cb(s, tctx, name, iv, cctx, &m, 1);
+        if (r == 0) {
+            ret = SHIM_TICKET_NONE;
+            goto end;
+        }
+        if (r < 0) {
+            *reason = SSL_R_CALLBACK_FAILED;
+            goto end;
+        }
+    } else {
+        memcpy(name, tctx->tick_key_name, KEY_NAME_LEN);
+        if (a->aes256cbc == NULL || RAND_bytes_ex(a->libctx, iv, 16, 0) <= 0
+            || !EVP_EncryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, iv)
+            || !mac_init_own(&m, tctx))
+            goto end;
+    }
+    if ((ivlen = EVP_CIPHER_CTX_get_iv_length(cctx)) < 0
+        || (buf = OPENSSL_malloc(KEY_NAME_LEN + (size_t)ivlen + len + EVP_MAX_BLOCK_LENGTH
+                                 + EVP_MAX_MD_SIZE))
+               == NULL)
+        goto end;
+    memcpy(buf, name, KEY_NAME_LEN);
+    memcpy(buf + KEY_NAME_LEN, iv, (size_t)ivlen);
+    pos = KEY_NAME_LEN + (size_t)ivlen;
+    if (!EVP_EncryptUpdate(cctx, buf + pos, &n, plain, (int)len)
+        || !EVP_EncryptFinal(cctx, buf + pos + n, &fin))
+        goto end;
+    pos += (size_t)n + (size_t)fin;
+    if (!mac_run(&m, buf, pos, buf + pos, &maclen))
+        goto end;
+    *out = buf;
+    *out_len = pos + maclen;
+    buf = NULL;
+    ret = SHIM_TICKET_SEALED;
+end:
+    if (ret == SHIM_TICKET_FAILED && *reason != SSL_R_CALLBACK_FAILED)
+        ERR_raise(ERR_LIB_SSL, *reason);
+    OPENSSL_free(buf);
+    EVP_CIPHER_CTX_free(cctx);
+    mac_free(&m);
+    return ret;
+}
+
+enum shim_ticket_open shim_ticket_open(SSL *s, const uint8_t *tick, size_t len, int tls13,
+                                       uint8_t **plain, size_t *plain_len)
+{
+    const SSL_CTX *tctx = s->session_ctx;
+    const struct shim_algs *a = shim_algs_get(s->session_ctx);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    struct ticket_mac m = {NULL, NULL};
+    enum shim_ticket_open ret = SHIM_TICKET_ERROR;
+    uint8_t mac[EVP_MAX_MD_SIZE], *dec = NULL;
+    size_t mlen, maclen = 0;
+    int ivlen, n = 0, fin = 0, renew = 0;
+
+    *plain = NULL;
+    if (len < KEY_NAME_LEN + EVP_MAX_IV_LENGTH) {
+        ret = SHIM_TICKET_UNREADABLE;
+        goto end;
+    }
+    if (a == NULL || cctx == NULL || !mac_new(&m, tctx, a))
+        goto end;
+    if (has_cb(tctx)) {
+        /* The callback reads the key name and IV where they are. */
+        int r = run_cb(s, tctx, (uint8_t *)tick, (uint8_t *)tick + KEY_NAME_LEN, cctx, &m, 0);
+        if (r < 0)
+            goto end;
+        if (r == 0) {
+            ret = SHIM_TICKET_UNREADABLE;
+            goto end;
+        }
+        renew = r == 2;
+    } else {
+        if (memcmp(tick, tctx->tick_key_name, KEY_NAME_LEN) != 0) {
+            ret = SHIM_TICKET_UNREADABLE;
+            goto end;
+        }
+        if (a->aes256cbc == NULL || !mac_init_own(&m, tctx)
+            || !EVP_DecryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key,
+                                   tick + KEY_NAME_LEN))
+            goto end;
+        renew = tls13;
+    }
+    if ((mlen = mac_size(&m)) == 0 || (ivlen = EVP_CIPHER_CTX_get_iv_length(cctx)) < 0)
+        goto end;
+    if (len <= KEY_NAME_LEN + (size_t)ivlen + mlen) {
+        ret = SHIM_TICKET_UNREADABLE;
+        goto end;
+    }
+    len -= mlen;
+    if (!mac_run(&m, tick, len, mac, &maclen))
+        goto end;
+    if (maclen != mlen || CRYPTO_memcmp(mac, tick + len, mlen) != 0) {
+        ret = SHIM_TICKET_UNREADABLE;
+        goto end;
+    }
+    tick += KEY_NAME_LEN + (size_t)ivlen;
+    len -= KEY_NAME_LEN + (size_t)ivlen;
+    if ((dec = OPENSSL_malloc(len)) == NULL
+        || !EVP_DecryptUpdate(cctx, dec, &n, tick, (int)len))
+        goto end;
+    /* A bad padding is a ticket we cannot read, not an error. */
+    if (!EVP_DecryptFinal(cctx, dec + n, &fin)) {
+        ERR_clear_error();
+        ret = SHIM_TICKET_UNREADABLE;
+        goto end;
+    }
+    *plain = dec;
+    *plain_len = (size_t)n + (size_t)fin;
+    dec = NULL;
+    ret = renew ? SHIM_TICKET_OPENED_RENEW : SHIM_TICKET_OPENED;
+end:
+    OPENSSL_free(dec);
+    EVP_CIPHER_CTX_free(cctx);
+    mac_free(&m);
+    return ret;
+}

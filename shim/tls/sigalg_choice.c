@@ -1,0 +1,267 @@
+/*
+ * shimssl - which signature algorithm a handshake signs with, and whether
+ * the peer's is acceptable.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include <openssl/obj_mac.h>
+
+#include "crypto/hash.h"
+#include "crypto/pkey.h"
+#include "tls/cipher_suites.h"
+#include "tls/groups.h"
+#include "tls/policy.h"
+#include "tls/sigalg_choice.h"
+
+size_t tls_shared_sigalgs(const SSL *s, const uint16_t *peer, size_t npeer, int min_version,
+                          const struct tls_sigalg **out, size_t max)
+{
+    const uint16_t *ours, *pref, *allow;
+    size_t nours, npref, nallow, n = 0;
+
+    tls_psigalgs(s, 0, &ours, &nours);
+    if (s->cfg.options & SSL_OP_CIPHER_SERVER_PREFERENCE) {
+        pref = ours, npref = nours, allow = peer, nallow = npeer;
+    } else {
+        pref = peer, npref = npeer, allow = ours, nallow = nours;
+    }
+    for (size_t i = 0; i < npref && n < max; i++) {
+        const struct tls_sigalg *a = tls_sigalg_by_code(pref[i]);
+        if (a == NULL || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SHARED, min_version)
+            || !tls_listed(pref[i], allow, nallow))
+            continue;
+        out[n++] = a;
+    }
+    return n;
+}
+
+/* An RSA key signs PSS with this hash only if it is big enough (RFC 8017:
+ * two hash lengths and two bytes). */
+static int pss_key_big_enough(const struct shim_algs *algs, const struct tls_sigalg *a,
+                              EVP_PKEY *pkey)
+{
+    const EVP_MD *md;
+
+    if (a->sig_type != EVP_PKEY_RSA_PSS)
+        return 1;
+    md = shim_algs_md_by_nid(algs, a->hash_nid);
+    return md != NULL && pkey != NULL
+           && (size_t)shim_pkey_size(pkey) >= 2 * shim_md_size(md) + 2;
+}
+
+/* We hold a certificate and key in a's slot that can make its signature. */
+static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
+{
+    const struct shim_cert_pkey *k;
+
+    if (slot < 0 || slot >= SHIM_PKEY_NUM)
+        return 0;
+    k = &s->cfg.cert->pkeys[slot];
+    return k->x509 != NULL && k->privatekey != NULL
+           && shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey,
+                                        a->hash_nid);
+}
+
+/* TLS 1.3 (stock's find_sig_alg): the first shared algorithm that is not
+ * SHA-1, SHA-224, DSA or PKCS #1, for which we hold a key on its curve. */
+static const struct tls_sigalg *find_tls13(SSL *s, struct tls_conn *c,
+                                           const struct tls_sigalg **shared, size_t n)
+{
+    int curve = -1;
+
+    for (size_t i = 0; i < n; i++) {
+        const struct tls_sigalg *a = shared[i];
+        EVP_PKEY *pkey;
+
+        if (a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224 || a->sig_type == EVP_PKEY_DSA
+            || a->sig_type == EVP_PKEY_RSA || !usable_cert(s, a, a->key_slot))
+            continue;
+        pkey = s->cfg.cert->pkeys[a->key_slot].privatekey;
+        if (a->sig_type == EVP_PKEY_EC) {
+            if (curve == -1)
+                curve = shim_pkey_curve_nid(pkey);
+            if (a->curve_nid != NID_undef && curve != a->curve_nid)
+                continue;
+        } else if (!pss_key_big_enough(c->algs, a, pkey)) {
+            continue;
+        }
+        return a;
+    }
+    return NULL;
+}
+
+/* The slot of our current certificate (the one SSL_use_certificate set). */
+static int current_slot(const SSL *s)
+{
+    return (int)(s->cfg.cert->current - s->cfg.cert->pkeys);
+}
+
+int tls_choose_sigalg(SSL *s, struct tls_conn *c, struct tls_hs *hs, int fatal)
+{
+    const struct tls_sigalg *shared[TLS_MAX_SHARED_SIGALGS], *a = NULL;
+    size_t n;
+    int slot;
+
+    hs->key = NULL;
+    hs->sigalg = NULL;
+    n = tls_shared_sigalgs(s, hs->peer_sigalgs, hs->peer_sigalgs_len, c->version, shared,
+                           TLS_MAX_SHARED_SIGALGS);
+    if (c->version == TLS1_3_VERSION) {
+        if ((a = find_tls13(s, c, shared, n)) == NULL)
+            goto none;
+        slot = a->key_slot;
+    } else {
+        /* Only a suite authenticated by certificate signs anything. */
+        if (c->cipher == NULL
+            || !(c->cipher->algorithm_auth & (SHIM_A_RSA | SHIM_A_DSS | SHIM_A_ECDSA)))
+            return 1;
+        slot = current_slot(s);
+        /* A client signs with its current certificate or not at all. */
+        if (!s->server && (s->cfg.cert->current->x509 == NULL
+                           || s->cfg.cert->current->privatekey == NULL))
+            return 1;
+        if (c->version >= TLS1_2_VERSION) {
+            size_t i;
+            for (i = 0; i < n; i++) {
+                a = shared[i];
+                if (a->key_slot == slot && usable_cert(s, a, slot)
+                    && pss_key_big_enough(c->algs, a, s->cfg.cert->pkeys[slot].privatekey))
+                    break;
+            }
+            if (i == n)
+                goto none;
+        } else if ((a = tls_legacy_sigalg(s, slot)) == NULL) {
+            goto none;
+        }
+    }
+    hs->key = &s->cfg.cert->pkeys[slot];
+    hs->sigalg = a;
+    /* As stock: the key chosen becomes the current one. */
+    s->cfg.cert->current = hs->key;
+    return 1;
+none:
+    if (!fatal)
+        return 1;
+    return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM);
+}
+
+const struct tls_sigalg *tls_legacy_sigalg(SSL *s, int slot)
+{
+    int code;
+    const struct tls_sigalg *a;
+    uint8_t id[2];
+
+    switch (slot) {
+    case SHIM_PKEY_RSA:
+        code = TLS_SIGALG_LEGACY_RSA;
+        break;
+    case SHIM_PKEY_ECDSA:
+        code = 0x0203; /* ecdsa_sha1 */
+        break;
+    case -1:
+        code = 0x0202; /* dsa_sha1: DSA keys have no slot of ours */
+        break;
+    default:
+        return NULL;
+    }
+    a = tls_sigalg_by_conn_code(code);
+    id[0] = (uint8_t)(a->code >> 8);
+    id[1] = (uint8_t)a->code;
+    if (!tls_security_ok(s, SSL_SECOP_SIGALG_SUPPORTED, a->secbits, a->hash_nid, id))
+        return NULL;
+    return a;
+}
+
+/* The key's type as a signature type; in TLS 1.3 an RSA key only signs PSS. */
+static int key_sig_type(enum shim_key_type t, int tls13)
+{
+    switch (t) {
+    case SHIM_KEY_RSA:
+        return tls13 ? EVP_PKEY_RSA_PSS : EVP_PKEY_RSA;
+    case SHIM_KEY_RSA_PSS:
+        return EVP_PKEY_RSA_PSS;
+    case SHIM_KEY_EC:
+        return EVP_PKEY_EC;
+    case SHIM_KEY_ED25519:
+        return EVP_PKEY_ED25519;
+    case SHIM_KEY_ED448:
+        return EVP_PKEY_ED448;
+    case SHIM_KEY_DSA:
+        return EVP_PKEY_DSA;
+    default:
+        return NID_undef;
+    }
+}
+
+/* A TLS 1.2 peer's ECDSA key must be on a curve we support (and, as a
+ * server, one the client offered), allowed by the security level. */
+static int ec_curve_ok(SSL *s, EVP_PKEY *pkey)
+{
+    const struct tls_group *g = tls_group_by_nid(shim_pkey_curve_nid(pkey));
+    const uint16_t *groups;
+    size_t n;
+
+    if (g == NULL)
+        return 0;
+    tls_configured_groups(s, &groups, &n);
+    if (!tls_listed(g->id, groups, n))
+        return 0;
+    {
+        uint8_t id[2] = {(uint8_t)(g->id >> 8), (uint8_t)g->id};
+        if (!tls_security_ok(s, SSL_SECOP_CURVE_CHECK, g->secbits, g->nid, id))
+            return 0;
+    }
+    if (!s->server || s->conn->peer_groups_len == 0)
+        return 1;
+    return tls_listed(g->id, s->conn->peer_groups, s->conn->peer_groups_len);
+}
+
+const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint16_t code,
+                                               EVP_PKEY *pkey)
+{
+    int tls13 = c->version == TLS1_3_VERSION;
+    enum shim_key_type kt = shim_pkey_type(pkey);
+    int pkeyid = key_sig_type(kt, tls13);
+    const struct tls_sigalg *a = tls_sigalg_by_code(code);
+    const uint16_t *sent;
+    size_t nsent;
+    uint8_t id[2] = {(uint8_t)(code >> 8), (uint8_t)code};
+
+    if (tls13 && kt == SHIM_KEY_DSA) {
+        tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_SIGNATURE_TYPE);
+        return NULL;
+    }
+    /* Known, not SHA-1/SHA-224 in TLS 1.3, and of the key's type (an RSA key
+     * may sign PSS); then the key's own slot (rsa_pss_pss needs a PSS key). */
+    if (a == NULL || (tls13 && (a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
+        || (pkeyid != a->sig_type && (a->sig_type != EVP_PKEY_RSA_PSS || pkeyid != EVP_PKEY_RSA))
+        || (kt == SHIM_KEY_DSA ? a->key_slot != -1 : a->key_slot != shim_pkey_slot(pkey))) {
+        tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_SIGNATURE_TYPE);
+        return NULL;
+    }
+    if (kt == SHIM_KEY_EC) {
+        /* TLS 1.3 binds the curve to the algorithm. */
+        if (tls13 && a->curve_nid != NID_undef && shim_pkey_curve_nid(pkey) != a->curve_nid) {
+            tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CURVE);
+            return NULL;
+        }
+        if (!tls13 && !ec_curve_ok(s, pkey)) {
+            tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CURVE);
+            return NULL;
+        }
+    }
+    /* One we sent; stock lets a SHA-1 signature through unless strict. */
+    tls_psigalgs(s, 1, &sent, &nsent);
+    if (!tls_listed(code, sent, nsent)
+        && (a->hash_nid != NID_sha1 || (s->cfg.cert->cert_flags & SSL_CERT_FLAG_TLS_STRICT))) {
+        tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_WRONG_SIGNATURE_TYPE);
+        return NULL;
+    }
+    if (!tls_security_ok(s, SSL_SECOP_SIGALG_CHECK, a->secbits, a->hash_nid, id)) {
+        tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_WRONG_SIGNATURE_TYPE);
+        return NULL;
+    }
+    c->peer_sigalg = code;
+    return a;
+}
