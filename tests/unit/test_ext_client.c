@@ -167,11 +167,16 @@ static void assert_key_share(const struct client *k, uint16_t group, size_t key_
  * signature algorithms. */
 START_TEST(default_client_hello)
 {
-    static const int sent[] = {TLS_EXT_EC_POINT_FORMATS, TLS_EXT_SUPPORTED_GROUPS,
-                               TLS_EXT_SESSION_TICKET, TLS_EXT_ENCRYPT_THEN_MAC,
-                               TLS_EXT_EXTENDED_MASTER_SECRET, TLS_EXT_SIG_ALGS,
-                               TLS_EXT_SUPPORTED_VERSIONS, TLS_EXT_PSK_KEX_MODES,
-                               TLS_EXT_KEY_SHARE, -1};
+    static const int sent[] = {TLS_EXT_EC_POINT_FORMATS,
+                               TLS_EXT_SUPPORTED_GROUPS,
+                               TLS_EXT_SESSION_TICKET,
+                               TLS_EXT_ENCRYPT_THEN_MAC,
+                               TLS_EXT_EXTENDED_MASTER_SECRET,
+                               TLS_EXT_SIG_ALGS,
+                               TLS_EXT_SUPPORTED_VERSIONS,
+                               TLS_EXT_PSK_KEX_MODES,
+                               TLS_EXT_KEY_SHARE,
+                               -1};
     struct client k;
 
     client_init(&k);
@@ -201,12 +206,12 @@ END_TEST
  * it turns off is not sent. */
 START_TEST(configured_client_hello)
 {
-    static const int sent[] = {TLS_EXT_SERVER_NAME, TLS_EXT_MAX_FRAGMENT_LENGTH,
-                               TLS_EXT_EC_POINT_FORMATS, TLS_EXT_SUPPORTED_GROUPS,
-                               TLS_EXT_STATUS_REQUEST, TLS_EXT_ALPN,
+    static const int sent[] = {TLS_EXT_SERVER_NAME,         TLS_EXT_MAX_FRAGMENT_LENGTH,
+                               TLS_EXT_EC_POINT_FORMATS,    TLS_EXT_SUPPORTED_GROUPS,
+                               TLS_EXT_STATUS_REQUEST,      TLS_EXT_ALPN,
                                TLS_EXT_POST_HANDSHAKE_AUTH, TLS_EXT_SIG_ALGS,
-                               TLS_EXT_SUPPORTED_VERSIONS, TLS_EXT_PSK_KEX_MODES,
-                               TLS_EXT_KEY_SHARE, -1};
+                               TLS_EXT_SUPPORTED_VERSIONS,  TLS_EXT_PSK_KEX_MODES,
+                               TLS_EXT_KEY_SHARE,           -1};
     static const uint8_t alpn[] = "\x02h2\x08http/1.1";
     struct client k;
 
@@ -216,8 +221,8 @@ START_TEST(configured_client_hello)
     ck_assert_int_eq(SSL_set_tlsext_max_fragment_length(k.s, TLSEXT_max_fragment_length_1024), 1);
     ck_assert_int_eq(SSL_set_tlsext_status_type(k.s, TLSEXT_STATUSTYPE_ocsp), 1);
     SSL_set_post_handshake_auth(k.s, 1);
-    SSL_set_options(k.s, SSL_OP_ALLOW_NO_DHE_KEX | SSL_OP_NO_TICKET | SSL_OP_NO_ENCRYPT_THEN_MAC
-                             | SSL_OP_NO_EXTENDED_MASTER_SECRET);
+    SSL_set_options(k.s, SSL_OP_ALLOW_NO_DHE_KEX | SSL_OP_NO_TICKET | SSL_OP_NO_ENCRYPT_THEN_MAC |
+                             SSL_OP_NO_EXTENDED_MASTER_SECRET);
     write_client_hello(&k, TLS1_2_VERSION, TLS1_3_VERSION);
     assert_sent(&k, sent);
     /* RFC 6066 3: server_name_list<1..2^16-1> of { host_name(0), HostName<1..2^16-1> } */
@@ -288,8 +293,8 @@ static int answer(struct client *k, unsigned int context, const char *hex)
     tls_reader r;
 
     tls_r_init(&r, list, len);
-    return tls_ext_collect(k->s, k->hs, context, &r, &set)
-           && tls_ext_parse_all(k->s, k->c, k->hs, context, &set);
+    return tls_ext_collect(k->s, k->hs, context, &r, &set) &&
+           tls_ext_parse_all(k->s, k->c, k->hs, context, &set);
 }
 
 static void assert_refused(struct client *k, int alert, int reason)
@@ -494,8 +499,8 @@ START_TEST(server_hello_key_share)
 
     client_pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, cpub, 32);
     pctx = EVP_PKEY_CTX_new(server, NULL);
-    ck_assert(EVP_PKEY_derive_init(pctx) == 1 && EVP_PKEY_derive_set_peer(pctx, client_pub) == 1
-              && EVP_PKEY_derive(pctx, want, &want_len) == 1);
+    ck_assert(EVP_PKEY_derive_init(pctx) == 1 && EVP_PKEY_derive_set_peer(pctx, client_pub) == 1 &&
+              EVP_PKEY_derive(pctx, want, &want_len) == 1);
     ck_assert_uint_eq(k.hs->dhe_len, 32);
     ck_assert_mem_eq(k.hs->dhe, want, 32);
     ck_assert_uint_eq(k.c->group->id, 0x001d);

@@ -38,32 +38,32 @@ static const struct {
     uint16_t type;
     unsigned int contexts;
 } rfc[] = {
-    {0xff01, CH | SH12},             /* renegotiation_info (RFC 5746) */
-    {0, CH | SH12 | EE},             /* server_name */
-    {1, CH | SH12 | EE},             /* max_fragment_length */
-    {12, CH},                        /* srp (RFC 5054), never answered here */
-    {11, CH | SH12},                 /* ec_point_formats */
-    {10, CH | SH12 | EE},            /* supported_groups (SH12: stock's tolerance) */
-    {35, CH | SH12},                 /* session_ticket */
-    {5, CH | SH12 | CT | CR},        /* status_request */
-    {13172, CH | SH12},              /* next_protocol_negotiation */
-    {16, CH | SH12 | EE},            /* application_layer_protocol_negotiation */
-    {14, 0},                         /* use_srtp: DTLS only, never in TLS */
-    {22, CH | SH12},                 /* encrypt_then_mac */
-    {18, CH | SH12 | CT | CR},       /* signed_certificate_timestamp */
-    {23, CH | SH12},                 /* extended_master_secret */
-    {50, CH | CR},                   /* signature_algorithms_cert */
-    {49, CH},                        /* post_handshake_auth */
-    {13, CH | CR},                   /* signature_algorithms */
-    {43, CH | SH13 | HRR},           /* supported_versions */
-    {45, CH},                        /* psk_key_exchange_modes */
-    {51, CH | SH13 | HRR},           /* key_share */
-    {44, CH | HRR},                  /* cookie */
-    {0xfde8, CH | SH12},             /* CryptoPro (stock's SSL_OP_CRYPTOPRO_TLSEXT_BUG) */
-    {42, CH | EE | NST},             /* early_data */
-    {47, CH | CR},                   /* certificate_authorities */
-    {21, CH},                        /* padding (RFC 7685) */
-    {41, CH | SH13},                 /* pre_shared_key */
+    {0xff01, CH | SH12},       /* renegotiation_info (RFC 5746) */
+    {0, CH | SH12 | EE},       /* server_name */
+    {1, CH | SH12 | EE},       /* max_fragment_length */
+    {12, CH},                  /* srp (RFC 5054), never answered here */
+    {11, CH | SH12},           /* ec_point_formats */
+    {10, CH | SH12 | EE},      /* supported_groups (SH12: stock's tolerance) */
+    {35, CH | SH12},           /* session_ticket */
+    {5, CH | SH12 | CT | CR},  /* status_request */
+    {13172, CH | SH12},        /* next_protocol_negotiation */
+    {16, CH | SH12 | EE},      /* application_layer_protocol_negotiation */
+    {14, 0},                   /* use_srtp: DTLS only, never in TLS */
+    {22, CH | SH12},           /* encrypt_then_mac */
+    {18, CH | SH12 | CT | CR}, /* signed_certificate_timestamp */
+    {23, CH | SH12},           /* extended_master_secret */
+    {50, CH | CR},             /* signature_algorithms_cert */
+    {49, CH},                  /* post_handshake_auth */
+    {13, CH | CR},             /* signature_algorithms */
+    {43, CH | SH13 | HRR},     /* supported_versions */
+    {45, CH},                  /* psk_key_exchange_modes */
+    {51, CH | SH13 | HRR},     /* key_share */
+    {44, CH | HRR},            /* cookie */
+    {0xfde8, CH | SH12},       /* CryptoPro (stock's SSL_OP_CRYPTOPRO_TLSEXT_BUG) */
+    {42, CH | EE | NST},       /* early_data */
+    {47, CH | CR},             /* certificate_authorities */
+    {21, CH},                  /* padding (RFC 7685) */
+    {41, CH | SH13},           /* pre_shared_key */
 };
 #define NRFC ((int)(sizeof(rfc) / sizeof(rfc[0])))
 
@@ -272,8 +272,8 @@ END_TEST
 START_TEST(unsolicited_answers_refused)
 {
     const struct tls_ext_def *d = tls_ext_def(_i);
-    int exempt = d->type == TLSEXT_TYPE_renegotiate || d->type == TLSEXT_TYPE_cookie
-                 || d->type == TLSEXT_TYPE_signed_certificate_timestamp;
+    int exempt = d->type == TLSEXT_TYPE_renegotiate || d->type == TLSEXT_TYPE_cookie ||
+                 d->type == TLSEXT_TYPE_signed_certificate_timestamp;
 
     for (int k = 0; k < NCONTEXTS; k++) {
         int answer = (contexts[k] & (CH | CR | NST)) == 0;

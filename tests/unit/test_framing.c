@@ -121,8 +121,10 @@ START_TEST(several_messages_in_one_record)
     static const struct {
         int type;
         size_t body;
-    } flight[] = {{SSL3_MT_ENCRYPTED_EXTENSIONS, 2}, {SSL3_MT_CERTIFICATE, 700},
-                  {SSL3_MT_CERTIFICATE_VERIFY, 260}, {SSL3_MT_FINISHED, 32}};
+    } flight[] = {{SSL3_MT_ENCRYPTED_EXTENSIONS, 2},
+                  {SSL3_MT_CERTIFICATE, 700},
+                  {SSL3_MT_CERTIFICATE_VERIFY, 260},
+                  {SSL3_MT_FINISHED, 32}};
     struct reader r;
     uint8_t rec[MAX_STREAM];
     size_t off[5] = {0};

@@ -285,9 +285,9 @@ START_TEST(tls13_key_update_at_2_24_records)
                           wire_bytes + off, i == 2 ? plain : got);
         if (i == 2) {
             ck_assert_uint_eq(n, 6);
-            ck_assert_mem_eq(plain, ((const uint8_t[]){SSL3_MT_KEY_UPDATE, 0, 0, 1,
-                                                        SSL_KEY_UPDATE_NOT_REQUESTED,
-                                                        SSL3_RT_HANDSHAKE}),
+            ck_assert_mem_eq(plain,
+                             ((const uint8_t[]){SSL3_MT_KEY_UPDATE, 0, 0, 1,
+                                                SSL_KEY_UPDATE_NOT_REQUESTED, SSL3_RT_HANDSHAKE}),
                              6);
         } else {
             ck_assert_uint_eq(n, FRAG + 1);

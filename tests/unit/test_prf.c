@@ -55,7 +55,8 @@ static void kdf_prf(enum prf_md m, const uint8_t *secret, size_t secret_len, con
 
     ck_assert_ptr_nonnull(kctx);
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md_name(m), 0);
-    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, secret_len);
+    params[1] =
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, secret_len);
     params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, (void *)seed, seed_len);
     params[3] = OSSL_PARAM_construct_end();
     ck_assert_int_eq(EVP_KDF_derive(kctx, out, out_len, params), 1);
@@ -65,8 +66,8 @@ static void kdf_prf(enum prf_md m, const uint8_t *secret, size_t secret_len, con
 
 /* P_hash(secret, seed) = HMAC(secret, A(1) || seed) || HMAC(secret, A(2) || seed) ...
  * with A(0) = seed, A(i) = HMAC(secret, A(i-1))  (RFC 5246 5). */
-static void p_hash(const EVP_MD *md, const uint8_t *secret, size_t secret_len,
-                   const uint8_t *seed, size_t seed_len, uint8_t *out, size_t out_len)
+static void p_hash(const EVP_MD *md, const uint8_t *secret, size_t secret_len, const uint8_t *seed,
+                   size_t seed_len, uint8_t *out, size_t out_len)
 {
     uint8_t a[EVP_MAX_MD_SIZE], buf[EVP_MAX_MD_SIZE + MAX_SEED], block[EVP_MAX_MD_SIZE];
     unsigned int alen = 0, blen = 0;
@@ -77,7 +78,8 @@ static void p_hash(const EVP_MD *md, const uint8_t *secret, size_t secret_len,
     while (done < out_len) {
         memcpy(buf, a, alen);
         memcpy(buf + alen, seed, seed_len);
-        ck_assert_ptr_nonnull(HMAC(md, secret, (int)secret_len, buf, alen + seed_len, block, &blen));
+        ck_assert_ptr_nonnull(
+            HMAC(md, secret, (int)secret_len, buf, alen + seed_len, block, &blen));
         for (size_t i = 0; i < blen && done < out_len; i++)
             out[done++] = block[i];
         ck_assert_ptr_nonnull(HMAC(md, secret, (int)secret_len, a, alen, a, &alen));
@@ -202,8 +204,8 @@ START_TEST(prf_matches_libcrypto)
 
             expected(m, secret, secret_len, seed, seed_len, want, lens[l]);
             memset(got, 0xAA, sizeof(got));
-            ck_assert(tls1_prf(algs(), our_md(m), secret, secret_len, "some label", s1, l1, s2,
-                               l2, s3, l3, got, lens[l]));
+            ck_assert(tls1_prf(algs(), our_md(m), secret, secret_len, "some label", s1, l1, s2, l2,
+                               s3, l3, got, lens[l]));
             ck_assert_msg(memcmp(got, want, lens[l]) == 0, "%s, %zu bytes, %d seed pieces",
                           md_name(m), lens[l], pieces);
             /* Exactly lens[l] bytes written. */
@@ -293,8 +295,8 @@ START_TEST(key_block)
                     SSL3_RANDOM_SIZE, NULL, 0);
     for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
         expected(m, master, sizeof(master), seed, seed_len, want, lens[k]);
-        ck_assert(tls12_key_block(algs(), our_md(m), master, client_random(), server_random(),
-                                  got, lens[k]));
+        ck_assert(tls12_key_block(algs(), our_md(m), master, client_random(), server_random(), got,
+                                  lens[k]));
         ck_assert_mem_eq(got, want, lens[k]);
     }
 }
@@ -311,8 +313,8 @@ START_TEST(finished)
     fill(master, sizeof(master), 50);
     fill(hash, sizeof(hash), 51);
     for (int client = 0; client <= 1; client++) {
-        size_t seed_len = join(seed, client ? "client finished" : "server finished", hash,
-                               hash_len, NULL, 0, NULL, 0);
+        size_t seed_len = join(seed, client ? "client finished" : "server finished", hash, hash_len,
+                               NULL, 0, NULL, 0);
         expected(m, master, sizeof(master), seed, seed_len, want, sizeof(want));
         ck_assert(tls12_finished(algs(), our_md(m), master, client, hash, hash_len, got));
         ck_assert_mem_eq(got, want, sizeof(want));

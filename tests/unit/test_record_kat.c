@@ -48,24 +48,35 @@ struct direction {
     const char *secret, *key, *iv;
     struct {
         const char *record;
-        int type;              /* the inner content type */
-        const char *payload;   /* hex; NULL: the application data or the flight */
+        int type;            /* the inner content type */
+        const char *payload; /* hex; NULL: the application data or the flight */
     } recs[3];
 };
 
 static const struct direction dirs[] = {
     /* The server's flight is the four messages in one record. */
-    {"server handshake", RFC_S_HS_SECRET, RFC_S_HS_KEY, RFC_S_HS_IV,
+    {"server handshake",
+     RFC_S_HS_SECRET,
+     RFC_S_HS_KEY,
+     RFC_S_HS_IV,
      {{RFC_REC_S_FLIGHT, SSL3_RT_HANDSHAKE, NULL}}},
-    {"client handshake", RFC_C_HS_SECRET, RFC_C_HS_KEY, RFC_C_HS_IV,
+    {"client handshake",
+     RFC_C_HS_SECRET,
+     RFC_C_HS_KEY,
+     RFC_C_HS_IV,
      {{RFC_REC_C_FIN, SSL3_RT_HANDSHAKE, RFC_CFIN}}},
-    {"server application", RFC_S_AP_SECRET, RFC_S_AP_KEY, RFC_S_AP_IV,
+    {"server application",
+     RFC_S_AP_SECRET,
+     RFC_S_AP_KEY,
+     RFC_S_AP_IV,
      {{RFC_REC_S_NST, SSL3_RT_HANDSHAKE, RFC_NST},
       {RFC_REC_S_APP, SSL3_RT_APPLICATION_DATA, NULL},
       {RFC_REC_S_ALERT, SSL3_RT_ALERT, "0100"}}},
-    {"client application", RFC_C_AP_SECRET, RFC_C_AP_KEY, RFC_C_AP_IV,
-     {{RFC_REC_C_APP, SSL3_RT_APPLICATION_DATA, NULL},
-      {RFC_REC_C_ALERT, SSL3_RT_ALERT, "0100"}}},
+    {"client application",
+     RFC_C_AP_SECRET,
+     RFC_C_AP_KEY,
+     RFC_C_AP_IV,
+     {{RFC_REC_C_APP, SSL3_RT_APPLICATION_DATA, NULL}, {RFC_REC_C_ALERT, SSL3_RT_ALERT, "0100"}}},
 };
 #define NDIRS ((int)(sizeof(dirs) / sizeof(dirs[0])))
 
@@ -128,8 +139,8 @@ static void install(SSL *s, const struct direction *d, int from_secret, int writ
         uint8_t key[16], iv[12];
         ck_assert_uint_eq(unit_unhex(d->key, key, sizeof(key)), 16);
         ck_assert_uint_eq(unit_unhex(d->iv, iv, sizeof(iv)), 12);
-        ck_assert(tls_rl_set_key(dir, c->algs->aes128gcm, key, 16, iv, 12, 16, write,
-                                 TLS_PROT_TLS13));
+        ck_assert(
+            tls_rl_set_key(dir, c->algs->aes128gcm, key, 16, iv, 12, 16, write, TLS_PROT_TLS13));
     }
     ck_assert_int_eq(dir->seq, 0);
 }

@@ -369,4 +369,3 @@ Suite *unit_suite(void)
     suite_add_tcase(s, tc);
     return s;
 }
-

@@ -77,8 +77,8 @@ int unit_fatal_alert_written(BIO *wbio)
 
     /* struct { ContentType alert(21); ProtocolVersion; uint16 length = 2;
      *          AlertLevel fatal(2); AlertDescription; } */
-    if (n != 7 || u[0] != SSL3_RT_ALERT || u[1] != 3 || u[3] != 0 || u[4] != 2
-        || u[5] != SSL3_AL_FATAL)
+    if (n != 7 || u[0] != SSL3_RT_ALERT || u[1] != 3 || u[3] != 0 || u[4] != 2 ||
+        u[5] != SSL3_AL_FATAL)
         return -1;
     return u[6];
 }
