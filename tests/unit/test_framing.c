@@ -313,6 +313,40 @@ START_TEST(consume_hashes_the_raw_bytes)
 }
 END_TEST
 
+/* After the handshake records are appended one at a time and messages taken
+ * while complete ones are buffered (tls_hs_append_record,
+ * tls_hs_next_buffered): the same framing and the same limits. */
+START_TEST(after_the_handshake)
+{
+    struct reader r;
+    uint8_t stream[MAX_STREAM];
+    size_t l1 = make_msg(stream, SSL3_MT_NEWSESSION_TICKET, 200);
+    size_t l2 = make_msg(stream + l1, SSL3_MT_KEY_UPDATE, 1);
+    size_t l3 = make_msg(stream + l1 + l2, SSL3_MT_KEY_UPDATE, 2); /* one byte too long */
+
+    reader_init(&r);
+    r.s->version = TLS1_3_VERSION;
+    r.c->version = TLS1_3_VERSION;
+    unit_put_record(r.in, SSL3_RT_HANDSHAKE, stream, 100);
+    unit_put_record(r.in, SSL3_RT_HANDSHAKE, stream + 100, l1 + l2 + l3 - 100);
+    ck_assert_int_eq(tls_rl_read(r.s, &r.c->rl), TLS_RL_OK);
+    ck_assert(tls_hs_append_record(r.s, r.c));
+    ck_assert_int_eq(tls_hs_next_buffered(r.s, r.c), 0);
+    ck_assert_int_eq(r.c->failed, 0);
+    ck_assert_int_eq(tls_rl_read(r.s, &r.c->rl), TLS_RL_OK);
+    ck_assert(tls_hs_append_record(r.s, r.c));
+    ck_assert_int_eq(tls_hs_next_buffered(r.s, r.c), 1);
+    expect_msg(&r, stream, l1);
+    ck_assert_int_eq(tls_hs_next_buffered(r.s, r.c), 1);
+    ck_assert_int_eq(tls_hs_msg_ends_record(r.c), 0);
+    expect_msg(&r, stream + l1, l2);
+    ck_assert_int_eq(tls_hs_next_buffered(r.s, r.c), 0);
+    ck_assert_int_eq(unit_ssl_reason(), SSL_R_EXCESSIVE_MESSAGE_SIZE);
+    ck_assert_int_eq(unit_fatal_alert_written(r.out), SSL_AD_ILLEGAL_PARAMETER);
+    reader_free(&r);
+}
+END_TEST
+
 /* Other records in the middle of a message: application data is refused
  * (unexpected_record), as stock refuses it. */
 START_TEST(application_data_inside_a_message)
@@ -402,6 +436,7 @@ Suite *unit_suite(void)
     tcase_add_loop_test(tc, oversized_message, 0, (int)(sizeof(limits) / sizeof(limits[0])));
     tcase_add_test(tc, certificate_limit_follows_max_cert_list);
     tcase_add_test(tc, consume_hashes_the_raw_bytes);
+    tcase_add_test(tc, after_the_handshake);
     tcase_add_test(tc, application_data_inside_a_message);
     suite_add_tcase(s, tc);
     return s;
