@@ -365,7 +365,7 @@ END_TEST
  * not fixed here).  Stock 3.0 (built with GOST, as Debian's is) accepts the
  * CryptoPro extension (0xfde8) unsolicited in a TLS 1.2 ServerHello: its
  * unsolicited check exempts it there.  We refuse it with
- * unsupported_extension / unsolicited_extension (shim/tls/extensions.c:146-150).
+ * unsupported_extension / unsolicited_extension (shim/tls/extensions.c:142-147).
  * Checked against stock 3.0.19: a TLS 1.2 ServerHello holding renegotiation_info
  * and an empty 0xfde8 makes stock wait for the Certificate; ours fails.
  */
@@ -380,6 +380,32 @@ START_TEST(cryptopro_unsolicited_in_tls12_server_hello)
     ck_assert_int_eq(collect(&c, SH12, list, len), 1);
     assert_clean(&c);
     ck_assert_int_eq(c.set.present[TLS_EXT_CRYPTOPRO_BUG], 1);
+    collector_free(&c);
+}
+END_TEST
+#endif
+
+/*
+ * KNOWN GAP, kept out of the build until fixed (reported, not fixed here):
+ * RFC 8446 4.2.11 requires pre_shared_key to be the last extension of a
+ * ClientHello, and stock's collection refuses it anywhere else with
+ * illegal_parameter / bad_extension (checked against a stock 3.0.19 server:
+ * the same ClientHello with the PSK last gets past the extensions, with it
+ * before supported_versions fails so).  tls_ext_collect has no such rule
+ * (shim/tls/extensions.c:140-141); only a server reads ClientHellos, so it
+ * matters once the server arrives.
+ */
+#if 0
+START_TEST(psk_must_be_last_in_client_hello)
+{
+    struct collector c;
+    uint8_t list[32];
+    size_t len = ext(list, TLSEXT_TYPE_psk, NULL, 0);
+
+    len += ext(list + len, TLSEXT_TYPE_supported_versions, (const uint8_t[]){2, 3, 4}, 3);
+    collector_init(&c, 0);
+    ck_assert_int_eq(collect(&c, CH, list, len), 0);
+    assert_refused(&c, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
     collector_free(&c);
 }
 END_TEST
