@@ -372,7 +372,7 @@ END_TEST
  * a ServerHello and then the record(s) below:
  *  - a ChangeCipherSpec that is not the single byte 01: stock sends
  *    unexpected_message (SSL_R_BAD_CHANGE_CIPHER_SPEC), we send
- *    illegal_parameter (shim/tls/handshake.c:212-215);
+ *    illegal_parameter (shim/tls/handshake.c:213-216);
  *  - a valid ChangeCipherSpec while a handshake message is half read: stock
  *    fails at once, SSL_R_BAD_CHANGE_CIPHER_SPEC when only part of the header
  *    has come and SSL_R_CCS_RECEIVED_EARLY inside the body (both
