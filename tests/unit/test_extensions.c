@@ -33,37 +33,42 @@ static const unsigned int contexts[] = {CH, SH12, SH13, EE, HRR, CT, CR, NST};
 
 /* Where each extension may appear: RFC 8446 4.2 for TLS 1.3 (CH, SH, HRR,
  * EE, CT, CR, NST), RFC 5246 / 6066 / 7301 / 7627 / 7366 / 5077 / 4492 /
- * 5746 / 6962 for the TLS 1.2 ServerHello. */
+ * 5746 / 6962 for the TLS 1.2 ServerHello; and to which versions it belongs,
+ * as stock marks them (TLS 1.2-only extensions are ignored in TLS 1.3 and
+ * the other way round). */
+#define T12 SSL_EXT_TLS1_2_AND_BELOW_ONLY
+#define T13 SSL_EXT_TLS1_3_ONLY
+#define MESSAGES (CH | SH12 | SH13 | EE | HRR | CT | CR | NST)
 static const struct {
     uint16_t type;
-    unsigned int contexts;
+    unsigned int contexts, versions;
 } rfc[] = {
-    {0xff01, CH | SH12},       /* renegotiation_info (RFC 5746) */
-    {0, CH | SH12 | EE},       /* server_name */
-    {1, CH | SH12 | EE},       /* max_fragment_length */
-    {12, CH},                  /* srp (RFC 5054), never answered here */
-    {11, CH | SH12},           /* ec_point_formats */
-    {10, CH | SH12 | EE},      /* supported_groups (SH12: stock's tolerance) */
-    {35, CH | SH12},           /* session_ticket */
-    {5, CH | SH12 | CT | CR},  /* status_request */
-    {13172, CH | SH12},        /* next_protocol_negotiation */
-    {16, CH | SH12 | EE},      /* application_layer_protocol_negotiation */
-    {14, 0},                   /* use_srtp: DTLS only, never in TLS */
-    {22, CH | SH12},           /* encrypt_then_mac */
-    {18, CH | SH12 | CT | CR}, /* signed_certificate_timestamp */
-    {23, CH | SH12},           /* extended_master_secret */
-    {50, CH | CR},             /* signature_algorithms_cert */
-    {49, CH},                  /* post_handshake_auth */
-    {13, CH | CR},             /* signature_algorithms */
-    {43, CH | SH13 | HRR},     /* supported_versions */
-    {45, CH},                  /* psk_key_exchange_modes */
-    {51, CH | SH13 | HRR},     /* key_share */
-    {44, CH | HRR},            /* cookie */
-    {0xfde8, CH | SH12},       /* CryptoPro (stock's SSL_OP_CRYPTOPRO_TLSEXT_BUG) */
-    {42, CH | EE | NST},       /* early_data */
-    {47, CH | CR},             /* certificate_authorities */
-    {21, CH},                  /* padding (RFC 7685) */
-    {41, CH | SH13},           /* pre_shared_key */
+    {0xff01, CH | SH12, T12},     /* renegotiation_info (RFC 5746) */
+    {0, CH | SH12 | EE, 0},       /* server_name */
+    {1, CH | SH12 | EE, 0},       /* max_fragment_length */
+    {12, CH, T12},                /* srp (RFC 5054), never answered here */
+    {11, CH | SH12, T12},         /* ec_point_formats */
+    {10, CH | SH12 | EE, 0},      /* supported_groups (SH12: stock's tolerance) */
+    {35, CH | SH12, T12},         /* session_ticket */
+    {5, CH | SH12 | CT | CR, 0},  /* status_request */
+    {13172, CH | SH12, T12},      /* next_protocol_negotiation */
+    {16, CH | SH12 | EE, 0},      /* application_layer_protocol_negotiation */
+    {14, 0, 0},                   /* use_srtp: DTLS only, never in TLS */
+    {22, CH | SH12, T12},         /* encrypt_then_mac */
+    {18, CH | SH12 | CT | CR, 0}, /* signed_certificate_timestamp */
+    {23, CH | SH12, T12},         /* extended_master_secret */
+    {50, CH | CR, 0},             /* signature_algorithms_cert */
+    {49, CH, T13},                /* post_handshake_auth */
+    {13, CH | CR, 0},             /* signature_algorithms */
+    {43, CH | SH13 | HRR, 0},     /* supported_versions */
+    {45, CH, T13},                /* psk_key_exchange_modes */
+    {51, CH | SH13 | HRR, T13},   /* key_share */
+    {44, CH | HRR, T13},          /* cookie */
+    {0xfde8, CH | SH12, T12},     /* CryptoPro (stock's SSL_OP_CRYPTOPRO_TLSEXT_BUG) */
+    {42, CH | EE | NST, T13},     /* early_data */
+    {47, CH | CR, T13},           /* certificate_authorities */
+    {21, CH, 0},                  /* padding (RFC 7685) */
+    {41, CH | SH13, T13},         /* pre_shared_key */
 };
 #define NRFC ((int)(sizeof(rfc) / sizeof(rfc[0])))
 
@@ -81,9 +86,12 @@ START_TEST(table_matches_the_rfcs)
             if (rfc[k].type != d->type)
                 continue;
             found++;
-            ck_assert_msg(d->contexts == rfc[k].contexts,
-                          "extension %u: table says %#x, the RFCs %#x", d->type, d->contexts,
-                          rfc[k].contexts);
+            ck_assert_msg((d->contexts & MESSAGES) == rfc[k].contexts,
+                          "extension %u: table says %#x, the RFCs %#x", d->type,
+                          d->contexts & MESSAGES, rfc[k].contexts);
+            ck_assert_msg((d->contexts & (T12 | T13)) == rfc[k].versions,
+                          "extension %u: versions %#x, stock's %#x", d->type,
+                          d->contexts & (T12 | T13), rfc[k].versions);
         }
         ck_assert_msg(found == 1, "extension %u listed %d times", d->type, found);
         for (int j = 0; j < i; j++)
@@ -186,7 +194,7 @@ START_TEST(collected_only_where_allowed)
         struct collector c;
         uint8_t list[16];
         size_t len = ext(list, d->type, body, sizeof(body));
-        int allowed = (d->contexts & contexts[k]) != 0;
+        int allowed = (d->contexts & MESSAGES & contexts[k]) != 0;
 
         collector_init(&c, ~(uint32_t)0); /* everything sent: no unsolicited answers */
         ck_assert_int_eq(collect(&c, contexts[k], list, len), allowed);
@@ -365,7 +373,7 @@ END_TEST
  * not fixed here).  Stock 3.0 (built with GOST, as Debian's is) accepts the
  * CryptoPro extension (0xfde8) unsolicited in a TLS 1.2 ServerHello: its
  * unsolicited check exempts it there.  We refuse it with
- * unsupported_extension / unsolicited_extension (shim/tls/extensions.c:142-147).
+ * unsupported_extension / unsolicited_extension (shim/tls/extensions.c:181-184).
  * Checked against stock 3.0.19: a TLS 1.2 ServerHello holding renegotiation_info
  * and an empty 0xfde8 makes stock wait for the Certificate; ours fails.
  */
@@ -385,17 +393,11 @@ START_TEST(cryptopro_unsolicited_in_tls12_server_hello)
 END_TEST
 #endif
 
-/*
- * KNOWN GAP, kept out of the build until fixed (reported, not fixed here):
- * RFC 8446 4.2.11 requires pre_shared_key to be the last extension of a
- * ClientHello, and stock's collection refuses it anywhere else with
- * illegal_parameter / bad_extension (checked against a stock 3.0.19 server:
- * the same ClientHello with the PSK last gets past the extensions, with it
- * before supported_versions fails so).  tls_ext_collect has no such rule
- * (shim/tls/extensions.c:140-141); only a server reads ClientHellos, so it
- * matters once the server arrives.
- */
-#if 0
+/* RFC 8446 4.2.11: pre_shared_key must be the last extension of a
+ * ClientHello; stock refuses it anywhere else with illegal_parameter /
+ * bad_extension (checked against a stock 3.0.19 server: the same ClientHello
+ * with the PSK last gets past its extensions, with it before
+ * supported_versions it fails so).  Last in a ServerHello means nothing. */
 START_TEST(psk_must_be_last_in_client_hello)
 {
     struct collector c;
@@ -407,9 +409,55 @@ START_TEST(psk_must_be_last_in_client_hello)
     ck_assert_int_eq(collect(&c, CH, list, len), 0);
     assert_refused(&c, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
     collector_free(&c);
+
+    collector_init(&c, ~(uint32_t)0);
+    ck_assert_int_eq(collect(&c, SH13, list, len), 1);
+    assert_clean(&c);
+    collector_free(&c);
 }
 END_TEST
-#endif
+
+/* Which extensions matter at the version negotiated (stock's
+ * extension_is_relevant): TLS 1.2-only ones not in TLS 1.3, TLS 1.3-only
+ * ones not in TLS 1.2 except in the ClientHello a client writes, a
+ * HelloRetryRequest meaning TLS 1.3 before the version is settled. */
+START_TEST(relevance_by_version)
+{
+    static const struct {
+        int idx;
+        unsigned int context;
+        int version; /* negotiated; 0: not yet */
+        int server;
+        int relevant;
+    } cases[] = {
+        {TLS_EXT_ENCRYPT_THEN_MAC, SH12, TLS1_2_VERSION, 0, 1},
+        {TLS_EXT_ENCRYPT_THEN_MAC, CH, 0, 0, 1},
+        {TLS_EXT_EXTENDED_MASTER_SECRET, EE, TLS1_3_VERSION, 0, 0},
+        {TLS_EXT_PSK_KEX_MODES, CH, 0, 0, 1},
+        {TLS_EXT_KEY_SHARE, HRR, 0, 0, 1},
+        {TLS_EXT_KEY_SHARE, SH13, TLS1_2_VERSION, 0, 0},
+        {TLS_EXT_CERTIFICATE_AUTHORITIES, CR, TLS1_2_VERSION, 0, 0},
+        {TLS_EXT_CERTIFICATE_AUTHORITIES, CR, TLS1_3_VERSION, 0, 1},
+        {TLS_EXT_PSK_KEX_MODES, CH, TLS1_2_VERSION, 1, 0},
+        {TLS_EXT_PSK_KEX_MODES, CH, TLS1_3_VERSION, 1, 1},
+        {TLS_EXT_ENCRYPT_THEN_MAC, CH, TLS1_3_VERSION, 1, 0},
+        {TLS_EXT_ENCRYPT_THEN_MAC, CH, TLS1_2_VERSION, 1, 1},
+        {TLS_EXT_ALPN, EE, TLS1_3_VERSION, 0, 1},
+        {TLS_EXT_ALPN, SH12, TLS1_2_VERSION, 0, 1},
+        {TLS_EXT_ALPN, CH, TLS1_2_VERSION, 1, 1},
+    };
+    SSL *s = unit_endpoint(NULL, NULL);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        s->server = cases[i].server;
+        s->conn->version = cases[i].version;
+        ck_assert_msg(tls_ext_relevant(s, s->conn, tls_ext_def(cases[i].idx)->contexts,
+                                       cases[i].context) == cases[i].relevant,
+                      "case %zu", i);
+    }
+    SSL_free(s);
+}
+END_TEST
 
 Suite *unit_suite(void)
 {
@@ -424,6 +472,8 @@ Suite *unit_suite(void)
     tcase_add_test(tc, no_handshake_means_nothing_sent);
     tcase_add_loop_test(tc, malformed_block, 0, 6);
     tcase_add_test(tc, empty_block);
+    tcase_add_test(tc, psk_must_be_last_in_client_hello);
+    tcase_add_test(tc, relevance_by_version);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -372,12 +372,12 @@ END_TEST
  * a ServerHello and then the record(s) below:
  *  - a ChangeCipherSpec that is not the single byte 01: stock sends
  *    unexpected_message (SSL_R_BAD_CHANGE_CIPHER_SPEC), we send
- *    illegal_parameter (shim/tls/handshake.c:213-216);
+ *    illegal_parameter (shim/tls/handshake.c:214-217);
  *  - a valid ChangeCipherSpec while a handshake message is half read: stock
  *    fails at once, SSL_R_BAD_CHANGE_CIPHER_SPEC when only part of the header
  *    has come and SSL_R_CCS_RECEIVED_EARLY inside the body (both
  *    unexpected_message); we hand the CCS to the state machine as a message
- *    with the partial one still buffered (handshake.c:205-227), which then
+ *    with the partial one still buffered (handshake.c:206-228), which then
  *    fails with SSL_R_UNEXPECTED_MESSAGE.
  */
 #if 0
