@@ -64,6 +64,18 @@ static const char *lib_name(int lib)
         return "RSA";
     case ERR_LIB_EC:
         return "EC";
+    case ERR_LIB_CT:
+        return "CT";
+    case ERR_LIB_OCSP:
+        return "OCSP";
+    case ERR_LIB_CRYPTO:
+        return "CRYPTO";
+    case ERR_LIB_DH:
+        return "DH";
+    case ERR_LIB_OSSL_STORE:
+        return "STORE";
+    case ERR_LIB_OSSL_DECODER:
+        return "DECODER";
     default:
         return NULL;
     }
@@ -89,7 +101,10 @@ static void put_queue(struct tr_rec *r, const ERR_STATE *es)
         else
             tr_put_dec(r, ERR_GET_LIB(e));
         tr_putc(r, ':');
-        tr_put_dec(r, ERR_GET_REASON(e));
+        if (ERR_GET_LIB(e) == ERR_LIB_SYS && strerrorname_np(ERR_GET_REASON(e)) != NULL)
+            tr_puts(r, strerrorname_np(ERR_GET_REASON(e)));
+        else
+            tr_put_dec(r, ERR_GET_REASON(e));
         reason = ERR_reason_error_string(e);
         if (reason != NULL) {
             tr_putc(r, ' ');

@@ -279,7 +279,8 @@ void tr_v_flags(struct tr_rec *r, const struct tr_name *t, unsigned long long v)
     unsigned long long rest = v;
     int n = 0;
     if (v == 0) {
-        tr_putc(r, '0');
+        const char *zero = tr_name_of(t, 0);
+        tr_puts(r, zero != NULL ? zero : "0");
         return;
     }
     for (int bit = 0; bit < 64; bit++) {
