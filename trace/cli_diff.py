@@ -81,17 +81,24 @@ def run_once(libs, which, argv, workdir, stdin_data, extra_env, timeout, server_
         status = None
         try:
             if server_peer is not None:
-                proc.stdin.close()
+                # The server's standard input stays open: s_server, for one,
+                # quits at its end.
                 note = server_peer.run_against(proc)
                 print('%s run: %s' % (which, note))
-                peers.stop(proc)
-                status = 'stopped'
+                # A server that ends by itself (after one connection) gives
+                # its status; one that keeps serving is stopped.
+                try:
+                    proc.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    status = 'stopped'
             else:
                 proc.communicate(stdin_data, timeout=timeout)
         except subprocess.TimeoutExpired:
             status = 'timeout'
         finally:
             peers.stop(proc)
+            if not proc.stdin.closed:
+                proc.stdin.close()
         if status is None:
             status = proc.returncode
     return status, runner.trace_files(out_file)

@@ -109,8 +109,13 @@ def emit_one(p):
         lines.append('    ' + over['post'])
     if over.get('init'):
         lines.append('    tr_lib_initialised();')
-    if over.get('io'):
+    if over.get('io') is True:
         lines.append('    tr_io_note(&r, a0, (long)ret);')
+    elif over.get('io'):
+        lines.append('    if (%s)' % over['io'])
+        lines.append('        tr_io_note(&r, a0, (long)ret);')
+        lines.append('    else')
+        lines.append('        tr_err_note_if_changed(&r);')
     else:
         lines.append('    tr_err_note_if_changed(&r);')
     if over.get('free'):

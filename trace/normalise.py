@@ -3,8 +3,10 @@ between two runs of the same program even on the same library.
 
 - Object ids are renumbered by first appearance (#ssl3 -> #ssl1 ...), thread
   numbers too, and sequence numbers are dropped.
-- Values the tracer marked "~" (randoms, keys, session ids, tickets, times)
-  keep their shape only: ~data[32:1f2e3d4c] -> ~data[32], ~1732611111 -> ~.
+- Values the tracer marked "~" (randoms, keys, session ids, tickets, times,
+  session DER) are replaced by their kind: ~data[32:1f2e3d4c] -> ~data,
+  ~1732611111 -> ~.  Even lengths vary: a session's DER holds its time and
+  a random ticket age as ASN.1 INTEGERs, one byte longer now and then.
 - Retries: a non-blocking call that answered SSL_ERROR_WANT_READ or
   _WANT_WRITE, and the program's SSL_get_error call saying so, depend on how
   the peer's bytes happened to arrive; they are left out (callbacks that ran
@@ -75,7 +77,7 @@ def normalise(lines, ignore=()):
                 ids[key] = sum(1 for k in ids if k[0] == mo.group(1)) + 1
             return '#%s%d' % (mo.group(1), ids[key])
         text = OBJ.sub(renumber, text)
-        text = VBUF.sub(r'~data[\1]', text)
+        text = VBUF.sub('~data', text)
         text = VINT.sub('~', text)
         t = threads.setdefault(thread, len(threads) + 1)
         if QUERY.match(name):

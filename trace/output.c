@@ -66,7 +66,7 @@ static size_t append_num(char *dst, size_t at, size_t cap, unsigned long long v)
     return append(dst, at, cap, num);
 }
 
-/* The program's command line, NULs as spaces. */
+/* The program's command line on one line: NULs and line ends as spaces. */
 static void read_cmdline(char *out, size_t cap)
 {
     int f = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
@@ -76,7 +76,7 @@ static void read_cmdline(char *out, size_t cap)
     if (n < 0)
         n = 0;
     for (ssize_t i = 0; i < n; i++)
-        if (out[i] == '\0')
+        if (out[i] == '\0' || out[i] == '\n' || out[i] == '\r')
             out[i] = ' ';
     while (n > 0 && out[n - 1] == ' ')
         n--;

@@ -5,7 +5,8 @@ For each function, optionally:
           (indexes from 0; decoders as in trace_types.py)
   ret:    decoder of the result
   io:     a handshake or I/O call: the line ends with SSL_get_error's answer
-          for the result, and the error queue
+          for the result, and the error queue (True, or a C condition on ret
+          under which SSL_get_error applies)
   outs_if: C condition under which output values are printed (default: the
           call succeeded)
   pre / post: C statements run before / after the forwarded call
@@ -16,8 +17,7 @@ For each function, optionally:
 IO = ['SSL_connect', 'SSL_accept', 'SSL_do_handshake', 'SSL_read', 'SSL_read_ex', 'SSL_peek',
       'SSL_peek_ex', 'SSL_write', 'SSL_write_ex', 'SSL_shutdown', 'SSL_read_early_data',
       'SSL_write_early_data', 'SSL_sendfile', 'SSL_renegotiate', 'SSL_renegotiate_abbreviated',
-      'SSL_key_update', 'SSL_verify_client_post_handshake', 'SSL_stateless', 'SSL_clear',
-      'DTLSv1_listen']
+      'SSL_key_update', 'SSL_verify_client_post_handshake', 'SSL_stateless', 'DTLSv1_listen']
 
 # Output buffers: the data the call wrote, its length taken from the
 # result (ret), from a size_t the call wrote (ptr) or from the length asked
@@ -88,11 +88,11 @@ OVERRIDES = {
     'SSL_get_shared_ciphers': {'params': {1: 'ptr'}},
     # The DER of a session holds its secret and its time.
     'i2d_SSL_SESSION': {
-        'params': {1: 'out'},
+        'params': {1: 'out'}, 'ret': 'vint',
         'pre': 'const unsigned char *der = a1 != NULL ? *a1 : NULL;',
         'post': 'if (ret > 0 && a1 != NULL) { tr_out_begin(&r, 2); '
                 'tr_v_vbuf(&r, der != NULL ? der : *a1, (size_t)ret); }'},
-    'd2i_SSL_SESSION': {'params': {0: ('out', 'out:obj:sess'), 1: 'd2i:2'}},
+    'd2i_SSL_SESSION': {'params': {0: ('out', 'out:obj:sess'), 1: 'd2i:2', 2: 'vint'}},
     'SSL_free': {'free': True,
                  'pre': 'const void *bios[2]; tr_hook_ssl_bios(a0, bios);',
                  'post': 'tr_hook_forget(bios, 2);'},
@@ -103,3 +103,6 @@ OVERRIDES = {
 
 for _name in IO:
     OVERRIDES.setdefault(_name, {})['io'] = True
+# SSL_shutdown's 0 and 1 both mean success ("sent", "done"): SSL_get_error
+# has nothing to say about them.
+OVERRIDES['SSL_shutdown']['io'] = 'ret < 0'
