@@ -19,6 +19,7 @@
 #include "tracer.h"
 
 #include <pthread.h>
+#include <string.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -65,6 +66,14 @@ void *tr_cb_wrap(struct tr_cb_kind *k, void *fn)
     if (full)
         note_full(k->name);
     return out;
+}
+
+/* A fork() taken while another thread held the lock leaves it held in the
+ * child, where that thread does not exist. */
+void tr_cbslots_after_fork_child(void)
+{
+    static const pthread_mutex_t init = PTHREAD_MUTEX_INITIALIZER;
+    memcpy(&lock, &init, sizeof(init));
 }
 
 void *tr_cb_unwrap(void *fn)

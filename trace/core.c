@@ -107,6 +107,7 @@ static void fork_parent(void)
 static void fork_child(void)
 {
     tr_objects_after_fork_child();
+    tr_cbslots_after_fork_child();
     __atomic_store_n(&next_seq, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&next_thread, 0, __ATOMIC_RELAXED);
     __atomic_add_fetch(&generation, 1, __ATOMIC_RELAXED);

@@ -211,6 +211,7 @@ struct tr_cb_kind {
 void *tr_cb_wrap(struct tr_cb_kind *k, void *fn);
 /* The program's function behind a trampoline (anything else unchanged). */
 void *tr_cb_unwrap(void *fn);
+void tr_cbslots_after_fork_child(void);
 /* Generated: every kind, NULL-terminated. */
 extern struct tr_cb_kind *const tr_cb_kinds[];
 
