@@ -79,7 +79,8 @@ def main():
                       r'SSL_write\(#ssl1, data\[4:[0-9a-f]+\], 4\) = 4 \| SSL_ERROR_NONE'],
         'errors': [r'SSL_CTX_set_cipher_list\(#ctx1, "NONSENSE"\) = 0 \| err=\[SSL:\d+ '
                    r'"no cipher match"\]',
-                   r'SSL_read\(#ssl1, out, 8\) = -1 \| SSL_ERROR_SSL err=\[.*\]'],
+                   r'SSL_read\(#ssl1, out, 8\) = -1 \| SSL_ERROR_SSL err=\[.*\]',
+                   r'^t1 \d+ SSL_CTX_free\(#ctx1\)$'],
         'threads': [r'^t%s \d+ ' % (int(extra[0]) + 1) if extra else r'^t2 '],
         'fork': [r'child handshake' and r'SSL_do_handshake'],
     }[mode]
