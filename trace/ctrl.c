@@ -12,8 +12,19 @@
 #include <openssl/tls1.h>
 
 enum larg_kind { L_NUM, L_MODE, L_VERSION, L_CACHE, L_NAMETYPE, L_STATUSTYPE };
-enum parg_kind { P_PTR, P_STR, P_BUF, P_INTS, P_X509, P_OUT_INT, P_OUT_RBUF, P_OUT_VBUF,
-                 P_OUT_STACK, P_OUT_CB, P_VBUF };
+enum parg_kind {
+    P_PTR,
+    P_STR,
+    P_BUF,
+    P_INTS,
+    P_X509,
+    P_OUT_INT,
+    P_OUT_RBUF,
+    P_OUT_VBUF,
+    P_OUT_STACK,
+    P_OUT_CB,
+    P_VBUF
+};
 enum ret_kind { R_NUM, R_MODE, R_VERSION, R_CACHE };
 
 struct ctrl_shape {

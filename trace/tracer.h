@@ -160,11 +160,10 @@ struct tr_name {
     unsigned long long value;
     const char *name;
 };
-extern const struct tr_name tr_names_ctrl[], tr_names_cbctrl[], tr_names_op[],
-    tr_names_mode[], tr_names_verify[], tr_names_sess_cache[], tr_names_cb[],
-    tr_names_error[], tr_names_version[], tr_names_rt[], tr_names_mt[],
-    tr_names_shutdown[], tr_names_x509v[], tr_names_init[], tr_names_conf[],
-    tr_names_want[], tr_names_tlsext_err[], tr_names_secop[], tr_names_ext[],
+extern const struct tr_name tr_names_ctrl[], tr_names_cbctrl[], tr_names_op[], tr_names_mode[],
+    tr_names_verify[], tr_names_sess_cache[], tr_names_cb[], tr_names_error[], tr_names_version[],
+    tr_names_rt[], tr_names_mt[], tr_names_shutdown[], tr_names_x509v[], tr_names_init[],
+    tr_names_conf[], tr_names_want[], tr_names_tlsext_err[], tr_names_secop[], tr_names_ext[],
     tr_names_hostflags[], tr_names_nametype[];
 /* "A|B|0x40" from single-bit names; "0" for zero. */
 void tr_v_flags(struct tr_rec *r, const struct tr_name *t, unsigned long long v);
@@ -204,7 +203,7 @@ void tr_objects_unlock(void);
 #define TR_CB_SLOTS 16
 struct tr_cb_kind {
     const char *name;
-    void *tramp[TR_CB_SLOTS];          /* our functions, one per slot */
+    void *tramp[TR_CB_SLOTS]; /* our functions, one per slot */
     void *user[TR_CB_SLOTS];  /* the program's (atomic): once set, never changes */
 };
 /* The trampoline that calls fn (NULL stays NULL). */

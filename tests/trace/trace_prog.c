@@ -53,8 +53,8 @@ static void my_info(const SSL *s, int where, int ret)
     n_info++;
 }
 
-static void my_msg(int write_p, int version, int content_type, const void *buf, size_t len,
-                   SSL *s, void *arg)
+static void my_msg(int write_p, int version, int content_type, const void *buf, size_t len, SSL *s,
+                   void *arg)
 {
     (void)write_p, (void)version, (void)content_type, (void)buf, (void)len, (void)s;
     bad_arg |= arg != &token;
@@ -224,8 +224,7 @@ static int run_callbacks(void)
     SSL_CTX_get_tlsext_status_cb(sctx, &status_cb);
     printf("getter verify: %s\n", SSL_CTX_get_verify_callback(cctx) == my_verify ? "own" : "OTHER");
     printf("getter info: %s\n", SSL_CTX_get_info_callback(cctx) == my_info ? "own" : "OTHER");
-    printf("getter keylog: %s\n",
-           SSL_CTX_get_keylog_callback(cctx) == my_keylog ? "own" : "OTHER");
+    printf("getter keylog: %s\n", SSL_CTX_get_keylog_callback(cctx) == my_keylog ? "own" : "OTHER");
     printf("getter new session: %s\n",
            SSL_CTX_sess_get_new_cb(cctx) == my_new_session ? "own" : "OTHER");
     printf("getter status: %s\n", status_cb == my_status ? "own" : "OTHER");
