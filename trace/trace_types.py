@@ -32,6 +32,8 @@ OUT_OBJECTS = {'SSL_SESSION **': 'out:obj:sess', 'X509 **': 'out:x509',
 # Functions whose returned object is new (a fresh id even at a reused address).
 CREATOR = re.compile(r'(_new(_ex)?$|_new_|_dup$|^d2i_|^PEM_read_)')
 
+METHOD_MAKER = re.compile(r'^(TLS|DTLS|SSLv|TLSv|DTLSv)\w*_method$')
+
 FUNCTION_POINTER = re.compile(r'\(\*\)|_cb$|_cb_ex$|_fn$|_func$|_CB$')
 
 
@@ -106,7 +108,9 @@ def return_decoder(fname, ret):
     if r == 'const SSL_CIPHER *':
         return 'cipher'
     if r == 'const SSL_METHOD *':
-        return 'newmethod' if fname.endswith('_method') else 'method'
+        # TLS_client_method() and friends name the method they return;
+        # SSL_get_ssl_method() only hands one back.
+        return 'newmethod' if METHOD_MAKER.match(fname) else 'method'
     if r in ('const char *', 'char *'):
         return 'str'
     if r in ('X509 *', 'const X509 *'):
