@@ -141,8 +141,8 @@ void tr_err_note_if_changed(struct tr_rec *r)
     put_queue(r, es);
 }
 
-/* SSL_get_error's answer for this result, errno when it says "syscall", and
- * the queue when it holds anything. */
+/* SSL_get_error's answer for this result, errno when it says "syscall" about
+ * a negative result, and the queue when it holds anything. */
 void tr_io_note(struct tr_rec *r, const void *ssl, long ret)
 {
     ERR_STATE *es = state();
@@ -154,7 +154,9 @@ void tr_io_note(struct tr_rec *r, const void *ssl, long ret)
     code = tr_lib.get_error((const SSL *)ssl, (int)ret);
     tr_puts(r, " | ");
     tr_v_enum(r, tr_names_error, code);
-    if (code == SSL_ERROR_SYSCALL && r->saved_errno != 0) {
+    /* errno is the program's reason only for a result below 0; after a 0
+     * ("the peer closed") it holds whatever an earlier call left there. */
+    if (code == SSL_ERROR_SYSCALL && ret < 0 && r->saved_errno != 0) {
         const char *name = strerrorname_np(r->saved_errno);
         tr_puts(r, " errno=");
         if (name != NULL)
