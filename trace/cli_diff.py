@@ -76,8 +76,12 @@ def run_once(libs, which, argv, workdir, stdin_data, extra_env, timeout, server_
     env.update(extra_env)
     env['SHIMSSL_DIFF_RUN'] = which
     with open(os.path.join(workdir, which + '.out'), 'wb') as out:
-        proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=out,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as e:
+            print('shimssl diff: cannot run %s: %s' % (argv[0], e.strerror), file=sys.stderr)
+            sys.exit(2)
         status = None
         try:
             if server_peer is not None:
