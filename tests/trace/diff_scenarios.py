@@ -10,7 +10,7 @@ divergence must be reported.  The test picks the server's port (0 on
 loopback) and stops the server when it ends, also on failure.
 
 usage: diff_scenarios.py SCENARIO SHIMSSL_SCRIPT BUILD_DIR PKI_DIR
-       diff_scenarios.py --list
+       diff_scenarios.py --list     (what meson runs: all but PENDING)
 """
 import os
 import re
@@ -178,19 +178,42 @@ def scenarios():
     }
 
 
-# Scenarios waiting for a missing piece of the library; --list leaves them
-# out.  nginx (from the program matrix of issue 18) is a server: its trace
-# can only equal stock's once shimssl has a server side.  To enable it, add
-#   'nginx': Scenario(None, <argv running nginx on PORT with $SHIMSSL_PEER_CERT
-#                     and $SHIMSSL_PEER_KEY, "daemon off; master_process off;">,
-#                     diff_args=['--peer=s_client'], check=peer_stopped,
-#                     stock_has=[r'SSL_do_handshake\(#ssl1\) = 1'])
-# to scenarios() (tests/interop/peers.py's Nginx shows the configuration).
+# nginx as the program, on the port --peer=s_client picks, with the peer's
+# certificate; in the foreground, one process, so that the trace is one file
+# and stopping it is stopping one process.  Its files go under the build
+# tree ($1), since nothing is left to remove them once nginx replaces sh.
+NGINX = r"""
+d=$1.$$ && mkdir -p "$d/www" && echo hello > "$d/www/index.html" && cat > "$d/nginx.conf" <<EOF
+daemon off; master_process off; worker_processes 1; pid $d/nginx.pid; error_log $d/error.log;
+events { worker_connections 16; }
+http { access_log off; client_body_temp_path $d; proxy_temp_path $d; fastcgi_temp_path $d;
+  uwsgi_temp_path $d; scgi_temp_path $d;
+  server { listen 127.0.0.1:PORT ssl; server_name localhost; root $d/www;
+    ssl_certificate $SHIMSSL_PEER_CERT; ssl_certificate_key $SHIMSSL_PEER_KEY; } }
+EOF
+exec nginx -c "$d/nginx.conf" -p "$d"
+"""
+
+
+def pending_scenarios():
+    """Scenarios written, but left out of --list (so out of meson and CI)
+    until the library can pass them."""
+    return {
+        # nginx, from the program matrix of issue 18: shimssl has no server
+        # side yet (SSL_accept fails), so the run over ours cannot match
+        # stock's.  Once it has, take nginx out of PENDING.
+        'nginx': Scenario(None, lambda port, pki: ['sh', '-c', NGINX, 'sh',
+                                                   os.path.join(pki, 'nginx-trace')],
+                          diff_args=['--peer=s_client'], check=peer_stopped,
+                          stock_has=[r'SSL_do_handshake\(#ssl1\) = 1']),
+    }
+
+
 PENDING = {'nginx': 'shimssl has no server side yet (SSL_accept fails)'}
 
 
 def run(name, script, build, pki):
-    sc = scenarios()[name]
+    sc = dict(scenarios(), **pending_scenarios())[name]
     workdir = tempfile.mkdtemp(prefix='shimssl-trace-test-')
     env = dict(peers.CLEAN_ENV, SHIMSSL_BUILD=build)
     args = [script, 'diff', '--keep', workdir] + sc.diff_args
