@@ -5,11 +5,12 @@ the tracer first and the chosen libssl.so.3 right after it.  The dynamic
 linker puts preloaded objects in the global scope in that order, ahead of
 everything the program links, so (a) every libssl call of the program, of
 libcurl or of Python's dlopen'ed _ssl module binds to the tracer, and
-(b) the tracer's dlsym(RTLD_NEXT, ...) finds the chosen library next.  Both
-files have the soname libssl.so.3's dependents ask for (the tracer itself
-needs libssl.so.3), so no second libssl is ever loaded: with ours preloaded,
-the system's is never opened.  Processes inherit the variables, so children
-and exec'd programs are traced too; each writes its own file.
+(b) the tracer's dlsym(RTLD_NEXT, ...) finds the chosen library next.  The
+chosen file has the soname libssl.so.3, which is what the tracer, libcurl
+and _ssl depend on, so the dynamic linker takes the preloaded file for all
+of them and never opens a second libssl: with ours preloaded, the system's
+is not loaded at all.  Processes inherit the variables, so children and
+exec'd programs are traced too; each writes its own file.
 """
 import glob
 import os
