@@ -18,6 +18,14 @@
  * PLT, so they land here too) are forwarded without a line: the thread's
  * depth counter says "inside libssl", and so does a caller address inside
  * libssl's text (an SSL BIO reaching SSL_read from libcrypto).
+ *
+ * Locks: one mutex each for the object ids, the callback slots and opening
+ * the trace file, held for a few stores or a malloc.  Nothing is called
+ * under them -- no libssl function, no callback, no output -- so no thread
+ * can wait on the tracer while holding something the tracer needs.  Lines
+ * are written without a lock (one write() each).  A fork child resets the
+ * locks in its atfork handler, which only stores and closes
+ * (async-signal-safe, as a child of a threaded process requires).
  */
 #ifndef SHIMSSL_TRACER_H
 #define SHIMSSL_TRACER_H
