@@ -24,7 +24,7 @@
  * under them -- no libssl function, no callback, no output -- so no thread
  * can wait on the tracer while holding something the tracer needs.  Lines
  * are written without a lock (one write() each).  A fork child resets the
- * locks in its atfork handler, which only stores and closes
+ * locks in its atfork handler, which only unlocks, stores and closes
  * (async-signal-safe, as a child of a threaded process requires).
  */
 #ifndef SHIMSSL_TRACER_H
