@@ -1,0 +1,162 @@
+"""The wrappers (wrappers.c): one definition per libssl export, from the
+prototypes of our headers.
+
+Each wrapper forwards to the real function (resolved once, see core.c) and,
+for calls from the program, writes the call's line.  Every parameter is
+decoded by trace_types.py's rules or trace_overrides.py; a parameter of
+function-pointer type must appear in trace_callbacks.SETTERS, so that the
+program's callback is wrapped.
+"""
+import gen_emit
+import trace_types
+from trace_callbacks import SETTERS, KINDS
+from trace_overrides import OVERRIDES
+
+CTRL = {'SSL_ctrl', 'SSL_CTX_ctrl'}
+CALLBACK_CTRL = {'SSL_callback_ctrl', 'SSL_CTX_callback_ctrl'}
+
+
+def _typeof(ctype):
+    return '__typeof__(%s)' % ctype
+
+
+def _ret_type(p):
+    return _typeof(p.ret) if '(' in p.ret else p.ret
+
+
+def _param_decoders(p):
+    """[(before, after)] for each parameter."""
+    over = OVERRIDES.get(p.name, {}).get('params', {})
+    out = []
+    for i, t in enumerate(p.params):
+        if p.name in CALLBACK_CTRL and i == 2:
+            out.append(('fn', None))  # wrapped by command, see emit_one
+            continue
+        if i in over:
+            d = over[i]
+            out.append(d if isinstance(d, tuple) else (d, None))
+            continue
+        before, after = trace_types.param_decoder(p.name, p.params, i)
+        if before is None:
+            kind = SETTERS.get((p.name, i))
+            if kind is None:
+                raise ValueError('%s: parameter %d (%s) is a function pointer missing from '
+                                 'trace_callbacks.SETTERS' % (p.name, i + 1, t))
+            if kind not in KINDS:
+                raise ValueError('%s: unknown callback kind %r' % (p.name, kind))
+            before = 'cb:' + kind
+        out.append((before, after))
+    return out
+
+
+def _outs_condition(p, ret_dec):
+    over = OVERRIDES.get(p.name, {})
+    if 'outs_if' in over:
+        return over['outs_if']
+    if p.is_void():
+        return '1'
+    if p.ret_is_pointer or '(' in p.ret:
+        return 'ret != NULL'
+    return 'ret > 0'
+
+
+def emit_one(p):
+    over = OVERRIDES.get(p.name, {})
+    args = ', '.join('a%d' % i for i in range(len(p.params)))
+    params = ', '.join('%s a%d' % (_typeof(t), i) for i, t in enumerate(p.params)) or 'void'
+    void = p.is_void()
+    lines = ['%s %s(%s)' % (_ret_type(p), p.name, params), '{', '    struct tr_rec r;']
+    if not void:
+        lines.append('    %s ret;' % _ret_type(p))
+    call = 'TR_REAL(%s)(%s)' % (p.name, args)
+    lines.append('    if (!tr_begin(&r, "%s", __builtin_return_address(0))) {' % p.name)
+    lines.append('        %s%s;' % ('' if void else 'return ', call))
+    if void:
+        lines.append('        return;')
+    lines.append('    }')
+    decs = _param_decoders(p)
+    if p.name in CTRL:
+        lines.append('    %s tr_sep(&r); tr_ctrl_args(&r, a1, a2, a3);' % gen_emit.pre(decs[0][0], 0))
+    elif p.name in CALLBACK_CTRL:
+        lines.append('    %s tr_sep(&r);' % gen_emit.pre(decs[0][0], 0))
+        lines.append('    a2 = (__typeof__(a2))tr_cbctrl_wrap(a1, (void *)a2);')
+        lines.append('    tr_cbctrl_args(&r, a1, (const void *)a2);')
+    else:
+        for i, (before, _) in enumerate(decs):
+            if i > 0:
+                lines.append('    tr_sep(&r);')
+            lines.append('    ' + gen_emit.pre(before, i))
+    lines.append('    tr_args_done(&r);')
+    if 'pre' in over:
+        lines.append('    ' + over['pre'])
+    lines.append('    tr_call_start(&r);')
+    lines.append('    %s%s;' % ('' if void else 'ret = ', call))
+    lines.append('    tr_call_done(&r);')
+    if p.name in CTRL:
+        lines.append('    tr_ctrl_result(&r, a1, a2, a3, ret);')
+    else:
+        ret_dec = over.get('ret') or trace_types.return_decoder(p.name, p.ret)
+        res = gen_emit.result(ret_dec, p.name)
+        if res:
+            lines.append('    ' + res)
+        outs = [gen_emit.post(after, i) for i, (_, after) in enumerate(decs) if after]
+        if outs:
+            lines.append('    if (%s) {' % _outs_condition(p, ret_dec))
+            lines.extend('        ' + o for o in outs)
+            lines.append('    }')
+            lines.append('    tr_outs_done(&r);')
+    if 'post' in over:
+        lines.append('    ' + over['post'])
+    if over.get('init'):
+        lines.append('    tr_lib_initialised();')
+    if over.get('io') is True:
+        lines.append('    tr_io_note(&r, a0, (long)ret);')
+    elif over.get('io'):
+        lines.append('    if (%s)' % over['io'])
+        lines.append('        tr_io_note(&r, a0, (long)ret);')
+        lines.append('    else')
+        lines.append('        tr_err_note_if_changed(&r);')
+    else:
+        lines.append('    tr_err_note_if_changed(&r);')
+    if over.get('free'):
+        lines.append('    tr_obj_forget(a0);')
+    lines.append('    tr_end(&r);')
+    if not void:
+        lines.append('    return ret;')
+    lines.append('}')
+    return lines
+
+
+def emit(protos, exports):
+    out = ['/* Generated by trace/gen_wrappers.py from our headers: do not edit. */',
+           '#define OPENSSL_SUPPRESS_DEPRECATED',
+           '#include "tracer.h"',
+           '#include <openssl/ssl.h>',
+           '#include <openssl/srtp.h>',
+           '#include <stdio.h>',
+           '',
+           '/* Some exports are declared by no header of this system (SSLv3_method',
+           ' * without SSLv3 ...): they are defined all the same. */',
+           '#pragma GCC diagnostic ignored "-Wmissing-prototypes"',
+           '#pragma GCC diagnostic ignored "-Wtype-limits"',
+           '',
+           '#define TR_REAL(n) (real_##n != NULL ? real_##n : (tr_missing(#n), real_##n))',
+           '']
+    for kind in sorted(KINDS):
+        out.append('extern struct tr_cb_kind tr_kind_%s;' % kind)
+    out.append('')
+    for name in exports:
+        p = protos[name]
+        params = ', '.join(p.params) or 'void'
+        out.append('static %s (*real_%s)(%s);' % (_ret_type(p), name, params))
+    out.append('')
+    out.append('void tr_resolve_all(void)')
+    out.append('{')
+    for name in exports:
+        out.append('    real_%s = (__typeof__(real_%s))tr_resolve("%s");' % (name, name, name))
+    out.append('}')
+    out.append('')
+    for name in exports:
+        out.extend(emit_one(protos[name]))
+        out.append('')
+    return '\n'.join(out)
