@@ -65,8 +65,8 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     ctx = SSL_CTX_new(TLS_server_method());
-    if (SSL_CTX_use_certificate_chain_file(ctx, argv[1]) != 1
-        || SSL_CTX_use_PrivateKey_file(ctx, argv[2], SSL_FILETYPE_PEM) != 1) {
+    if (SSL_CTX_use_certificate_chain_file(ctx, argv[1]) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx, argv[2], SSL_FILETYPE_PEM) != 1) {
         ERR_print_errors_fp(stderr);
         return 1;
     }
@@ -85,8 +85,8 @@ int main(int argc, char **argv)
     setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listener, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(listener, 512) != 0
-        || getsockname(listener, (struct sockaddr *)&a, &alen) != 0) {
+    if (bind(listener, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(listener, 512) != 0 ||
+        getsockname(listener, (struct sockaddr *)&a, &alen) != 0) {
         perror("listen");
         return 1;
     }

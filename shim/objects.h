@@ -33,7 +33,7 @@ enum shim_role {
 };
 
 struct ssl_method_st {
-    int version;        /* TLS_ANY_VERSION, or the one version a legacy method speaks */
+    int version; /* TLS_ANY_VERSION, or the one version a legacy method speaks */
     enum shim_role role;
 };
 
@@ -46,9 +46,9 @@ struct ssl_method_st {
  */
 struct ssl_cipher_st {
     int valid;
-    const char *name;      /* OpenSSL name, e.g. "ECDHE-RSA-AES128-GCM-SHA256" */
-    const char *stdname;   /* IANA name, e.g. "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" */
-    uint32_t id;           /* 0x0300XXXX, XXXX the IANA code point */
+    const char *name;    /* OpenSSL name, e.g. "ECDHE-RSA-AES128-GCM-SHA256" */
+    const char *stdname; /* IANA name, e.g. "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" */
+    uint32_t id;         /* 0x0300XXXX, XXXX the IANA code point */
     uint32_t algorithm_mkey;
     uint32_t algorithm_auth;
     uint32_t algorithm_enc;
@@ -72,7 +72,7 @@ struct ssl_session_st {
     shim_refcount_t refs;
     int ssl_version;
     const SSL_CIPHER *cipher;
-    uint32_t cipher_id;                /* kept when the cipher itself is unknown */
+    uint32_t cipher_id; /* kept when the cipher itself is unknown */
     unsigned char master_key[SHIM_MAX_MASTER_KEY];
     size_t master_key_length;
     unsigned char early_secret[EVP_MAX_MD_SIZE];
@@ -80,15 +80,15 @@ struct ssl_session_st {
     size_t session_id_length;
     unsigned char sid_ctx[SSL_MAX_SID_CTX_LENGTH];
     size_t sid_ctx_length;
-    X509 *peer;                        /* the peer's leaf certificate */
-    STACK_OF(X509) *peer_chain;        /* as received (a client's includes the leaf) */
+    X509 *peer;                  /* the peer's leaf certificate */
+    STACK_OF(X509) * peer_chain; /* as received (a client's includes the leaf) */
     long verify_result;
-    time_t time;                       /* when it was established (seconds) */
-    long timeout;                      /* lifetime in seconds */
+    time_t time;  /* when it was established (seconds) */
+    long timeout; /* lifetime in seconds */
     int not_resumable;
-    uint32_t flags;                    /* SHIM_SESS_FLAG_* */
-    uint16_t kex_group;                /* (EC)DHE group of the full handshake (TLS code point) */
-    char *hostname;                    /* SNI sent or received */
+    uint32_t flags;     /* SHIM_SESS_FLAG_* */
+    uint16_t kex_group; /* (EC)DHE group of the full handshake (TLS code point) */
+    char *hostname;     /* SNI sent or received */
     unsigned char *alpn_selected;
     size_t alpn_selected_len;
     /* Tickets (RFC 5077 and TLS 1.3 NewSessionTicket). */
@@ -106,7 +106,7 @@ struct ssl_session_st {
     /* The SSL_CTX cache that holds it, and its place in that cache's list. */
     SSL_CTX *owner;
     SSL_SESSION *cache_prev, *cache_next;
-    CRYPTO_RWLOCK *lock;               /* guards the mutable ticket/appdata fields */
+    CRYPTO_RWLOCK *lock; /* guards the mutable ticket/appdata fields */
 };
 
 #define SHIM_SESS_FLAG_EXTMS 0x1 /* negotiated extended master secret */
@@ -126,7 +126,7 @@ enum shim_pkey_slot {
 struct shim_cert_pkey {
     X509 *x509;
     EVP_PKEY *privatekey;
-    STACK_OF(X509) *chain;     /* extra chain certificates for this key */
+    STACK_OF(X509) * chain;    /* extra chain certificates for this key */
     unsigned char *serverinfo; /* SSL_CTX_use_serverinfo_ex data */
     size_t serverinfo_length;
 };
@@ -142,29 +142,29 @@ struct shim_cert {
     struct shim_cert_pkey *current; /* the slot use_certificate / add_chain act on */
     int (*cert_cb)(SSL *ssl, void *arg);
     void *cert_cb_arg;
-    X509_STORE *chain_store;        /* SSL_CTRL_SET_CHAIN_CERT_STORE */
-    X509_STORE *verify_store;       /* SSL_CTRL_SET_VERIFY_CERT_STORE */
-    uint32_t cert_flags;            /* SSL_CERT_FLAG_* */
+    X509_STORE *chain_store;  /* SSL_CTRL_SET_CHAIN_CERT_STORE */
+    X509_STORE *verify_store; /* SSL_CTRL_SET_VERIFY_CERT_STORE */
+    uint32_t cert_flags;      /* SSL_CERT_FLAG_* */
     int sec_level;
     int (*sec_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits, int nid, void *other,
                   void *ex);
     void *sec_ex;
-    EVP_PKEY *dh_tmp;               /* SSL_CTX_set0_tmp_dh_pkey */
+    EVP_PKEY *dh_tmp; /* SSL_CTX_set0_tmp_dh_pkey */
     int dh_tmp_auto;
     DH *(*dh_tmp_cb)(SSL *ssl, int is_export, int keylength);
-    uint16_t *conf_sigalgs;         /* signature algorithms we offer / accept */
+    uint16_t *conf_sigalgs; /* signature algorithms we offer / accept */
     size_t conf_sigalgs_len;
-    uint16_t *client_sigalgs;       /* signature algorithms for client authentication */
+    uint16_t *client_sigalgs; /* signature algorithms for client authentication */
     size_t client_sigalgs_len;
-    uint8_t *ctype;                 /* client certificate types (TLS 1.2 CertificateRequest) */
+    uint8_t *ctype; /* client certificate types (TLS 1.2 CertificateRequest) */
     size_t ctype_len;
     char *psk_identity_hint;
 };
 
 /* ------------------------------------------------------------------ settings */
 
-typedef void (*shim_msg_cb)(int write_p, int version, int content_type, const void *buf,
-                            size_t len, SSL *ssl, void *arg);
+typedef void (*shim_msg_cb)(int write_p, int version, int content_type, const void *buf, size_t len,
+                            SSL *ssl, void *arg);
 typedef void (*shim_info_cb)(const SSL *ssl, int where, int ret);
 
 /*
@@ -215,18 +215,18 @@ struct shim_config {
     unsigned char sid_ctx[SSL_MAX_SID_CTX_LENGTH];
     size_t sid_ctx_length;
     /* Cipher suites: TLS 1.2 and below (cipher-string language), TLS 1.3. */
-    STACK_OF(SSL_CIPHER) *cipher_list;
-    STACK_OF(SSL_CIPHER) *cipher_list_by_id;
-    STACK_OF(SSL_CIPHER) *tls13_ciphersuites;
+    STACK_OF(SSL_CIPHER) * cipher_list;
+    STACK_OF(SSL_CIPHER) * cipher_list_by_id;
+    STACK_OF(SSL_CIPHER) * tls13_ciphersuites;
     /* Extensions we send. */
-    unsigned char *alpn;        /* wire form: length-prefixed protocol names */
+    unsigned char *alpn; /* wire form: length-prefixed protocol names */
     size_t alpn_len;
-    uint16_t *groups;           /* supported_groups, in preference order */
+    uint16_t *groups; /* supported_groups, in preference order */
     size_t groups_len;
-    int status_type;            /* TLSEXT_STATUSTYPE_* (-1: none requested) */
-    STACK_OF(X509_NAME) *ca_names;        /* certificate_authorities extension */
-    STACK_OF(X509_NAME) *client_ca_names; /* CertificateRequest CA list */
-    STACK_OF(SRTP_PROTECTION_PROFILE) *srtp_profiles;
+    int status_type;                       /* TLSEXT_STATUSTYPE_* (-1: none requested) */
+    STACK_OF(X509_NAME) * ca_names;        /* certificate_authorities extension */
+    STACK_OF(X509_NAME) * client_ca_names; /* CertificateRequest CA list */
+    STACK_OF(SRTP_PROTECTION_PROFILE) * srtp_profiles;
     struct shim_cert *cert;
 };
 
@@ -234,20 +234,20 @@ struct shim_config {
 
 struct ssl_ctx_st {
     shim_refcount_t refs;
-    CRYPTO_RWLOCK *lock;                  /* the session cache and statistics */
+    CRYPTO_RWLOCK *lock; /* the session cache and statistics */
     OSSL_LIB_CTX *libctx;
     char *propq;
     const SSL_METHOD *method;
     struct shim_config cfg;
     X509_STORE *cert_store;
-    STACK_OF(X509) *extra_certs;          /* SSL_CTX_add_extra_chain_cert */
+    STACK_OF(X509) * extra_certs; /* SSL_CTX_add_extra_chain_cert */
     CRYPTO_EX_DATA ex_data;
 
     /* Verification hooks that only exist on the context. */
     int (*app_verify_callback)(X509_STORE_CTX *, void *);
     void *app_verify_arg;
     int (*client_cert_cb)(SSL *ssl, X509 **x509, EVP_PKEY **pkey);
-    ENGINE *client_cert_engine;           /* SSL_CTX_set_client_cert_engine */
+    ENGINE *client_cert_engine; /* SSL_CTX_set_client_cert_engine */
     SSL_client_hello_cb_fn client_hello_cb;
     void *client_hello_cb_arg;
     SSL_CTX_keylog_cb_func keylog_callback;
@@ -279,10 +279,10 @@ struct ssl_ctx_st {
     void *npn_advertised_cb_arg;
     SSL_CTX_npn_select_cb_func npn_select_cb;
     void *npn_select_cb_arg;
-    int (*ticket_key_evp_cb)(SSL *ssl, unsigned char *name, unsigned char *iv,
-                             EVP_CIPHER_CTX *ectx, EVP_MAC_CTX *hctx, int enc);
-    int (*ticket_key_cb)(SSL *ssl, unsigned char *name, unsigned char *iv,
-                         EVP_CIPHER_CTX *ectx, HMAC_CTX *hctx, int enc);
+    int (*ticket_key_evp_cb)(SSL *ssl, unsigned char *name, unsigned char *iv, EVP_CIPHER_CTX *ectx,
+                             EVP_MAC_CTX *hctx, int enc);
+    int (*ticket_key_cb)(SSL *ssl, unsigned char *name, unsigned char *iv, EVP_CIPHER_CTX *ectx,
+                         HMAC_CTX *hctx, int enc);
     SSL_CTX_generate_session_ticket_fn generate_ticket_cb;
     SSL_CTX_decrypt_session_ticket_fn decrypt_ticket_cb;
     void *ticket_cb_data;
@@ -304,52 +304,52 @@ struct tls_conn; /* the protocol engine's state: shim/tls/conn.h */
 
 struct ssl_st {
     shim_refcount_t refs;
-    SSL_CTX *ctx;                 /* current context (SSL_set_SSL_CTX may change it) */
-    SSL_CTX *session_ctx;         /* the context given to SSL_new: owns the session cache */
+    SSL_CTX *ctx;         /* current context (SSL_set_SSL_CTX may change it) */
+    SSL_CTX *session_ctx; /* the context given to SSL_new: owns the session cache */
     const SSL_METHOD *method;
     struct shim_config cfg;
     CRYPTO_EX_DATA ex_data;
 
     BIO *rbio;
     BIO *wbio;
-    int server;                   /* 1 server, 0 client */
-    int role_chosen;              /* SSL_set_connect_state / SSL_set_accept_state was called */
-    int rwstate;                  /* SSL_NOTHING, SSL_READING, SSL_WRITING, ... */
-    int shutdown;                 /* SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN */
-    int warn_alert;               /* last warning alert received (close_notify: clean EOF) */
-    int version;                  /* negotiated (or the method's) protocol version */
-    int client_version;           /* legacy_version of our ClientHello (SSL_client_version) */
+    int server;         /* 1 server, 0 client */
+    int role_chosen;    /* SSL_set_connect_state / SSL_set_accept_state was called */
+    int rwstate;        /* SSL_NOTHING, SSL_READING, SSL_WRITING, ... */
+    int shutdown;       /* SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN */
+    int warn_alert;     /* last warning alert received (close_notify: clean EOF) */
+    int version;        /* negotiated (or the method's) protocol version */
+    int client_version; /* legacy_version of our ClientHello (SSL_client_version) */
     long verify_result;
-    STACK_OF(X509) *verified_chain;
-    SSL_SESSION *session;         /* the current session (negotiated or to resume) */
-    int hit;                      /* the session was resumed */
+    STACK_OF(X509) * verified_chain;
+    SSL_SESSION *session; /* the current session (negotiated or to resume) */
+    int hit;              /* the session was resumed */
 
     /* Per-connection settings that have no SSL_CTX counterpart. */
-    char *hostname;               /* SSL_set_tlsext_host_name */
+    char *hostname; /* SSL_set_tlsext_host_name */
     tls_session_ticket_ext_cb_fn session_ticket_ext_cb;
     void *session_ticket_ext_cb_arg;
     tls_session_secret_cb_fn session_secret_cb;
     void *session_secret_cb_arg;
     DTLS_timer_cb dtls_timer_cb;
     /* SSL_set_tlsext_debug_callback: told of each known extension received. */
-    void (*tlsext_debug_cb)(SSL *s, int client_server, int type, const unsigned char *data,
-                            int len, void *arg);
+    void (*tlsext_debug_cb)(SSL *s, int client_server, int type, const unsigned char *data, int len,
+                            void *arg);
     void *tlsext_debug_arg;
-    ASYNC_WAIT_CTX *waitctx;      /* made by the first I/O call in SSL_MODE_ASYNC */
+    ASYNC_WAIT_CTX *waitctx; /* made by the first I/O call in SSL_MODE_ASYNC */
 
-    struct tls_conn *conn;        /* NULL until a handshake starts */
+    struct tls_conn *conn; /* NULL until a handshake starts */
 };
 
 /* ------------------------------------------------- settings used at use time */
 
 /* What an SSL consults on its context when it has no setting of its own
  * (stock looks these up at use time rather than copying them at SSL_new). */
-static inline STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list(const SSL *s)
+static inline STACK_OF(SSL_CIPHER) * shim_ssl_cipher_list(const SSL *s)
 {
     return s->cfg.cipher_list != NULL ? s->cfg.cipher_list : s->ctx->cfg.cipher_list;
 }
 
-static inline STACK_OF(SSL_CIPHER) *shim_ssl_cipher_list_by_id(const SSL *s)
+static inline STACK_OF(SSL_CIPHER) * shim_ssl_cipher_list_by_id(const SSL *s)
 {
     return s->cfg.cipher_list_by_id != NULL ? s->cfg.cipher_list_by_id
                                             : s->ctx->cfg.cipher_list_by_id;

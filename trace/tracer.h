@@ -36,7 +36,7 @@
 
 /* One line of text.  Appends past the end are dropped and the line ends in
  * "..." so a truncated line is visible as such. */
-#define TR_TEXT_MAX 1536
+#define TR_TEXT_MAX     1536
 #define TR_TEXT_RESERVE 4 /* "...\n" */
 struct tr_text {
     size_t len;

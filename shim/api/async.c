@@ -44,11 +44,11 @@ int SSL_get_all_async_fds(SSL *s, OSSL_ASYNC_FD *fds, size_t *numfds)
     return s->waitctx != NULL && ASYNC_WAIT_CTX_get_all_fds(s->waitctx, fds, numfds);
 }
 
-int SSL_get_changed_async_fds(SSL *s, OSSL_ASYNC_FD *addfd, size_t *numaddfds,
-                              OSSL_ASYNC_FD *delfd, size_t *numdelfds)
+int SSL_get_changed_async_fds(SSL *s, OSSL_ASYNC_FD *addfd, size_t *numaddfds, OSSL_ASYNC_FD *delfd,
+                              size_t *numdelfds)
 {
-    return s->waitctx != NULL
-           && ASYNC_WAIT_CTX_get_changed_fds(s->waitctx, addfd, numaddfds, delfd, numdelfds);
+    return s->waitctx != NULL &&
+           ASYNC_WAIT_CTX_get_changed_fds(s->waitctx, addfd, numaddfds, delfd, numdelfds);
 }
 
 int SSL_get_async_status(SSL *s, int *status)

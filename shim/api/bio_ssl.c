@@ -360,10 +360,10 @@ static void make_method(void)
 
     if (m == NULL)
         return;
-    if (!BIO_meth_set_write_ex(m, bio_ssl_write) || !BIO_meth_set_read_ex(m, bio_ssl_read)
-        || !BIO_meth_set_puts(m, bio_ssl_puts) || !BIO_meth_set_ctrl(m, bio_ssl_ctrl)
-        || !BIO_meth_set_create(m, bio_ssl_create) || !BIO_meth_set_destroy(m, bio_ssl_destroy)
-        || !BIO_meth_set_callback_ctrl(m, bio_ssl_callback_ctrl)) {
+    if (!BIO_meth_set_write_ex(m, bio_ssl_write) || !BIO_meth_set_read_ex(m, bio_ssl_read) ||
+        !BIO_meth_set_puts(m, bio_ssl_puts) || !BIO_meth_set_ctrl(m, bio_ssl_ctrl) ||
+        !BIO_meth_set_create(m, bio_ssl_create) || !BIO_meth_set_destroy(m, bio_ssl_destroy) ||
+        !BIO_meth_set_callback_ctrl(m, bio_ssl_callback_ctrl)) {
         BIO_meth_free(m);
         return;
     }
@@ -438,8 +438,7 @@ static SSL *chain_ssl(BIO *found)
 {
     struct bio_ssl *bs;
 
-    if (found == NULL || BIO_method_type(found) != BIO_TYPE_SSL
-        || BIO_get_data(found) == NULL)
+    if (found == NULL || BIO_method_type(found) != BIO_TYPE_SSL || BIO_get_data(found) == NULL)
         return NULL;
     bs = BIO_get_data(found);
     return bs->ssl;

@@ -15,13 +15,13 @@
 
 #include "objects.h"
 
-static void set0_list(STACK_OF(X509_NAME) **list, STACK_OF(X509_NAME) *names)
+static void set0_list(STACK_OF(X509_NAME) * *list, STACK_OF(X509_NAME) * names)
 {
     sk_X509_NAME_pop_free(*list, X509_NAME_free);
     *list = names;
 }
 
-static int add_name(STACK_OF(X509_NAME) **list, const X509 *x)
+static int add_name(STACK_OF(X509_NAME) * *list, const X509 *x)
 {
     X509_NAME *name;
 
@@ -38,7 +38,7 @@ static int add_name(STACK_OF(X509_NAME) **list, const X509 *x)
     return 1;
 }
 
-STACK_OF(X509_NAME) *SSL_dup_CA_list(const STACK_OF(X509_NAME) *sk)
+STACK_OF(X509_NAME) * SSL_dup_CA_list(const STACK_OF(X509_NAME) * sk)
 {
     int n = sk_X509_NAME_num(sk);
     STACK_OF(X509_NAME) *copy = sk_X509_NAME_new_reserve(NULL, n);
@@ -59,22 +59,22 @@ STACK_OF(X509_NAME) *SSL_dup_CA_list(const STACK_OF(X509_NAME) *sk)
     return copy;
 }
 
-void SSL_CTX_set0_CA_list(SSL_CTX *ctx, STACK_OF(X509_NAME) *names)
+void SSL_CTX_set0_CA_list(SSL_CTX *ctx, STACK_OF(X509_NAME) * names)
 {
     set0_list(&ctx->cfg.ca_names, names);
 }
 
-void SSL_set0_CA_list(SSL *s, STACK_OF(X509_NAME) *names)
+void SSL_set0_CA_list(SSL *s, STACK_OF(X509_NAME) * names)
 {
     set0_list(&s->cfg.ca_names, names);
 }
 
-const STACK_OF(X509_NAME) *SSL_CTX_get0_CA_list(const SSL_CTX *ctx)
+const STACK_OF(X509_NAME) * SSL_CTX_get0_CA_list(const SSL_CTX *ctx)
 {
     return ctx->cfg.ca_names;
 }
 
-const STACK_OF(X509_NAME) *SSL_get0_CA_list(const SSL *s)
+const STACK_OF(X509_NAME) * SSL_get0_CA_list(const SSL *s)
 {
     return s->cfg.ca_names != NULL ? s->cfg.ca_names : s->ctx->cfg.ca_names;
 }
@@ -89,17 +89,17 @@ int SSL_add1_to_CA_list(SSL *s, const X509 *x)
     return add_name(&s->cfg.ca_names, x);
 }
 
-void SSL_CTX_set_client_CA_list(SSL_CTX *ctx, STACK_OF(X509_NAME) *names)
+void SSL_CTX_set_client_CA_list(SSL_CTX *ctx, STACK_OF(X509_NAME) * names)
 {
     set0_list(&ctx->cfg.client_ca_names, names);
 }
 
-void SSL_set_client_CA_list(SSL *s, STACK_OF(X509_NAME) *names)
+void SSL_set_client_CA_list(SSL *s, STACK_OF(X509_NAME) * names)
 {
     set0_list(&s->cfg.client_ca_names, names);
 }
 
-STACK_OF(X509_NAME) *SSL_CTX_get_client_CA_list(const SSL_CTX *ctx)
+STACK_OF(X509_NAME) * SSL_CTX_get_client_CA_list(const SSL_CTX *ctx)
 {
     return ctx->cfg.client_ca_names;
 }
@@ -139,8 +139,8 @@ static int name_sk_cmp(const X509_NAME *const *a, const X509_NAME *const *b)
 }
 
 /* Every certificate's subject, once each. */
-STACK_OF(X509_NAME) *SSL_load_client_CA_file_ex(const char *file, OSSL_LIB_CTX *libctx,
-                                                const char *propq)
+STACK_OF(X509_NAME) *
+    SSL_load_client_CA_file_ex(const char *file, OSSL_LIB_CTX *libctx, const char *propq)
 {
     BIO *in = BIO_new(BIO_s_file());
     X509 *x = X509_new_ex(libctx, propq);
@@ -179,14 +179,14 @@ STACK_OF(X509_NAME) *SSL_load_client_CA_file_ex(const char *file, OSSL_LIB_CTX *
     return names;
 }
 
-STACK_OF(X509_NAME) *SSL_load_client_CA_file(const char *file)
+STACK_OF(X509_NAME) * SSL_load_client_CA_file(const char *file)
 {
     return SSL_load_client_CA_file_ex(file, NULL, NULL);
 }
 
 /* Adds the subjects not in the stack yet.  As with stock, looking names up
  * leaves the stack sorted. */
-int SSL_add_file_cert_subjects_to_stack(STACK_OF(X509_NAME) *stack, const char *file)
+int SSL_add_file_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char *file)
 {
     BIO *in = BIO_new(BIO_s_file());
     X509 *x = NULL;
@@ -219,7 +219,7 @@ int SSL_add_file_cert_subjects_to_stack(STACK_OF(X509_NAME) *stack, const char *
     return ok;
 }
 
-int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) *stack, const char *dir)
+int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -258,7 +258,7 @@ int SSL_add_dir_cert_subjects_to_stack(STACK_OF(X509_NAME) *stack, const char *d
 /* One level of an OSSL_STORE: the certificates found at the URI and, one
  * level down, in the entries it names (a directory's files, say).  Errors
  * while loading end the walk quietly, as stock's does. */
-static int add_store_names(STACK_OF(X509_NAME) *stack, const char *uri, int depth)
+static int add_store_names(STACK_OF(X509_NAME) * stack, const char *uri, int depth)
 {
     OSSL_STORE_CTX *store = OSSL_STORE_open(uri, NULL, NULL, NULL, NULL);
     int ok = store != NULL;
@@ -294,7 +294,7 @@ static int add_store_names(STACK_OF(X509_NAME) *stack, const char *uri, int dept
     return ok;
 }
 
-int SSL_add_store_cert_subjects_to_stack(STACK_OF(X509_NAME) *stack, const char *uri)
+int SSL_add_store_cert_subjects_to_stack(STACK_OF(X509_NAME) * stack, const char *uri)
 {
     int (*old)(const X509_NAME *const *, const X509_NAME *const *) =
         sk_X509_NAME_set_cmp_func(stack, name_sk_cmp);

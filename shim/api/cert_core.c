@@ -70,17 +70,18 @@ struct shim_cert *shim_cert_dup(const struct shim_cert *src)
         c->dh_tmp = src->dh_tmp;
     c->dh_tmp_auto = src->dh_tmp_auto;
     c->dh_tmp_cb = src->dh_tmp_cb;
-    if (!dup_u16(&c->conf_sigalgs, &c->conf_sigalgs_len, src->conf_sigalgs, src->conf_sigalgs_len)
-        || !dup_u16(&c->client_sigalgs, &c->client_sigalgs_len, src->client_sigalgs,
-                    src->client_sigalgs_len))
+    if (!dup_u16(&c->conf_sigalgs, &c->conf_sigalgs_len, src->conf_sigalgs,
+                 src->conf_sigalgs_len) ||
+        !dup_u16(&c->client_sigalgs, &c->client_sigalgs_len, src->client_sigalgs,
+                 src->client_sigalgs_len))
         goto err;
     if (src->ctype != NULL) {
         if ((c->ctype = OPENSSL_memdup(src->ctype, src->ctype_len)) == NULL)
             goto err;
         c->ctype_len = src->ctype_len;
     }
-    if (src->psk_identity_hint != NULL
-        && (c->psk_identity_hint = OPENSSL_strdup(src->psk_identity_hint)) == NULL)
+    if (src->psk_identity_hint != NULL &&
+        (c->psk_identity_hint = OPENSSL_strdup(src->psk_identity_hint)) == NULL)
         goto err;
     return c;
 err:

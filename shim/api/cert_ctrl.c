@@ -25,7 +25,7 @@ static int chain_cert_ok(SSL_CTX *ctx, SSL *s, X509 *x)
 }
 
 /* SSL_CTRL_CHAIN: larg 1 copies (references), 0 takes the stack. */
-static long set_chain(SSL_CTX *ctx, SSL *s, long copy, STACK_OF(X509) *chain)
+static long set_chain(SSL_CTX *ctx, SSL *s, long copy, STACK_OF(X509) * chain)
 {
     struct shim_cert_pkey *k = cert_of(ctx, s)->current;
     STACK_OF(X509) *mine = chain;
@@ -68,8 +68,8 @@ static long select_current(struct shim_cert *c, X509 *x)
             return 1;
         }
     for (int i = 0; i < SHIM_PKEY_NUM; i++)
-        if (c->pkeys[i].privatekey != NULL && c->pkeys[i].x509 != NULL
-            && X509_cmp(c->pkeys[i].x509, x) == 0) {
+        if (c->pkeys[i].privatekey != NULL && c->pkeys[i].x509 != NULL &&
+            X509_cmp(c->pkeys[i].x509, x) == 0) {
             c->current = &c->pkeys[i];
             return 1;
         }
@@ -145,8 +145,8 @@ long shim_cert_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
         return 1;
     case SSL_CTRL_GET_EXTRA_CHAIN_CERTS:
         /* With no extra certificates and larg 0, the current chain. */
-        *(STACK_OF(X509) **)parg = ctx->extra_certs == NULL && larg == 0 ? c->current->chain
-                                                                         : ctx->extra_certs;
+        *(STACK_OF(X509) **)parg =
+            ctx->extra_certs == NULL && larg == 0 ? c->current->chain : ctx->extra_certs;
         return 1;
     case SSL_CTRL_CLEAR_EXTRA_CHAIN_CERTS:
         sk_X509_pop_free(ctx->extra_certs, X509_free);
@@ -193,9 +193,8 @@ static int set0_tmp_dh(SSL_CTX *ctx, SSL *s, EVP_PKEY *dhpkey)
 {
     struct shim_cert *c = cert_of(ctx, s);
 
-    if (c->sec_cb != NULL
-        && !c->sec_cb(s, s != NULL ? NULL : ctx, SSL_SECOP_TMP_DH,
-                      shim_pkey_security_bits(dhpkey), 0, dhpkey, c->sec_ex)) {
+    if (c->sec_cb != NULL && !c->sec_cb(s, s != NULL ? NULL : ctx, SSL_SECOP_TMP_DH,
+                                        shim_pkey_security_bits(dhpkey), 0, dhpkey, c->sec_ex)) {
         ERR_raise(ERR_LIB_SSL, SSL_R_DH_KEY_TOO_SMALL);
         return 0;
     }

@@ -197,15 +197,15 @@ static int chain_file(struct target t, const char *file)
     struct shim_cert *c = t.cfg->cert;
     BIO *in;
     X509 *x = NULL;
-    STACK_OF(X509) *chain;
+    STACK_OF(X509) * chain;
     int ok;
     unsigned long err;
 
     ERR_clear_error();
     if ((in = open_file(file)) == NULL)
         return 0;
-    if ((x = X509_new_ex(t.ctx->libctx, t.ctx->propq)) == NULL
-        || PEM_read_bio_X509_AUX(in, &x, passwd_cb(t), passwd_ud(t)) == NULL) {
+    if ((x = X509_new_ex(t.ctx->libctx, t.ctx->propq)) == NULL ||
+        PEM_read_bio_X509_AUX(in, &x, passwd_cb(t), passwd_ud(t)) == NULL) {
         ERR_raise(ERR_LIB_SSL, ERR_R_PEM_LIB);
         X509_free(x);
         BIO_free(in);
@@ -311,7 +311,7 @@ int SSL_use_PrivateKey_ASN1(int type, SSL *s, const unsigned char *d, long len)
 
 /* Certificate, key and chain set together, after every check; with
  * override 0 an occupied slot is refused. */
-static int cert_and_key(struct target t, X509 *x, EVP_PKEY *key, STACK_OF(X509) *chain,
+static int cert_and_key(struct target t, X509 *x, EVP_PKEY *key, STACK_OF(X509) * chain,
                         int override)
 {
     struct shim_cert *c = t.cfg->cert;
@@ -349,8 +349,8 @@ static int cert_and_key(struct target t, X509 *x, EVP_PKEY *key, STACK_OF(X509) 
         ERR_raise(ERR_LIB_SSL, SSL_R_UNKNOWN_CERTIFICATE_TYPE);
         goto out;
     }
-    if (!override && (c->pkeys[i].x509 != NULL || c->pkeys[i].privatekey != NULL
-                      || c->pkeys[i].chain != NULL)) {
+    if (!override &&
+        (c->pkeys[i].x509 != NULL || c->pkeys[i].privatekey != NULL || c->pkeys[i].chain != NULL)) {
         ERR_raise(ERR_LIB_SSL, SSL_R_NOT_REPLACING_CERTIFICATE);
         goto out;
     }
@@ -373,13 +373,13 @@ out:
     return ok;
 }
 
-int SSL_CTX_use_cert_and_key(SSL_CTX *ctx, X509 *x509, EVP_PKEY *privatekey,
-                             STACK_OF(X509) *chain, int override)
+int SSL_CTX_use_cert_and_key(SSL_CTX *ctx, X509 *x509, EVP_PKEY *privatekey, STACK_OF(X509) * chain,
+                             int override)
 {
     return cert_and_key(of_ctx(ctx), x509, privatekey, chain, override);
 }
 
-int SSL_use_cert_and_key(SSL *s, X509 *x509, EVP_PKEY *privatekey, STACK_OF(X509) *chain,
+int SSL_use_cert_and_key(SSL *s, X509 *x509, EVP_PKEY *privatekey, STACK_OF(X509) * chain,
                          int override)
 {
     return cert_and_key(of_ssl(s), x509, privatekey, chain, override);

@@ -232,8 +232,8 @@ char *SSL_CIPHER_description(const SSL_CIPHER *cipher, char *buf, int len)
     } else if (len < 128) {
         return NULL;
     }
-    BIO_snprintf(buf, (size_t)len, "%-30s %-7s Kx=%-8s Au=%-5s Enc=%-22s Mac=%-4s\n",
-                 cipher->name, shim_protocol_name(cipher->min_tls), kx_text(cipher->algorithm_mkey),
+    BIO_snprintf(buf, (size_t)len, "%-30s %-7s Kx=%-8s Au=%-5s Enc=%-22s Mac=%-4s\n", cipher->name,
+                 shim_protocol_name(cipher->min_tls), kx_text(cipher->algorithm_mkey),
                  auth_text(cipher->algorithm_auth), enc_text(cipher->algorithm_enc),
                  mac_text(cipher->algorithm_mac));
     return buf;

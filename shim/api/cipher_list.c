@@ -55,15 +55,14 @@ static int add_suite_by_name(const char *elem, int len, void *arg)
 
 /* Parses a TLS 1.3 list ("A:B:C", IANA names) into *suites.  An empty
  * string is an empty list; a non-empty one must name at least one suite. */
-static int parse_ciphersuites(STACK_OF(SSL_CIPHER) **suites, const char *str)
+static int parse_ciphersuites(STACK_OF(SSL_CIPHER) * *suites, const char *str)
 {
     STACK_OF(SSL_CIPHER) *parsed = sk_SSL_CIPHER_new_null();
 
     if (parsed == NULL)
         return 0;
-    if (*str != '\0'
-        && (CONF_parse_list(str, ':', 1, add_suite_by_name, parsed) <= 0
-            || sk_SSL_CIPHER_num(parsed) == 0)) {
+    if (*str != '\0' && (CONF_parse_list(str, ':', 1, add_suite_by_name, parsed) <= 0 ||
+                         sk_SSL_CIPHER_num(parsed) == 0)) {
         ERR_raise(ERR_LIB_SSL, SSL_R_NO_CIPHER_MATCH);
         sk_SSL_CIPHER_free(parsed);
         return 0;
@@ -74,15 +73,15 @@ static int parse_ciphersuites(STACK_OF(SSL_CIPHER) **suites, const char *str)
 }
 
 /* Replaces the TLS 1.3 suites at the front of *list by tls13's usable ones. */
-static int replace_tls13_part(SSL_CTX *ctx, STACK_OF(SSL_CIPHER) **list,
-                              STACK_OF(SSL_CIPHER) **by_id, STACK_OF(SSL_CIPHER) *tls13)
+static int replace_tls13_part(SSL_CTX *ctx, STACK_OF(SSL_CIPHER) * *list,
+                              STACK_OF(SSL_CIPHER) * *by_id, STACK_OF(SSL_CIPHER) * tls13)
 {
     STACK_OF(SSL_CIPHER) *updated = sk_SSL_CIPHER_dup(*list);
 
     if (updated == NULL)
         return 0;
-    while (sk_SSL_CIPHER_num(updated) > 0
-           && sk_SSL_CIPHER_value(updated, 0)->min_tls == TLS1_3_VERSION)
+    while (sk_SSL_CIPHER_num(updated) > 0 &&
+           sk_SSL_CIPHER_value(updated, 0)->min_tls == TLS1_3_VERSION)
         (void)sk_SSL_CIPHER_delete(updated, 0);
     for (int i = sk_SSL_CIPHER_num(tls13) - 1; i >= 0; i--) {
         const SSL_CIPHER *c = sk_SSL_CIPHER_value(tls13, i);
@@ -126,7 +125,7 @@ int SSL_set_ciphersuites(SSL *s, const char *str)
 
 /* ------------------------------------------------------------- TLS 1.2 */
 
-static int count_below_tls13(STACK_OF(SSL_CIPHER) *list)
+static int count_below_tls13(STACK_OF(SSL_CIPHER) * list)
 {
     int n = 0;
 
@@ -138,7 +137,7 @@ static int count_below_tls13(STACK_OF(SSL_CIPHER) *list)
 
 /* A string that selects no TLS 1.2 suite still replaces the list (leaving
  * only the TLS 1.3 suites), and fails. */
-static int check_selection(STACK_OF(SSL_CIPHER) *list)
+static int check_selection(STACK_OF(SSL_CIPHER) * list)
 {
     if (list == NULL)
         return 0;
@@ -170,19 +169,18 @@ int shim_cipher_ctx_init(SSL_CTX *ctx)
         return 0;
     return shim_cipher_list_build(ctx, ctx->cfg.cert, ctx->cfg.tls13_ciphersuites,
                                   OSSL_default_cipher_list(), &ctx->cfg.cipher_list,
-                                  &ctx->cfg.cipher_list_by_id)
-               != NULL
-           && sk_SSL_CIPHER_num(ctx->cfg.cipher_list) > 0;
+                                  &ctx->cfg.cipher_list_by_id) != NULL &&
+           sk_SSL_CIPHER_num(ctx->cfg.cipher_list) > 0;
 }
 
 /* --------------------------------------------------------------- getters */
 
-STACK_OF(SSL_CIPHER) *SSL_CTX_get_ciphers(const SSL_CTX *ctx)
+STACK_OF(SSL_CIPHER) * SSL_CTX_get_ciphers(const SSL_CTX *ctx)
 {
     return ctx != NULL ? ctx->cfg.cipher_list : NULL;
 }
 
-STACK_OF(SSL_CIPHER) *SSL_get_ciphers(const SSL *s)
+STACK_OF(SSL_CIPHER) * SSL_get_ciphers(const SSL *s)
 {
     return s != NULL ? shim_ssl_cipher_list(s) : NULL;
 }
@@ -198,7 +196,7 @@ const char *SSL_get_cipher_list(const SSL *s, int n)
     return c != NULL ? c->name : NULL;
 }
 
-STACK_OF(SSL_CIPHER) *SSL_get1_supported_ciphers(SSL *s)
+STACK_OF(SSL_CIPHER) * SSL_get1_supported_ciphers(SSL *s)
 {
     STACK_OF(SSL_CIPHER) *all = SSL_get_ciphers(s), *usable = NULL;
     int min_version, max_version;
@@ -211,8 +209,8 @@ STACK_OF(SSL_CIPHER) *SSL_get1_supported_ciphers(SSL *s)
         const SSL_CIPHER *c = sk_SSL_CIPHER_value(all, i);
         if (!tls_cipher_usable(s, c, min_version, max_version, SSL_SECOP_CIPHER_SUPPORTED))
             continue;
-        if ((usable == NULL && (usable = sk_SSL_CIPHER_new_null()) == NULL)
-            || !sk_SSL_CIPHER_push(usable, c)) {
+        if ((usable == NULL && (usable = sk_SSL_CIPHER_new_null()) == NULL) ||
+            !sk_SSL_CIPHER_push(usable, c)) {
             sk_SSL_CIPHER_free(usable);
             return NULL;
         }
@@ -220,7 +218,7 @@ STACK_OF(SSL_CIPHER) *SSL_get1_supported_ciphers(SSL *s)
     return usable;
 }
 
-STACK_OF(SSL_CIPHER) *SSL_get_client_ciphers(const SSL *s)
+STACK_OF(SSL_CIPHER) * SSL_get_client_ciphers(const SSL *s)
 {
     /* Only a server has the peer's list, from the ClientHello it received;
      * this library has no server side, so no server ever received one. */
@@ -239,7 +237,7 @@ char *SSL_get_shared_ciphers(const SSL *s, char *buf, int size)
 }
 
 int SSL_bytes_to_cipher_list(SSL *s, const unsigned char *bytes, size_t len, int isv2format,
-                             STACK_OF(SSL_CIPHER) **sk, STACK_OF(SSL_CIPHER) **scsvs)
+                             STACK_OF(SSL_CIPHER) * *sk, STACK_OF(SSL_CIPHER) * *scsvs)
 {
     size_t width = isv2format ? 3 : 2;
     STACK_OF(SSL_CIPHER) *suites = NULL, *signals = NULL;
@@ -253,8 +251,7 @@ int SSL_bytes_to_cipher_list(SSL *s, const unsigned char *bytes, size_t len, int
         ERR_raise(ERR_LIB_SSL, SSL_R_ERROR_IN_RECEIVED_CIPHER_LIST);
         return 0;
     }
-    if ((suites = sk_SSL_CIPHER_new_null()) == NULL
-        || (signals = sk_SSL_CIPHER_new_null()) == NULL)
+    if ((suites = sk_SSL_CIPHER_new_null()) == NULL || (signals = sk_SSL_CIPHER_new_null()) == NULL)
         goto malloc_err;
     for (size_t off = 0; off < len; off += width) {
         const unsigned char *p = bytes + off;

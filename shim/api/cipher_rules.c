@@ -100,10 +100,10 @@ int shim_cipher_tls13_available(const SSL_CTX *ctx, const SSL_CIPHER *c)
 
 static int suite_available(const SSL_CTX *ctx, const SSL_CIPHER *c)
 {
-    return c->valid && c->min_tls != 0 && (c->algorithm_mkey & ctx->disabled_mkey) == 0
-           && (c->algorithm_auth & ctx->disabled_auth) == 0
-           && (c->algorithm_enc & ctx->disabled_enc) == 0
-           && (c->algorithm_mac & ctx->disabled_mac) == 0;
+    return c->valid && c->min_tls != 0 && (c->algorithm_mkey & ctx->disabled_mkey) == 0 &&
+           (c->algorithm_auth & ctx->disabled_auth) == 0 &&
+           (c->algorithm_enc & ctx->disabled_enc) == 0 &&
+           (c->algorithm_mac & ctx->disabled_mac) == 0;
 }
 
 /* ------------------------------------------------------ the ordered list */
@@ -183,18 +183,18 @@ static int selects(const struct selector *s, const SSL_CIPHER *c)
         return c->strength_bits == s->bits;
     if (s->id != 0 && s->id != c->id)
         return 0;
-    if ((s->mkey != 0 && (s->mkey & c->algorithm_mkey) == 0)
-        || (s->auth != 0 && (s->auth & c->algorithm_auth) == 0)
-        || (s->enc != 0 && (s->enc & c->algorithm_enc) == 0)
-        || (s->mac != 0 && (s->mac & c->algorithm_mac) == 0))
+    if ((s->mkey != 0 && (s->mkey & c->algorithm_mkey) == 0) ||
+        (s->auth != 0 && (s->auth & c->algorithm_auth) == 0) ||
+        (s->enc != 0 && (s->enc & c->algorithm_enc) == 0) ||
+        (s->mac != 0 && (s->mac & c->algorithm_mac) == 0))
         return 0;
     if (s->min_tls != 0 && s->min_tls != c->min_tls)
         return 0;
-    if ((s->strength & SHIM_S_STRONG_MASK) != 0
-        && (s->strength & SHIM_S_STRONG_MASK & c->algo_strength) == 0)
+    if ((s->strength & SHIM_S_STRONG_MASK) != 0 &&
+        (s->strength & SHIM_S_STRONG_MASK & c->algo_strength) == 0)
         return 0;
-    if ((s->strength & SHIM_S_DEFAULT_MASK) != 0
-        && (s->strength & SHIM_S_DEFAULT_MASK & c->algo_strength) == 0)
+    if ((s->strength & SHIM_S_DEFAULT_MASK) != 0 &&
+        (s->strength & SHIM_S_DEFAULT_MASK & c->algo_strength) == 0)
         return 0;
     return 1;
 }
@@ -416,10 +416,10 @@ static const struct alias aliases[] = {
  * its algorithms is available. */
 static int alias_available(const SSL_CTX *ctx, const struct alias *a)
 {
-    return (a->mkey == 0 || (a->mkey & ~ctx->disabled_mkey) != 0)
-           && (a->auth == 0 || (a->auth & ~ctx->disabled_auth) != 0)
-           && (a->enc == 0 || (a->enc & ~ctx->disabled_enc) != 0)
-           && (a->mac == 0 || (a->mac & ~ctx->disabled_mac) != 0);
+    return (a->mkey == 0 || (a->mkey & ~ctx->disabled_mkey) != 0) &&
+           (a->auth == 0 || (a->auth & ~ctx->disabled_auth) != 0) &&
+           (a->enc == 0 || (a->enc & ~ctx->disabled_enc) != 0) &&
+           (a->mac == 0 || (a->mac & ~ctx->disabled_mac) != 0);
 }
 
 /* ------------------------------------------------------------------ parser */
@@ -437,8 +437,8 @@ static int is_separator(char ch)
 
 static int is_word_char(char ch)
 {
-    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')
-           || ch == '-' || ch == '.' || ch == '=';
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '-' || ch == '.' || ch == '=';
 }
 
 static int word_is(const char *word, size_t len, const char *name)
@@ -499,14 +499,14 @@ static int add_word(const struct builder *b, struct selector *s, const char *wor
         /* A suite name narrows by its algorithms and picks that suite; its
          * version is not part of the pattern. */
         s->id = c->id;
-        return narrow(&s->mkey, c->algorithm_mkey) && narrow(&s->auth, c->algorithm_auth)
-               && narrow(&s->enc, c->algorithm_enc) && narrow(&s->mac, c->algorithm_mac)
-               && narrow_strength(&s->strength, c->algo_strength);
+        return narrow(&s->mkey, c->algorithm_mkey) && narrow(&s->auth, c->algorithm_auth) &&
+               narrow(&s->enc, c->algorithm_enc) && narrow(&s->mac, c->algorithm_mac) &&
+               narrow_strength(&s->strength, c->algo_strength);
     }
     if (a == NULL)
         return 0;
-    if (!narrow(&s->mkey, a->mkey) || !narrow(&s->auth, a->auth) || !narrow(&s->enc, a->enc)
-        || !narrow(&s->mac, a->mac) || !narrow_strength(&s->strength, a->strength))
+    if (!narrow(&s->mkey, a->mkey) || !narrow(&s->auth, a->auth) || !narrow(&s->enc, a->enc) ||
+        !narrow(&s->mac, a->mac) || !narrow_strength(&s->strength, a->strength))
         return 0;
     if (a->min_tls != 0) {
         if (s->min_tls != 0 && s->min_tls != a->min_tls)
@@ -662,7 +662,7 @@ static int cmp_by_id(const SSL_CIPHER *const *a, const SSL_CIPHER *const *b)
     return (*a)->id < (*b)->id ? -1 : (*a)->id > (*b)->id;
 }
 
-int shim_cipher_list_sort_by_id(STACK_OF(SSL_CIPHER) **by_id, STACK_OF(SSL_CIPHER) *list)
+int shim_cipher_list_sort_by_id(STACK_OF(SSL_CIPHER) * *by_id, STACK_OF(SSL_CIPHER) * list)
 {
     STACK_OF(SSL_CIPHER) *sorted = sk_SSL_CIPHER_dup(list);
 
@@ -676,7 +676,7 @@ int shim_cipher_list_sort_by_id(STACK_OF(SSL_CIPHER) **by_id, STACK_OF(SSL_CIPHE
 }
 
 /* The TLS 1.3 suites (stock always prefers them), then the active suites. */
-static STACK_OF(SSL_CIPHER) *collect(const struct builder *b, STACK_OF(SSL_CIPHER) *tls13)
+static STACK_OF(SSL_CIPHER) * collect(const struct builder *b, STACK_OF(SSL_CIPHER) * tls13)
 {
     STACK_OF(SSL_CIPHER) *out = sk_SSL_CIPHER_new_null();
 
@@ -724,10 +724,10 @@ static int init_order(struct builder *b)
     return 1;
 }
 
-STACK_OF(SSL_CIPHER) *shim_cipher_list_build(SSL_CTX *ctx, struct shim_cert *cert,
-                                             STACK_OF(SSL_CIPHER) *tls13, const char *rules,
-                                             STACK_OF(SSL_CIPHER) **list,
-                                             STACK_OF(SSL_CIPHER) **by_id)
+STACK_OF(SSL_CIPHER) * shim_cipher_list_build(SSL_CTX *ctx, struct shim_cert *cert,
+                                              STACK_OF(SSL_CIPHER) * tls13, const char *rules,
+                                              STACK_OF(SSL_CIPHER) * *list,
+                                              STACK_OF(SSL_CIPHER) * *by_id)
 {
     struct builder b = {.ctx = ctx, .cert = cert};
     STACK_OF(SSL_CIPHER) *out = NULL;

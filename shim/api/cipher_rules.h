@@ -24,12 +24,12 @@ int shim_cipher_tls13_available(const SSL_CTX *ctx, const SSL_CIPHER *c);
  * (lists unchanged, error raised where stock raises one) when the string is
  * invalid.
  */
-STACK_OF(SSL_CIPHER) *shim_cipher_list_build(SSL_CTX *ctx, struct shim_cert *cert,
-                                             STACK_OF(SSL_CIPHER) *tls13, const char *rules,
-                                             STACK_OF(SSL_CIPHER) **list,
-                                             STACK_OF(SSL_CIPHER) **by_id);
+STACK_OF(SSL_CIPHER) * shim_cipher_list_build(SSL_CTX *ctx, struct shim_cert *cert,
+                                              STACK_OF(SSL_CIPHER) * tls13, const char *rules,
+                                              STACK_OF(SSL_CIPHER) * *list,
+                                              STACK_OF(SSL_CIPHER) * *by_id);
 
 /* Replaces *by_id with a copy of list sorted by id. */
-int shim_cipher_list_sort_by_id(STACK_OF(SSL_CIPHER) **by_id, STACK_OF(SSL_CIPHER) *list);
+int shim_cipher_list_sort_by_id(STACK_OF(SSL_CIPHER) * *by_id, STACK_OF(SSL_CIPHER) * list);
 
 #endif

@@ -19,7 +19,7 @@ struct ssl_comp_st {
     COMP_METHOD *method;
 };
 
-static STACK_OF(SSL_COMP) *methods;
+static STACK_OF(SSL_COMP) * methods;
 static CRYPTO_ONCE load_once = CRYPTO_ONCE_STATIC_INIT;
 
 static int by_id(const SSL_COMP *const *a, const SSL_COMP *const *b)
@@ -58,13 +58,13 @@ static void load_builtin(void)
     sk_SSL_COMP_sort(methods);
 }
 
-STACK_OF(SSL_COMP) *SSL_COMP_get_compression_methods(void)
+STACK_OF(SSL_COMP) * SSL_COMP_get_compression_methods(void)
 {
     CRYPTO_THREAD_run_once(&load_once, load_builtin);
     return methods;
 }
 
-STACK_OF(SSL_COMP) *SSL_COMP_set0_compression_methods(STACK_OF(SSL_COMP) *meths)
+STACK_OF(SSL_COMP) * SSL_COMP_set0_compression_methods(STACK_OF(SSL_COMP) * meths)
 {
     STACK_OF(SSL_COMP) *old = methods;
     methods = meths;

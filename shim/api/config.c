@@ -27,16 +27,15 @@ int shim_config_init_ctx(struct shim_config *cfg)
     cfg->cert = shim_cert_new();
     cfg->ca_names = sk_X509_NAME_new_null();
     cfg->client_ca_names = sk_X509_NAME_new_null();
-    if (cfg->param == NULL || cfg->cert == NULL || cfg->ca_names == NULL
-        || cfg->client_ca_names == NULL) {
+    if (cfg->param == NULL || cfg->cert == NULL || cfg->ca_names == NULL ||
+        cfg->client_ca_names == NULL) {
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
         return 0;
     }
     return 1;
 }
 
-static int memdup_field(unsigned char **dst, size_t *dst_len, const unsigned char *src,
-                        size_t len)
+static int memdup_field(unsigned char **dst, size_t *dst_len, const unsigned char *src, size_t len)
 {
     *dst = NULL;
     *dst_len = 0;
@@ -94,11 +93,11 @@ int shim_config_inherit(struct shim_config *dst, const struct shim_config *src)
     memcpy(dst->sid_ctx, src->sid_ctx, sizeof(dst->sid_ctx));
     dst->sid_ctx_length = src->sid_ctx_length;
 
-    if ((dst->param = X509_VERIFY_PARAM_new()) == NULL
-        || !X509_VERIFY_PARAM_inherit(dst->param, src->param))
+    if ((dst->param = X509_VERIFY_PARAM_new()) == NULL ||
+        !X509_VERIFY_PARAM_inherit(dst->param, src->param))
         return 0;
-    if (src->tls13_ciphersuites != NULL
-        && (dst->tls13_ciphersuites = sk_SSL_CIPHER_dup(src->tls13_ciphersuites)) == NULL)
+    if (src->tls13_ciphersuites != NULL &&
+        (dst->tls13_ciphersuites = sk_SSL_CIPHER_dup(src->tls13_ciphersuites)) == NULL)
         return 0;
     if ((dst->cert = shim_cert_dup(src->cert)) == NULL)
         return 0;
@@ -127,4 +126,3 @@ void shim_config_free(struct shim_config *cfg)
     shim_cert_free(cfg->cert);
     memset(cfg, 0, sizeof(*cfg));
 }
-

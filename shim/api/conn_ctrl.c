@@ -55,8 +55,8 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
          * its resumptions) the session's is reported, as stock. */
         if (c != NULL && c->version == TLS1_3_VERSION && c->group != NULL)
             return group_nid(c->group->id);
-        return s->session != NULL && s->session->kex_group != 0
-                   ? group_nid(s->session->kex_group) : NID_undef;
+        return s->session != NULL && s->session->kex_group != 0 ? group_nid(s->session->kex_group)
+                                                                : NID_undef;
     case SSL_CTRL_GET_SHARED_GROUP:
         return 0; /* only meaningful on a server */
     case SSL_CTRL_GET_GROUPS: {

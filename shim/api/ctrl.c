@@ -17,8 +17,8 @@
 
 #include "api/ctrl.h"
 
-#define ON_SSL 1
-#define ON_CTX 2
+#define ON_SSL  1
+#define ON_CTX  2
 #define ON_BOTH (ON_SSL | ON_CTX)
 
 struct ctrl_entry {
@@ -169,9 +169,9 @@ static int versions_allowed(int min, int max)
 static int set_bound(const SSL_METHOD *method, int version, int *bound)
 {
     int valid_tls = version >= SSL3_VERSION && version <= TLS1_3_VERSION;
-    int valid_dtls = version == DTLS1_BAD_VER
-                     || (version >> 8 == DTLS1_VERSION_MAJOR && version >= DTLS1_2_VERSION
-                         && version <= DTLS1_VERSION);
+    int valid_dtls =
+        version == DTLS1_BAD_VER || (version >> 8 == DTLS1_VERSION_MAJOR &&
+                                     version >= DTLS1_2_VERSION && version <= DTLS1_VERSION);
 
     if (version == 0) {
         *bound = 0;
@@ -192,11 +192,11 @@ static long proto_version(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
     (void)parg;
     switch (cmd) {
     case SSL_CTRL_SET_MIN_PROTO_VERSION:
-        return versions_allowed((int)larg, c->max_proto_version)
-               && set_bound(method, (int)larg, &c->min_proto_version);
+        return versions_allowed((int)larg, c->max_proto_version) &&
+               set_bound(method, (int)larg, &c->min_proto_version);
     case SSL_CTRL_SET_MAX_PROTO_VERSION:
-        return versions_allowed(c->min_proto_version, (int)larg)
-               && set_bound(method, (int)larg, &c->max_proto_version);
+        return versions_allowed(c->min_proto_version, (int)larg) &&
+               set_bound(method, (int)larg, &c->max_proto_version);
     case SSL_CTRL_GET_MIN_PROTO_VERSION:
         return c->min_proto_version;
     case SSL_CTRL_GET_MAX_PROTO_VERSION:
@@ -313,8 +313,8 @@ static long client_cert_types(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *pa
         c->ctype_len = 0;
         return 1;
     }
-    if (parg == NULL || larg < 0 || larg > 0xff
-        || (copy = OPENSSL_memdup(parg, larg > 0 ? (size_t)larg : 1)) == NULL)
+    if (parg == NULL || larg < 0 || larg > 0xff ||
+        (copy = OPENSSL_memdup(parg, larg > 0 ? (size_t)larg : 1)) == NULL)
         return 0;
     OPENSSL_free(c->ctype);
     c->ctype = copy;
@@ -495,8 +495,8 @@ static long set_callback(SSL_CTX *ctx, SSL *s, int cmd, any_fn fp)
         ctx->status_cb = (int (*)(SSL *, void *))fp;
         return 1;
     case SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB:
-        ctx->ticket_key_cb = (int (*)(SSL *, unsigned char *, unsigned char *, EVP_CIPHER_CTX *,
-                                      HMAC_CTX *, int))fp;
+        ctx->ticket_key_cb =
+            (int (*)(SSL *, unsigned char *, unsigned char *, EVP_CIPHER_CTX *, HMAC_CTX *, int))fp;
         return 1;
     default:
         return 0;

@@ -39,21 +39,20 @@ SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *libctx, const char *propq, const SSL_METHO
     ctx->session_cache_mode = SSL_SESS_CACHE_SERVER;
     ctx->session_cache_size = SSL_SESSION_CACHE_MAX_SIZE_DEFAULT;
     ctx->session_timeout = SHIM_DEFAULT_SESSION_TIMEOUT;
-    if ((ctx->lock = CRYPTO_THREAD_lock_new()) == NULL
-        || (propq != NULL && (ctx->propq = OPENSSL_strdup(propq)) == NULL)
-        || !shim_config_init_ctx(&ctx->cfg)
-        || (ctx->cert_store = X509_STORE_new()) == NULL
-        || (ctx->ctlog_store = CTLOG_STORE_new_ex(libctx, propq)) == NULL
-        || !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data))
+    if ((ctx->lock = CRYPTO_THREAD_lock_new()) == NULL ||
+        (propq != NULL && (ctx->propq = OPENSSL_strdup(propq)) == NULL) ||
+        !shim_config_init_ctx(&ctx->cfg) || (ctx->cert_store = X509_STORE_new()) == NULL ||
+        (ctx->ctlog_store = CTLOG_STORE_new_ex(libctx, propq)) == NULL ||
+        !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data))
         goto malloc_err;
     if (!shim_cipher_ctx_init(ctx)) {
         ERR_raise(ERR_LIB_SSL, SSL_R_LIBRARY_HAS_NO_CIPHERS);
         goto err;
     }
     /* Session-ticket keys; without randomness stock turns tickets off. */
-    if (RAND_bytes_ex(libctx, ctx->tick_key_name, sizeof(ctx->tick_key_name), 0) <= 0
-        || RAND_priv_bytes_ex(libctx, ctx->tick_hmac_key, sizeof(ctx->tick_hmac_key), 0) <= 0
-        || RAND_priv_bytes_ex(libctx, ctx->tick_aes_key, sizeof(ctx->tick_aes_key), 0) <= 0)
+    if (RAND_bytes_ex(libctx, ctx->tick_key_name, sizeof(ctx->tick_key_name), 0) <= 0 ||
+        RAND_priv_bytes_ex(libctx, ctx->tick_hmac_key, sizeof(ctx->tick_hmac_key), 0) <= 0 ||
+        RAND_priv_bytes_ex(libctx, ctx->tick_aes_key, sizeof(ctx->tick_aes_key), 0) <= 0)
         ctx->cfg.options |= SSL_OP_NO_TICKET;
     shim_ctx_system_config(ctx);
     return ctx;

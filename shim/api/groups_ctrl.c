@@ -18,7 +18,7 @@
 #include "tls/sigalgs.h"
 
 /* Longest name stock accepts in either list (its fixed buffers). */
-#define GROUP_NAME_MAX 63
+#define GROUP_NAME_MAX  63
 #define SIGALG_NAME_MAX 39
 
 struct id_list {
@@ -175,8 +175,8 @@ long shim_groups_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
 
     /* SSL_CTX_ctrl(NULL, ...) only checks a list's syntax. */
     if (ctx == NULL && s == NULL)
-        return CONF_parse_list(parg, ':', 1,
-                               cmd == SSL_CTRL_SET_GROUPS_LIST ? group_cb : sigalg_cb, &l);
+        return CONF_parse_list(parg, ':', 1, cmd == SSL_CTRL_SET_GROUPS_LIST ? group_cb : sigalg_cb,
+                               &l);
     cfg = s != NULL ? &s->cfg : &ctx->cfg;
     cert = cfg->cert;
 

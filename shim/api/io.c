@@ -115,8 +115,8 @@ int SSL_set_fd(SSL *s, int fd)
 /* The other direction's BIO, if it is a plain socket BIO on fd. */
 static BIO *socket_bio_on(BIO *other, int fd)
 {
-    if (other == NULL || BIO_method_type(other) != BIO_TYPE_SOCKET
-        || (int)BIO_get_fd(other, NULL) != fd)
+    if (other == NULL || BIO_method_type(other) != BIO_TYPE_SOCKET ||
+        (int)BIO_get_fd(other, NULL) != fd)
         return NULL;
     return other;
 }

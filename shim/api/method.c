@@ -11,11 +11,11 @@
 
 #include "objects.h"
 
-#define METHOD(fn, ver, role_)                    \
-    const SSL_METHOD *fn(void)                    \
-    {                                             \
-        static const SSL_METHOD m = {ver, role_}; \
-        return &m;                                \
+#define METHOD(fn, ver, role_)                                                                     \
+    const SSL_METHOD *fn(void)                                                                     \
+    {                                                                                              \
+        static const SSL_METHOD m = {ver, role_};                                                  \
+        return &m;                                                                                 \
     }
 
 METHOD(TLS_method, TLS_ANY_VERSION, SHIM_ROLE_ANY)

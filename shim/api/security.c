@@ -42,14 +42,14 @@ int shim_security_default_callback(const SSL *s, const SSL_CTX *ctx, int op, int
             return 0;
         if (level >= 2 && c->algorithm_enc == SHIM_E_RC4)
             return 0;
-        if (level >= 3 && c->min_tls != TLS1_3_VERSION
-            && !(c->algorithm_mkey & (SHIM_K_DHE | SHIM_K_ECDHE | SHIM_K_DHEPSK | SHIM_K_ECDHEPSK)))
+        if (level >= 3 && c->min_tls != TLS1_3_VERSION &&
+            !(c->algorithm_mkey & (SHIM_K_DHE | SHIM_K_ECDHE | SHIM_K_DHEPSK | SHIM_K_ECDHEPSK)))
             return 0;
         return 1;
     case SSL_SECOP_VERSION:
         /* nid is the version here (TLS only: there is no DTLS). */
-        return !((nid <= SSL3_VERSION && level >= 2) || (nid <= TLS1_VERSION && level >= 3)
-                 || (nid <= TLS1_1_VERSION && level >= 4));
+        return !((nid <= SSL3_VERSION && level >= 2) || (nid <= TLS1_VERSION && level >= 3) ||
+                 (nid <= TLS1_1_VERSION && level >= 4));
     case SSL_SECOP_COMPRESSION:
         return level < 2;
     case SSL_SECOP_TICKET:

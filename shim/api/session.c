@@ -136,8 +136,7 @@ int SSL_SESSION_set1_hostname(SSL_SESSION *ss, const char *hostname)
     return 1;
 }
 
-void SSL_SESSION_get0_alpn_selected(const SSL_SESSION *ss, const unsigned char **alpn,
-                                    size_t *len)
+void SSL_SESSION_get0_alpn_selected(const SSL_SESSION *ss, const unsigned char **alpn, size_t *len)
 {
     *alpn = ss->alpn_selected;
     *len = ss->alpn_selected_len;

@@ -36,8 +36,8 @@ SSL_SESSION *PEM_read_SSL_SESSION(FILE *fp, SSL_SESSION **x, pem_password_cb *cb
 
 int PEM_write_bio_SSL_SESSION(BIO *bp, const SSL_SESSION *x)
 {
-    return PEM_ASN1_write_bio((i2d_of_void *)i2d_SSL_SESSION, PEM_NAME, bp, x, NULL, NULL, 0,
-                              NULL, NULL);
+    return PEM_ASN1_write_bio((i2d_of_void *)i2d_SSL_SESSION, PEM_NAME, bp, x, NULL, NULL, 0, NULL,
+                              NULL);
 }
 
 int PEM_write_SSL_SESSION(FILE *fp, const SSL_SESSION *x)

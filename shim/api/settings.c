@@ -112,8 +112,8 @@ size_t SSL_get_num_tickets(const SSL *s)
 /* RFC 6066 4: modes 1 to 4 (2^9 .. 2^12 bytes), or 0 for none. */
 static int mfl_mode_ok(uint8_t mode)
 {
-    if (mode != TLSEXT_max_fragment_length_DISABLED
-        && (mode < TLSEXT_max_fragment_length_512 || mode > TLSEXT_max_fragment_length_4096)) {
+    if (mode != TLSEXT_max_fragment_length_DISABLED &&
+        (mode < TLSEXT_max_fragment_length_512 || mode > TLSEXT_max_fragment_length_4096)) {
         ERR_raise(ERR_LIB_SSL, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
         return 0;
     }
@@ -158,9 +158,9 @@ void (*SSL_get_info_callback(const SSL *s))(const SSL *ssl, int type, int val)
     return s->cfg.info_callback;
 }
 
-void SSL_CTX_set_msg_callback(SSL_CTX *ctx, void (*cb)(int write_p, int version, int content_type,
-                                                       const void *buf, size_t len, SSL *ssl,
-                                                       void *arg))
+void SSL_CTX_set_msg_callback(SSL_CTX *ctx,
+                              void (*cb)(int write_p, int version, int content_type,
+                                         const void *buf, size_t len, SSL *ssl, void *arg))
 {
     ctx->cfg.msg_callback = cb;
 }
@@ -181,8 +181,7 @@ SSL_CTX_keylog_cb_func SSL_CTX_get_keylog_callback(const SSL_CTX *ctx)
     return ctx->keylog_callback;
 }
 
-void SSL_CTX_set_client_cert_cb(SSL_CTX *ctx,
-                                int (*cb)(SSL *ssl, X509 **x509, EVP_PKEY **pkey))
+void SSL_CTX_set_client_cert_cb(SSL_CTX *ctx, int (*cb)(SSL *ssl, X509 **x509, EVP_PKEY **pkey))
 {
     ctx->client_cert_cb = cb;
 }

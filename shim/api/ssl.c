@@ -63,8 +63,8 @@ int SSL_up_ref(SSL *s)
  */
 static int clear_bad_session(SSL *s)
 {
-    if (s->session == NULL || (s->shutdown & SSL_SENT_SHUTDOWN) != 0
-        || tls_conn_in_init(s) || tls_conn_in_before(s))
+    if (s->session == NULL || (s->shutdown & SSL_SENT_SHUTDOWN) != 0 || tls_conn_in_init(s) ||
+        tls_conn_in_before(s))
         return 0;
     SSL_CTX_remove_session(s->session_ctx, s->session);
     return 1;
@@ -188,8 +188,8 @@ SSL_CTX *SSL_set_SSL_CTX(SSL *s, SSL_CTX *ctx)
     s->cfg.cert = cert;
     /* A session-id context still equal to the old context's follows the new
      * context; one set on the SSL itself stays. */
-    if (s->cfg.sid_ctx_length == s->ctx->cfg.sid_ctx_length
-        && memcmp(s->cfg.sid_ctx, s->ctx->cfg.sid_ctx, s->cfg.sid_ctx_length) == 0) {
+    if (s->cfg.sid_ctx_length == s->ctx->cfg.sid_ctx_length &&
+        memcmp(s->cfg.sid_ctx, s->ctx->cfg.sid_ctx, s->cfg.sid_ctx_length) == 0) {
         s->cfg.sid_ctx_length = ctx->cfg.sid_ctx_length;
         memcpy(s->cfg.sid_ctx, ctx->cfg.sid_ctx, sizeof(s->cfg.sid_ctx));
     }
@@ -199,7 +199,7 @@ SSL_CTX *SSL_set_SSL_CTX(SSL *s, SSL_CTX *ctx)
     return s->ctx;
 }
 
-static int dup_names(STACK_OF(X509_NAME) **dst, STACK_OF(X509_NAME) *src)
+static int dup_names(STACK_OF(X509_NAME) * *dst, STACK_OF(X509_NAME) * src)
 {
     if (src == NULL)
         return 1;
@@ -278,14 +278,13 @@ SSL *SSL_dup(SSL *s)
     ret->cfg.default_passwd_callback = s->cfg.default_passwd_callback;
     ret->cfg.default_passwd_callback_userdata = s->cfg.default_passwd_callback_userdata;
     X509_VERIFY_PARAM_inherit(ret->cfg.param, s->cfg.param);
-    if ((s->cfg.cipher_list != NULL
-         && (ret->cfg.cipher_list = sk_SSL_CIPHER_dup(s->cfg.cipher_list)) == NULL)
-        || (s->cfg.cipher_list_by_id != NULL
-            && (ret->cfg.cipher_list_by_id = sk_SSL_CIPHER_dup(s->cfg.cipher_list_by_id))
-                   == NULL))
+    if ((s->cfg.cipher_list != NULL &&
+         (ret->cfg.cipher_list = sk_SSL_CIPHER_dup(s->cfg.cipher_list)) == NULL) ||
+        (s->cfg.cipher_list_by_id != NULL &&
+         (ret->cfg.cipher_list_by_id = sk_SSL_CIPHER_dup(s->cfg.cipher_list_by_id)) == NULL))
         goto err;
-    if (!dup_names(&ret->cfg.ca_names, s->cfg.ca_names)
-        || !dup_names(&ret->cfg.client_ca_names, s->cfg.client_ca_names))
+    if (!dup_names(&ret->cfg.ca_names, s->cfg.ca_names) ||
+        !dup_names(&ret->cfg.client_ca_names, s->cfg.client_ca_names))
         goto err;
     return ret;
 err:

@@ -21,14 +21,14 @@
 
 /* Where a flag goes (stock's table flags; the role bits are the
  * SSL_CONF_FLAG_CLIENT / _SERVER values). */
-#define FLAG_INV 0x1
-#define FLAG_OPTION 0x000
-#define FLAG_CERT 0x100
-#define FLAG_VFY 0x200
+#define FLAG_INV       0x1
+#define FLAG_OPTION    0x000
+#define FLAG_CERT      0x100
+#define FLAG_VFY       0x200
 #define FLAG_KIND_MASK 0xf00
-#define ROLE_CLIENT SSL_CONF_FLAG_CLIENT
-#define ROLE_SERVER SSL_CONF_FLAG_SERVER
-#define ROLE_BOTH (ROLE_CLIENT | ROLE_SERVER)
+#define ROLE_CLIENT    SSL_CONF_FLAG_CLIENT
+#define ROLE_SERVER    SSL_CONF_FLAG_SERVER
+#define ROLE_BOTH      (ROLE_CLIENT | ROLE_SERVER)
 
 struct ssl_conf_ctx_st {
     unsigned int flags;
@@ -38,7 +38,7 @@ struct ssl_conf_ctx_st {
     SSL *ssl;
     /* Certificate files waiting for their key (SSL_CONF_FLAG_REQUIRE_PRIVATE). */
     char *cert_file[SHIM_PKEY_NUM];
-    STACK_OF(X509_NAME) *canames;
+    STACK_OF(X509_NAME) * canames;
     const struct flag_word *words; /* the list being parsed */
     size_t nwords;
 };
@@ -71,12 +71,12 @@ static void set_flag(SSL_CONF_CTX *cctx, unsigned int flags, uint64_t value, int
         cfg->options = on ? cfg->options | value : cfg->options & ~value;
         break;
     case FLAG_CERT:
-        cfg->cert->cert_flags = on ? cfg->cert->cert_flags | (uint32_t)value
-                                   : cfg->cert->cert_flags & ~(uint32_t)value;
+        cfg->cert->cert_flags =
+            on ? cfg->cert->cert_flags | (uint32_t)value : cfg->cert->cert_flags & ~(uint32_t)value;
         break;
     case FLAG_VFY:
-        cfg->verify_mode = on ? cfg->verify_mode | (uint32_t)value
-                              : cfg->verify_mode & ~(uint32_t)value;
+        cfg->verify_mode =
+            on ? cfg->verify_mode | (uint32_t)value : cfg->verify_mode & ~(uint32_t)value;
         break;
     default:
         break;
@@ -99,8 +99,8 @@ static int word_cb(const char *elem, int len, void *arg)
     }
     for (size_t i = 0; i < cctx->nwords; i++) {
         const struct flag_word *w = &cctx->words[i];
-        if ((cctx->flags & w->flags & ROLE_BOTH) && (int)strlen(w->name) == len
-            && strncasecmp(w->name, elem, (size_t)len) == 0) {
+        if ((cctx->flags & w->flags & ROLE_BOTH) && (int)strlen(w->name) == len &&
+            strncasecmp(w->name, elem, (size_t)len) == 0) {
             set_flag(cctx, w->flags, w->value, on);
             return 1;
         }
@@ -115,9 +115,18 @@ static int parse_words(SSL_CONF_CTX *cctx, const char *value, const struct flag_
     return CONF_parse_list(value, ',', 1, word_cb, cctx);
 }
 
-#define WORD(name, flags, value) {name, (flags) | ROLE_BOTH, value}
-#define WORD_INV(name, value) {name, FLAG_INV | ROLE_BOTH, value}
-#define WORD_SRV(name, value) {name, ROLE_SERVER, value}
+#define WORD(name, flags, value)                                                                   \
+    {                                                                                              \
+        name, (flags) | ROLE_BOTH, value                                                           \
+    }
+#define WORD_INV(name, value)                                                                      \
+    {                                                                                              \
+        name, FLAG_INV | ROLE_BOTH, value                                                          \
+    }
+#define WORD_SRV(name, value)                                                                      \
+    {                                                                                              \
+        name, ROLE_SERVER, value                                                                   \
+    }
 
 static int cmd_options(SSL_CONF_CTX *cctx, const char *value)
 {
@@ -149,10 +158,10 @@ static int cmd_options(SSL_CONF_CTX *cctx, const char *value)
 static int cmd_protocol(SSL_CONF_CTX *cctx, const char *value)
 {
     static const struct flag_word words[] = {
-        WORD_INV("ALL", SSL_OP_NO_SSL_MASK),     WORD_INV("SSLv2", SSL_OP_NO_SSLv2),
-        WORD_INV("SSLv3", SSL_OP_NO_SSLv3),      WORD_INV("TLSv1", SSL_OP_NO_TLSv1),
-        WORD_INV("TLSv1.1", SSL_OP_NO_TLSv1_1),  WORD_INV("TLSv1.2", SSL_OP_NO_TLSv1_2),
-        WORD_INV("TLSv1.3", SSL_OP_NO_TLSv1_3),  WORD_INV("DTLSv1", SSL_OP_NO_DTLSv1),
+        WORD_INV("ALL", SSL_OP_NO_SSL_MASK),      WORD_INV("SSLv2", SSL_OP_NO_SSLv2),
+        WORD_INV("SSLv3", SSL_OP_NO_SSLv3),       WORD_INV("TLSv1", SSL_OP_NO_TLSv1),
+        WORD_INV("TLSv1.1", SSL_OP_NO_TLSv1_1),   WORD_INV("TLSv1.2", SSL_OP_NO_TLSv1_2),
+        WORD_INV("TLSv1.3", SSL_OP_NO_TLSv1_3),   WORD_INV("DTLSv1", SSL_OP_NO_DTLSv1),
         WORD_INV("DTLSv1.2", SSL_OP_NO_DTLSv1_2),
     };
     return parse_words(cctx, value, words, sizeof(words) / sizeof(words[0]));
@@ -196,8 +205,8 @@ static int cmd_groups(SSL_CONF_CTX *cctx, const char *value)
 /* One curve, or "automatic" / "auto", which is what happens anyway. */
 static int cmd_ecdh_parameters(SSL_CONF_CTX *cctx, const char *value)
 {
-    if ((cctx->flags & SSL_CONF_FLAG_FILE)
-        && (strcasecmp(value, "+automatic") == 0 || strcasecmp(value, "automatic") == 0))
+    if ((cctx->flags & SSL_CONF_FLAG_FILE) &&
+        (strcasecmp(value, "+automatic") == 0 || strcasecmp(value, "automatic") == 0))
         return 1;
     if ((cctx->flags & SSL_CONF_FLAG_CMDLINE) && strcmp(value, "auto") == 0)
         return 1;
@@ -357,9 +366,8 @@ static int cmd_dh_parameters(SSL_CONF_CTX *cctx, const char *value)
         BIO_free(in);
         return 0;
     }
-    dec = OSSL_DECODER_CTX_new_for_pkey(&dh, "PEM", NULL, "DH",
-                                        OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS, ctx->libctx,
-                                        ctx->propq);
+    dec = OSSL_DECODER_CTX_new_for_pkey(
+        &dh, "PEM", NULL, "DH", OSSL_KEYMGMT_SELECT_DOMAIN_PARAMETERS, ctx->libctx, ctx->propq);
     if (dec != NULL) {
         /* Whatever precedes the parameters in the file is skipped. */
         ERR_set_mark();
@@ -468,9 +476,18 @@ struct conf_cmd {
     uint64_t switch_value;
 };
 
-#define SWITCH(name, flags, sflags, value) {NULL, NULL, name, flags, SSL_CONF_TYPE_NONE, sflags, value}
-#define STRING(fn, file, cmdline, flags) {fn, file, cmdline, flags, SSL_CONF_TYPE_STRING, 0, 0}
-#define TYPED(fn, file, cmdline, flags, type) {fn, file, cmdline, flags, type, 0, 0}
+#define SWITCH(name, flags, sflags, value)                                                         \
+    {                                                                                              \
+        NULL, NULL, name, flags, SSL_CONF_TYPE_NONE, sflags, value                                 \
+    }
+#define STRING(fn, file, cmdline, flags)                                                           \
+    {                                                                                              \
+        fn, file, cmdline, flags, SSL_CONF_TYPE_STRING, 0, 0                                       \
+    }
+#define TYPED(fn, file, cmdline, flags, type)                                                      \
+    {                                                                                              \
+        fn, file, cmdline, flags, type, 0, 0                                                       \
+    }
 #define CERTF SSL_CONF_FLAG_CERTIFICATE
 
 static const struct conf_cmd commands[] = {
@@ -527,8 +544,7 @@ static const struct conf_cmd commands[] = {
     TYPED(cmd_ca_path, "RequestCAPath", NULL, CERTF, SSL_CONF_TYPE_DIR),
     TYPED(cmd_ca_path, "ClientCAPath", NULL, SSL_CONF_FLAG_SERVER | CERTF, SSL_CONF_TYPE_DIR),
     TYPED(cmd_ca_store, "RequestCAStore", "requestCAStore", CERTF, SSL_CONF_TYPE_STORE),
-    TYPED(cmd_ca_store, "ClientCAStore", NULL, SSL_CONF_FLAG_SERVER | CERTF,
-          SSL_CONF_TYPE_STORE),
+    TYPED(cmd_ca_store, "ClientCAStore", NULL, SSL_CONF_FLAG_SERVER | CERTF, SSL_CONF_TYPE_STORE),
     TYPED(cmd_dh_parameters, "DHParameters", "dhparam", SSL_CONF_FLAG_SERVER | CERTF,
           SSL_CONF_TYPE_FILE),
     STRING(cmd_record_padding, "RecordPadding", "record_padding", 0),
@@ -545,8 +561,7 @@ static int skip_prefix(const SSL_CONF_CTX *cctx, const char **cmd)
             return 0;
         if ((cctx->flags & SSL_CONF_FLAG_CMDLINE) && strncmp(*cmd, cctx->prefix, cctx->prefixlen))
             return 0;
-        if ((cctx->flags & SSL_CONF_FLAG_FILE)
-            && strncasecmp(*cmd, cctx->prefix, cctx->prefixlen))
+        if ((cctx->flags & SSL_CONF_FLAG_FILE) && strncasecmp(*cmd, cctx->prefix, cctx->prefixlen))
             return 0;
         *cmd += cctx->prefixlen;
     } else if (cctx->flags & SSL_CONF_FLAG_CMDLINE) {
@@ -564,11 +579,11 @@ static const struct conf_cmd *lookup(const SSL_CONF_CTX *cctx, const char *cmd)
         unsigned int need = t->flags & (SSL_CONF_FLAG_SERVER | SSL_CONF_FLAG_CLIENT | CERTF);
         if ((need & cctx->flags) != need)
             continue;
-        if ((cctx->flags & SSL_CONF_FLAG_CMDLINE) && t->cmdline_name != NULL
-            && strcmp(t->cmdline_name, cmd) == 0)
+        if ((cctx->flags & SSL_CONF_FLAG_CMDLINE) && t->cmdline_name != NULL &&
+            strcmp(t->cmdline_name, cmd) == 0)
             return t;
-        if ((cctx->flags & SSL_CONF_FLAG_FILE) && t->file_name != NULL
-            && strcasecmp(t->file_name, cmd) == 0)
+        if ((cctx->flags & SSL_CONF_FLAG_FILE) && t->file_name != NULL &&
+            strcasecmp(t->file_name, cmd) == 0)
             return t;
     }
     return NULL;
@@ -666,8 +681,8 @@ int SSL_CONF_CTX_finish(SSL_CONF_CTX *cctx)
 
     if (cfg != NULL && (cctx->flags & SSL_CONF_FLAG_REQUIRE_PRIVATE)) {
         for (size_t i = 0; i < SHIM_PKEY_NUM; i++)
-            if (cctx->cert_file[i] != NULL && cfg->cert->pkeys[i].privatekey == NULL
-                && !cmd_private_key(cctx, cctx->cert_file[i]))
+            if (cctx->cert_file[i] != NULL && cfg->cert->pkeys[i].privatekey == NULL &&
+                !cmd_private_key(cctx, cctx->cert_file[i]))
                 return 0;
     }
     if (cctx->canames != NULL) {

@@ -73,7 +73,7 @@ void SSL_get0_alpn_selected(const SSL *s, const unsigned char **data, unsigned i
     *len = *data != NULL ? (unsigned int)s->conn->alpn_len : 0;
 }
 
-STACK_OF(X509) *SSL_get_peer_cert_chain(const SSL *s)
+STACK_OF(X509) * SSL_get_peer_cert_chain(const SSL *s)
 {
     return s->session != NULL ? s->session->peer_chain : NULL;
 }
@@ -91,7 +91,7 @@ X509 *SSL_get1_peer_certificate(const SSL *s)
     return x;
 }
 
-STACK_OF(X509) *SSL_get0_verified_chain(const SSL *s)
+STACK_OF(X509) * SSL_get0_verified_chain(const SSL *s)
 {
     return s->verified_chain;
 }
@@ -175,8 +175,8 @@ const char *SSL_get_servername(const SSL *s, const int type)
         /* A client reports what it asked for, or, when resuming a TLS 1.2
          * session that named one, the session's name. */
         if (tls_conn_in_before(s)) {
-            if (s->hostname == NULL && s->session != NULL
-                && s->session->ssl_version != TLS1_3_VERSION)
+            if (s->hostname == NULL && s->session != NULL &&
+                s->session->ssl_version != TLS1_3_VERSION)
                 return s->session->hostname;
         } else if (s->version != TLS1_3_VERSION && s->hit && s->session->hostname != NULL) {
             return s->session->hostname;
@@ -188,7 +188,7 @@ const char *SSL_get_servername(const SSL *s, const int type)
 int SSL_get_servername_type(const SSL *s)
 {
     return SSL_get_servername(s, TLSEXT_NAMETYPE_host_name) != NULL ? TLSEXT_NAMETYPE_host_name
-                                                                     : -1;
+                                                                    : -1;
 }
 
 static int sigalg_type(int code, int *pnid)
@@ -270,13 +270,13 @@ int SSL_get_shared_sigalgs(SSL *s, int idx, int *psign, int *phash, int *psignha
     return (int)n;
 }
 
-const STACK_OF(X509_NAME) *SSL_get0_peer_CA_list(const SSL *s)
+const STACK_OF(X509_NAME) * SSL_get0_peer_CA_list(const SSL *s)
 {
     return tls_conn_peer_ca_names(s->conn);
 }
 
 /* A client's "client CA list" is what the server's CertificateRequest named. */
-STACK_OF(X509_NAME) *SSL_get_client_CA_list(const SSL *s)
+STACK_OF(X509_NAME) * SSL_get_client_CA_list(const SSL *s)
 {
     if (!s->server)
         return tls_conn_peer_ca_names(s->conn);

@@ -159,8 +159,7 @@ SSL_verify_cb SSL_get_verify_callback(const SSL *s)
     return s->cfg.verify_callback;
 }
 
-void SSL_CTX_set_cert_verify_callback(SSL_CTX *ctx, int (*cb)(X509_STORE_CTX *, void *),
-                                      void *arg)
+void SSL_CTX_set_cert_verify_callback(SSL_CTX *ctx, int (*cb)(X509_STORE_CTX *, void *), void *arg)
 {
     ctx->app_verify_callback = cb;
     ctx->app_verify_arg = arg;

@@ -12,7 +12,8 @@ int tls_aead_init(struct tls_aead *a, const EVP_CIPHER *cipher, int enc, const u
                   size_t key_len, const uint8_t *iv, size_t iv_len, size_t tag_len)
 {
     memset(a, 0, sizeof(*a));
-    if (cipher == NULL || iv_len > sizeof(a->iv) || (size_t)EVP_CIPHER_get_key_length(cipher) != key_len) {
+    if (cipher == NULL || iv_len > sizeof(a->iv) ||
+        (size_t)EVP_CIPHER_get_key_length(cipher) != key_len) {
         ERR_raise(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR);
         return 0;
     }
@@ -20,11 +21,11 @@ int tls_aead_init(struct tls_aead *a, const EVP_CIPHER *cipher, int enc, const u
     a->tag_len = tag_len;
     a->ccm = EVP_CIPHER_get_mode(cipher) == EVP_CIPH_CCM_MODE;
     memcpy(a->iv, iv, iv_len);
-    if ((a->ctx = EVP_CIPHER_CTX_new()) == NULL
-        || !EVP_CipherInit_ex(a->ctx, cipher, NULL, NULL, NULL, enc)
-        || !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_IVLEN, TLS_AEAD_NONCE_LEN, NULL)
-        || (a->ccm && !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, (int)tag_len, NULL))
-        || !EVP_CipherInit_ex(a->ctx, NULL, NULL, key, NULL, enc)) {
+    if ((a->ctx = EVP_CIPHER_CTX_new()) == NULL ||
+        !EVP_CipherInit_ex(a->ctx, cipher, NULL, NULL, NULL, enc) ||
+        !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_IVLEN, TLS_AEAD_NONCE_LEN, NULL) ||
+        (a->ccm && !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, (int)tag_len, NULL)) ||
+        !EVP_CipherInit_ex(a->ctx, NULL, NULL, key, NULL, enc)) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         tls_aead_cleanup(a);
         return 0;
@@ -49,12 +50,12 @@ int tls_aead_seal(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN], c
                   size_t ad_len, uint8_t *buf, size_t len)
 {
     int n;
-    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 1)
-        || (a->ccm && !EVP_CipherUpdate(a->ctx, NULL, &n, NULL, (int)len))
-        || !EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len)
-        || !EVP_CipherUpdate(a->ctx, buf, &n, buf, (int)len)
-        || !EVP_CipherFinal_ex(a->ctx, buf + n, &n)
-        || !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, (int)a->tag_len, buf + len)) {
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 1) ||
+        (a->ccm && !EVP_CipherUpdate(a->ctx, NULL, &n, NULL, (int)len)) ||
+        !EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len) ||
+        !EVP_CipherUpdate(a->ctx, buf, &n, buf, (int)len) ||
+        !EVP_CipherFinal_ex(a->ctx, buf + n, &n) ||
+        !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, (int)a->tag_len, buf + len)) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         return 0;
     }
@@ -75,13 +76,13 @@ int tls_aead_seal_from(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LE
             memcpy(out + in_len, tail, tail_len);
         return tls_aead_seal(a, nonce, ad, ad_len, out, in_len + tail_len);
     }
-    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 1)
-        || !EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len)
-        || (in_len > 0 && !EVP_CipherUpdate(a->ctx, out, &n, in, (int)in_len))
-        || (tail_len > 0 && !EVP_CipherUpdate(a->ctx, out + in_len, &m, tail, (int)tail_len))
-        || !EVP_CipherFinal_ex(a->ctx, out + in_len + tail_len, &n)
-        || !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, (int)a->tag_len,
-                                out + in_len + tail_len)) {
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 1) ||
+        !EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len) ||
+        (in_len > 0 && !EVP_CipherUpdate(a->ctx, out, &n, in, (int)in_len)) ||
+        (tail_len > 0 && !EVP_CipherUpdate(a->ctx, out + in_len, &m, tail, (int)tail_len)) ||
+        !EVP_CipherFinal_ex(a->ctx, out + in_len + tail_len, &n) ||
+        !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_GET_TAG, (int)a->tag_len,
+                             out + in_len + tail_len)) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         return 0;
     }
@@ -95,21 +96,21 @@ int tls_aead_open(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN], c
     if (len < a->tag_len)
         return 0;
     len -= a->tag_len;
-    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 0)
-        || !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, (int)a->tag_len, buf + len))
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, 0) ||
+        !EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, (int)a->tag_len, buf + len))
         return 0;
     if (a->ccm) {
         /* CCM authenticates during the update and has no final step. */
-        if (!EVP_CipherUpdate(a->ctx, NULL, &n, NULL, (int)len)
-            || !EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len)
-            || EVP_CipherUpdate(a->ctx, buf, &n, buf, (int)len) <= 0)
+        if (!EVP_CipherUpdate(a->ctx, NULL, &n, NULL, (int)len) ||
+            !EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len) ||
+            EVP_CipherUpdate(a->ctx, buf, &n, buf, (int)len) <= 0)
             return 0;
         *out_len = len;
         return 1;
     }
-    if (!EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len)
-        || !EVP_CipherUpdate(a->ctx, buf, &n, buf, (int)len)
-        || EVP_CipherFinal_ex(a->ctx, buf + n, &m) <= 0)
+    if (!EVP_CipherUpdate(a->ctx, NULL, &n, ad, (int)ad_len) ||
+        !EVP_CipherUpdate(a->ctx, buf, &n, buf, (int)len) ||
+        EVP_CipherFinal_ex(a->ctx, buf + n, &m) <= 0)
         return 0;
     *out_len = len;
     return 1;

@@ -16,7 +16,8 @@
 
 struct tls_aead {
     EVP_CIPHER_CTX *ctx;
-    uint8_t iv[TLS_AEAD_NONCE_LEN]; /* static IV (TLS 1.3, ChaCha20) or implicit part (GCM/CCM 1.2) */
+    uint8_t
+        iv[TLS_AEAD_NONCE_LEN]; /* static IV (TLS 1.3, ChaCha20) or implicit part (GCM/CCM 1.2) */
     size_t tag_len;
     int ccm;
     int enc;

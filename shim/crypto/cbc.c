@@ -31,10 +31,9 @@ int tls_cbc_init(struct tls_cbc *c, const struct shim_algs *a, const EVP_CIPHER 
     params[0] = OSSL_PARAM_construct_int(OSSL_CIPHER_PARAM_TLS_VERSION, &c->version);
     params[1] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_TLS_MAC_SIZE, &macsize);
     params[2] = OSSL_PARAM_construct_end();
-    if ((c->ctx = EVP_CIPHER_CTX_new()) == NULL
-        || !EVP_CipherInit_ex(c->ctx, cipher, NULL, key, iv, enc)
-        || !EVP_CIPHER_CTX_set_params(c->ctx, params)
-        || (c->mac = EVP_MAC_CTX_new(a->hmac)) == NULL) {
+    if ((c->ctx = EVP_CIPHER_CTX_new()) == NULL ||
+        !EVP_CipherInit_ex(c->ctx, cipher, NULL, key, iv, enc) ||
+        !EVP_CIPHER_CTX_set_params(c->ctx, params) || (c->mac = EVP_MAC_CTX_new(a->hmac)) == NULL) {
         tls_cbc_cleanup(c);
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         return 0;
@@ -88,8 +87,8 @@ static int hmac(struct tls_cbc *c, const uint8_t hdr[13], const uint8_t *data, s
     int ok;
 
     if (tls_data_size == 0)
-        return EVP_MAC_init(m, NULL, 0, NULL) && EVP_MAC_update(m, hdr, 13)
-               && EVP_MAC_update(m, data, len) && EVP_MAC_final(m, out, &outl, c->mac_len);
+        return EVP_MAC_init(m, NULL, 0, NULL) && EVP_MAC_update(m, hdr, 13) &&
+               EVP_MAC_update(m, data, len) && EVP_MAC_final(m, out, &outl, c->mac_len);
     /* Told the record's full length, libcrypto digests a record whose real
      * length is secret in constant time (the Lucky 13 countermeasure).  That
      * mode is one-shot per context, so each record gets a copy of the keyed
@@ -98,8 +97,8 @@ static int hmac(struct tls_cbc *c, const uint8_t hdr[13], const uint8_t *data, s
     params[1] = OSSL_PARAM_construct_end();
     if ((m = EVP_MAC_CTX_dup(c->mac)) == NULL)
         return 0;
-    ok = EVP_MAC_CTX_set_params(m, params) && EVP_MAC_update(m, hdr, 13)
-         && EVP_MAC_update(m, data, len) && EVP_MAC_final(m, out, &outl, c->mac_len);
+    ok = EVP_MAC_CTX_set_params(m, params) && EVP_MAC_update(m, hdr, 13) &&
+         EVP_MAC_update(m, data, len) && EVP_MAC_final(m, out, &outl, c->mac_len);
     EVP_MAC_CTX_free(m);
     return ok;
 }
@@ -124,8 +123,8 @@ int tls_cbc_seal(struct tls_cbc *c, OSSL_LIB_CTX *libctx, uint64_t seq, uint8_t 
         return 0;
     if (!c->etm) {
         mac_header(hdr, seq, type, version, content_len);
-        return hmac(c, hdr, buf + iv, content_len, 0, buf + iv + content_len)
-               && encrypt(c, buf, iv + content_len + c->mac_len, body_len);
+        return hmac(c, hdr, buf + iv, content_len, 0, buf + iv + content_len) &&
+               encrypt(c, buf, iv + content_len + c->mac_len, body_len);
     }
     if (!encrypt(c, buf, iv + content_len, &n))
         return 0;
@@ -160,8 +159,8 @@ int tls_cbc_open(struct tls_cbc *c, uint64_t seq, uint8_t type, uint16_t version
     *content_len = (size_t)n;
     if (c->etm)
         return 1;
-    params[0] = OSSL_PARAM_construct_octet_ptr(OSSL_CIPHER_PARAM_TLS_MAC, (void **)&rec_mac,
-                                               c->mac_len);
+    params[0] =
+        OSSL_PARAM_construct_octet_ptr(OSSL_CIPHER_PARAM_TLS_MAC, (void **)&rec_mac, c->mac_len);
     params[1] = OSSL_PARAM_construct_end();
     if (!EVP_CIPHER_CTX_get_params(c->ctx, params) || rec_mac == NULL)
         return 0;

@@ -19,8 +19,7 @@ const EVP_MD *shim_md_by_nid(int nid)
     return EVP_get_digestbynid(nid);
 }
 
-int shim_digest(const EVP_MD *md, const uint8_t *data, size_t len, uint8_t *out,
-                size_t *out_len)
+int shim_digest(const EVP_MD *md, const uint8_t *data, size_t len, uint8_t *out, size_t *out_len)
 {
     unsigned int n = 0;
 
@@ -33,20 +32,19 @@ int shim_digest(const EVP_MD *md, const uint8_t *data, size_t len, uint8_t *out,
     return 1;
 }
 
-int shim_hmac(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *key,
-              size_t key_len, const uint8_t *data, size_t data_len, uint8_t *out)
+int shim_hmac(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *key, size_t key_len,
+              const uint8_t *data, size_t data_len, uint8_t *out)
 {
     size_t hlen = shim_md_size(md), outl = 0;
     OSSL_PARAM params[2];
     EVP_MAC_CTX *mctx;
     int ok;
 
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *)EVP_MD_get0_name(md), 0);
+    params[0] =
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
     params[1] = OSSL_PARAM_construct_end();
-    ok = (mctx = EVP_MAC_CTX_new(algs->hmac)) != NULL
-         && EVP_MAC_init(mctx, key, key_len, params) && EVP_MAC_update(mctx, data, data_len)
-         && EVP_MAC_final(mctx, out, &outl, hlen);
+    ok = (mctx = EVP_MAC_CTX_new(algs->hmac)) != NULL && EVP_MAC_init(mctx, key, key_len, params) &&
+         EVP_MAC_update(mctx, data, data_len) && EVP_MAC_final(mctx, out, &outl, hlen);
     EVP_MAC_CTX_free(mctx);
     if (!ok)
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);

@@ -93,8 +93,7 @@ static EVP_KDF_CTX *cached_ctx(const struct shim_algs *a, int use, const EVP_MD 
 {
     struct kdf_cache *c;
     int m = md == a->sha256 ? MD_SHA256 : md == a->sha384 ? MD_SHA384 : -1;
-    int mode = use == HKDF_EXTRACT ? EVP_KDF_HKDF_MODE_EXTRACT_ONLY
-                                   : EVP_KDF_HKDF_MODE_EXPAND_ONLY;
+    int mode = use == HKDF_EXTRACT ? EVP_KDF_HKDF_MODE_EXTRACT_ONLY : EVP_KDF_HKDF_MODE_EXPAND_ONLY;
     OSSL_PARAM params[3];
 
     if (m < 0 || !CRYPTO_THREAD_run_once(&cache_once, cache_init) || !cache_key_ok)
@@ -114,8 +113,8 @@ static EVP_KDF_CTX *cached_ctx(const struct shim_algs *a, int use, const EVP_MD 
     c->ctx[use][m] = EVP_KDF_CTX_new(use == HKDF_EXTRACT ? a->hkdf : a->tls13_kdf);
     if (c->ctx[use][m] == NULL)
         return NULL;
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                                 (char *)EVP_MD_get0_name(md), 0);
+    params[0] =
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
     params[1] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
     params[2] = OSSL_PARAM_construct_end();
     if (!EVP_KDF_CTX_set_params(c->ctx[use][m], params)) {
@@ -167,8 +166,7 @@ int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8
 
 int tls_hkdf_expand_label(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,
                           size_t secret_len, const char *label, size_t label_len,
-                          const uint8_t *context, size_t context_len, uint8_t *out,
-                          size_t out_len)
+                          const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
 {
     static const char prefix[] = "tls13 ";
     int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;

@@ -16,8 +16,7 @@ int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8
  * without the "tls13 " prefix. */
 int tls_hkdf_expand_label(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,
                           size_t secret_len, const char *label, size_t label_len,
-                          const uint8_t *context, size_t context_len, uint8_t *out,
-                          size_t out_len);
+                          const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
 
 /* The TLS 1.2 PRF (RFC 5246 5): PRF(secret, label, seed1 || seed2 || seed3). */
 int tls1_prf(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,

@@ -27,11 +27,11 @@ static EVP_PKEY *make_template(const struct shim_algs *a, const struct shim_kex_
         if (EVP_PKEY_keygen_init(pctx) <= 0 || EVP_PKEY_keygen(pctx, &pkey) <= 0)
             pkey = NULL;
     } else {
-        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                                     (char *)g->name, 0);
+        params[0] =
+            OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)g->name, 0);
         params[1] = OSSL_PARAM_construct_end();
-        if (EVP_PKEY_paramgen_init(pctx) <= 0 || EVP_PKEY_CTX_set_params(pctx, params) <= 0
-            || EVP_PKEY_paramgen(pctx, &pkey) <= 0)
+        if (EVP_PKEY_paramgen_init(pctx) <= 0 || EVP_PKEY_CTX_set_params(pctx, params) <= 0 ||
+            EVP_PKEY_paramgen(pctx, &pkey) <= 0)
             pkey = NULL;
     }
     EVP_PKEY_CTX_free(pctx);
@@ -128,8 +128,8 @@ int tls_kex_peer_key(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_P
     }
     /* RFC 8446 4.2.8.1: an FFDHE share is exactly the size of the prime.
      * libcrypto's own errors stay on the queue below ours, as with stock. */
-    ok = (!EVP_PKEY_is_a(priv, "DH") || peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8)
-         && EVP_PKEY_set1_encoded_public_key(pkey, peer, peer_len) > 0;
+    ok = (!EVP_PKEY_is_a(priv, "DH") || peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8) &&
+         EVP_PKEY_set1_encoded_public_key(pkey, peer, peer_len) > 0;
     if (!ok) {
         EVP_PKEY_free(pkey);
         *alert = SSL_AD_ILLEGAL_PARAMETER;
@@ -147,9 +147,8 @@ int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int
     int ok = 0;
 
     *secret = NULL;
-    if (pctx == NULL || EVP_PKEY_derive_init(pctx) <= 0
-        || EVP_PKEY_derive_set_peer(pctx, pub) <= 0
-        || EVP_PKEY_derive(pctx, NULL, secret_len) <= 0) {
+    if (pctx == NULL || EVP_PKEY_derive_init(pctx) <= 0 ||
+        EVP_PKEY_derive_set_peer(pctx, pub) <= 0 || EVP_PKEY_derive(pctx, NULL, secret_len) <= 0) {
         *alert = SSL_AD_INTERNAL_ERROR;
         *reason = ERR_R_INTERNAL_ERROR;
         goto done;
@@ -197,21 +196,22 @@ int tls_kex_dh_from_params(const struct shim_algs *a, const uint8_t *p, size_t p
         goto end;
     }
     *reason = ERR_R_INTERNAL_ERROR;
-    if ((bld = OSSL_PARAM_BLD_new()) == NULL || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, bp)
-        || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, bg)
-        || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, by)
-        || (params = OSSL_PARAM_BLD_to_param(bld)) == NULL
-        || (pctx = EVP_PKEY_CTX_new_from_name(a->libctx, "DH", a->propq)) == NULL)
+    if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, bp) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, bg) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, by) ||
+        (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
+        (pctx = EVP_PKEY_CTX_new_from_name(a->libctx, "DH", a->propq)) == NULL)
         goto end;
-    if (EVP_PKEY_fromdata_init(pctx) <= 0
-        || EVP_PKEY_fromdata(pctx, &peer, EVP_PKEY_KEYPAIR, params) <= 0) {
+    if (EVP_PKEY_fromdata_init(pctx) <= 0 ||
+        EVP_PKEY_fromdata(pctx, &peer, EVP_PKEY_KEYPAIR, params) <= 0) {
         *reason = SSL_R_BAD_DH_VALUE;
         goto end;
     }
     EVP_PKEY_CTX_free(pctx);
     /* Stock's checks: the group's parameters, then the public value in it. */
-    if ((pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, peer, a->propq)) == NULL
-        || EVP_PKEY_param_check_quick(pctx) != 1 || EVP_PKEY_public_check(pctx) != 1) {
+    if ((pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, peer, a->propq)) == NULL ||
+        EVP_PKEY_param_check_quick(pctx) != 1 || EVP_PKEY_public_check(pctx) != 1) {
         *alert = SSL_AD_ILLEGAL_PARAMETER;
         *reason = SSL_R_BAD_DH_VALUE;
         goto end;
@@ -243,18 +243,18 @@ int tls_kex_keygen_like(const struct shim_algs *a, EVP_PKEY *peer, EVP_PKEY **pr
 
 /* ---------------------------------------------------- RSA key transport */
 
-int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t *in,
-                        size_t in_len, uint8_t **out, size_t *out_len)
+int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t *in, size_t in_len,
+                        uint8_t **out, size_t *out_len)
 {
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, pub, a->propq);
     int ok;
 
     *out = NULL;
-    ok = pctx != NULL && EVP_PKEY_encrypt_init(pctx) > 0
-         && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0
-         && EVP_PKEY_encrypt(pctx, NULL, out_len, in, in_len) > 0
-         && (*out = OPENSSL_malloc(*out_len)) != NULL
-         && EVP_PKEY_encrypt(pctx, *out, out_len, in, in_len) > 0;
+    ok = pctx != NULL && EVP_PKEY_encrypt_init(pctx) > 0 &&
+         EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0 &&
+         EVP_PKEY_encrypt(pctx, NULL, out_len, in, in_len) > 0 &&
+         (*out = OPENSSL_malloc(*out_len)) != NULL &&
+         EVP_PKEY_encrypt(pctx, *out, out_len, in, in_len) > 0;
     EVP_PKEY_CTX_free(pctx);
     if (!ok) {
         OPENSSL_free(*out);

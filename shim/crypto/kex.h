@@ -47,7 +47,7 @@ int tls_kex_keygen_like(const struct shim_algs *a, EVP_PKEY *peer, EVP_PKEY **pr
 
 /* RSA key transport (RFC 5246 7.4.7.1): in encrypted to pub with PKCS #1
  * v1.5 padding (caller frees *out); 0 on failure, nothing raised. */
-int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t *in,
-                        size_t in_len, uint8_t **out, size_t *out_len);
+int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t *in, size_t in_len,
+                        uint8_t **out, size_t *out_len);
 
 #endif

@@ -54,9 +54,9 @@ int shim_pkey_curve_nid(const EVP_PKEY *pkey)
     size_t len;
     int nid;
 
-    if (shim_pkey_type(pkey) != SHIM_KEY_EC
-        || !EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, curve,
-                                           sizeof(curve), &len))
+    if (shim_pkey_type(pkey) != SHIM_KEY_EC ||
+        !EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve),
+                                        &len))
         return NID_undef;
     /* Providers name curves either way ("prime256v1" or "P-256"). */
     if ((nid = OBJ_sn2nid(curve)) == NID_undef)
@@ -74,8 +74,7 @@ int shim_pkey_size(const EVP_PKEY *pkey)
     return EVP_PKEY_get_size(pkey);
 }
 
-int shim_pkey_can_sign_digest(OSSL_LIB_CTX *libctx, const char *propq, EVP_PKEY *pkey,
-                              int hash_nid)
+int shim_pkey_can_sign_digest(OSSL_LIB_CTX *libctx, const char *propq, EVP_PKEY *pkey, int hash_nid)
 {
     const char *md = hash_nid != NID_undef ? OBJ_nid2sn(hash_nid) : NULL;
     int ok;

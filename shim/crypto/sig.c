@@ -18,9 +18,8 @@ static int setup(EVP_MD_CTX *mctx, const struct shim_algs *a, struct shim_sig_sc
     if (ok <= 0)
         return 0;
     /* RFC 8446 4.2.3: RSASSA-PSS with MGF1 and a salt as long as the hash. */
-    if (alg.pss
-        && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0
-            || EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) <= 0))
+    if (alg.pss && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) <= 0 ||
+                    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) <= 0))
         return 0;
     return 1;
 }
@@ -29,8 +28,8 @@ int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme alg, EVP_PK
                    const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, size_t sig_len)
 {
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-    int ok = mctx != NULL && setup(mctx, a, alg, pkey, 0)
-             && EVP_DigestVerify(mctx, sig, sig_len, tbs, tbs_len) > 0;
+    int ok = mctx != NULL && setup(mctx, a, alg, pkey, 0) &&
+             EVP_DigestVerify(mctx, sig, sig_len, tbs, tbs_len) > 0;
     EVP_MD_CTX_free(mctx);
     return ok;
 }
@@ -42,10 +41,10 @@ int tls_sig_sign(const struct shim_algs *a, struct shim_sig_scheme alg, EVP_PKEY
     int ok = 0;
 
     *sig = NULL;
-    if (mctx == NULL || !setup(mctx, a, alg, pkey, 1)
-        || EVP_DigestSign(mctx, NULL, sig_len, tbs, tbs_len) <= 0
-        || (*sig = OPENSSL_malloc(*sig_len)) == NULL
-        || EVP_DigestSign(mctx, *sig, sig_len, tbs, tbs_len) <= 0) {
+    if (mctx == NULL || !setup(mctx, a, alg, pkey, 1) ||
+        EVP_DigestSign(mctx, NULL, sig_len, tbs, tbs_len) <= 0 ||
+        (*sig = OPENSSL_malloc(*sig_len)) == NULL ||
+        EVP_DigestSign(mctx, *sig, sig_len, tbs, tbs_len) <= 0) {
         OPENSSL_free(*sig);
         *sig = NULL;
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);

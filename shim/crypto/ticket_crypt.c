@@ -56,7 +56,8 @@ static int mac_run(struct ticket_mac *m, const uint8_t *data, size_t len, uint8_
         *out_len = n;
         return 1;
     }
-    return EVP_MAC_update(m->mac, data, len) && EVP_MAC_final(m->mac, out, out_len, EVP_MAX_MD_SIZE);
+    return EVP_MAC_update(m->mac, data, len) &&
+           EVP_MAC_final(m->mac, out, out_len, EVP_MAX_MD_SIZE);
 }
 
 static size_t mac_size(const struct ticket_mac *m)
@@ -108,21 +109,20 @@ enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len,
         }
     } else {
         memcpy(name, tctx->tick_key_name, KEY_NAME_LEN);
-        if (a->aes256cbc == NULL || RAND_bytes_ex(a->libctx, iv, 16, 0) <= 0
-            || !EVP_EncryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, iv)
-            || !mac_init_own(&m, tctx))
+        if (a->aes256cbc == NULL || RAND_bytes_ex(a->libctx, iv, 16, 0) <= 0 ||
+            !EVP_EncryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, iv) ||
+            !mac_init_own(&m, tctx))
             goto end;
     }
-    if ((ivlen = EVP_CIPHER_CTX_get_iv_length(cctx)) < 0
-        || (buf = OPENSSL_malloc(KEY_NAME_LEN + (size_t)ivlen + len + EVP_MAX_BLOCK_LENGTH
-                                 + EVP_MAX_MD_SIZE))
-               == NULL)
+    if ((ivlen = EVP_CIPHER_CTX_get_iv_length(cctx)) < 0 ||
+        (buf = OPENSSL_malloc(KEY_NAME_LEN + (size_t)ivlen + len + EVP_MAX_BLOCK_LENGTH +
+                              EVP_MAX_MD_SIZE)) == NULL)
         goto end;
     memcpy(buf, name, KEY_NAME_LEN);
     memcpy(buf + KEY_NAME_LEN, iv, (size_t)ivlen);
     pos = KEY_NAME_LEN + (size_t)ivlen;
-    if (!EVP_EncryptUpdate(cctx, buf + pos, &n, plain, (int)len)
-        || !EVP_EncryptFinal(cctx, buf + pos + n, &fin))
+    if (!EVP_EncryptUpdate(cctx, buf + pos, &n, plain, (int)len) ||
+        !EVP_EncryptFinal(cctx, buf + pos + n, &fin))
         goto end;
     pos += (size_t)n + (size_t)fin;
     if (!mac_run(&m, buf, pos, buf + pos, &maclen))
@@ -174,9 +174,8 @@ enum shim_ticket_open shim_ticket_open(SSL *s, const uint8_t *tick, size_t len, 
             ret = SHIM_TICKET_UNREADABLE;
             goto end;
         }
-        if (a->aes256cbc == NULL || !mac_init_own(&m, tctx)
-            || !EVP_DecryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key,
-                                   tick + KEY_NAME_LEN))
+        if (a->aes256cbc == NULL || !mac_init_own(&m, tctx) ||
+            !EVP_DecryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, tick + KEY_NAME_LEN))
             goto end;
         renew = tls13;
     }
@@ -195,8 +194,7 @@ enum shim_ticket_open shim_ticket_open(SSL *s, const uint8_t *tick, size_t len, 
     }
     tick += KEY_NAME_LEN + (size_t)ivlen;
     len -= KEY_NAME_LEN + (size_t)ivlen;
-    if ((dec = OPENSSL_malloc(len)) == NULL
-        || !EVP_DecryptUpdate(cctx, dec, &n, tick, (int)len))
+    if ((dec = OPENSSL_malloc(len)) == NULL || !EVP_DecryptUpdate(cctx, dec, &n, tick, (int)len))
         goto end;
     /* A bad padding is a ticket we cannot read, not an error. */
     if (!EVP_DecryptFinal(cctx, dec + n, &fin)) {

@@ -16,7 +16,7 @@
 
 enum shim_ticket_seal {
     SHIM_TICKET_SEALED = 1,
-    SHIM_TICKET_NONE = 0,   /* the callback declined (returned 0): no ticket */
+    SHIM_TICKET_NONE = 0,    /* the callback declined (returned 0): no ticket */
     SHIM_TICKET_FAILED = -1, /* error raised; *reason says what stock reports */
 };
 
@@ -25,10 +25,10 @@ enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len,
                                        size_t *out_len, int *reason);
 
 enum shim_ticket_open {
-    SHIM_TICKET_OPENED = 1,     /* *plain holds the session's encoding */
+    SHIM_TICKET_OPENED = 1,       /* *plain holds the session's encoding */
     SHIM_TICKET_OPENED_RENEW = 2, /* ... and the ticket should be replaced */
-    SHIM_TICKET_UNREADABLE = 0, /* not ours, damaged, or the callback declined */
-    SHIM_TICKET_ERROR = -1,     /* a callback or internal failure */
+    SHIM_TICKET_UNREADABLE = 0,   /* not ours, damaged, or the callback declined */
+    SHIM_TICKET_ERROR = -1,       /* a callback or internal failure */
 };
 
 /* Opens a ticket sealed as above; tls13 makes a ticket under the context's

@@ -51,8 +51,8 @@ int tls_transcript_set_md(struct tls_transcript *t, const EVP_MD *md)
 {
     /* Set again (a second ServerHello's suite), it starts afresh. */
     EVP_MD_CTX_free(t->ctx);
-    if (md == NULL || (t->ctx = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(t->ctx, md, NULL)
-        || !EVP_DigestUpdate(t->ctx, t->buf, t->len)) {
+    if (md == NULL || (t->ctx = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(t->ctx, md, NULL) ||
+        !EVP_DigestUpdate(t->ctx, t->buf, t->len)) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         return 0;
     }
@@ -74,8 +74,8 @@ int tls_transcript_hash(const struct tls_transcript *t, uint8_t *out, size_t *ou
 {
     EVP_MD_CTX *copy = EVP_MD_CTX_new();
     unsigned int n = 0;
-    int ok = copy != NULL && t->ctx != NULL && EVP_MD_CTX_copy_ex(copy, t->ctx)
-             && EVP_DigestFinal_ex(copy, out, &n);
+    int ok = copy != NULL && t->ctx != NULL && EVP_MD_CTX_copy_ex(copy, t->ctx) &&
+             EVP_DigestFinal_ex(copy, out, &n);
     EVP_MD_CTX_free(copy);
     if (!ok) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
@@ -85,9 +85,8 @@ int tls_transcript_hash(const struct tls_transcript *t, uint8_t *out, size_t *ou
     return 1;
 }
 
-int tls_transcript_hash_with(const struct tls_transcript *t, const EVP_MD *md,
-                             const uint8_t *extra, size_t extra_len, uint8_t *out,
-                             size_t *out_len)
+int tls_transcript_hash_with(const struct tls_transcript *t, const EVP_MD *md, const uint8_t *extra,
+                             size_t extra_len, uint8_t *out, size_t *out_len)
 {
     EVP_MD_CTX *mctx = EVP_MD_CTX_new();
     unsigned int n = 0;
@@ -109,8 +108,8 @@ int tls_transcript_hash_with(const struct tls_transcript *t, const EVP_MD *md,
 
 int tls_transcript_copy(struct tls_transcript *dst, const struct tls_transcript *src)
 {
-    if (src->ctx == NULL || (dst->ctx = EVP_MD_CTX_new()) == NULL
-        || !EVP_MD_CTX_copy_ex(dst->ctx, src->ctx)) {
+    if (src->ctx == NULL || (dst->ctx = EVP_MD_CTX_new()) == NULL ||
+        !EVP_MD_CTX_copy_ex(dst->ctx, src->ctx)) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         return 0;
     }

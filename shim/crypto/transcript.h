@@ -14,7 +14,7 @@ struct tls_transcript {
     EVP_MD_CTX *ctx;
     uint8_t *buf;
     size_t len, cap;
-    int keep;   /* keep the raw messages too (a TLS 1.2 CertificateVerify signs them) */
+    int keep; /* keep the raw messages too (a TLS 1.2 CertificateVerify signs them) */
 };
 
 void tls_transcript_init(struct tls_transcript *t);
@@ -29,9 +29,8 @@ void tls_transcript_drop_buffer(struct tls_transcript *t);
 
 /* out = Hash(everything so far || extra), leaving the transcript as it was;
  * md is used when no hash is chosen yet (a PSK binder over ClientHello1). */
-int tls_transcript_hash_with(const struct tls_transcript *t, const EVP_MD *md,
-                             const uint8_t *extra, size_t extra_len, uint8_t *out,
-                             size_t *out_len);
+int tls_transcript_hash_with(const struct tls_transcript *t, const EVP_MD *md, const uint8_t *extra,
+                             size_t extra_len, uint8_t *out, size_t *out_len);
 
 /* dst (initialised, empty) becomes a copy of src's hash state: the
  * handshake's transcript kept for post-handshake authentication. */

@@ -23,8 +23,8 @@ int shim_verify_ssl_idx(void)
     return store_ctx_idx;
 }
 
-STACK_OF(X509) *shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq,
-                                        X509_STORE *store, X509 *leaf)
+STACK_OF(X509) *
+    shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq, X509_STORE *store, X509 *leaf)
 {
     X509_STORE_CTX *xs = X509_STORE_CTX_new_ex(libctx, propq);
     STACK_OF(X509) *chain = NULL;
@@ -44,10 +44,10 @@ STACK_OF(X509) *shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq,
     return chain;
 }
 
-int shim_verify_chain(SSL *s, STACK_OF(X509) *chain)
+int shim_verify_chain(SSL *s, STACK_OF(X509) * chain)
 {
-    X509_STORE *store = s->cfg.cert->verify_store != NULL ? s->cfg.cert->verify_store
-                                                          : s->ctx->cert_store;
+    X509_STORE *store =
+        s->cfg.cert->verify_store != NULL ? s->cfg.cert->verify_store : s->ctx->cert_store;
     X509_STORE_CTX *vctx;
     X509_VERIFY_PARAM *param;
     int ok = 0;
@@ -80,8 +80,8 @@ int shim_verify_chain(SSL *s, STACK_OF(X509) *chain)
     s->verify_result = X509_STORE_CTX_get_error(vctx);
     sk_X509_pop_free(s->verified_chain, X509_free);
     s->verified_chain = NULL;
-    if (X509_STORE_CTX_get0_chain(vctx) != NULL
-        && (s->verified_chain = X509_STORE_CTX_get1_chain(vctx)) == NULL) {
+    if (X509_STORE_CTX_get0_chain(vctx) != NULL &&
+        (s->verified_chain = X509_STORE_CTX_get1_chain(vctx)) == NULL) {
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
         ok = 0;
     }

@@ -15,7 +15,7 @@
  * X509_verify_cert.  Sets s->verify_result and s->verified_chain.  Returns
  * 1 if the chain verified, 0 if not (also on internal errors).
  */
-int shim_verify_chain(SSL *s, STACK_OF(X509) *chain);
+int shim_verify_chain(SSL *s, STACK_OF(X509) * chain);
 
 /* The X509_STORE_CTX ex_data index under which verify callbacks find their
  * SSL (SSL_get_ex_data_X509_STORE_CTX_idx), or -1. */
@@ -26,8 +26,8 @@ int shim_verify_ssl_idx(void);
  * (whatever it could do: the root is usually missing and that is fine), as
  * new references; NULL (error raised) on failure.
  */
-STACK_OF(X509) *shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq,
-                                        X509_STORE *store, X509 *leaf);
+STACK_OF(X509) *
+    shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq, X509_STORE *store, X509 *leaf);
 
 /* The alert stock sends for a verification error code. */
 int shim_verify_error_alert(long x509_err);

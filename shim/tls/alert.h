@@ -23,9 +23,9 @@ int tls_fatal(SSL *s, int alert, int reason);
 int tls_send_alert(SSL *s, int level, int desc);
 
 enum tls_alert_result {
-    TLS_ALERT_IGNORED = 1,  /* a warning that changes nothing: read on */
-    TLS_ALERT_CLOSED = 2,   /* close_notify: the peer finished writing */
-    TLS_ALERT_FATAL = 0,    /* the connection failed (error raised) */
+    TLS_ALERT_IGNORED = 1,    /* a warning that changes nothing: read on */
+    TLS_ALERT_CLOSED = 2,     /* close_notify: the peer finished writing */
+    TLS_ALERT_FATAL = 0,      /* the connection failed (error raised) */
     TLS_ALERT_PEER_FATAL = 3, /* the peer sent a fatal alert (error raised): a read
                                * returns 0 for it, as stock's */
 };

@@ -177,11 +177,11 @@ int tls_write_app(SSL *s, const void *buf, size_t len, size_t *written)
         for (int i = 0; i < 4 && c->write_done < len; i++) {
             size_t n = len - c->write_done < frag ? len - c->write_done : frag;
             /* Only TLS 1.3 can change keys without a handshake. */
-            if (c->version == TLS1_3_VERSION && c->rl.wr.seq >= TLS_RECORDS_PER_KEY
-                && c->key_update == SSL_KEY_UPDATE_NONE)
+            if (c->version == TLS1_3_VERSION && c->rl.wr.seq >= TLS_RECORDS_PER_KEY &&
+                c->key_update == SSL_KEY_UPDATE_NONE)
                 c->key_update = SSL_KEY_UPDATE_NOT_REQUESTED;
-            if ((c->key_update != SSL_KEY_UPDATE_NONE && !tls_flush_key_update(s, c))
-                || !tls_rl_queue(s, &c->rl, SSL3_RT_APPLICATION_DATA, p + c->write_done, n))
+            if ((c->key_update != SSL_KEY_UPDATE_NONE && !tls_flush_key_update(s, c)) ||
+                !tls_rl_queue(s, &c->rl, SSL3_RT_APPLICATION_DATA, p + c->write_done, n))
                 return -1;
             c->write_done += n;
         }
@@ -242,7 +242,8 @@ int tls_shutdown(SSL *s)
         if (!(s->shutdown & SSL_RECEIVED_SHUTDOWN))
             return -1;
     }
-    return s->shutdown == (SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN) && !tls_rl_write_pending(&c->rl)
+    return s->shutdown == (SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN) &&
+                   !tls_rl_write_pending(&c->rl)
                ? 1
                : 0;
 }

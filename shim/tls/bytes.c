@@ -42,8 +42,8 @@ int tls_r_u32(tls_reader *r, uint32_t *out)
 {
     if (r->len < 4)
         return 0;
-    *out = ((uint32_t)r->p[0] << 24) | ((uint32_t)r->p[1] << 16) | ((uint32_t)r->p[2] << 8)
-           | r->p[3];
+    *out =
+        ((uint32_t)r->p[0] << 24) | ((uint32_t)r->p[1] << 16) | ((uint32_t)r->p[2] << 8) | r->p[3];
     r->p += 4;
     r->len -= 4;
     return 1;

@@ -62,9 +62,9 @@ typedef struct {
     uint8_t *buf;
     size_t len;
     size_t cap;
-    int failed;          /* sticky: an allocation or nesting error happened */
+    int failed; /* sticky: an allocation or nesting error happened */
     int depth;
-    size_t open_at[TLS_BUILDER_MAX_DEPTH];   /* where each open length prefix starts */
+    size_t open_at[TLS_BUILDER_MAX_DEPTH]; /* where each open length prefix starts */
     uint8_t open_width[TLS_BUILDER_MAX_DEPTH];
 } tls_builder;
 

@@ -13,7 +13,7 @@
 #include "tls/alert.h"
 #include "tls/ca_names.h"
 
-int tls_parse_ca_names(SSL *s, tls_reader *r, STACK_OF(X509_NAME) **names)
+int tls_parse_ca_names(SSL *s, tls_reader *r, STACK_OF(X509_NAME) * *names)
 {
     tls_reader list;
     STACK_OF(X509_NAME) *found = sk_X509_NAME_new_null();

@@ -14,6 +14,6 @@
  * *names, replacing what was there. What follows the list is left in r for
  * the caller, whose error for it differs between the two. 0 after tls_fatal.
  */
-int tls_parse_ca_names(SSL *s, tls_reader *r, STACK_OF(X509_NAME) **names);
+int tls_parse_ca_names(SSL *s, tls_reader *r, STACK_OF(X509_NAME) * *names);
 
 #endif

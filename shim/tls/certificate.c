@@ -13,12 +13,12 @@
 
 /* ------------------------------------------------------------- sending */
 
-STACK_OF(X509) *tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key)
+STACK_OF(X509) * tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key)
 {
     STACK_OF(X509) *extra = key->chain != NULL ? key->chain : s->ctx->extra_certs;
-    STACK_OF(X509) *out;
-    X509_STORE *store = s->cfg.cert->chain_store != NULL ? s->cfg.cert->chain_store
-                                                         : s->ctx->cert_store;
+    STACK_OF(X509) * out;
+    X509_STORE *store =
+        s->cfg.cert->chain_store != NULL ? s->cfg.cert->chain_store : s->ctx->cert_store;
 
     if (extra == NULL && !(s->cfg.mode & SSL_MODE_NO_AUTO_CHAIN) && store != NULL)
         return shim_verify_build_chain(s->ctx->libctx, s->ctx->propq, store, key->x509);
@@ -45,8 +45,8 @@ static int write_entry(tls_builder *b, X509 *x, int tls13)
 {
     unsigned char *der = NULL;
     int len = i2d_X509(x, &der);
-    int ok = len > 0 && tls_b_open(b, 3) && tls_b_bytes(b, der, (size_t)len) && tls_b_close(b)
-             && (!tls13 || tls_b_u16(b, 0));
+    int ok = len > 0 && tls_b_open(b, 3) && tls_b_bytes(b, der, (size_t)len) && tls_b_close(b) &&
+             (!tls13 || tls_b_u16(b, 0));
 
     OPENSSL_free(der);
     return ok;
@@ -67,8 +67,9 @@ int tls_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs,
         sk_X509_pop_free(chain, X509_free);
         return 0;
     }
-    ok = (!tls13 || (tls_b_open(&b, 1) && tls_b_bytes(&b, context, context_len) && tls_b_close(&b)))
-         && tls_b_open(&b, 3);
+    ok = (!tls13 ||
+          (tls_b_open(&b, 1) && tls_b_bytes(&b, context, context_len) && tls_b_close(&b))) &&
+         tls_b_open(&b, 3);
     for (int i = 0; ok && i < sk_X509_num(chain); i++)
         ok = write_entry(&b, sk_X509_value(chain, i), tls13);
     sk_X509_pop_free(chain, X509_free);
@@ -82,8 +83,8 @@ int tls_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs,
 /* ------------------------------------------------------------- reading */
 
 /* A CertificateEntry's extensions (TLS 1.3): chain_idx 0 is the leaf. */
-static int parse_entry_extensions(SSL *s, struct tls_conn *c, struct tls_hs *hs,
-                                  tls_reader *list, size_t chain_idx)
+static int parse_entry_extensions(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *list,
+                                  size_t chain_idx)
 {
     tls_reader exts;
     struct tls_ext_set set;
@@ -91,15 +92,15 @@ static int parse_entry_extensions(SSL *s, struct tls_conn *c, struct tls_hs *hs,
 
     if (!tls_r_sub_u16(list, &exts))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
-    return tls_ext_collect(s, hs, SSL_EXT_TLS1_3_CERTIFICATE, &exts, &set)
-           && tls_ext_parse_all_ctx(&x, &set);
+    return tls_ext_collect(s, hs, SSL_EXT_TLS1_3_CERTIFICATE, &exts, &set) &&
+           tls_ext_parse_all_ctx(&x, &set);
 }
 
 int tls_parse_certificate_list(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *r,
                                int allow_empty)
 {
     int tls13 = c->version == TLS1_3_VERSION;
-    STACK_OF(X509) *chain;
+    STACK_OF(X509) * chain;
     tls_reader list;
 
     if (!tls_r_sub_u24(r, &list) || !tls_r_done(r) || (!allow_empty && tls_r_done(&list)))

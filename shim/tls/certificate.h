@@ -18,7 +18,7 @@
  * key's own chain, else the context's extra certificates, else (unless
  * SSL_MODE_NO_AUTO_CHAIN) what libcrypto builds from the chain store or the
  * trust store, as stock does.  NULL (error raised) on failure. */
-STACK_OF(X509) *tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key);
+STACK_OF(X509) * tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key);
 
 /* Sends a Certificate message with key's chain (key NULL: an empty one);
  * in TLS 1.3 with the given request context. 0 after tls_fatal. */

@@ -18,13 +18,13 @@
 #include "tls/cipher_suites.h"
 
 /* min_tls, max_tls, min_dtls, max_dtls */
-#define V_SSL3_UP SSL3_VERSION, TLS1_2_VERSION, DTLS1_BAD_VER, DTLS1_2_VERSION
-#define V_SSL3_TO_TLS11 SSL3_VERSION, TLS1_1_VERSION, DTLS1_BAD_VER, DTLS1_VERSION
-#define V_TLS1_UP TLS1_VERSION, TLS1_2_VERSION, DTLS1_BAD_VER, DTLS1_2_VERSION
+#define V_SSL3_UP         SSL3_VERSION, TLS1_2_VERSION, DTLS1_BAD_VER, DTLS1_2_VERSION
+#define V_SSL3_TO_TLS11   SSL3_VERSION, TLS1_1_VERSION, DTLS1_BAD_VER, DTLS1_VERSION
+#define V_TLS1_UP         TLS1_VERSION, TLS1_2_VERSION, DTLS1_BAD_VER, DTLS1_2_VERSION
 #define V_TLS1_UP_NO_DTLS TLS1_VERSION, TLS1_2_VERSION, 0, 0
-#define V_TLS12 TLS1_2_VERSION, TLS1_2_VERSION, DTLS1_2_VERSION, DTLS1_2_VERSION
-#define V_TLS12_NO_DTLS TLS1_2_VERSION, TLS1_2_VERSION, 0, 0
-#define V_TLS13 TLS1_3_VERSION, TLS1_3_VERSION, 0, 0
+#define V_TLS12           TLS1_2_VERSION, TLS1_2_VERSION, DTLS1_2_VERSION, DTLS1_2_VERSION
+#define V_TLS12_NO_DTLS   TLS1_2_VERSION, TLS1_2_VERSION, 0, 0
+#define V_TLS13           TLS1_3_VERSION, TLS1_3_VERSION, 0, 0
 
 /* handshake digest | PRF digest */
 #define PRF_LEGACY (SHIM_HS_MD5_SHA1 | SHIM_PRF_MD5_SHA1)
@@ -32,8 +32,10 @@
 #define PRF_SHA384 (SHIM_HS_SHA384 | SHIM_PRF_SHA384)
 
 /* One suite; the strength and algorithm bit counts are equal for all of them. */
-#define SUITE(code, name, std, k, a, e, m, versions, strength, alg2, bits) \
-    {1, name, std, 0x03000000U | (code), k, a, e, m, versions, strength, alg2, bits, bits}
+#define SUITE(code, name, std, k, a, e, m, versions, strength, alg2, bits)                         \
+    {                                                                                              \
+        1, name, std, 0x03000000U | (code), k, a, e, m, versions, strength, alg2, bits, bits       \
+    }
 
 static const SSL_CIPHER tls13_suites[] = {
     SUITE(0x1301, "TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256", SHIM_K_ANY, SHIM_A_ANY,
@@ -523,8 +525,8 @@ static const SSL_CIPHER tls12_suites[] = {
 /* Signalling values (RFC 5746, RFC 7507): never valid suites, but found by
  * id and by name as stock's. */
 static const SSL_CIPHER scsvs[] = {
-    {0, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV", 0x030000FF,
-     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    {0, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV", 0x030000FF, 0, 0,
+     0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
     {0, "TLS_FALLBACK_SCSV", "TLS_FALLBACK_SCSV", 0x03005600, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
@@ -578,20 +580,18 @@ static const struct shim_alg_nid md_algs[SHIM_MD_IDX_NUM] = {
 };
 
 static const struct shim_alg_nid kx_algs[] = {
-    {SHIM_K_RSA, NID_kx_rsa},       {SHIM_K_ECDHE, NID_kx_ecdhe},
-    {SHIM_K_DHE, NID_kx_dhe},       {SHIM_K_ECDHEPSK, NID_kx_ecdhe_psk},
+    {SHIM_K_RSA, NID_kx_rsa},        {SHIM_K_ECDHE, NID_kx_ecdhe},
+    {SHIM_K_DHE, NID_kx_dhe},        {SHIM_K_ECDHEPSK, NID_kx_ecdhe_psk},
     {SHIM_K_DHEPSK, NID_kx_dhe_psk}, {SHIM_K_RSAPSK, NID_kx_rsa_psk},
-    {SHIM_K_PSK, NID_kx_psk},       {SHIM_K_SRP, NID_kx_srp},
-    {SHIM_K_GOST, NID_kx_gost},     {SHIM_K_GOST18, NID_kx_gost18},
+    {SHIM_K_PSK, NID_kx_psk},        {SHIM_K_SRP, NID_kx_srp},
+    {SHIM_K_GOST, NID_kx_gost},      {SHIM_K_GOST18, NID_kx_gost18},
     {SHIM_K_ANY, NID_kx_any},
 };
 
 static const struct shim_alg_nid auth_algs[] = {
-    {SHIM_A_RSA, NID_auth_rsa},     {SHIM_A_ECDSA, NID_auth_ecdsa},
-    {SHIM_A_PSK, NID_auth_psk},     {SHIM_A_DSS, NID_auth_dss},
-    {SHIM_A_GOST01, NID_auth_gost01}, {SHIM_A_GOST12, NID_auth_gost12},
-    {SHIM_A_SRP, NID_auth_srp},     {SHIM_A_NULL, NID_auth_null},
-    {SHIM_A_ANY, NID_auth_any},
+    {SHIM_A_RSA, NID_auth_rsa}, {SHIM_A_ECDSA, NID_auth_ecdsa},   {SHIM_A_PSK, NID_auth_psk},
+    {SHIM_A_DSS, NID_auth_dss}, {SHIM_A_GOST01, NID_auth_gost01}, {SHIM_A_GOST12, NID_auth_gost12},
+    {SHIM_A_SRP, NID_auth_srp}, {SHIM_A_NULL, NID_auth_null},     {SHIM_A_ANY, NID_auth_any},
 };
 
 size_t shim_cipher_tls12_count(void)

@@ -89,9 +89,8 @@ enum tls_step tls_client_send_certificate(SSL *s, struct tls_conn *c, struct tls
 
     if (r < 0)
         return TLS_STEP_SUSPEND; /* SSL_get_error says SSL_ERROR_WANT_X509_LOOKUP */
-    if (r == 0
-        || !tls_send_certificate(s, c, hs, hs->sigalg != NULL ? hs->key : NULL,
-                                 hs->cl.cert_req_context, hs->cl.cert_req_context_len))
+    if (r == 0 || !tls_send_certificate(s, c, hs, hs->sigalg != NULL ? hs->key : NULL,
+                                        hs->cl.cert_req_context, hs->cl.cert_req_context_len))
         return TLS_STEP_FAIL;
     tls_conn_set_state(s, c, TLS_ST_CW_CERT);
     return TLS_STEP_CONTINUE;

@@ -17,8 +17,8 @@ int tls_client_hello_parse(SSL *s, struct tls_conn *c, struct tls_hs *hs,
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
     if (!tls_r_u16(&r, &ch->legacy_version))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_TOO_SHORT);
-    if (!tls_r_copy(&r, ch->random, SSL3_RANDOM_SIZE) || !tls_r_sub_u8(&r, &sid)
-        || sid.len > SSL_MAX_SSL_SESSION_ID_LENGTH)
+    if (!tls_r_copy(&r, ch->random, SSL3_RANDOM_SIZE) || !tls_r_sub_u8(&r, &sid) ||
+        sid.len > SSL_MAX_SSL_SESSION_ID_LENGTH)
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     memcpy(ch->session_id, sid.p, sid.len);
     ch->session_id_len = sid.len;

@@ -22,10 +22,10 @@ struct tls_client_hello {
     uint8_t random[SSL3_RANDOM_SIZE];
     uint8_t session_id[SSL_MAX_SSL_SESSION_ID_LENGTH];
     size_t session_id_len;
-    tls_reader ciphers;      /* the cipher_suites vector's contents */
-    tls_reader compressions; /* legacy_compression_methods' contents */
-    tls_reader ext_list;     /* the extensions' vector, without its length */
-    struct tls_ext_set ext;  /* the extensions we know */
+    tls_reader ciphers;       /* the cipher_suites vector's contents */
+    tls_reader compressions;  /* legacy_compression_methods' contents */
+    tls_reader ext_list;      /* the extensions' vector, without its length */
+    struct tls_ext_set ext;   /* the extensions we know */
     struct tls_ext_seen seen; /* every extension, in the order received */
 };
 

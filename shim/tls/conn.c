@@ -95,12 +95,11 @@ const uint16_t *tls_conn_peer_sigalgs(const struct tls_conn *c, size_t *n)
     return c->peer_sigalgs;
 }
 
-STACK_OF(X509_NAME) *tls_conn_peer_ca_names(const struct tls_conn *c)
+STACK_OF(X509_NAME) * tls_conn_peer_ca_names(const struct tls_conn *c)
 {
     if (c == NULL)
         return NULL;
-    return c->hs != NULL && c->hs->peer_ca_names != NULL ? c->hs->peer_ca_names
-                                                         : c->peer_ca_names;
+    return c->hs != NULL && c->hs->peer_ca_names != NULL ? c->hs->peer_ca_names : c->peer_ca_names;
 }
 
 void tls_info(const SSL *s, int where, int ret)

@@ -28,9 +28,9 @@ struct tls_group;
 /* A handshake message received (RFC 8446 4: type, uint24 length, body). */
 struct tls_msg {
     int type;
-    const uint8_t *body;  /* points into the reassembly buffer */
+    const uint8_t *body; /* points into the reassembly buffer */
     size_t len;
-    const uint8_t *raw;   /* header + body, as hashed into the transcript */
+    const uint8_t *raw; /* header + body, as hashed into the transcript */
     size_t raw_len;
 };
 
@@ -39,52 +39,52 @@ struct tls_msg_in {
     uint8_t *buf;
     size_t len, cap, pos;
     int have;
-    int header_seen;  /* the info callback was told of the message at pos */
+    int header_seen; /* the info callback was told of the message at pos */
     struct tls_msg msg;
 };
 
 struct tls_conn {
     struct tls_rl rl;
     struct tls_msg_in hm;
-    struct tls_hs *hs;                /* during a handshake only */
+    struct tls_hs *hs; /* during a handshake only */
     const struct shim_algs *algs;
 
-    OSSL_HANDSHAKE_STATE state;       /* what SSL_get_state reports */
-    int in_init;                      /* SSL_in_init */
-    int before;                       /* SSL_in_before */
-    int failed;                       /* a fatal error happened: every later call fails */
-    int writing;                      /* in a flight of messages we send (info callback) */
+    OSSL_HANDSHAKE_STATE state; /* what SSL_get_state reports */
+    int in_init;                /* SSL_in_init */
+    int before;                 /* SSL_in_before */
+    int failed;                 /* a fatal error happened: every later call fails */
+    int writing;                /* in a flight of messages we send (info callback) */
     int fatal_alert_received;
 
     /* What was negotiated. */
     int version;
     const SSL_CIPHER *cipher;
     const struct tls_group *group;
-    EVP_PKEY *peer_tmp;               /* the peer's key share (SSL_get_peer_tmp_key) */
-    int peer_sigalg;                  /* code point the peer signed with, or -1 */
+    EVP_PKEY *peer_tmp; /* the peer's key share (SSL_get_peer_tmp_key) */
+    int peer_sigalg;    /* code point the peer signed with, or -1 */
     uint8_t client_random[SSL3_RANDOM_SIZE];
     uint8_t server_random[SSL3_RANDOM_SIZE];
     uint8_t finished[EVP_MAX_MD_SIZE], peer_finished[EVP_MAX_MD_SIZE];
     size_t finished_len, peer_finished_len;
-    unsigned char *alpn;              /* selected protocol (also in the session) */
+    unsigned char *alpn; /* selected protocol (also in the session) */
     size_t alpn_len;
-    unsigned char *npn;               /* next protocol we chose (SSL_get0_next_proto_negotiated) */
+    unsigned char *npn; /* next protocol we chose (SSL_get0_next_proto_negotiated) */
     size_t npn_len;
-    uint16_t *peer_groups;            /* the peer's supported_groups (SSL_get1_groups): only a
-                                       * ClientHello's are read, so empty on a client */
+    uint16_t *peer_groups; /* the peer's supported_groups (SSL_get1_groups): only a
+                            * ClientHello's are read, so empty on a client */
     size_t peer_groups_len;
-    uint16_t *peer_sigalgs;           /* from a CertificateRequest (SSL_get_sigalgs) */
+    uint16_t *peer_sigalgs; /* from a CertificateRequest (SSL_get_sigalgs) */
     size_t peer_sigalgs_len;
-    STACK_OF(X509_NAME) *peer_ca_names; /* the CAs a CertificateRequest named */
-    uint8_t *ocsp_response;           /* the stapled OCSP response, if any */
+    STACK_OF(X509_NAME) * peer_ca_names; /* the CAs a CertificateRequest named */
+    uint8_t *ocsp_response;              /* the stapled OCSP response, if any */
     size_t ocsp_response_len;
-    int sigalg;                       /* code point we signed with, or -1 */
-    int secure_renegotiation;         /* the server sent renegotiation_info (RFC 5746) */
-    int renegotiate;                  /* a renegotiation is asked for, not started yet */
-    int renegotiate_new_session;      /* ... by SSL_renegotiate: no resumption offered */
+    int sigalg;                  /* code point we signed with, or -1 */
+    int secure_renegotiation;    /* the server sent renegotiation_info (RFC 5746) */
+    int renegotiate;             /* a renegotiation is asked for, not started yet */
+    int renegotiate_new_session; /* ... by SSL_renegotiate: no resumption offered */
     int num_renegotiations, total_renegotiations;
-    int in_read_app;                  /* the handshake runs inside SSL_read */
-    int use_etm;                      /* encrypt-then-MAC was negotiated (RFC 7366) */
+    int in_read_app; /* the handshake runs inside SSL_read */
+    int use_etm;     /* encrypt-then-MAC was negotiated (RFC 7366) */
 
     /* TLS 1.3 secrets kept after the handshake (key updates, exporter, tickets). */
     const EVP_MD *md;
@@ -93,8 +93,8 @@ struct tls_conn {
     size_t key_len, tag_len;
     uint8_t client_ap[EVP_MAX_MD_SIZE], server_ap[EVP_MAX_MD_SIZE];
     uint8_t exporter[EVP_MAX_MD_SIZE], resumption[EVP_MAX_MD_SIZE];
-    int key_update;                   /* SSL_KEY_UPDATE_* we have been asked to send */
-    int peer_requested_update;        /* the peer asked us to update our keys */
+    int key_update;            /* SSL_KEY_UPDATE_* we have been asked to send */
+    int peer_requested_update; /* the peer asked us to update our keys */
     uint64_t ticket_nonce;
 
     /* Application data: the unread rest of the current record. */
@@ -110,11 +110,11 @@ struct tls_conn {
     struct tls_transcript *pha;
 
     /* Server. */
-    STACK_OF(SSL_CIPHER) *peer_ciphers; /* the client's suites we know (SSL_get_client_ciphers) */
-    uint8_t *peer_raw_ciphers;        /* its cipher_suites as sent (SSL_get0_raw_cipherlist) */
+    STACK_OF(SSL_CIPHER) * peer_ciphers; /* the client's suites we know (SSL_get_client_ciphers) */
+    uint8_t *peer_raw_ciphers;           /* its cipher_suites as sent (SSL_get0_raw_cipherlist) */
     size_t peer_raw_ciphers_len;
-    int pha_state;                    /* TLS_PHA_*: post-handshake authentication */
-    int certreqs_sent;                /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
+    int pha_state;     /* TLS_PHA_*: post-handshake authentication */
+    int certreqs_sent; /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
 };
 
 /* Where a server's post-handshake authentication stands (stock's states). */
@@ -149,7 +149,7 @@ int tls_conn_failed(const SSL *s);
  * the running handshake's once it has them (certificate callbacks ask
  * then), else the last handshake's.  c may be NULL. */
 const uint16_t *tls_conn_peer_sigalgs(const struct tls_conn *c, size_t *n);
-STACK_OF(X509_NAME) *tls_conn_peer_ca_names(const struct tls_conn *c);
+STACK_OF(X509_NAME) * tls_conn_peer_ca_names(const struct tls_conn *c);
 
 /*
  * The info callback's LOOP events follow stock's state machine: one before a

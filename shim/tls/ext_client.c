@@ -17,11 +17,10 @@
 #include "tls/policy.h"
 
 /* Code points the public headers do not name. */
-#define TLSEXT_KEX_MODE_KE 0x00     /* psk_ke (RFC 8446 4.2.9) */
+#define TLSEXT_KEX_MODE_KE     0x00 /* psk_ke (RFC 8446 4.2.9) */
 #define TLSEXT_KEX_MODE_KE_DHE 0x01 /* psk_dhe_ke */
 
 /* ------------------------------------------------------- ClientHello writers */
-
 
 static int open_ext(tls_builder *b, uint16_t type)
 {
@@ -42,16 +41,16 @@ static int use_ecc(const struct tls_ext_ctx *x)
         if (!tls_cipher_usable(x->s, ci, x->min_version, x->max_version,
                                SSL_SECOP_CIPHER_SUPPORTED))
             continue;
-        found = (ci->algorithm_mkey & (SHIM_K_ECDHE | SHIM_K_ECDHEPSK)) != 0
-                || (ci->algorithm_auth & SHIM_A_ECDSA) != 0 || ci->min_tls >= TLS1_3_VERSION;
+        found = (ci->algorithm_mkey & (SHIM_K_ECDHE | SHIM_K_ECDHEPSK)) != 0 ||
+                (ci->algorithm_auth & SHIM_A_ECDSA) != 0 || ci->min_tls >= TLS1_3_VERSION;
     }
     if (!found)
         return 0;
     tls_configured_groups(x->s, &groups, &ngroups);
     for (size_t i = 0; i < ngroups; i++) {
         const struct tls_group *g = tls_group_by_id(groups[i]);
-        if (g != NULL && g->kind != TLS_GROUP_FFDHE
-            && tls_group_usable(x->s, g, x->min_version, x->max_version, NULL))
+        if (g != NULL && g->kind != TLS_GROUP_FFDHE &&
+            tls_group_usable(x->s, g, x->min_version, x->max_version, NULL))
             return 1;
     }
     return 0;
@@ -63,9 +62,9 @@ enum tls_ext_write tls_exc_add_renegotiate(struct tls_ext_ctx *x)
 {
     if (!x->hs->renegotiation)
         return TLS_EXT_NOT_SENT;
-    return open_ext(x->b, TLSEXT_TYPE_renegotiate) && tls_b_open(x->b, 1)
-                   && tls_b_bytes(x->b, x->c->finished, x->c->finished_len)
-                   && tls_b_close(x->b) && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_renegotiate) && tls_b_open(x->b, 1) &&
+                   tls_b_bytes(x->b, x->c->finished, x->c->finished_len) && tls_b_close(x->b) &&
+                   tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -76,10 +75,10 @@ enum tls_ext_write tls_exc_add_server_name(struct tls_ext_ctx *x)
     if (host == NULL)
         return TLS_EXT_NOT_SENT;
     /* struct { NameType name_type(0); HostName host_name<1..2^16-1>; } ServerName; */
-    return open_ext(x->b, TLSEXT_TYPE_server_name) && tls_b_open(x->b, 2)
-                   && tls_b_u8(x->b, TLSEXT_NAMETYPE_host_name) && tls_b_open(x->b, 2)
-                   && tls_b_bytes(x->b, (const uint8_t *)host, strlen(host)) && tls_b_close(x->b)
-                   && tls_b_close(x->b) && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_server_name) && tls_b_open(x->b, 2) &&
+                   tls_b_u8(x->b, TLSEXT_NAMETYPE_host_name) && tls_b_open(x->b, 2) &&
+                   tls_b_bytes(x->b, (const uint8_t *)host, strlen(host)) && tls_b_close(x->b) &&
+                   tls_b_close(x->b) && tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -89,8 +88,8 @@ enum tls_ext_write tls_exc_add_max_fragment_length(struct tls_ext_ctx *x)
     uint8_t mode = x->s->cfg.max_fragment_len_mode;
     if (mode == TLSEXT_max_fragment_length_DISABLED)
         return TLS_EXT_NOT_SENT;
-    return open_ext(x->b, TLSEXT_TYPE_max_fragment_length) && tls_b_u8(x->b, mode)
-                   && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_max_fragment_length) && tls_b_u8(x->b, mode) &&
+                   tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -102,9 +101,9 @@ enum tls_ext_write tls_exc_add_ec_point_formats(struct tls_ext_ctx *x)
                                       TLSEXT_ECPOINTFORMAT_ansiX962_compressed_char2};
     if (!use_ecc(x))
         return TLS_EXT_NOT_SENT;
-    return open_ext(x->b, TLSEXT_TYPE_ec_point_formats) && tls_b_open(x->b, 1)
-                   && tls_b_bytes(x->b, formats, sizeof(formats)) && tls_b_close(x->b)
-                   && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_ec_point_formats) && tls_b_open(x->b, 1) &&
+                   tls_b_bytes(x->b, formats, sizeof(formats)) && tls_b_close(x->b) &&
+                   tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -148,13 +147,13 @@ enum tls_ext_write tls_exc_add_session_ticket(struct tls_ext_ctx *x)
         return TLS_EXT_NOT_SENT;
     /* A TLS 1.2 ticket being resumed goes here; TLS 1.3 tickets go in
      * pre_shared_key instead; SSL_renegotiate wants a new session. */
-    if (sess != NULL && sess->ticket != NULL && sess->ssl_version != TLS1_3_VERSION
-        && !x->hs->reneg_new_session) {
+    if (sess != NULL && sess->ticket != NULL && sess->ssl_version != TLS1_3_VERSION &&
+        !x->hs->reneg_new_session) {
         tick = sess->ticket;
         len = sess->ticket_len;
     }
-    return open_ext(x->b, TLSEXT_TYPE_session_ticket) && (len == 0 || tls_b_bytes(x->b, tick, len))
-                   && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_session_ticket) &&
+                   (len == 0 || tls_b_bytes(x->b, tick, len)) && tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -166,8 +165,8 @@ enum tls_ext_write tls_exc_add_status_request(struct tls_ext_ctx *x)
     /* struct { CertificateStatusType status_type = ocsp(1);
      *          ResponderID responder_id_list<0..2^16-1>;
      *          Extensions request_extensions<0..2^16-1>; } */
-    return open_ext(x->b, TLSEXT_TYPE_status_request) && tls_b_u8(x->b, TLSEXT_STATUSTYPE_ocsp)
-                   && tls_b_u16(x->b, 0) && tls_b_u16(x->b, 0) && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_status_request) && tls_b_u8(x->b, TLSEXT_STATUSTYPE_ocsp) &&
+                   tls_b_u16(x->b, 0) && tls_b_u16(x->b, 0) && tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -179,17 +178,17 @@ enum tls_ext_write tls_exc_add_npn(struct tls_ext_ctx *x)
 {
     if (x->s->ctx->npn_select_cb == NULL || x->hs->renegotiation)
         return TLS_EXT_NOT_SENT;
-    return open_ext(x->b, TLSEXT_TYPE_next_proto_neg) && tls_b_close(x->b) ? TLS_EXT_SENT : TLS_EXT_FAILED;
+    return open_ext(x->b, TLSEXT_TYPE_next_proto_neg) && tls_b_close(x->b) ? TLS_EXT_SENT
+                                                                           : TLS_EXT_FAILED;
 }
 
 enum tls_ext_write tls_exc_add_alpn(struct tls_ext_ctx *x)
 {
     if (x->s->cfg.alpn == NULL)
         return TLS_EXT_NOT_SENT;
-    return open_ext(x->b, TLSEXT_TYPE_application_layer_protocol_negotiation)
-                   && tls_b_open(x->b, 2)
-                   && tls_b_bytes(x->b, x->s->cfg.alpn, x->s->cfg.alpn_len) && tls_b_close(x->b)
-                   && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_application_layer_protocol_negotiation) &&
+                   tls_b_open(x->b, 2) && tls_b_bytes(x->b, x->s->cfg.alpn, x->s->cfg.alpn_len) &&
+                   tls_b_close(x->b) && tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -204,25 +203,25 @@ static enum tls_ext_write add_empty_unless(struct tls_ext_ctx *x, uint16_t type,
 enum tls_ext_write tls_exc_add_encrypt_then_mac(struct tls_ext_ctx *x)
 {
     return add_empty_unless(x, TLSEXT_TYPE_encrypt_then_mac,
-                          (x->s->cfg.options & SSL_OP_NO_ENCRYPT_THEN_MAC) != 0);
+                            (x->s->cfg.options & SSL_OP_NO_ENCRYPT_THEN_MAC) != 0);
 }
 
 enum tls_ext_write tls_exc_add_sct(struct tls_ext_ctx *x)
 {
     return add_empty_unless(x, TLSEXT_TYPE_signed_certificate_timestamp,
-                          x->s->cfg.ct_validation_callback == NULL);
+                            x->s->cfg.ct_validation_callback == NULL);
 }
 
 enum tls_ext_write tls_exc_add_extended_master_secret(struct tls_ext_ctx *x)
 {
     return add_empty_unless(x, TLSEXT_TYPE_extended_master_secret,
-                          (x->s->cfg.options & SSL_OP_NO_EXTENDED_MASTER_SECRET) != 0);
+                            (x->s->cfg.options & SSL_OP_NO_EXTENDED_MASTER_SECRET) != 0);
 }
 
 enum tls_ext_write tls_exc_add_post_handshake_auth(struct tls_ext_ctx *x)
 {
     return add_empty_unless(x, TLSEXT_TYPE_post_handshake_auth,
-                          !x->s->cfg.pha_enabled || x->max_version < TLS1_3_VERSION);
+                            !x->s->cfg.pha_enabled || x->max_version < TLS1_3_VERSION);
 }
 
 enum tls_ext_write tls_exc_add_signature_algorithms(struct tls_ext_ctx *x)
@@ -269,11 +268,11 @@ enum tls_ext_write tls_exc_add_psk_kex_modes(struct tls_ext_ctx *x)
     if (x->max_version < TLS1_3_VERSION)
         return TLS_EXT_NOT_SENT;
     /* psk_dhe_ke(1) always; psk_ke(0) only if the application allows it. */
-    return open_ext(x->b, TLSEXT_TYPE_psk_kex_modes) && tls_b_open(x->b, 1)
-                   && tls_b_u8(x->b, TLSEXT_KEX_MODE_KE_DHE)
-                   && (!(x->s->cfg.options & SSL_OP_ALLOW_NO_DHE_KEX)
-                       || tls_b_u8(x->b, TLSEXT_KEX_MODE_KE))
-                   && tls_b_close(x->b) && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_psk_kex_modes) && tls_b_open(x->b, 1) &&
+                   tls_b_u8(x->b, TLSEXT_KEX_MODE_KE_DHE) &&
+                   (!(x->s->cfg.options & SSL_OP_ALLOW_NO_DHE_KEX) ||
+                    tls_b_u8(x->b, TLSEXT_KEX_MODE_KE)) &&
+                   tls_b_close(x->b) && tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
@@ -291,8 +290,8 @@ static const struct tls_group *key_share_group(struct tls_ext_ctx *x)
     for (size_t i = 0; i < n; i++) {
         const struct tls_group *g = tls_group_by_id(groups[i]);
         int tls13_ok;
-        if (g != NULL && tls_group_usable(x->s, g, TLS1_3_VERSION, TLS1_3_VERSION, &tls13_ok)
-            && tls13_ok)
+        if (g != NULL && tls_group_usable(x->s, g, TLS1_3_VERSION, TLS1_3_VERSION, &tls13_ok) &&
+            tls13_ok)
             return g;
     }
     return NULL;
@@ -321,9 +320,9 @@ enum tls_ext_write tls_exc_add_key_share(struct tls_ext_ctx *x)
         return TLS_EXT_FAILED;
     }
     /* struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry; */
-    ok = open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_open(x->b, 2) && tls_b_u16(x->b, g->id)
-         && tls_b_open(x->b, 2) && tls_b_bytes(x->b, pub, pub_len) && tls_b_close(x->b)
-         && tls_b_close(x->b) && tls_b_close(x->b);
+    ok = open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_open(x->b, 2) && tls_b_u16(x->b, g->id) &&
+         tls_b_open(x->b, 2) && tls_b_bytes(x->b, pub, pub_len) && tls_b_close(x->b) &&
+         tls_b_close(x->b) && tls_b_close(x->b);
     OPENSSL_free(pub);
     return ok ? TLS_EXT_SENT : TLS_EXT_FAILED;
 }
@@ -332,17 +331,17 @@ enum tls_ext_write tls_exc_add_cookie(struct tls_ext_ctx *x)
 {
     if (x->hs->cl.cookie == NULL)
         return TLS_EXT_NOT_SENT;
-    return open_ext(x->b, TLSEXT_TYPE_cookie) && tls_b_open(x->b, 2)
-                   && tls_b_bytes(x->b, x->hs->cl.cookie, x->hs->cl.cookie_len) && tls_b_close(x->b)
-                   && tls_b_close(x->b)
+    return open_ext(x->b, TLSEXT_TYPE_cookie) && tls_b_open(x->b, 2) &&
+                   tls_b_bytes(x->b, x->hs->cl.cookie, x->hs->cl.cookie_len) && tls_b_close(x->b) &&
+                   tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }
 
 enum tls_ext_write tls_exc_add_certificate_authorities(struct tls_ext_ctx *x)
 {
-    STACK_OF(X509_NAME) *names = x->s->cfg.ca_names != NULL ? x->s->cfg.ca_names
-                                                             : x->s->ctx->cfg.ca_names;
+    STACK_OF(X509_NAME) *names =
+        x->s->cfg.ca_names != NULL ? x->s->cfg.ca_names : x->s->ctx->cfg.ca_names;
     if (names == NULL || sk_X509_NAME_num(names) == 0 || x->max_version < TLS1_3_VERSION)
         return TLS_EXT_NOT_SENT;
     if (!open_ext(x->b, TLSEXT_TYPE_certificate_authorities) || !tls_b_open(x->b, 2))
@@ -350,8 +349,8 @@ enum tls_ext_write tls_exc_add_certificate_authorities(struct tls_ext_ctx *x)
     for (int i = 0; i < sk_X509_NAME_num(names); i++) {
         unsigned char *der = NULL;
         int len = i2d_X509_NAME(sk_X509_NAME_value(names, i), &der);
-        int ok = len > 0 && tls_b_open(x->b, 2) && tls_b_bytes(x->b, der, (size_t)len)
-                 && tls_b_close(x->b);
+        int ok = len > 0 && tls_b_open(x->b, 2) && tls_b_bytes(x->b, der, (size_t)len) &&
+                 tls_b_close(x->b);
         OPENSSL_free(der);
         if (!ok)
             return TLS_EXT_FAILED;
@@ -394,17 +393,16 @@ enum tls_ext_write tls_exc_add_psk(struct tls_ext_ctx *x)
     hlen = x->hs->ks.hlen;
     /* obfuscated_ticket_age = age in ms + ticket_age_add (mod 2^32). */
     age = (uint32_t)(((uint64_t)(time(NULL) - sess->time)) * 1000) + sess->ticket_age_add;
-    if (!open_ext(x->b, TLSEXT_TYPE_psk) || !tls_b_open(x->b, 2) || !tls_b_open(x->b, 2)
-        || !tls_b_bytes(x->b, sess->ticket, sess->ticket_len) || !tls_b_close(x->b)
-        || !tls_b_u32(x->b, age) || !tls_b_close(x->b) || !tls_b_open(x->b, 2)
-        || !tls_b_open(x->b, 1) || (p = tls_b_space(x->b, hlen)) == NULL || !tls_b_close(x->b)
-        || !tls_b_close(x->b) || !tls_b_close(x->b))
+    if (!open_ext(x->b, TLSEXT_TYPE_psk) || !tls_b_open(x->b, 2) || !tls_b_open(x->b, 2) ||
+        !tls_b_bytes(x->b, sess->ticket, sess->ticket_len) || !tls_b_close(x->b) ||
+        !tls_b_u32(x->b, age) || !tls_b_close(x->b) || !tls_b_open(x->b, 2) ||
+        !tls_b_open(x->b, 1) || (p = tls_b_space(x->b, hlen)) == NULL || !tls_b_close(x->b) ||
+        !tls_b_close(x->b) || !tls_b_close(x->b))
         return TLS_EXT_FAILED;
     memset(p, 0, hlen);
     x->binders_len = 2 + 1 + hlen;
     return TLS_EXT_SENT;
 }
-
 
 /* ---------------------------------------------- the server's extensions */
 
@@ -424,11 +422,10 @@ int tls_exc_parse_renegotiate(struct tls_ext_ctx *x, tls_reader *r)
 
     if (!tls_r_sub_u8(r, &ri) || !tls_r_done(r))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_RENEGOTIATION_ENCODING_ERR);
-    if (ri.len != expected
-        || (expected > 0
-            && (CRYPTO_memcmp(ri.p, c->finished, c->finished_len) != 0
-                || CRYPTO_memcmp(ri.p + c->finished_len, c->peer_finished,
-                                 c->peer_finished_len) != 0)))
+    if (ri.len != expected ||
+        (expected > 0 &&
+         (CRYPTO_memcmp(ri.p, c->finished, c->finished_len) != 0 ||
+          CRYPTO_memcmp(ri.p + c->finished_len, c->peer_finished, c->peer_finished_len) != 0)))
         return tls_fatal(x->s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_RENEGOTIATION_MISMATCH);
     c->secure_renegotiation = 1;
     return 1;
@@ -440,9 +437,10 @@ int tls_exc_final_renegotiate(struct tls_ext_ctx *x, int present)
 {
     if (x->s->server || !in_tls12_server_hello(x) || present)
         return 1;
-    if (!(x->s->cfg.options
-          & (SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION)))
-        return tls_fatal(x->s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_UNSAFE_LEGACY_RENEGOTIATION_DISABLED);
+    if (!(x->s->cfg.options &
+          (SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION)))
+        return tls_fatal(x->s, SSL_AD_HANDSHAKE_FAILURE,
+                         SSL_R_UNSAFE_LEGACY_RENEGOTIATION_DISABLED);
     return 1;
 }
 
@@ -453,8 +451,8 @@ int tls_exc_parse_server_name(struct tls_ext_ctx *x, tls_reader *r)
 
     if (!tls_r_done(r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    if (!s->hit && s->session->hostname == NULL && s->hostname != NULL
-        && (s->session->hostname = OPENSSL_strdup(s->hostname)) == NULL)
+    if (!s->hit && s->session->hostname == NULL && s->hostname != NULL &&
+        (s->session->hostname = OPENSSL_strdup(s->hostname)) == NULL)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     return 1;
 }
@@ -478,9 +476,9 @@ int tls_exc_final_max_fragment_length(struct tls_ext_ctx *x, int present)
 {
     SSL *s = x->s;
 
-    if (s->server || present
-        || (x->context != SSL_EXT_TLS1_2_SERVER_HELLO
-            && x->context != SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS))
+    if (s->server || present ||
+        (x->context != SSL_EXT_TLS1_2_SERVER_HELLO &&
+         x->context != SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS))
         return 1;
     if (s->session->max_fragment_len_mode == TLSEXT_max_fragment_length_UNSPECIFIED)
         s->session->max_fragment_len_mode = TLSEXT_max_fragment_length_DISABLED;
@@ -503,8 +501,8 @@ int tls_exc_parse_session_ticket(struct tls_ext_ctx *x, tls_reader *r)
 {
     SSL *s = x->s;
 
-    if (s->session_ticket_ext_cb != NULL
-        && !s->session_ticket_ext_cb(s, r->p, (int)r->len, s->session_ticket_ext_cb_arg))
+    if (s->session_ticket_ext_cb != NULL &&
+        !s->session_ticket_ext_cb(s, r->p, (int)r->len, s->session_ticket_ext_cb_arg))
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_BAD_EXTENSION);
     if (s->cfg.options & SSL_OP_NO_TICKET)
         return tls_fatal(s, SSL_AD_UNSUPPORTED_EXTENSION, SSL_R_BAD_EXTENSION);
@@ -569,8 +567,8 @@ int tls_exc_parse_npn(struct tls_ext_ctx *x, tls_reader *r)
         if (!tls_r_sub_u8(&list, &proto) || proto.len == 0)
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
     if (s->ctx->npn_select_cb(s, &selected, &selected_len, r->p, (unsigned int)r->len,
-                              s->ctx->npn_select_cb_arg) != SSL_TLSEXT_ERR_OK
-        || selected_len == 0)
+                              s->ctx->npn_select_cb_arg) != SSL_TLSEXT_ERR_OK ||
+        selected_len == 0)
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_BAD_EXTENSION);
     OPENSSL_free(c->npn);
     c->npn_len = 0;
@@ -589,8 +587,8 @@ int tls_exc_parse_alpn(struct tls_ext_ctx *x, tls_reader *r)
     struct tls_conn *c = x->c;
     tls_reader list, proto, offered;
 
-    if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || !tls_r_sub_u8(&list, &proto)
-        || !tls_r_done(&list) || proto.len == 0)
+    if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || !tls_r_sub_u8(&list, &proto) ||
+        !tls_r_done(&list) || proto.len == 0)
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
     tls_r_init(&offered, s->cfg.alpn, s->cfg.alpn_len);
     for (;;) {
@@ -687,8 +685,8 @@ static int parse_hrr_key_share(struct tls_ext_ctx *x, tls_reader *r)
     for (i = 0; i < n && groups[i] != id; i++)
         continue;
     g = tls_group_by_id(id);
-    if (i == n || g == NULL || !tls_group_usable(s, g, TLS1_3_VERSION, TLS1_3_VERSION, &tls13_ok)
-        || !tls13_ok)
+    if (i == n || g == NULL || !tls_group_usable(s, g, TLS1_3_VERSION, TLS1_3_VERSION, &tls13_ok) ||
+        !tls13_ok)
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_KEY_SHARE);
     hs->kex_group = g;
     EVP_PKEY_free(hs->kex_priv);
@@ -715,9 +713,9 @@ static int parse_server_key_share(struct tls_ext_ctx *x, tls_reader *r)
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_KEY_SHARE);
     if (!tls_r_sub_u16(r, &pub) || !tls_r_done(r) || pub.len == 0)
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    if (!tls_kex_peer_key(hs->kex_priv, pub.p, pub.len, &c->peer_tmp, &alert, &reason)
-        || !tls_kex_derive(c->algs, hs->kex_priv, c->peer_tmp, 1, &hs->dhe, &hs->dhe_len, &alert,
-                           &reason))
+    if (!tls_kex_peer_key(hs->kex_priv, pub.p, pub.len, &c->peer_tmp, &alert, &reason) ||
+        !tls_kex_derive(c->algs, hs->kex_priv, c->peer_tmp, 1, &hs->dhe, &hs->dhe_len, &alert,
+                        &reason))
         return tls_fatal(s, alert, reason);
     c->group = hs->kex_group;
     /* The session remembers its group (stock does this before it knows

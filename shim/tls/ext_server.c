@@ -19,7 +19,7 @@
 #include "tls/policy.h"
 
 /* Code points the public headers do not name. */
-#define TLSEXT_KEX_MODE_KE 0x00     /* psk_ke (RFC 8446 4.2.9) */
+#define TLSEXT_KEX_MODE_KE     0x00 /* psk_ke (RFC 8446 4.2.9) */
 #define TLSEXT_KEX_MODE_KE_DHE 0x01 /* psk_dhe_ke */
 
 static int is_tls13(const struct tls_ext_ctx *x)
@@ -54,8 +54,8 @@ int tls_exs_parse_server_name(struct tls_ext_ctx *x, tls_reader *r)
 
     if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || tls_r_done(&list))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    if (!tls_r_u8(&list, &type) || type != TLSEXT_NAMETYPE_host_name
-        || !tls_r_sub_u16(&list, &name) || !tls_r_done(&list))
+    if (!tls_r_u8(&list, &type) || type != TLSEXT_NAMETYPE_host_name ||
+        !tls_r_sub_u16(&list, &name) || !tls_r_done(&list))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
     /* In TLS 1.2 a resumed session keeps its name; TLS 1.3 takes this one. */
     if (!s->hit || is_tls13(x)) {
@@ -67,8 +67,8 @@ int tls_exs_parse_server_name(struct tls_ext_ctx *x, tls_reader *r)
         x->hs->sv.servername_done = 1;
     } else {
         const char *had = s->session->hostname;
-        x->hs->sv.servername_done = had != NULL && strlen(had) == name.len
-                                    && memcmp(had, name.p, name.len) == 0;
+        x->hs->sv.servername_done =
+            had != NULL && strlen(had) == name.len && memcmp(had, name.p, name.len) == 0;
     }
     return 1;
 }
@@ -80,7 +80,8 @@ int tls_exs_parse_max_fragment_length(struct tls_ext_ctx *x, tls_reader *r)
     if (tls_r_left(r) != 1 || !tls_r_u8(r, &mode))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
     if (mode < TLSEXT_max_fragment_length_512 || mode > TLSEXT_max_fragment_length_4096)
-        return tls_fatal(x->s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
+        return tls_fatal(x->s, SSL_AD_ILLEGAL_PARAMETER,
+                         SSL_R_SSL3_EXT_INVALID_MAX_FRAGMENT_LENGTH);
     /* RFC 6066: the length agreed holds for the session and its resumptions. */
     if (x->s->session->max_fragment_len_mode == TLSEXT_max_fragment_length_UNSPECIFIED)
         x->s->session->max_fragment_len_mode = mode;
@@ -131,8 +132,8 @@ int tls_exs_parse_session_ticket(struct tls_ext_ctx *x, tls_reader *r)
 {
     SSL *s = x->s;
 
-    if (s->session_ticket_ext_cb != NULL
-        && !s->session_ticket_ext_cb(s, r->p, (int)r->len, s->session_ticket_ext_cb_arg))
+    if (s->session_ticket_ext_cb != NULL &&
+        !s->session_ticket_ext_cb(s, r->p, (int)r->len, s->session_ticket_ext_cb_arg))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     return 1;
 }
@@ -286,8 +287,8 @@ static const struct tls_group *usable_group(SSL *s, uint16_t id)
     int tls13_ok;
 
     tls_configured_groups(s, &ours, &n);
-    if (g == NULL || !tls_listed(id, ours, n)
-        || !tls_group_usable(s, g, TLS1_3_VERSION, TLS1_3_VERSION, &tls13_ok) || !tls13_ok)
+    if (g == NULL || !tls_listed(id, ours, n) ||
+        !tls_group_usable(s, g, TLS1_3_VERSION, TLS1_3_VERSION, &tls13_ok) || !tls13_ok)
         return NULL;
     return g;
 }
@@ -368,9 +369,10 @@ int tls_exs_parse_certificate_authorities(struct tls_ext_ctx *x, tls_reader *r)
 /* Without renegotiation_info a renegotiation is unsafe (RFC 5746). */
 int tls_exs_final_renegotiate(struct tls_ext_ctx *x, int present)
 {
-    if (x->hs->renegotiation && !present
-        && !(x->s->cfg.options & SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION))
-        return tls_fatal(x->s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_UNSAFE_LEGACY_RENEGOTIATION_DISABLED);
+    if (x->hs->renegotiation && !present &&
+        !(x->s->cfg.options & SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION))
+        return tls_fatal(x->s, SSL_AD_HANDSHAKE_FAILURE,
+                         SSL_R_UNSAFE_LEGACY_RENEGOTIATION_DISABLED);
     return 1;
 }
 
@@ -394,8 +396,8 @@ int tls_exs_final_server_name(struct tls_ext_ctx *x, int present)
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
     /* Tickets turned off by the callback (a new context) stay off. */
-    if (ret == SSL_TLSEXT_ERR_OK && x->hs->ticket_expected && had_tickets
-        && (s->cfg.options & SSL_OP_NO_TICKET))
+    if (ret == SSL_TLSEXT_ERR_OK && x->hs->ticket_expected && had_tickets &&
+        (s->cfg.options & SSL_OP_NO_TICKET))
         x->hs->ticket_expected = 0;
     switch (ret) {
     case SSL_TLSEXT_ERR_ALERT_FATAL:
@@ -425,8 +427,7 @@ int tls_server_choose_alpn(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     if (s->ctx->alpn_select_cb == NULL || hs->sv.alpn_proposed == NULL)
         return 1;
     r = s->ctx->alpn_select_cb(s, &sel, &sel_len, hs->sv.alpn_proposed,
-                               (unsigned int)hs->sv.alpn_proposed_len,
-                               s->ctx->alpn_select_cb_arg);
+                               (unsigned int)hs->sv.alpn_proposed_len, s->ctx->alpn_select_cb_arg);
     if (r == SSL_TLSEXT_ERR_NOACK)
         return 1;
     if (r != SSL_TLSEXT_ERR_OK)
@@ -467,8 +468,8 @@ int tls_exs_final_key_share(struct tls_ext_ctx *x, int present)
 
             tls_configured_groups(s, &ours, &n);
             for (size_t i = 0; i < n; i++) {
-                if (tls_listed(ours[i], x->c->peer_groups, x->c->peer_groups_len)
-                    && usable_group(s, ours[i]) != NULL) {
+                if (tls_listed(ours[i], x->c->peer_groups, x->c->peer_groups_len) &&
+                    usable_group(s, ours[i]) != NULL) {
                     hs->sv.hrr_group = ours[i];
                     return 1;
                 }
@@ -507,10 +508,9 @@ enum tls_ext_write tls_exs_add_renegotiate(struct tls_ext_ctx *x)
 
     if (!c->secure_renegotiation)
         return TLS_EXT_NOT_SENT;
-    return done(x->b, open_ext(x->b, TLSEXT_TYPE_renegotiate) && tls_b_open(x->b, 1)
-                          && tls_b_bytes(x->b, c->peer_finished, c->peer_finished_len)
-                          && tls_b_bytes(x->b, c->finished, c->finished_len)
-                          && tls_b_close(x->b));
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_renegotiate) && tls_b_open(x->b, 1) &&
+                          tls_b_bytes(x->b, c->peer_finished, c->peer_finished_len) &&
+                          tls_b_bytes(x->b, c->finished, c->finished_len) && tls_b_close(x->b));
 }
 
 enum tls_ext_write tls_exs_add_server_name(struct tls_ext_ctx *x)
@@ -563,14 +563,14 @@ enum tls_ext_write tls_exs_add_status_request(struct tls_ext_ctx *x)
 {
     struct tls_conn *c = x->c;
 
-    if (x->context == SSL_EXT_TLS1_3_CERTIFICATE_REQUEST || !x->hs->status_expected
-        || (is_tls13(x) && x->chain_idx != 0))
+    if (x->context == SSL_EXT_TLS1_3_CERTIFICATE_REQUEST || !x->hs->status_expected ||
+        (is_tls13(x) && x->chain_idx != 0))
         return TLS_EXT_NOT_SENT;
     if (!open_ext(x->b, TLSEXT_TYPE_status_request))
         return TLS_EXT_FAILED;
-    if (is_tls13(x)
-        && (!tls_b_u8(x->b, TLSEXT_STATUSTYPE_ocsp) || !tls_b_open(x->b, 3)
-            || !tls_b_bytes(x->b, c->ocsp_response, c->ocsp_response_len) || !tls_b_close(x->b)))
+    if (is_tls13(x) &&
+        (!tls_b_u8(x->b, TLSEXT_STATUSTYPE_ocsp) || !tls_b_open(x->b, 3) ||
+         !tls_b_bytes(x->b, c->ocsp_response, c->ocsp_response_len) || !tls_b_close(x->b)))
         return TLS_EXT_FAILED;
     return done(x->b, 1);
 }
@@ -581,16 +581,16 @@ enum tls_ext_write tls_exs_add_alpn(struct tls_ext_ctx *x)
 
     if (c->alpn == NULL)
         return TLS_EXT_NOT_SENT;
-    return done(x->b, open_ext(x->b, TLSEXT_TYPE_application_layer_protocol_negotiation)
-                          && tls_b_open(x->b, 2) && tls_b_open(x->b, 1)
-                          && tls_b_bytes(x->b, c->alpn, c->alpn_len) && tls_b_close(x->b)
-                          && tls_b_close(x->b));
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_application_layer_protocol_negotiation) &&
+                          tls_b_open(x->b, 2) && tls_b_open(x->b, 1) &&
+                          tls_b_bytes(x->b, c->alpn, c->alpn_len) && tls_b_close(x->b) &&
+                          tls_b_close(x->b));
 }
 
 enum tls_ext_write tls_exs_add_supported_versions(struct tls_ext_ctx *x)
 {
-    return done(x->b, open_ext(x->b, TLSEXT_TYPE_supported_versions)
-                          && tls_b_u16(x->b, TLS1_3_VERSION));
+    return done(x->b,
+                open_ext(x->b, TLSEXT_TYPE_supported_versions) && tls_b_u16(x->b, TLS1_3_VERSION));
 }
 
 /* In a HelloRetryRequest the group we want; in a ServerHello our share. */
@@ -604,18 +604,18 @@ enum tls_ext_write tls_exs_add_key_share(struct tls_ext_ctx *x)
     if (x->context == SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST) {
         if (hs->peer_kex != NULL)
             return TLS_EXT_NOT_SENT; /* the share we had was fine */
-        return done(x->b, open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_u16(x->b, hs->sv.hrr_group));
+        return done(x->b,
+                    open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_u16(x->b, hs->sv.hrr_group));
     }
     /* Resuming without (EC)DHE (psk_ke). */
-    if (hs->peer_kex == NULL
-        || (x->s->hit && !(hs->sv.psk_kex_modes & TLS_PSK_DHE_KE)))
+    if (hs->peer_kex == NULL || (x->s->hit && !(hs->sv.psk_kex_modes & TLS_PSK_DHE_KE)))
         return TLS_EXT_NOT_SENT;
     if (!tls_kex_public(hs->kex_priv, &pub, &pub_len)) {
         tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_EC_LIB);
         return TLS_EXT_FAILED;
     }
-    ok = open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_u16(x->b, hs->kex_group->id)
-         && tls_b_open(x->b, 2) && tls_b_bytes(x->b, pub, pub_len) && tls_b_close(x->b);
+    ok = open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_u16(x->b, hs->kex_group->id) &&
+         tls_b_open(x->b, 2) && tls_b_bytes(x->b, pub, pub_len) && tls_b_close(x->b);
     OPENSSL_free(pub);
     return done(x->b, ok);
 }
@@ -650,9 +650,8 @@ enum tls_ext_write tls_exs_add_signature_algorithms(struct tls_ext_ctx *x)
 /* A CertificateRequest's: the client CA list. */
 enum tls_ext_write tls_exs_add_certificate_authorities(struct tls_ext_ctx *x)
 {
-    STACK_OF(X509_NAME) *names = x->s->cfg.client_ca_names != NULL
-                                     ? x->s->cfg.client_ca_names
-                                     : x->s->ctx->cfg.client_ca_names;
+    STACK_OF(X509_NAME) *names = x->s->cfg.client_ca_names != NULL ? x->s->cfg.client_ca_names
+                                                                   : x->s->ctx->cfg.client_ca_names;
 
     if (names == NULL || sk_X509_NAME_num(names) == 0)
         names = x->s->cfg.ca_names != NULL ? x->s->cfg.ca_names : x->s->ctx->cfg.ca_names;
@@ -663,8 +662,8 @@ enum tls_ext_write tls_exs_add_certificate_authorities(struct tls_ext_ctx *x)
     for (int i = 0; i < sk_X509_NAME_num(names); i++) {
         unsigned char *der = NULL;
         int len = i2d_X509_NAME(sk_X509_NAME_value(names, i), &der);
-        int ok = len > 0 && tls_b_open(x->b, 2) && tls_b_bytes(x->b, der, (size_t)len)
-                 && tls_b_close(x->b);
+        int ok = len > 0 && tls_b_open(x->b, 2) && tls_b_bytes(x->b, der, (size_t)len) &&
+                 tls_b_close(x->b);
         OPENSSL_free(der);
         if (!ok)
             return TLS_EXT_FAILED;

@@ -20,84 +20,235 @@
  * ClientHello, add to a server message, check after the ClientHello).
  */
 static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
-    [TLS_EXT_RENEGOTIATE] = {TLSEXT_TYPE_renegotiate, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_SSL3_ALLOWED | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        tls_exc_add_renegotiate, tls_exc_parse_renegotiate, tls_exc_final_renegotiate,
-        tls_exs_parse_renegotiate, tls_exs_add_renegotiate, tls_exs_final_renegotiate},
-    [TLS_EXT_SERVER_NAME] = {TLSEXT_TYPE_server_name, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS,
-        tls_exc_add_server_name, tls_exc_parse_server_name, NULL,
-        tls_exs_parse_server_name, tls_exs_add_server_name, tls_exs_final_server_name},
-    [TLS_EXT_MAX_FRAGMENT_LENGTH] = {TLSEXT_TYPE_max_fragment_length, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS,
-        tls_exc_add_max_fragment_length, tls_exc_parse_max_fragment_length, tls_exc_final_max_fragment_length,
-        tls_exs_parse_max_fragment_length, tls_exs_add_max_fragment_length, tls_exs_final_max_fragment_length},
-    [TLS_EXT_SRP] = {TLSEXT_TYPE_srp, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        NULL, NULL, NULL,
-        NULL, NULL, NULL},
-    [TLS_EXT_EC_POINT_FORMATS] = {TLSEXT_TYPE_ec_point_formats, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        tls_exc_add_ec_point_formats, tls_exc_parse_ec_point_formats, NULL,
-        tls_exs_parse_ec_point_formats, NULL, NULL},
-    [TLS_EXT_SUPPORTED_GROUPS] = {TLSEXT_TYPE_supported_groups, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS | SSL_EXT_TLS1_2_SERVER_HELLO,
-        tls_exc_add_supported_groups, NULL, NULL,
-        tls_exs_parse_supported_groups, tls_exs_add_supported_groups, NULL},
-    [TLS_EXT_SESSION_TICKET] = {TLSEXT_TYPE_session_ticket, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        tls_exc_add_session_ticket, tls_exc_parse_session_ticket, NULL,
-        tls_exs_parse_session_ticket, NULL, NULL},
-    [TLS_EXT_STATUS_REQUEST] = {TLSEXT_TYPE_status_request, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_3_CERTIFICATE | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
-        tls_exc_add_status_request, tls_exc_parse_status_request, NULL,
-        tls_exs_parse_status_request, tls_exs_add_status_request, NULL},
-    [TLS_EXT_NPN] = {TLSEXT_TYPE_next_proto_neg, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        tls_exc_add_npn, tls_exc_parse_npn, NULL,
-        NULL, NULL, NULL},
-    [TLS_EXT_ALPN] = {TLSEXT_TYPE_application_layer_protocol_negotiation, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS,
-        tls_exc_add_alpn, tls_exc_parse_alpn, NULL,
-        tls_exs_parse_alpn, tls_exs_add_alpn, tls_exs_final_alpn},
-    [TLS_EXT_USE_SRTP] = {TLSEXT_TYPE_use_srtp, 0,
-        NULL, NULL, NULL,
-        NULL, NULL, NULL},
-    [TLS_EXT_ENCRYPT_THEN_MAC] = {TLSEXT_TYPE_encrypt_then_mac, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        tls_exc_add_encrypt_then_mac, tls_exc_parse_encrypt_then_mac, NULL,
-        tls_exs_parse_encrypt_then_mac, NULL, NULL},
-    [TLS_EXT_SCT] = {TLSEXT_TYPE_signed_certificate_timestamp, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_3_CERTIFICATE | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
-        tls_exc_add_sct, NULL, NULL,
-        NULL, NULL, NULL},
-    [TLS_EXT_EXTENDED_MASTER_SECRET] = {TLSEXT_TYPE_extended_master_secret, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        tls_exc_add_extended_master_secret, tls_exc_parse_extended_master_secret, tls_exc_final_extended_master_secret,
-        tls_exs_parse_extended_master_secret, NULL, NULL},
-    [TLS_EXT_SIG_ALGS_CERT] = {TLSEXT_TYPE_signature_algorithms_cert, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
-        NULL, NULL, NULL,
-        tls_exs_parse_sig_algs_cert, NULL, NULL},
-    [TLS_EXT_POST_HANDSHAKE_AUTH] = {TLSEXT_TYPE_post_handshake_auth, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ONLY,
-        tls_exc_add_post_handshake_auth, NULL, NULL,
-        tls_exs_parse_post_handshake_auth, NULL, NULL},
-    [TLS_EXT_SIG_ALGS] = {TLSEXT_TYPE_signature_algorithms, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
-        tls_exc_add_signature_algorithms, tls_exc_parse_sig_algs, tls_exc_final_sig_algs,
-        tls_exs_parse_sig_algs, tls_exs_add_signature_algorithms, tls_exs_final_sig_algs},
-    [TLS_EXT_SUPPORTED_VERSIONS] = {TLSEXT_TYPE_supported_versions, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO | SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST | SSL_EXT_TLS_IMPLEMENTATION_ONLY,
-        tls_exc_add_supported_versions, tls_exc_parse_supported_versions, NULL,
-        NULL, tls_exs_add_supported_versions, NULL},
-    [TLS_EXT_PSK_KEX_MODES] = {TLSEXT_TYPE_psk_kex_modes, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS_IMPLEMENTATION_ONLY | SSL_EXT_TLS1_3_ONLY,
-        tls_exc_add_psk_kex_modes, NULL, NULL,
-        tls_exs_parse_psk_kex_modes, NULL, NULL},
-    [TLS_EXT_KEY_SHARE] = {TLSEXT_TYPE_key_share, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO | SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST | SSL_EXT_TLS_IMPLEMENTATION_ONLY | SSL_EXT_TLS1_3_ONLY,
-        tls_exc_add_key_share, tls_exc_parse_key_share, tls_exc_final_key_share,
-        tls_exs_parse_key_share, tls_exs_add_key_share, tls_exs_final_key_share},
-    [TLS_EXT_COOKIE] = {TLSEXT_TYPE_cookie, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST | SSL_EXT_TLS_IMPLEMENTATION_ONLY | SSL_EXT_TLS1_3_ONLY,
-        tls_exc_add_cookie, tls_exc_parse_cookie, NULL,
-        NULL, NULL, NULL},
-    [TLS_EXT_CRYPTOPRO_BUG] = {TLSEXT_TYPE_cryptopro_bug, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
-        NULL, NULL, NULL,
-        NULL, NULL, NULL},
-    [TLS_EXT_EARLY_DATA] = {TLSEXT_TYPE_early_data, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS | SSL_EXT_TLS1_3_NEW_SESSION_TICKET | SSL_EXT_TLS1_3_ONLY,
-        NULL, tls_exc_parse_early_data, NULL,
-        tls_exs_parse_early_data, NULL, NULL},
-    [TLS_EXT_CERTIFICATE_AUTHORITIES] = {TLSEXT_TYPE_certificate_authorities, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST | SSL_EXT_TLS1_3_ONLY,
-        tls_exc_add_certificate_authorities, tls_exc_parse_certificate_authorities, NULL,
-        tls_exs_parse_certificate_authorities, tls_exs_add_certificate_authorities, NULL},
-    [TLS_EXT_PADDING] = {TLSEXT_TYPE_padding, SSL_EXT_CLIENT_HELLO,
-        tls_exc_add_padding, NULL, NULL,
-        NULL, NULL, NULL},
-    [TLS_EXT_PSK] = {TLSEXT_TYPE_psk, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO | SSL_EXT_TLS_IMPLEMENTATION_ONLY | SSL_EXT_TLS1_3_ONLY,
-        tls_exc_add_psk, tls_exc_parse_psk, NULL,
-        NULL, tls_exs_add_psk, tls_exs_final_psk},
+    [TLS_EXT_RENEGOTIATE] =
+        {
+            .type = TLSEXT_TYPE_renegotiate,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_SSL3_ALLOWED |
+                        SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+            .add_client_hello = tls_exc_add_renegotiate,
+            .parse_server = tls_exc_parse_renegotiate,
+            .final_client = tls_exc_final_renegotiate,
+            .parse_client_hello = tls_exs_parse_renegotiate,
+            .add_server = tls_exs_add_renegotiate,
+            .final_server = tls_exs_final_renegotiate,
+        },
+    [TLS_EXT_SERVER_NAME] =
+        {
+            .type = TLSEXT_TYPE_server_name,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
+                        SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS,
+            .add_client_hello = tls_exc_add_server_name,
+            .parse_server = tls_exc_parse_server_name,
+            .parse_client_hello = tls_exs_parse_server_name,
+            .add_server = tls_exs_add_server_name,
+            .final_server = tls_exs_final_server_name,
+        },
+    [TLS_EXT_MAX_FRAGMENT_LENGTH] =
+        {
+            .type = TLSEXT_TYPE_max_fragment_length,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
+                        SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS,
+            .add_client_hello = tls_exc_add_max_fragment_length,
+            .parse_server = tls_exc_parse_max_fragment_length,
+            .final_client = tls_exc_final_max_fragment_length,
+            .parse_client_hello = tls_exs_parse_max_fragment_length,
+            .add_server = tls_exs_add_max_fragment_length,
+            .final_server = tls_exs_final_max_fragment_length,
+        },
+    [TLS_EXT_SRP] =
+        {
+            .type = TLSEXT_TYPE_srp,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+        },
+    [TLS_EXT_EC_POINT_FORMATS] =
+        {
+            .type = TLSEXT_TYPE_ec_point_formats,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+            .add_client_hello = tls_exc_add_ec_point_formats,
+            .parse_server = tls_exc_parse_ec_point_formats,
+            .parse_client_hello = tls_exs_parse_ec_point_formats,
+        },
+    [TLS_EXT_SUPPORTED_GROUPS] =
+        {
+            .type = TLSEXT_TYPE_supported_groups,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS |
+                        SSL_EXT_TLS1_2_SERVER_HELLO,
+            .add_client_hello = tls_exc_add_supported_groups,
+            .parse_client_hello = tls_exs_parse_supported_groups,
+            .add_server = tls_exs_add_supported_groups,
+        },
+    [TLS_EXT_SESSION_TICKET] =
+        {
+            .type = TLSEXT_TYPE_session_ticket,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+            .add_client_hello = tls_exc_add_session_ticket,
+            .parse_server = tls_exc_parse_session_ticket,
+            .parse_client_hello = tls_exs_parse_session_ticket,
+        },
+    [TLS_EXT_STATUS_REQUEST] =
+        {
+            .type = TLSEXT_TYPE_status_request,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
+                        SSL_EXT_TLS1_3_CERTIFICATE | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
+            .add_client_hello = tls_exc_add_status_request,
+            .parse_server = tls_exc_parse_status_request,
+            .parse_client_hello = tls_exs_parse_status_request,
+            .add_server = tls_exs_add_status_request,
+        },
+    [TLS_EXT_NPN] =
+        {
+            .type = TLSEXT_TYPE_next_proto_neg,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+            .add_client_hello = tls_exc_add_npn,
+            .parse_server = tls_exc_parse_npn,
+        },
+    [TLS_EXT_ALPN] =
+        {
+            .type = TLSEXT_TYPE_application_layer_protocol_negotiation,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
+                        SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS,
+            .add_client_hello = tls_exc_add_alpn,
+            .parse_server = tls_exc_parse_alpn,
+            .parse_client_hello = tls_exs_parse_alpn,
+            .add_server = tls_exs_add_alpn,
+            .final_server = tls_exs_final_alpn,
+        },
+    [TLS_EXT_USE_SRTP] =
+        {
+            .type = TLSEXT_TYPE_use_srtp,
+            .contexts = 0,
+        },
+    [TLS_EXT_ENCRYPT_THEN_MAC] =
+        {
+            .type = TLSEXT_TYPE_encrypt_then_mac,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+            .add_client_hello = tls_exc_add_encrypt_then_mac,
+            .parse_server = tls_exc_parse_encrypt_then_mac,
+            .parse_client_hello = tls_exs_parse_encrypt_then_mac,
+        },
+    [TLS_EXT_SCT] =
+        {
+            .type = TLSEXT_TYPE_signed_certificate_timestamp,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
+                        SSL_EXT_TLS1_3_CERTIFICATE | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
+            .add_client_hello = tls_exc_add_sct,
+        },
+    [TLS_EXT_EXTENDED_MASTER_SECRET] =
+        {
+            .type = TLSEXT_TYPE_extended_master_secret,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+            .add_client_hello = tls_exc_add_extended_master_secret,
+            .parse_server = tls_exc_parse_extended_master_secret,
+            .final_client = tls_exc_final_extended_master_secret,
+            .parse_client_hello = tls_exs_parse_extended_master_secret,
+        },
+    [TLS_EXT_SIG_ALGS_CERT] =
+        {
+            .type = TLSEXT_TYPE_signature_algorithms_cert,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
+            .parse_client_hello = tls_exs_parse_sig_algs_cert,
+        },
+    [TLS_EXT_POST_HANDSHAKE_AUTH] =
+        {
+            .type = TLSEXT_TYPE_post_handshake_auth,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ONLY,
+            .add_client_hello = tls_exc_add_post_handshake_auth,
+            .parse_client_hello = tls_exs_parse_post_handshake_auth,
+        },
+    [TLS_EXT_SIG_ALGS] =
+        {
+            .type = TLSEXT_TYPE_signature_algorithms,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
+            .add_client_hello = tls_exc_add_signature_algorithms,
+            .parse_server = tls_exc_parse_sig_algs,
+            .final_client = tls_exc_final_sig_algs,
+            .parse_client_hello = tls_exs_parse_sig_algs,
+            .add_server = tls_exs_add_signature_algorithms,
+            .final_server = tls_exs_final_sig_algs,
+        },
+    [TLS_EXT_SUPPORTED_VERSIONS] =
+        {
+            .type = TLSEXT_TYPE_supported_versions,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO |
+                        SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST | SSL_EXT_TLS_IMPLEMENTATION_ONLY,
+            .add_client_hello = tls_exc_add_supported_versions,
+            .parse_server = tls_exc_parse_supported_versions,
+            .add_server = tls_exs_add_supported_versions,
+        },
+    [TLS_EXT_PSK_KEX_MODES] =
+        {
+            .type = TLSEXT_TYPE_psk_kex_modes,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS_IMPLEMENTATION_ONLY | SSL_EXT_TLS1_3_ONLY,
+            .add_client_hello = tls_exc_add_psk_kex_modes,
+            .parse_client_hello = tls_exs_parse_psk_kex_modes,
+        },
+    [TLS_EXT_KEY_SHARE] =
+        {
+            .type = TLSEXT_TYPE_key_share,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO |
+                        SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST | SSL_EXT_TLS_IMPLEMENTATION_ONLY |
+                        SSL_EXT_TLS1_3_ONLY,
+            .add_client_hello = tls_exc_add_key_share,
+            .parse_server = tls_exc_parse_key_share,
+            .final_client = tls_exc_final_key_share,
+            .parse_client_hello = tls_exs_parse_key_share,
+            .add_server = tls_exs_add_key_share,
+            .final_server = tls_exs_final_key_share,
+        },
+    [TLS_EXT_COOKIE] =
+        {
+            .type = TLSEXT_TYPE_cookie,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST |
+                        SSL_EXT_TLS_IMPLEMENTATION_ONLY | SSL_EXT_TLS1_3_ONLY,
+            .add_client_hello = tls_exc_add_cookie,
+            .parse_server = tls_exc_parse_cookie,
+        },
+    [TLS_EXT_CRYPTOPRO_BUG] =
+        {
+            .type = TLSEXT_TYPE_cryptopro_bug,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+        },
+    [TLS_EXT_EARLY_DATA] =
+        {
+            .type = TLSEXT_TYPE_early_data,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS |
+                        SSL_EXT_TLS1_3_NEW_SESSION_TICKET | SSL_EXT_TLS1_3_ONLY,
+            .parse_server = tls_exc_parse_early_data,
+            .parse_client_hello = tls_exs_parse_early_data,
+        },
+    [TLS_EXT_CERTIFICATE_AUTHORITIES] =
+        {
+            .type = TLSEXT_TYPE_certificate_authorities,
+            .contexts =
+                SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST | SSL_EXT_TLS1_3_ONLY,
+            .add_client_hello = tls_exc_add_certificate_authorities,
+            .parse_server = tls_exc_parse_certificate_authorities,
+            .parse_client_hello = tls_exs_parse_certificate_authorities,
+            .add_server = tls_exs_add_certificate_authorities,
+        },
+    [TLS_EXT_PADDING] =
+        {
+            .type = TLSEXT_TYPE_padding,
+            .contexts = SSL_EXT_CLIENT_HELLO,
+            .add_client_hello = tls_exc_add_padding,
+        },
+    [TLS_EXT_PSK] =
+        {
+            .type = TLSEXT_TYPE_psk,
+            .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO |
+                        SSL_EXT_TLS_IMPLEMENTATION_ONLY | SSL_EXT_TLS1_3_ONLY,
+            .add_client_hello = tls_exc_add_psk,
+            .parse_server = tls_exc_parse_psk,
+            .add_server = tls_exs_add_psk,
+            .final_server = tls_exs_final_psk,
+        },
 };
 
 const struct tls_ext_def *tls_ext_def(int idx)
@@ -146,7 +297,7 @@ static int index_of(uint16_t type)
 
 /* Messages that answer nothing we sent: a ClientHello, and the requests and
  * tickets a server sends on its own. */
-#define UNSOLICITED_OK \
+#define UNSOLICITED_OK                                                                             \
     (SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST | SSL_EXT_TLS1_3_NEW_SESSION_TICKET)
 
 int tls_ext_collect(SSL *s, struct tls_hs *hs, unsigned int context, tls_reader *list,
@@ -172,15 +323,15 @@ int tls_ext_collect_all(SSL *s, struct tls_hs *hs, unsigned int context, tls_rea
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
         idx = index_of(type);
         /* RFC 8446 4.2.11: pre_shared_key comes last in a ClientHello. */
-        if ((idx >= 0 && ((ext_table[idx].contexts & context) == 0 || out->present[idx]))
-            || (type == TLSEXT_TYPE_psk && (context & SSL_EXT_CLIENT_HELLO) != 0
-                && !tls_r_done(&exts)))
+        if ((idx >= 0 && ((ext_table[idx].contexts & context) == 0 || out->present[idx])) ||
+            (type == TLSEXT_TYPE_psk && (context & SSL_EXT_CLIENT_HELLO) != 0 &&
+             !tls_r_done(&exts)))
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
         /* A peer may only answer what we sent; the cookie, renegotiation
          * info and SCTs are the exceptions stock makes. */
-        if (idx >= 0 && (context & UNSOLICITED_OK) == 0 && type != TLSEXT_TYPE_cookie
-            && type != TLSEXT_TYPE_renegotiate && type != TLSEXT_TYPE_signed_certificate_timestamp
-            && (hs == NULL || (hs->sent_exts & (1u << idx)) == 0))
+        if (idx >= 0 && (context & UNSOLICITED_OK) == 0 && type != TLSEXT_TYPE_cookie &&
+            type != TLSEXT_TYPE_renegotiate && type != TLSEXT_TYPE_signed_certificate_timestamp &&
+            (hs == NULL || (hs->sent_exts & (1u << idx)) == 0))
             return tls_fatal(s, SSL_AD_UNSUPPORTED_EXTENSION, SSL_R_UNSOLICITED_EXTENSION);
         if (seen != NULL && seen->n < TLS_EXT_MAX_SEEN) {
             seen->types[seen->n] = type;
@@ -211,21 +362,20 @@ int tls_ext_relevant(const SSL *s, const struct tls_conn *c, unsigned int extctx
                      unsigned int context)
 {
     /* A HelloRetryRequest means TLS 1.3 before the version is settled. */
-    int tls13 = (context & SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST) != 0
-                || c->version == TLS1_3_VERSION;
+    int tls13 = (context & SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST) != 0 || c->version == TLS1_3_VERSION;
 
     if (tls13 && (extctx & SSL_EXT_TLS1_2_AND_BELOW_ONLY) != 0)
         return 0;
-    if (!tls13 && (extctx & SSL_EXT_TLS1_3_ONLY) != 0
-        && (s->server || (context & SSL_EXT_CLIENT_HELLO) == 0))
+    if (!tls13 && (extctx & SSL_EXT_TLS1_3_ONLY) != 0 &&
+        (s->server || (context & SSL_EXT_CLIENT_HELLO) == 0))
         return 0;
     return !(s->hit && (extctx & SSL_EXT_IGNORE_ON_RESUMPTION) != 0);
 }
 
 static int parse(struct tls_ext_ctx *x, struct tls_ext_set *set, int idx)
 {
-    tls_ext_parser p = x->s->server ? ext_table[idx].parse_client_hello
-                                    : ext_table[idx].parse_server;
+    tls_ext_parser p =
+        x->s->server ? ext_table[idx].parse_client_hello : ext_table[idx].parse_server;
 
     if (!set->present[idx] || set->parsed[idx])
         return 1;

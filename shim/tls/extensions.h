@@ -65,12 +65,12 @@ struct tls_ext_ctx {
     SSL *s;
     struct tls_conn *c;
     struct tls_hs *hs;
-    unsigned int context;   /* the message: SSL_EXT_CLIENT_HELLO, SSL_EXT_TLS1_3_... */
-    tls_builder *b;         /* writing */
-    int min_version, max_version; /* ClientHello: the range offered */
-    size_t binders_len;     /* ClientHello: PSK binders still to be filled in */
-    size_t chain_idx;       /* Certificate: which entry (0: the leaf) */
-    uint32_t max_early_data; /* NewSessionTicket: its early_data extension */
+    unsigned int context;          /* the message: SSL_EXT_CLIENT_HELLO, SSL_EXT_TLS1_3_... */
+    tls_builder *b;                /* writing */
+    int min_version, max_version;  /* ClientHello: the range offered */
+    size_t binders_len;            /* ClientHello: PSK binders still to be filled in */
+    size_t chain_idx;              /* Certificate: which entry (0: the leaf) */
+    uint32_t max_early_data;       /* NewSessionTicket: its early_data extension */
     const struct tls_ext_set *set; /* parsing: the whole message's extensions */
 };
 
@@ -85,15 +85,15 @@ typedef int (*tls_ext_final)(struct tls_ext_ctx *x, int present);
 
 struct tls_ext_def {
     uint16_t type;
-    unsigned int contexts;               /* SSL_EXT_* where it may appear */
-    tls_ext_writer add_client_hello;     /* client */
-    tls_ext_parser parse_server;         /* client: from ServerHello, EncryptedExtensions,
-                                          * HelloRetryRequest, Certificate,
-                                          * CertificateRequest, NewSessionTicket */
-    tls_ext_final final_client;          /* client, after each server message */
-    tls_ext_parser parse_client_hello;   /* server */
-    tls_ext_writer add_server;           /* server: to its messages (x->context) */
-    tls_ext_final final_server;          /* server, after a ClientHello */
+    unsigned int contexts;             /* SSL_EXT_* where it may appear */
+    tls_ext_writer add_client_hello;   /* client */
+    tls_ext_parser parse_server;       /* client: from ServerHello, EncryptedExtensions,
+                                        * HelloRetryRequest, Certificate,
+                                        * CertificateRequest, NewSessionTicket */
+    tls_ext_final final_client;        /* client, after each server message */
+    tls_ext_parser parse_client_hello; /* server */
+    tls_ext_writer add_server;         /* server: to its messages (x->context) */
+    tls_ext_final final_server;        /* server, after a ClientHello */
 };
 
 /* The table, indexed by enum tls_ext_index. */

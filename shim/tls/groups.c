@@ -12,8 +12,10 @@
 
 #include "tls/groups.h"
 
-#define EC(id, name, alias, real, nid, bits, maxv, len) \
-    {id, name, alias, {"EC", real, 0}, TLS_GROUP_EC, nid, bits, TLS1_VERSION, maxv, len}
+#define EC(id, name, alias, real, nid, bits, maxv, len)                                            \
+    {                                                                                              \
+        id, name, alias, {"EC", real, 0}, TLS_GROUP_EC, nid, bits, TLS1_VERSION, maxv, len         \
+    }
 
 static const struct tls_group groups[] = {
     EC(1, "sect163k1", "K-163", "sect163k1", NID_sect163k1, 80, TLS1_2_VERSION, 43),
@@ -41,16 +43,73 @@ static const struct tls_group groups[] = {
     EC(23, "secp256r1", "P-256", "prime256v1", NID_X9_62_prime256v1, 128, 0, 65),
     EC(24, "secp384r1", "P-384", "secp384r1", NID_secp384r1, 192, 0, 97),
     EC(25, "secp521r1", "P-521", "secp521r1", NID_secp521r1, 256, 0, 133),
-    EC(26, "brainpoolP256r1", NULL, "brainpoolP256r1", NID_brainpoolP256r1, 128, TLS1_2_VERSION, 65),
-    EC(27, "brainpoolP384r1", NULL, "brainpoolP384r1", NID_brainpoolP384r1, 192, TLS1_2_VERSION, 97),
-    EC(28, "brainpoolP512r1", NULL, "brainpoolP512r1", NID_brainpoolP512r1, 256, TLS1_2_VERSION, 129),
-    {29, "x25519", NULL, {"X25519", "X25519", 1}, TLS_GROUP_ECX, NID_X25519, 128, TLS1_VERSION, 0, 32},
+    EC(26, "brainpoolP256r1", NULL, "brainpoolP256r1", NID_brainpoolP256r1, 128, TLS1_2_VERSION,
+       65),
+    EC(27, "brainpoolP384r1", NULL, "brainpoolP384r1", NID_brainpoolP384r1, 192, TLS1_2_VERSION,
+       97),
+    EC(28, "brainpoolP512r1", NULL, "brainpoolP512r1", NID_brainpoolP512r1, 256, TLS1_2_VERSION,
+       129),
+    {29,
+     "x25519",
+     NULL,
+     {"X25519", "X25519", 1},
+     TLS_GROUP_ECX,
+     NID_X25519,
+     128,
+     TLS1_VERSION,
+     0,
+     32},
     {30, "x448", NULL, {"X448", "X448", 1}, TLS_GROUP_ECX, NID_X448, 224, TLS1_VERSION, 0, 56},
-    {0x100, "ffdhe2048", NULL, {"DH", "ffdhe2048", 0}, TLS_GROUP_FFDHE, NID_ffdhe2048, 112, TLS1_3_VERSION, 0, 256},
-    {0x101, "ffdhe3072", NULL, {"DH", "ffdhe3072", 0}, TLS_GROUP_FFDHE, NID_ffdhe3072, 128, TLS1_3_VERSION, 0, 384},
-    {0x102, "ffdhe4096", NULL, {"DH", "ffdhe4096", 0}, TLS_GROUP_FFDHE, NID_ffdhe4096, 128, TLS1_3_VERSION, 0, 512},
-    {0x103, "ffdhe6144", NULL, {"DH", "ffdhe6144", 0}, TLS_GROUP_FFDHE, NID_ffdhe6144, 128, TLS1_3_VERSION, 0, 768},
-    {0x104, "ffdhe8192", NULL, {"DH", "ffdhe8192", 0}, TLS_GROUP_FFDHE, NID_ffdhe8192, 192, TLS1_3_VERSION, 0, 1024},
+    {0x100,
+     "ffdhe2048",
+     NULL,
+     {"DH", "ffdhe2048", 0},
+     TLS_GROUP_FFDHE,
+     NID_ffdhe2048,
+     112,
+     TLS1_3_VERSION,
+     0,
+     256},
+    {0x101,
+     "ffdhe3072",
+     NULL,
+     {"DH", "ffdhe3072", 0},
+     TLS_GROUP_FFDHE,
+     NID_ffdhe3072,
+     128,
+     TLS1_3_VERSION,
+     0,
+     384},
+    {0x102,
+     "ffdhe4096",
+     NULL,
+     {"DH", "ffdhe4096", 0},
+     TLS_GROUP_FFDHE,
+     NID_ffdhe4096,
+     128,
+     TLS1_3_VERSION,
+     0,
+     512},
+    {0x103,
+     "ffdhe6144",
+     NULL,
+     {"DH", "ffdhe6144", 0},
+     TLS_GROUP_FFDHE,
+     NID_ffdhe6144,
+     128,
+     TLS1_3_VERSION,
+     0,
+     768},
+    {0x104,
+     "ffdhe8192",
+     NULL,
+     {"DH", "ffdhe8192", 0},
+     TLS_GROUP_FFDHE,
+     NID_ffdhe8192,
+     192,
+     TLS1_3_VERSION,
+     0,
+     1024},
 };
 
 /* Stock's supported_groups_default, less the GOST curves no provider here has. */
@@ -69,8 +128,8 @@ const struct tls_group *tls_group_by_stock_name(const char *name)
 {
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
         const struct tls_group *g = &groups[i];
-        if (strcmp(g->name, name) == 0 || strcmp(g->kex.name, name) == 0
-            || (g->alias != NULL && strcmp(g->alias, name) == 0))
+        if (strcmp(g->name, name) == 0 || strcmp(g->kex.name, name) == 0 ||
+            (g->alias != NULL && strcmp(g->alias, name) == 0))
             return g;
     }
     return NULL;

@@ -17,15 +17,15 @@ enum tls_group_kind {
 };
 
 struct tls_group {
-    uint16_t id;            /* the IANA code point */
-    const char *name;       /* stock's TLS name (SSL_group_to_name) */
-    const char *alias;      /* the other accepted name (P-256, ...), or NULL */
+    uint16_t id;               /* the IANA code point */
+    const char *name;          /* stock's TLS name (SSL_group_to_name) */
+    const char *alias;         /* the other accepted name (P-256, ...), or NULL */
     struct shim_kex_group kex; /* what libcrypto calls it */
     enum tls_group_kind kind;
     int nid;
     int secbits;
-    int min_tls, max_tls;   /* max 0: no upper limit */
-    size_t share_len;       /* length of a key share on the wire */
+    int min_tls, max_tls; /* max 0: no upper limit */
+    size_t share_len;     /* length of a key share on the wire */
 };
 
 /* The groups a client offers by default, in stock's order. */

@@ -229,8 +229,8 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
         case SSL3_RT_APPLICATION_DATA:
             /* A renegotiating client still takes data until the server
              * answers its ClientHello, as stock does, when it is reading. */
-            if (c->hs != NULL && c->hs->renegotiation && c->state == TLS_ST_CW_CLNT_HELLO
-                && c->in_read_app) {
+            if (c->hs != NULL && c->hs->renegotiation && c->state == TLS_ST_CW_CLNT_HELLO &&
+                c->in_read_app) {
                 c->app = c->rl.rdata;
                 c->app_len = c->rl.rlen;
                 return TLS_RL_APPDATA;
@@ -280,8 +280,7 @@ int tls_hs_begin_msg(SSL *s, tls_builder *b, int type, size_t size_hint)
     return 1;
 }
 
-int tls_hs_send_raw(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *msg,
-                    size_t len)
+int tls_hs_send_raw(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *msg, size_t len)
 {
     tls_conn_note_send(s, c);
     if (!tls_transcript_add(&hs->transcript, msg, len))
@@ -327,10 +326,10 @@ static int finish(SSL *s, struct tls_conn *c)
     int post = hs->post_handshake;
 
     /* Offered post-handshake authentication needs the handshake's transcript. */
-    if (c->version == TLS1_3_VERSION && !post && s->cfg.pha_enabled && !s->server
-        && hs->transcript.ctx != NULL && c->pha == NULL) {
-        if ((c->pha = OPENSSL_zalloc(sizeof(*c->pha))) != NULL
-            && !tls_transcript_copy(c->pha, &hs->transcript)) {
+    if (c->version == TLS1_3_VERSION && !post && s->cfg.pha_enabled && !s->server &&
+        hs->transcript.ctx != NULL && c->pha == NULL) {
+        if ((c->pha = OPENSSL_zalloc(sizeof(*c->pha))) != NULL &&
+            !tls_transcript_copy(c->pha, &hs->transcript)) {
             OPENSSL_free(c->pha);
             c->pha = NULL;
         }
@@ -464,8 +463,8 @@ int tls_handshake(SSL *s)
         return -1;
     if (c->failed)
         return -1; /* a failed connection stays failed, raising nothing new (stock) */
-    if (c->hs == NULL && c->state == TLS_ST_OK && c->renegotiate
-        && !tls_rl_write_pending(&c->rl) && !tls_rl_has_unread(&c->rl)) {
+    if (c->hs == NULL && c->state == TLS_ST_OK && c->renegotiate && !tls_rl_write_pending(&c->rl) &&
+        !tls_rl_has_unread(&c->rl)) {
         /* SSL_renegotiate asked for one: it starts here, when nothing is
          * half read or written (stock's ssl3_renegotiate_check). */
         tls_info(s, SSL_CB_HANDSHAKE_START, 1);
@@ -474,8 +473,8 @@ int tls_handshake(SSL *s)
     }
     if (c->hs == NULL && c->state == TLS_ST_OK) {
         /* Established: only a scheduled KeyUpdate can be left to send. */
-        if (!tls_flush_key_update(s, c)
-            || (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK))
+        if (!tls_flush_key_update(s, c) ||
+            (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK))
             return -1;
         c->in_init = 0;
         return 1;

@@ -58,69 +58,69 @@ struct tls_hs_client {
     size_t cookie_len;
     /* What a CertificateRequest asked. */
     int cert_requested;
-    uint8_t *cert_req_context;    /* TLS 1.3 certificate_request_context */
+    uint8_t *cert_req_context; /* TLS 1.3 certificate_request_context */
     size_t cert_req_context_len;
-    uint8_t *cert_types;          /* TLS 1.2 certificate_types */
+    uint8_t *cert_types; /* TLS 1.2 certificate_types */
     size_t cert_types_len;
-    int got_cert;                 /* the certificate callbacks have run */
+    int got_cert; /* the certificate callbacks have run */
 };
 
 /* What only the server side of a handshake needs. */
 struct tls_hs_server {
-    struct tls_client_hello *ch;  /* while the ClientHello is processed */
-    uint16_t hrr_group;           /* the group a HelloRetryRequest asked for */
-    int psk_kex_modes;            /* TLS_PSK_KE / TLS_PSK_DHE_KE bits the client allows */
-    int servername_done;          /* the host name was accepted: acknowledge it */
-    uint16_t tick_identity;       /* the PSK identity resumed */
-    uint8_t *alpn_proposed;       /* the client's ALPN list (wire form) */
+    struct tls_client_hello *ch; /* while the ClientHello is processed */
+    uint16_t hrr_group;          /* the group a HelloRetryRequest asked for */
+    int psk_kex_modes;           /* TLS_PSK_KE / TLS_PSK_DHE_KE bits the client allows */
+    int servername_done;         /* the host name was accepted: acknowledge it */
+    uint16_t tick_identity;      /* the PSK identity resumed */
+    uint8_t *alpn_proposed;      /* the client's ALPN list (wire form) */
     size_t alpn_proposed_len;
-    int status_requested;         /* the client asked for OCSP stapling */
-    int cert_request;             /* a CertificateRequest went out */
-    int downgrade;                /* the sentinel to put in our random (0: none) */
-    int stage;                    /* where a suspended ClientHello step resumes */
+    int status_requested; /* the client asked for OCSP stapling */
+    int cert_request;     /* a CertificateRequest went out */
+    int downgrade;        /* the sentinel to put in our random (0: none) */
+    int stage;            /* where a suspended ClientHello step resumes */
     uint8_t ch_session_id[SSL_MAX_SSL_SESSION_ID_LENGTH]; /* echoed in TLS 1.3 */
     size_t ch_session_id_len;
-    size_t sent_tickets;          /* NewSessionTickets sent after this handshake */
-    int done_reported;            /* the handshake's end was reported before its tickets */
+    size_t sent_tickets; /* NewSessionTickets sent after this handshake */
+    int done_reported;   /* the handshake's end was reported before its tickets */
 };
 
 /* psk_key_exchange_modes the server takes (RFC 8446 4.2.9). */
-#define TLS_PSK_KE 0x1
+#define TLS_PSK_KE     0x1
 #define TLS_PSK_DHE_KE 0x2
 
 /* Handshake-only state, freed when the handshake ends. */
 struct tls_hs {
     const struct tls_machine *machine;
-    int state;                    /* an index into machine->states */
+    int state; /* an index into machine->states */
     struct tls_transcript transcript;
     struct tls13_secrets ks;
-    int renegotiation;            /* this handshake renegotiates an established one */
-    int reneg_new_session;        /* ... offering no session (SSL_renegotiate) */
-    int post_handshake;           /* TLS 1.3 post-handshake authentication */
-    int hrr;                      /* a HelloRetryRequest was sent or received */
-    int sent_ccs;                 /* the middlebox-compatibility CCS went out */
-    uint32_t sent_exts;           /* bit per extension index: what we sent (extensions.h) */
+    int renegotiation;     /* this handshake renegotiates an established one */
+    int reneg_new_session; /* ... offering no session (SSL_renegotiate) */
+    int post_handshake;    /* TLS 1.3 post-handshake authentication */
+    int hrr;               /* a HelloRetryRequest was sent or received */
+    int sent_ccs;          /* the middlebox-compatibility CCS went out */
+    uint32_t sent_exts;    /* bit per extension index: what we sent (extensions.h) */
     /* What the hellos agreed (either role). */
-    int ticket_expected;          /* a NewSessionTicket is to come (TLS 1.2), or to issue */
-    int status_expected;          /* an OCSP response is to come, or to staple */
-    int use_etm;                  /* encrypt-then-MAC (RFC 7366) */
-    int npn_seen;                 /* next protocol negotiation is on */
-    int ems;                      /* the client offered extended master secret */
+    int ticket_expected; /* a NewSessionTicket is to come (TLS 1.2), or to issue */
+    int status_expected; /* an OCSP response is to come, or to staple */
+    int use_etm;         /* encrypt-then-MAC (RFC 7366) */
+    int npn_seen;        /* next protocol negotiation is on */
+    int ems;             /* the client offered extended master secret */
 
     /* Key exchange. */
-    EVP_PKEY *kex_priv;           /* our key share */
+    EVP_PKEY *kex_priv; /* our key share */
     const struct tls_group *kex_group;
-    EVP_PKEY *peer_kex;           /* the peer's TLS 1.2 (EC)DHE public key */
-    uint8_t *dhe;                 /* the TLS 1.3 (EC)DHE shared secret, until used */
+    EVP_PKEY *peer_kex; /* the peer's TLS 1.2 (EC)DHE public key */
+    uint8_t *dhe;       /* the TLS 1.3 (EC)DHE shared secret, until used */
     size_t dhe_len;
-    SSL_SESSION *psk_session;     /* the session offered or taken for resumption */
+    SSL_SESSION *psk_session; /* the session offered or taken for resumption */
     int psk_accepted;
 
     /* The peer's authentication. */
-    STACK_OF(X509) *peer_chain;
-    uint16_t *peer_sigalgs;       /* signature algorithms the peer accepts */
+    STACK_OF(X509) * peer_chain;
+    uint16_t *peer_sigalgs; /* signature algorithms the peer accepts */
     size_t peer_sigalgs_len;
-    STACK_OF(X509_NAME) *peer_ca_names;
+    STACK_OF(X509_NAME) * peer_ca_names;
 
     /* Ours: the key and algorithm our CertificateVerify uses. */
     struct shim_cert_pkey *key;
@@ -199,8 +199,7 @@ int tls_hs_consume_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs);
 int tls_hs_begin_msg(SSL *s, tls_builder *b, int type, size_t size_hint);
 int tls_hs_send_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b);
 /* Hashes and queues a message made elsewhere (header included). */
-int tls_hs_send_raw(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *msg,
-                    size_t len);
+int tls_hs_send_raw(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *msg, size_t len);
 /* Queues a ChangeCipherSpec record (TLS 1.2, or TLS 1.3 middlebox compatibility). */
 int tls_hs_send_ccs(SSL *s, struct tls_conn *c);
 

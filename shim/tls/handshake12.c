@@ -36,8 +36,7 @@ static int finished_of(SSL *s, struct tls_conn *c, struct tls_hs *hs, int client
 
     if (!tls_hs_transcript_hash(s, hs, hash, &hlen))
         return 0;
-    if (!tls12_finished(c->algs, tls12_prf_md(c), s->session->master_key, client, hash, hlen,
-                        out))
+    if (!tls12_finished(c->algs, tls12_prf_md(c), s->session->master_key, client, hash, hlen, out))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     return 1;
 }
@@ -83,10 +82,9 @@ int tls12_export_keying_material(SSL *s, struct tls_conn *c, uint8_t *out, size_
     /* RFC 5705: PRF(master, label, client_random + server_random
      * [+ uint16 context length + context]); labels the handshake itself
      * uses are refused. */
-    static const char *const reserved[] = {TLS_MD_CLIENT_FINISH_CONST, TLS_MD_SERVER_FINISH_CONST,
-                                           TLS_MD_MASTER_SECRET_CONST,
-                                           TLS_MD_EXTENDED_MASTER_SECRET_CONST,
-                                           TLS_MD_KEY_EXPANSION_CONST};
+    static const char *const reserved[] = {
+        TLS_MD_CLIENT_FINISH_CONST, TLS_MD_SERVER_FINISH_CONST, TLS_MD_MASTER_SECRET_CONST,
+        TLS_MD_EXTENDED_MASTER_SECRET_CONST, TLS_MD_KEY_EXPANSION_CONST};
     size_t vlen = llen + 2 * SSL3_RANDOM_SIZE + (use_context ? 2 + contextlen : 0), pos;
     uint8_t *val = OPENSSL_malloc(vlen > 0 ? vlen : 1);
     int ok;

@@ -70,9 +70,8 @@ static int certificate_expected(const struct tls_conn *c)
 /* The key exchange needs a ServerKeyExchange (ephemeral keys, SRP). */
 static int key_exchange_expected(const struct tls_conn *c)
 {
-    return (c->cipher->algorithm_mkey
-            & (SHIM_K_DHE | SHIM_K_ECDHE | SHIM_K_DHEPSK | SHIM_K_ECDHEPSK | SHIM_K_SRP))
-           != 0;
+    return (c->cipher->algorithm_mkey &
+            (SHIM_K_DHE | SHIM_K_ECDHE | SHIM_K_DHEPSK | SHIM_K_ECDHEPSK | SHIM_K_SRP)) != 0;
 }
 
 /* ------------------------------------------------------------ ServerHello */
@@ -93,11 +92,11 @@ static const SSL_CIPHER *check_cipher(SSL *s, struct tls_conn *c, const uint8_t 
  * becomes a new one with the server's id. */
 static int settle_session(SSL *s, struct tls_conn *c, tls_reader *sid)
 {
-    s->hit = sid->len != 0 && sid->len == s->session->session_id_length
-             && memcmp(sid->p, s->session->session_id, sid->len) == 0;
+    s->hit = sid->len != 0 && sid->len == s->session->session_id_length &&
+             memcmp(sid->p, s->session->session_id, sid->len) == 0;
     if (s->hit) {
-        if (s->cfg.sid_ctx_length != s->session->sid_ctx_length
-            || memcmp(s->session->sid_ctx, s->cfg.sid_ctx, s->cfg.sid_ctx_length) != 0)
+        if (s->cfg.sid_ctx_length != s->session->sid_ctx_length ||
+            memcmp(s->session->sid_ctx, s->cfg.sid_ctx, s->cfg.sid_ctx_length) != 0)
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER,
                              SSL_R_ATTEMPT_TO_REUSE_SESSION_IN_DIFFERENT_CONTEXT);
     } else {
@@ -157,9 +156,9 @@ static enum tls_step do_read_server_certificate(SSL *s, struct tls_conn *c, stru
         return TLS_STEP_FAIL;
     tls_conn_set_state(s, c, TLS_ST_CR_CERT);
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
-    if (!tls_parse_certificate_list(s, c, hs, &r, 0)
-        || !tls_client_check_server_chain(s, hs, c->cipher->algorithm_auth)
-        || !tls_hs_consume_msg(s, c, hs))
+    if (!tls_parse_certificate_list(s, c, hs, &r, 0) ||
+        !tls_client_check_server_chain(s, hs, c->cipher->algorithm_auth) ||
+        !tls_hs_consume_msg(s, c, hs))
         return TLS_STEP_FAIL;
     hs->state = C12_READ_CERTIFICATE_STATUS;
     return TLS_STEP_CONTINUE;
@@ -221,8 +220,8 @@ static int parse_ske_ecdhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_re
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_TOO_SHORT);
     tls_configured_groups(s, &groups, &n);
     g = tls_group_by_id(id);
-    if (type != 3 || !tls_listed(id, groups, n) || g == NULL || g->kind == TLS_GROUP_FFDHE
-        || !tls_group_usable(s, g, c->version, c->version, NULL))
+    if (type != 3 || !tls_listed(id, groups, n) || g == NULL || g->kind == TLS_GROUP_FFDHE ||
+        !tls_group_usable(s, g, c->version, c->version, NULL))
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CURVE);
     if (hs->kex_priv != NULL && hs->kex_group == g) {
         /* The key share our ClientHello offered for TLS 1.3, in this very
@@ -317,8 +316,7 @@ static enum tls_step do_read_server_key_exchange(SSL *s, struct tls_conn *c, str
     EVP_PKEY_up_ref(hs->peer_kex);
     c->peer_tmp = hs->peer_kex;
     /* The signature covers the parameters just parsed, not what follows. */
-    if (!check_ske_signature(s, c, &r, start.p, start.len - r.len)
-        || !tls_hs_consume_msg(s, c, hs))
+    if (!check_ske_signature(s, c, &r, start.p, start.len - r.len) || !tls_hs_consume_msg(s, c, hs))
         return TLS_STEP_FAIL;
     hs->state = C12_READ_CERTIFICATE_REQUEST;
     return TLS_STEP_CONTINUE;
@@ -441,7 +439,8 @@ static int dh_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_bu
         hs->kex_priv = NULL;
         if (!tls_kex_keygen_like(c->algs, hs->peer_kex, &hs->kex_priv))
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
-    } else if (hs->kex_priv == NULL && !tls_kex_keygen(c->algs, &hs->kex_group->kex, &hs->kex_priv)) {
+    } else if (hs->kex_priv == NULL &&
+               !tls_kex_keygen(c->algs, &hs->kex_group->kex, &hs->kex_priv)) {
         /* (the key pair made while reading the server's point serves) */
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     }
@@ -481,12 +480,11 @@ static enum tls_step do_send_client_key_exchange(SSL *s, struct tls_conn *c, str
     tls_conn_set_state(s, c, TLS_ST_CW_KEY_EXCH);
     /* RFC 7627: with EMS the master secret binds the whole handshake so far. */
     ok = tls_hs_transcript_hash(s, hs, hash, &hlen);
-    ok = ok
-         && (tls12_master_secret(c->algs, tls12_prf_md(c), pms, pms_len, c->client_random,
-                                 c->server_random,
-                                 (s->session->flags & SHIM_SESS_FLAG_EXTMS) ? hash : NULL, hlen,
-                                 s->session->master_key)
-             || tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED));
+    ok = ok && (tls12_master_secret(c->algs, tls12_prf_md(c), pms, pms_len, c->client_random,
+                                    c->server_random,
+                                    (s->session->flags & SHIM_SESS_FLAG_EXTMS) ? hash : NULL, hlen,
+                                    s->session->master_key) ||
+                tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED));
     OPENSSL_clear_free(pms, pms_len);
     if (!ok)
         return TLS_STEP_FAIL;
@@ -511,8 +509,8 @@ static enum tls_step do_send_certificate_verify(SSL *s, struct tls_conn *c, stru
         OPENSSL_free(sig);
         return TLS_STEP_FAIL;
     }
-    ok = (c->version < TLS1_2_VERSION || tls_b_u16(&b, a->code)) && tls_b_open(&b, 2)
-         && tls_b_bytes(&b, sig, sig_len) && tls_b_close(&b);
+    ok = (c->version < TLS1_2_VERSION || tls_b_u16(&b, a->code)) && tls_b_open(&b, 2) &&
+         tls_b_bytes(&b, sig, sig_len) && tls_b_close(&b);
     OPENSSL_free(sig);
     if (!ok) {
         tls_b_cleanup(&b);
@@ -549,8 +547,8 @@ static enum tls_step do_send_next_protocol(SSL *s, struct tls_conn *c, struct tl
 
     if (!tls_hs_begin_msg(s, &b, SSL3_MT_NEXT_PROTO, 64 + c->npn_len))
         return TLS_STEP_FAIL;
-    if (!tls_b_open(&b, 1) || !tls_b_bytes(&b, c->npn, c->npn_len) || !tls_b_close(&b)
-        || !tls_b_open(&b, 1) || !tls_b_bytes(&b, zeros, padding) || !tls_b_close(&b)) {
+    if (!tls_b_open(&b, 1) || !tls_b_bytes(&b, c->npn, c->npn_len) || !tls_b_close(&b) ||
+        !tls_b_open(&b, 1) || !tls_b_bytes(&b, zeros, padding) || !tls_b_close(&b)) {
         tls_b_cleanup(&b);
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }

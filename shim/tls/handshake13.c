@@ -84,8 +84,8 @@ int tls13_send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         OPENSSL_free(sig);
         return 0;
     }
-    ok = tls_b_u16(&b, a->code) && tls_b_open(&b, 2) && tls_b_bytes(&b, sig, sig_len)
-         && tls_b_close(&b);
+    ok = tls_b_u16(&b, a->code) && tls_b_open(&b, 2) && tls_b_bytes(&b, sig, sig_len) &&
+         tls_b_close(&b);
     OPENSSL_free(sig);
     if (!ok) {
         tls_b_cleanup(&b);
@@ -99,8 +99,7 @@ int tls13_send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 
 /* ------------------------------------------------------------ Finished */
 
-int tls13_process_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs,
-                           const uint8_t *base_key)
+int tls13_process_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *base_key)
 {
     uint8_t hash[EVP_MAX_MD_SIZE], expected[EVP_MAX_MD_SIZE];
 
@@ -139,8 +138,7 @@ int tls13_send_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uin
     return tls_hs_send_msg(s, c, hs, &b);
 }
 
-int tls13_send_compat_ccs(SSL *s, struct tls_conn *c, struct tls_hs *hs,
-                          OSSL_HANDSHAKE_STATE state)
+int tls13_send_compat_ccs(SSL *s, struct tls_conn *c, struct tls_hs *hs, OSSL_HANDSHAKE_STATE state)
 {
     if (!(s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT) || hs->sent_ccs)
         return 1;
@@ -191,8 +189,8 @@ int tls13_process_key_update(SSL *s, struct tls_conn *c)
         return 0;
     /* Asked to update ours too: answer with update_not_requested, unless we
      * already have one queued. */
-    if (req == SSL_KEY_UPDATE_REQUESTED && c->key_update == SSL_KEY_UPDATE_NONE
-        && !(s->shutdown & SSL_SENT_SHUTDOWN))
+    if (req == SSL_KEY_UPDATE_REQUESTED && c->key_update == SSL_KEY_UPDATE_NONE &&
+        !(s->shutdown & SSL_SENT_SHUTDOWN))
         c->key_update = SSL_KEY_UPDATE_NOT_REQUESTED;
     return 1;
 }
@@ -214,12 +212,12 @@ int tls13_process_new_session_ticket(SSL *s, struct tls_conn *c)
     size_t idlen;
 
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
-    if (!tls_r_u32(&r, &lifetime) || !tls_r_u32(&r, &age_add) || !tls_r_sub_u8(&r, &nonce)
-        || !tls_r_sub_u16(&r, &ticket) || ticket.len == 0 || !tls_r_sub_u16(&r, &exts)
-        || !tls_r_done(&r))
+    if (!tls_r_u32(&r, &lifetime) || !tls_r_u32(&r, &age_add) || !tls_r_sub_u8(&r, &nonce) ||
+        !tls_r_sub_u16(&r, &ticket) || ticket.len == 0 || !tls_r_sub_u16(&r, &exts) ||
+        !tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    if (!tls_ext_collect(s, NULL, SSL_EXT_TLS1_3_NEW_SESSION_TICKET, &exts, &ext)
-        || !tls_ext_parse_all_ctx(&x, &ext))
+    if (!tls_ext_collect(s, NULL, SSL_EXT_TLS1_3_NEW_SESSION_TICKET, &exts, &ext) ||
+        !tls_ext_parse_all_ctx(&x, &ext))
         return 0;
     /* Sessions are immutable once shared: each ticket gets its own copy. */
     if ((sess = tls_session_dup(s->session)) == NULL)
@@ -235,8 +233,8 @@ int tls13_process_new_session_ticket(SSL *s, struct tls_conn *c)
         sess->max_early_data = x.max_early_data;
     /* The session id of a ticket session is the SHA-256 of the ticket, so
      * that it can be found in the client cache (stock's convention). */
-    if (!shim_digest(c->algs->sha256, ticket.p, ticket.len, sess->session_id, &idlen)
-        || !tls13_ticket_psk(c->algs, c->md, c->resumption, nonce.p, nonce.len, sess->master_key)) {
+    if (!shim_digest(c->algs->sha256, ticket.p, ticket.len, sess->session_id, &idlen) ||
+        !tls13_ticket_psk(c->algs, c->md, c->resumption, nonce.p, nonce.len, sess->master_key)) {
         tls_session_free(sess);
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     }

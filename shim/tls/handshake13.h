@@ -22,8 +22,7 @@ int tls13_send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 /* The peer's Finished: verify_data under the finished key of base_key (the
  * peer's handshake traffic secret, or its application secret after the
  * handshake).  Recorded in c->peer_finished; not yet consumed. */
-int tls13_process_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs,
-                           const uint8_t *base_key);
+int tls13_process_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *base_key);
 
 /* Our Finished under the finished key of base_key; recorded in c->finished. */
 int tls13_send_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *base_key);

@@ -59,8 +59,8 @@ static const SSL_CIPHER *check_cipher(SSL *s, struct tls_conn *c, struct tls_hs 
         tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CIPHER_RETURNED);
         return NULL;
     }
-    if (hs->psk_session != NULL && hs->psk_accepted && hs->psk_session->cipher != ci
-        && tls_suite_handshake_md_nid(hs->psk_session->cipher) != tls_suite_handshake_md_nid(ci)) {
+    if (hs->psk_session != NULL && hs->psk_accepted && hs->psk_session->cipher != ci &&
+        tls_suite_handshake_md_nid(hs->psk_session->cipher) != tls_suite_handshake_md_nid(ci)) {
         tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_CIPHERSUITE_DIGEST_HAS_CHANGED);
         return NULL;
     }
@@ -79,9 +79,9 @@ enum tls_step tls13_client_hello_retry(SSL *s, struct tls_conn *c, struct tls_hs
     /* From here on the record layer is TLS 1.3's: the server's
      * middlebox-compatibility CCS after the HRR is dropped there. */
     c->rl.version = TLS1_3_VERSION;
-    if ((ci = check_cipher(s, c, hs, sh->cipher_id)) == NULL
-        || !tls_ext_collect(s, hs, SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST, &sh->ext_list, sh->ext)
-        || !tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST, sh->ext))
+    if ((ci = check_cipher(s, c, hs, sh->cipher_id)) == NULL ||
+        !tls_ext_collect(s, hs, SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST, &sh->ext_list, sh->ext) ||
+        !tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST, sh->ext))
         return TLS_STEP_FAIL;
     /* An HRR that changes nothing would make us send the same ClientHello. */
     if (hs->cl.cookie_len == 0 && hs->kex_priv != NULL)
@@ -97,8 +97,8 @@ enum tls_step tls13_client_hello_retry(SSL *s, struct tls_conn *c, struct tls_hs
     if (hs->psk_session == NULL && !tls13_secrets_init(&hs->ks, c->algs, c->md))
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     /* RFC 8446 4.4.1: ClientHello1 becomes a message_hash message. */
-    if (!tls_transcript_set_md(&hs->transcript, c->md)
-        || !tls_transcript_replace_with_message_hash(&hs->transcript))
+    if (!tls_transcript_set_md(&hs->transcript, c->md) ||
+        !tls_transcript_replace_with_message_hash(&hs->transcript))
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     if (!tls_hs_consume_msg(s, c, hs))
         return TLS_STEP_FAIL;
@@ -117,8 +117,8 @@ static int settle_session(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     s->hit = 0;
     if (hs->psk_accepted) {
         s->hit = 1;
-        if (s->cfg.sid_ctx_length != s->session->sid_ctx_length
-            || memcmp(s->session->sid_ctx, s->cfg.sid_ctx, s->cfg.sid_ctx_length) != 0)
+        if (s->cfg.sid_ctx_length != s->session->sid_ctx_length ||
+            memcmp(s->session->sid_ctx, s->cfg.sid_ctx, s->cfg.sid_ctx_length) != 0)
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER,
                              SSL_R_ATTEMPT_TO_REUSE_SESSION_IN_DIFFERENT_CONTEXT);
         return 1;
@@ -144,16 +144,16 @@ enum tls_step tls13_client_server_hello(SSL *s, struct tls_conn *c, struct tls_h
     if (!tls_hs_msg_ends_record(c))
         return tls_fail(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_NOT_ON_RECORD_BOUNDARY);
     /* The PSK decides s->hit before anything else is read. */
-    if (!tls_ext_parse_one(s, c, hs, SSL_EXT_TLS1_3_SERVER_HELLO, sh->ext, TLS_EXT_PSK)
-        || !settle_session(s, c, hs) || (ci = check_cipher(s, c, hs, sh->cipher_id)) == NULL)
+    if (!tls_ext_parse_one(s, c, hs, SSL_EXT_TLS1_3_SERVER_HELLO, sh->ext, TLS_EXT_PSK) ||
+        !settle_session(s, c, hs) || (ci = check_cipher(s, c, hs, sh->cipher_id)) == NULL)
         return TLS_STEP_FAIL;
     c->cipher = ci;
     if (!tls13_set_suite(s, c, ci))
         return TLS_STEP_FAIL;
     if (!s->hit)
         s->session->cipher = ci;
-    if (hs->psk_session == NULL
-        && (!tls13_secrets_init(&hs->ks, c->algs, c->md) || !tls13_derive_early(&hs->ks, NULL, 0)))
+    if (hs->psk_session == NULL &&
+        (!tls13_secrets_init(&hs->ks, c->algs, c->md) || !tls13_derive_early(&hs->ks, NULL, 0)))
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     if (!tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_3_SERVER_HELLO, sh->ext))
         return TLS_STEP_FAIL;
@@ -190,9 +190,9 @@ static enum tls_step do_read_encrypted_extensions(SSL *s, struct tls_conn *c, st
         return tls_fail(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     /* A server's supported_groups is allowed here but, as with stock, not
      * read: a client has no use for it (SSL_get1_groups stays empty). */
-    if (!tls_ext_collect(s, hs, SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS, &list, &ext)
-        || !tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS, &ext)
-        || !tls_hs_consume_msg(s, c, hs))
+    if (!tls_ext_collect(s, hs, SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS, &list, &ext) ||
+        !tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS, &ext) ||
+        !tls_hs_consume_msg(s, c, hs))
         return TLS_STEP_FAIL;
     /* A resumed session is authenticated by the PSK: no certificate follows. */
     hs->state = s->hit ? C13_READ_SERVER_FINISHED : C13_READ_CERT_REQUEST_OR_CERT;
@@ -219,8 +219,8 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     if (!tls_r_sub_u16(&r, &list))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
     /* Bytes after the block are refused only once the extensions parsed. */
-    if (!tls_ext_collect(s, hs, SSL_EXT_TLS1_3_CERTIFICATE_REQUEST, &list, &ext)
-        || !tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_3_CERTIFICATE_REQUEST, &ext))
+    if (!tls_ext_collect(s, hs, SSL_EXT_TLS1_3_CERTIFICATE_REQUEST, &list, &ext) ||
+        !tls_ext_parse_all(s, c, hs, SSL_EXT_TLS1_3_CERTIFICATE_REQUEST, &ext))
         return 0;
     if (!tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
@@ -255,8 +255,8 @@ static enum tls_step do_read_server_certificate(SSL *s, struct tls_conn *c, stru
     /* The server's certificate_request_context is empty. */
     if (!tls_r_u8(&r, &ctx_len) || ctx_len != 0)
         return tls_fail(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    if (!tls_parse_certificate_list(s, c, hs, &r, 0) || !tls_client_check_server_chain(s, hs, 0)
-        || !tls_hs_consume_msg(s, c, hs))
+    if (!tls_parse_certificate_list(s, c, hs, &r, 0) || !tls_client_check_server_chain(s, hs, 0) ||
+        !tls_hs_consume_msg(s, c, hs))
         return TLS_STEP_FAIL;
     hs->state = C13_READ_CERTIFICATE_VERIFY;
     return TLS_STEP_CONTINUE;
@@ -282,8 +282,8 @@ static enum tls_step do_read_server_finished(SSL *s, struct tls_conn *c, struct 
     if (!tls_hs_expect(s, c, SSL3_MT_FINISHED))
         return TLS_STEP_FAIL;
     tls_conn_set_state(s, c, TLS_ST_CR_FINISHED);
-    if (!tls13_process_finished(s, c, hs, hs->ks.server_hs) || !tls_hs_consume_msg(s, c, hs)
-        || !tls_hs_transcript_hash(s, hs, hash, NULL))
+    if (!tls13_process_finished(s, c, hs, hs->ks.server_hs) || !tls_hs_consume_msg(s, c, hs) ||
+        !tls_hs_transcript_hash(s, hs, hash, NULL))
         return TLS_STEP_FAIL;
     if (!tls13_derive_master(&hs->ks, hash))
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);

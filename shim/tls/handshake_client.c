@@ -61,8 +61,8 @@ static int write_cipher_suites(SSL *s, tls_builder *b, int min_version, int max_
     }
     /* A renegotiation carries renegotiation_info instead (RFC 5746 3.5). */
     if ((!renegotiation && !tls_b_u16(b, 0x00ff)) /* TLS_EMPTY_RENEGOTIATION_INFO_SCSV */
-        || ((s->cfg.mode & SSL_MODE_SEND_FALLBACK_SCSV) && !tls_b_u16(b, 0x5600))
-        || !tls_b_close(b))
+        || ((s->cfg.mode & SSL_MODE_SEND_FALLBACK_SCSV) && !tls_b_u16(b, 0x5600)) ||
+        !tls_b_close(b))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     return 1;
 }
@@ -74,10 +74,10 @@ static int fill_binder(SSL *s, struct tls_conn *c, struct tls_hs *hs, uint8_t *m
 {
     uint8_t binder_key[EVP_MAX_MD_SIZE], hash[EVP_MAX_MD_SIZE];
     size_t hlen;
-    int ok = tls13_derive_binder_key(&hs->ks, binder_key)
-             && tls_transcript_hash_with(&hs->transcript, hs->ks.md, msg, len - binders_len, hash,
-                                         &hlen)
-             && tls13_finished(c->algs, hs->ks.md, binder_key, hash, msg + len - hs->ks.hlen);
+    int ok =
+        tls13_derive_binder_key(&hs->ks, binder_key) &&
+        tls_transcript_hash_with(&hs->transcript, hs->ks.md, msg, len - binders_len, hash, &hlen) &&
+        tls13_finished(c->algs, hs->ks.md, binder_key, hash, msg + len - hs->ks.hlen);
 
     OPENSSL_cleanse(binder_key, sizeof(binder_key));
     return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
@@ -88,19 +88,19 @@ static int fill_binder(SSL *s, struct tls_conn *c, struct tls_hs *hs, uint8_t *m
 static int prepare_session(SSL *s, struct tls_conn *c, struct tls_hs *hs, int max_version)
 {
     if (max_version >= TLS1_3_VERSION && tls_session_resumable13(s, s->session)) {
-        const EVP_MD *md = shim_algs_md_by_nid(c->algs,
-                                               tls_suite_handshake_md_nid(s->session->cipher));
+        const EVP_MD *md =
+            shim_algs_md_by_nid(c->algs, tls_suite_handshake_md_nid(s->session->cipher));
         if (md == NULL)
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         tls_session_up_ref(s->session);
         hs->psk_session = s->session;
-        if (!tls13_secrets_init(&hs->ks, c->algs, md)
-            || !tls13_derive_early(&hs->ks, s->session->master_key, s->session->master_key_length))
+        if (!tls13_secrets_init(&hs->ks, c->algs, md) ||
+            !tls13_derive_early(&hs->ks, s->session->master_key, s->session->master_key_length))
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
         return 1;
     }
-    if (s->session == NULL || s->session->not_resumable || s->session->ssl_version == TLS1_3_VERSION
-        || s->session->session_id_length == 0) {
+    if (s->session == NULL || s->session->not_resumable ||
+        s->session->ssl_version == TLS1_3_VERSION || s->session->session_id_length == 0) {
         if (!tls_session_new(s))
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     }
@@ -131,14 +131,14 @@ static int prepare_first_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         return 0;
     if (RAND_bytes_ex(s->ctx->libctx, c->client_random, SSL3_RANDOM_SIZE, 0) <= 0)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    if (s->session->ssl_version < TLS1_3_VERSION && s->session->session_id_length > 0
-        && !hs->reneg_new_session) {
+    if (s->session->ssl_version < TLS1_3_VERSION && s->session->session_id_length > 0 &&
+        !hs->reneg_new_session) {
         /* Resuming a TLS 1.2 session: its id (for a ticket, the id made from
          * the ticket) asks the server to resume. */
         hs->cl.session_id_len = s->session->session_id_length;
         memcpy(hs->cl.session_id, s->session->session_id, hs->cl.session_id_len);
-    } else if (hs->cl.max_version >= TLS1_3_VERSION
-               && (s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT)) {
+    } else if (hs->cl.max_version >= TLS1_3_VERSION &&
+               (s->cfg.options & SSL_OP_ENABLE_MIDDLEBOX_COMPAT)) {
         /* RFC 8446 D.4: a non-empty legacy session id makes the handshake
          * look like a TLS 1.2 resumption to middleboxes. */
         hs->cl.session_id_len = SSL3_SESSION_ID_SIZE;
@@ -162,8 +162,9 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
     }
     min_version = hs->cl.min_version;
     max_version = hs->cl.max_version;
-    legacy = hs->renegotiation ? s->client_version
-                               : max_version < TLS1_2_VERSION ? max_version : TLS1_2_VERSION;
+    legacy = hs->renegotiation              ? s->client_version
+             : max_version < TLS1_2_VERSION ? max_version
+                                            : TLS1_2_VERSION;
     /* A first ClientHello's record says TLS 1.0; a renegotiation's keeps the
      * connection's version. */
     if (!hs->renegotiation)
@@ -171,9 +172,9 @@ static enum tls_step do_send_client_hello(SSL *s, struct tls_conn *c, struct tls
 
     if (!tls_hs_begin_msg(s, &b, SSL3_MT_CLIENT_HELLO, 512))
         return TLS_STEP_FAIL;
-    if (!tls_b_u16(&b, (uint16_t)legacy) || !tls_b_bytes(&b, c->client_random, SSL3_RANDOM_SIZE)
-        || !tls_b_open(&b, 1) || !tls_b_bytes(&b, hs->cl.session_id, hs->cl.session_id_len)
-        || !tls_b_close(&b)) {
+    if (!tls_b_u16(&b, (uint16_t)legacy) || !tls_b_bytes(&b, c->client_random, SSL3_RANDOM_SIZE) ||
+        !tls_b_open(&b, 1) || !tls_b_bytes(&b, hs->cl.session_id, hs->cl.session_id_len) ||
+        !tls_b_close(&b)) {
         tls_b_cleanup(&b);
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
@@ -221,8 +222,8 @@ const SSL_CIPHER *tls_client_check_cipher(SSL *s, struct tls_conn *c, const uint
         tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_UNKNOWN_CIPHER_RETURNED);
         return NULL;
     }
-    if (!tls_cipher_usable(s, ci, c->version, c->version, SSL_SECOP_CIPHER_CHECK)
-        || sk_SSL_CIPHER_find(shim_ssl_cipher_list(s), (SSL_CIPHER *)ci) < 0) {
+    if (!tls_cipher_usable(s, ci, c->version, c->version, SSL_SECOP_CIPHER_CHECK) ||
+        sk_SSL_CIPHER_find(shim_ssl_cipher_list(s), (SSL_CIPHER *)ci) < 0) {
         tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CIPHER_RETURNED);
         return NULL;
     }
@@ -264,10 +265,9 @@ static int choose_version(SSL *s, struct tls_conn *c, struct tls_hs *hs, int leg
     /* RFC 8446 4.1.3: a client landing below its maximum checks the server's
      * random for a downgrade sentinel; as stock, the TLS 1.1 one is refused
      * at any lower version, the TLS 1.2 one only by a TLS 1.3 client. */
-    if (hs->cl.max_version > version
-        && (memcmp(c->server_random + 24, downgrade_tls11, 8) == 0
-            || (hs->cl.max_version == TLS1_3_VERSION
-                && memcmp(c->server_random + 24, downgrade_tls12, 8) == 0)))
+    if (hs->cl.max_version > version && (memcmp(c->server_random + 24, downgrade_tls11, 8) == 0 ||
+                                         (hs->cl.max_version == TLS1_3_VERSION &&
+                                          memcmp(c->server_random + 24, downgrade_tls12, 8) == 0)))
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_INAPPROPRIATE_FALLBACK);
     c->version = version;
     s->version = version;
@@ -295,8 +295,8 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
     if (!tls_r_u16(&r, &legacy) || !tls_r_bytes(&r, &random, SSL3_RANDOM_SIZE))
         return tls_fail(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    hrr = hs->cl.max_version >= TLS1_3_VERSION && legacy == TLS1_2_VERSION
-          && memcmp(random, hrr_random, SSL3_RANDOM_SIZE) == 0;
+    hrr = hs->cl.max_version >= TLS1_3_VERSION && legacy == TLS1_2_VERSION &&
+          memcmp(random, hrr_random, SSL3_RANDOM_SIZE) == 0;
     if (hrr && hs->hrr) /* only one HelloRetryRequest per handshake */
         return tls_fail(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
     if (!hrr)
@@ -312,23 +312,22 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
         tls_r_init(&sh.ext_list, NULL, 0);
     else if (!tls_r_sub_u16(&r, &sh.ext_list) || !tls_r_done(&r))
         return tls_fail(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
-    if (!hrr
-        && (!tls_ext_collect(s, hs, SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO,
-                             &sh.ext_list, &ext)
-            || !choose_version(s, c, hs, legacy, &ext)))
+    if (!hrr && (!tls_ext_collect(s, hs, SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_3_SERVER_HELLO,
+                                  &sh.ext_list, &ext) ||
+                 !choose_version(s, c, hs, legacy, &ext)))
         return TLS_STEP_FAIL;
     if (hrr || c->version == TLS1_3_VERSION) {
         if (sh.compression != 0)
             return tls_fail(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_INVALID_COMPRESSION_ALGORITHM);
-        if (sh.session_id.len != hs->cl.session_id_len
-            || memcmp(sh.session_id.p, hs->cl.session_id, sh.session_id.len) != 0)
+        if (sh.session_id.len != hs->cl.session_id_len ||
+            memcmp(sh.session_id.p, hs->cl.session_id, sh.session_id.len) != 0)
             return tls_fail(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_INVALID_SESSION_ID);
     }
     if (hrr)
         return tls13_client_hello_retry(s, c, hs, &sh);
     /* Now that the version is known: only its ServerHello's extensions. */
     if (!tls_ext_all_allowed(&ext, c->version == TLS1_3_VERSION ? SSL_EXT_TLS1_3_SERVER_HELLO
-                                                                 : SSL_EXT_TLS1_2_SERVER_HELLO))
+                                                                : SSL_EXT_TLS1_2_SERVER_HELLO))
         return tls_fail(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
     if (c->version == TLS1_3_VERSION)
         return tls13_client_server_hello(s, c, hs, &sh);
@@ -340,6 +339,6 @@ static const struct tls_state client_hello_states[] = {
     [TLS_CH_READ_SERVER_HELLO] = {do_read_server_hello, 1},
 };
 
-const struct tls_machine tls_client_hello_machine = {
-    "client hello", client_hello_states,
-    sizeof(client_hello_states) / sizeof(client_hello_states[0])};
+const struct tls_machine tls_client_hello_machine = {"client hello", client_hello_states,
+                                                     sizeof(client_hello_states) /
+                                                         sizeof(client_hello_states[0])};

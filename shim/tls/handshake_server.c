@@ -20,6 +20,6 @@ static const struct tls_state server_hello_states[] = {
     {do_read_client_hello, 0},
 };
 
-const struct tls_machine tls_server_hello_machine = {
-    "server hello", server_hello_states,
-    sizeof(server_hello_states) / sizeof(server_hello_states[0])};
+const struct tls_machine tls_server_hello_machine = {"server hello", server_hello_states,
+                                                     sizeof(server_hello_states) /
+                                                         sizeof(server_hello_states[0])};

@@ -62,10 +62,10 @@ int tls13_derive_handshake(struct tls13_secrets *k, const uint8_t *dhe, size_t d
                            const uint8_t *hash_ch_sh)
 {
     uint8_t salt[EVP_MAX_MD_SIZE];
-    int ok = derived(k, k->early, salt)
-             && tls_hkdf_extract(k->algs, k->md, salt, k->hlen, dhe, dhe_len, k->handshake)
-             && derive_secret(k, k->handshake, LABEL("c hs traffic"), hash_ch_sh, k->client_hs)
-             && derive_secret(k, k->handshake, LABEL("s hs traffic"), hash_ch_sh, k->server_hs);
+    int ok = derived(k, k->early, salt) &&
+             tls_hkdf_extract(k->algs, k->md, salt, k->hlen, dhe, dhe_len, k->handshake) &&
+             derive_secret(k, k->handshake, LABEL("c hs traffic"), hash_ch_sh, k->client_hs) &&
+             derive_secret(k, k->handshake, LABEL("s hs traffic"), hash_ch_sh, k->server_hs);
     OPENSSL_cleanse(salt, sizeof(salt));
     return ok;
 }
@@ -73,11 +73,11 @@ int tls13_derive_handshake(struct tls13_secrets *k, const uint8_t *dhe, size_t d
 int tls13_derive_master(struct tls13_secrets *k, const uint8_t *hash_ch_sf)
 {
     uint8_t salt[EVP_MAX_MD_SIZE];
-    int ok = derived(k, k->handshake, salt)
-             && tls_hkdf_extract(k->algs, k->md, salt, k->hlen, NULL, 0, k->master)
-             && derive_secret(k, k->master, LABEL("c ap traffic"), hash_ch_sf, k->client_ap)
-             && derive_secret(k, k->master, LABEL("s ap traffic"), hash_ch_sf, k->server_ap)
-             && derive_secret(k, k->master, LABEL("exp master"), hash_ch_sf, k->exporter);
+    int ok = derived(k, k->handshake, salt) &&
+             tls_hkdf_extract(k->algs, k->md, salt, k->hlen, NULL, 0, k->master) &&
+             derive_secret(k, k->master, LABEL("c ap traffic"), hash_ch_sf, k->client_ap) &&
+             derive_secret(k, k->master, LABEL("s ap traffic"), hash_ch_sf, k->server_ap) &&
+             derive_secret(k, k->master, LABEL("exp master"), hash_ch_sf, k->exporter);
     OPENSSL_cleanse(salt, sizeof(salt));
     return ok;
 }
@@ -96,8 +96,8 @@ int tls13_traffic_key_iv(const struct shim_algs *algs, const EVP_MD *md, const u
                          uint8_t *key, size_t key_len, uint8_t *iv, size_t iv_len)
 {
     size_t hlen = shim_md_size(md);
-    return tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("key"), NULL, 0, key, key_len)
-           && tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("iv"), NULL, 0, iv, iv_len);
+    return tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("key"), NULL, 0, key, key_len) &&
+           tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("iv"), NULL, 0, iv, iv_len);
 }
 
 int tls13_finished(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *base_key,
@@ -105,8 +105,9 @@ int tls13_finished(const struct shim_algs *algs, const EVP_MD *md, const uint8_t
 {
     size_t hlen = shim_md_size(md);
     uint8_t fkey[EVP_MAX_MD_SIZE];
-    int ok = tls_hkdf_expand_label(algs, md, base_key, hlen, LABEL("finished"), NULL, 0, fkey, hlen)
-             && shim_hmac(algs, md, fkey, hlen, hash, hlen, out);
+    int ok =
+        tls_hkdf_expand_label(algs, md, base_key, hlen, LABEL("finished"), NULL, 0, fkey, hlen) &&
+        shim_hmac(algs, md, fkey, hlen, hash, hlen, out);
     OPENSSL_cleanse(fkey, sizeof(fkey));
     return ok;
 }
@@ -136,12 +137,12 @@ int tls13_export(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *
 {
     size_t hlen = shim_md_size(md);
     uint8_t empty_hash[EVP_MAX_MD_SIZE], ctx_hash[EVP_MAX_MD_SIZE], secret[EVP_MAX_MD_SIZE];
-    int ok = shim_digest(md, NULL, 0, empty_hash, NULL)
-             && shim_digest(md, context, context_len, ctx_hash, NULL)
-             && tls_hkdf_expand_label(algs, md, exporter_secret, hlen, label, label_len,
-                                      empty_hash, hlen, secret, hlen)
-             && tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("exporter"), ctx_hash, hlen, out,
-                                      out_len);
+    int ok = shim_digest(md, NULL, 0, empty_hash, NULL) &&
+             shim_digest(md, context, context_len, ctx_hash, NULL) &&
+             tls_hkdf_expand_label(algs, md, exporter_secret, hlen, label, label_len, empty_hash,
+                                   hlen, secret, hlen) &&
+             tls_hkdf_expand_label(algs, md, secret, hlen, LABEL("exporter"), ctx_hash, hlen, out,
+                                   out_len);
     OPENSSL_cleanse(secret, sizeof(secret));
     return ok;
 }

@@ -30,8 +30,8 @@ int tls12_key_block(const struct shim_algs *a, const EVP_MD *prf, const uint8_t 
                     SSL3_RANDOM_SIZE, client_random, SSL3_RANDOM_SIZE, NULL, 0, out, len);
 }
 
-int tls12_finished(const struct shim_algs *a, const EVP_MD *prf, const uint8_t *master,
-                   int client, const uint8_t *hash, size_t hash_len, uint8_t *out)
+int tls12_finished(const struct shim_algs *a, const EVP_MD *prf, const uint8_t *master, int client,
+                   const uint8_t *hash, size_t hash_len, uint8_t *out)
 {
     return tls1_prf(a, prf, master, TLS12_MASTER_SECRET_LEN,
                     client ? "client finished" : "server finished", hash, hash_len, NULL, 0, NULL,

@@ -9,7 +9,7 @@
 #include "crypto/algs.h"
 
 #define TLS12_MASTER_SECRET_LEN 48
-#define TLS12_FINISHED_LEN 12
+#define TLS12_FINISHED_LEN      12
 
 /* With session_hash non-NULL, the extended master secret of RFC 7627. */
 int tls12_master_secret(const struct shim_algs *a, const EVP_MD *prf, const uint8_t *pms,
@@ -21,7 +21,7 @@ int tls12_key_block(const struct shim_algs *a, const EVP_MD *prf, const uint8_t 
                     size_t len);
 
 /* verify_data = PRF(master, "client finished" / "server finished", hash). */
-int tls12_finished(const struct shim_algs *a, const EVP_MD *prf, const uint8_t *master,
-                   int client, const uint8_t *hash, size_t hash_len, uint8_t *out);
+int tls12_finished(const struct shim_algs *a, const EVP_MD *prf, const uint8_t *master, int client,
+                   const uint8_t *hash, size_t hash_len, uint8_t *out);
 
 #endif

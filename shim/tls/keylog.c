@@ -13,7 +13,8 @@ void tls_keylog(SSL *s, const struct tls_conn *c, const char *label, const uint8
 {
     static const char hex[] = "0123456789abcdef";
     SSL_CTX_keylog_cb_func cb = s->ctx->keylog_callback;
-    size_t label_len = strlen(label), n = label_len + 1 + 2 * SSL3_RANDOM_SIZE + 1 + 2 * secret_len + 1;
+    size_t label_len = strlen(label),
+           n = label_len + 1 + 2 * SSL3_RANDOM_SIZE + 1 + 2 * secret_len + 1;
     char *line, *p;
 
     if (cb == NULL || (line = OPENSSL_malloc(n)) == NULL)

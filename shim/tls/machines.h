@@ -33,8 +33,8 @@ struct tls_server_hello {
     const uint8_t *cipher_id;
     uint8_t compression;
     tls_reader session_id;
-    tls_reader ext_list;          /* the extensions' vector, without its length */
-    struct tls_ext_set *ext;      /* collected (not yet for a HelloRetryRequest) */
+    tls_reader ext_list;     /* the extensions' vector, without its length */
+    struct tls_ext_set *ext; /* collected (not yet for a HelloRetryRequest) */
 };
 
 /* The TLS 1.3 client takes over at a ServerHello (or HelloRetryRequest)

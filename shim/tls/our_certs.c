@@ -13,7 +13,8 @@ static int security_ok(SSL_CTX *ctx, SSL *s, const struct shim_cert *c, int op, 
                        void *other)
 {
     /* Stock passes the connection, or else the context, never both. */
-    return c->sec_cb == NULL || c->sec_cb(s, s != NULL ? NULL : ctx, op, bits, nid, other, c->sec_ex);
+    return c->sec_cb == NULL ||
+           c->sec_cb(s, s != NULL ? NULL : ctx, op, bits, nid, other, c->sec_ex);
 }
 
 int tls_cert_secure(SSL_CTX *ctx, SSL *s, const struct shim_cert *cert, X509 *x, int is_ee)
@@ -56,7 +57,8 @@ int tls_cert_set_x509(SSL_CTX *ctx, SSL *s, struct shim_cert *cert, X509 *x)
         return 0;
     }
     /* A key already set that does not match goes: the new certificate wins. */
-    if (cert->pkeys[i].privatekey != NULL && !X509_check_private_key(x, cert->pkeys[i].privatekey)) {
+    if (cert->pkeys[i].privatekey != NULL &&
+        !X509_check_private_key(x, cert->pkeys[i].privatekey)) {
         EVP_PKEY_free(cert->pkeys[i].privatekey);
         cert->pkeys[i].privatekey = NULL;
         ERR_clear_error();

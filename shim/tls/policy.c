@@ -31,8 +31,8 @@ static int version_enabled(const SSL *s, int v)
         {TLS1_1_VERSION, SSL_OP_NO_TLSv1_1},
         {TLS1_VERSION, SSL_OP_NO_TLSv1},
     };
-    if ((s->cfg.min_proto_version != 0 && v < s->cfg.min_proto_version)
-        || !tls_security_ok(s, SSL_SECOP_VERSION, 0, v, NULL))
+    if ((s->cfg.min_proto_version != 0 && v < s->cfg.min_proto_version) ||
+        !tls_security_ok(s, SSL_SECOP_VERSION, 0, v, NULL))
         return 0;
     if (s->cfg.max_proto_version != 0 && v > s->cfg.max_proto_version)
         return 0;
@@ -89,16 +89,16 @@ int tls_group_usable(const SSL *s, const struct tls_group *g, int min_version, i
     int in_range = g->min_tls <= max_version && (g->max_tls == 0 || g->max_tls >= min_version);
 
     if (tls13_ok != NULL)
-        *tls13_ok = max_version == TLS1_3_VERSION
-                    && (g->max_tls == 0 || g->max_tls >= TLS1_3_VERSION);
+        *tls13_ok =
+            max_version == TLS1_3_VERSION && (g->max_tls == 0 || g->max_tls >= TLS1_3_VERSION);
     return in_range && tls_security_ok(s, SSL_SECOP_CURVE_SUPPORTED, g->secbits, 0, id);
 }
 
 int tls_sigalg_usable(const SSL *s, const struct tls_sigalg *a, int op, int min_version)
 {
     uint8_t id[2] = {(uint8_t)(a->code >> 8), (uint8_t)a->code};
-    if (!s->server && min_version >= TLS1_3_VERSION
-        && (a->sig_type == EVP_PKEY_DSA || a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
+    if (!s->server && min_version >= TLS1_3_VERSION &&
+        (a->sig_type == EVP_PKEY_DSA || a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
         return 0;
     return tls_security_ok(s, op, a->secbits, a->hash_nid, id);
 }

@@ -20,8 +20,7 @@ int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other);
 int tls_version_range(const SSL *s, int *min_version, int *max_version);
 
 /* A cipher suite we may offer / accept with this version range. */
-int tls_cipher_usable(const SSL *s, const SSL_CIPHER *c, int min_version, int max_version,
-                      int op);
+int tls_cipher_usable(const SSL *s, const SSL_CIPHER *c, int min_version, int max_version, int op);
 /* A group we may offer in this version range; *tls13_ok says whether it can
  * be used for a TLS 1.3 key share. */
 int tls_group_usable(const SSL *s, const struct tls_group *g, int min_version, int max_version,

@@ -16,10 +16,10 @@
 
 /* The largest record stock accepts before anything else is checked
  * (its default read buffer), and the TLS 1.3 / older ciphertext limits. */
-#define RL_MAX_PACKET_BODY 16711
+#define RL_MAX_PACKET_BODY      16711
 #define RL_MAX_TLS13_CIPHERTEXT (SSL3_RT_MAX_PLAIN_LENGTH + 256)
 #define RL_MAX_TLS12_CIPHERTEXT (SSL3_RT_MAX_PLAIN_LENGTH + 320)
-#define RL_RBUF_SIZE (SSL3_RT_HEADER_LENGTH + RL_MAX_PACKET_BODY)
+#define RL_RBUF_SIZE            (SSL3_RT_HEADER_LENGTH + RL_MAX_PACKET_BODY)
 /* Stock fails after this many empty records (or ignored CCS) in a row. */
 #define RL_MAX_EMPTY_RECORDS 32
 
@@ -124,8 +124,7 @@ static enum tls_rl_result fill(SSL *s, struct tls_rl *rl, size_t n)
     while (rl->r_end - rl->r_pos < n) {
         /* Without read-ahead, read exactly what the record needs so that
          * bytes after it stay in the transport for whoever reads next. */
-        size_t want = s->cfg.read_ahead ? RL_RBUF_SIZE - rl->r_end
-                                        : n - (rl->r_end - rl->r_pos);
+        size_t want = s->cfg.read_ahead ? RL_RBUF_SIZE - rl->r_end : n - (rl->r_end - rl->r_pos);
         int ret;
         if (s->rbio == NULL) {
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_READ_BIO_NOT_SET);
@@ -155,8 +154,8 @@ static enum tls_rl_result fill(SSL *s, struct tls_rl *rl, size_t n)
 
 static int looks_like_http(const uint8_t *p)
 {
-    return memcmp(p, "GET ", 4) == 0 || memcmp(p, "POST ", 5) == 0 || memcmp(p, "HEAD ", 5) == 0
-           || memcmp(p, "PUT ", 4) == 0;
+    return memcmp(p, "GET ", 4) == 0 || memcmp(p, "POST ", 5) == 0 || memcmp(p, "HEAD ", 5) == 0 ||
+           memcmp(p, "PUT ", 4) == 0;
 }
 
 /* Checks a header as soon as its 5 bytes are here (RFC 8446 5.1, and stock's
@@ -183,15 +182,16 @@ static int check_header(SSL *s, struct tls_rl *rl, const uint8_t *h, size_t len)
         return tls_fatal(s, SSL_AD_PROTOCOL_VERSION, SSL_R_WRONG_VERSION_NUMBER);
     }
     if (rl->rd.keyed && rl->rd.tls13) {
-        if (type != SSL3_RT_APPLICATION_DATA
-            && (type != SSL3_RT_CHANGE_CIPHER_SPEC || !s->conn->in_init))
+        if (type != SSL3_RT_APPLICATION_DATA &&
+            (type != SSL3_RT_CHANGE_CIPHER_SPEC || !s->conn->in_init))
             return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_RECORD_TYPE);
         if (version != TLS1_2_VERSION)
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_WRONG_VERSION_NUMBER);
     }
     if (len > RL_MAX_PACKET_BODY)
         return tls_fatal(s, SSL_AD_RECORD_OVERFLOW, SSL_R_PACKET_LENGTH_TOO_LONG);
-    if (len > (rl->version == TLS1_3_VERSION ? RL_MAX_TLS13_CIPHERTEXT : RL_MAX_TLS12_CIPHERTEXT - 0))
+    if (len >
+        (rl->version == TLS1_3_VERSION ? RL_MAX_TLS13_CIPHERTEXT : RL_MAX_TLS12_CIPHERTEXT - 0))
         return tls_fatal(s, SSL_AD_RECORD_OVERFLOW, SSL_R_ENCRYPTED_LENGTH_TOO_LONG);
     return 1;
 }
@@ -238,8 +238,8 @@ static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size
         }
         break;
     case TLS_PROT_CBC:
-        ok = tls_cbc_open(&d->cbc, d->seq, hdr[0], (uint16_t)((hdr[1] << 8) | hdr[2]), p, *len,
-                          &p, &n);
+        ok = tls_cbc_open(&d->cbc, d->seq, hdr[0], (uint16_t)((hdr[1] << 8) | hdr[2]), p, *len, &p,
+                          &n);
         break;
     default:
         ok = 0;
@@ -261,8 +261,8 @@ static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size
             return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_RECORD_TYPE);
         n--;
         *type = p[n];
-        if (*type != SSL3_RT_APPLICATION_DATA && *type != SSL3_RT_ALERT
-            && *type != SSL3_RT_HANDSHAKE)
+        if (*type != SSL3_RT_APPLICATION_DATA && *type != SSL3_RT_ALERT &&
+            *type != SSL3_RT_HANDSHAKE)
             return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_RECORD_TYPE);
         tls_msg(s, 0, rl->version, SSL3_RT_INNER_CONTENT_TYPE, &p[n], 1);
     }
@@ -295,8 +295,8 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
 
         /* RFC 8446 D.4: a change_cipher_spec during the first TLS 1.3
          * handshake is only middlebox compatibility; it must be exactly 0x01. */
-        if (type == SSL3_RT_CHANGE_CIPHER_SPEC && rl->version == TLS1_3_VERSION
-            && s->conn->in_init) {
+        if (type == SSL3_RT_CHANGE_CIPHER_SPEC && rl->version == TLS1_3_VERSION &&
+            s->conn->in_init) {
             if (len != 1 || hdr[SSL3_RT_HEADER_LENGTH] != 1) {
                 tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_INVALID_CCS_MESSAGE);
                 return TLS_RL_FATAL;
@@ -308,8 +308,8 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         uint8_t *content = hdr + SSL3_RT_HEADER_LENGTH;
         if (rl->rd.keyed && !unprotect(s, rl, hdr, &content, &len, &type))
             return TLS_RL_FATAL;
-        if (rl->version == TLS1_3_VERSION && len == 0
-            && (type == SSL3_RT_HANDSHAKE || type == SSL3_RT_ALERT)) {
+        if (rl->version == TLS1_3_VERSION && len == 0 &&
+            (type == SSL3_RT_HANDSHAKE || type == SSL3_RT_ALERT)) {
             tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_LENGTH);
             return TLS_RL_FATAL;
         }
@@ -406,8 +406,8 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
     size_t pad = d->tls13 ? padding_for(s, type, len) : 0;
     size_t room = SSL3_RT_HEADER_LENGTH + len + expansion(d, pad), body = len;
     size_t iv = d->prot == TLS_PROT_CBC && d->cbc.explicit_iv ? d->cbc.block
-                : d->prot == TLS_PROT_AEAD_EXPLICIT                 ? 8
-                                                                     : 0;
+                : d->prot == TLS_PROT_AEAD_EXPLICIT           ? 8
+                                                              : 0;
     uint8_t *h, *p, nonce[TLS_AEAD_NONCE_LEN], ad[13];
 
     if (!wbuf_reserve(rl, room))
@@ -418,8 +418,8 @@ static int queue_one(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
     h[1] = (uint8_t)(rl->wversion >> 8);
     h[2] = (uint8_t)rl->wversion;
     /* AEAD records are sealed straight from data; the others copy it first. */
-    if (len > 0 && d->prot != TLS_PROT_TLS13 && d->prot != TLS_PROT_AEAD_XOR
-        && d->prot != TLS_PROT_AEAD_EXPLICIT)
+    if (len > 0 && d->prot != TLS_PROT_TLS13 && d->prot != TLS_PROT_AEAD_XOR &&
+        d->prot != TLS_PROT_AEAD_EXPLICIT)
         memcpy(p + iv, data, len);
     switch (d->prot) {
     case TLS_PROT_NONE:
@@ -485,9 +485,8 @@ int tls_rl_queue(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_
 {
     /* TLS 1.0 CBC (BEAST): an empty record first makes the data record's IV
      * unpredictable, unless SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS. */
-    if (rl->wr.empty_fragments && type == SSL3_RT_APPLICATION_DATA && len > 0
-        && !(s->cfg.options & SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS)
-        && !queue_one(s, rl, type, NULL, 0))
+    if (rl->wr.empty_fragments && type == SSL3_RT_APPLICATION_DATA && len > 0 &&
+        !(s->cfg.options & SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS) && !queue_one(s, rl, type, NULL, 0))
         return 0;
     return queue_one(s, rl, type, data, len);
 }

@@ -20,37 +20,37 @@
 
 enum tls_rl_result {
     TLS_RL_OK = 1,
-    TLS_RL_FATAL = 0,  /* error raised, alert sent; the connection is dead */
-    TLS_RL_RETRY = -1, /* the BIO asked for a retry (or failed without a TLS error) */
+    TLS_RL_FATAL = 0,   /* error raised, alert sent; the connection is dead */
+    TLS_RL_RETRY = -1,  /* the BIO asked for a retry (or failed without a TLS error) */
     TLS_RL_APPDATA = 2, /* application data came where the handshake allows it */
 };
 
 /* How one direction's records are protected. */
 enum tls_protection {
     TLS_PROT_NONE,
-    TLS_PROT_TLS13,          /* AEAD, nonce = IV ^ seq, inner content type and padding */
-    TLS_PROT_AEAD_EXPLICIT,  /* TLS 1.2 GCM/CCM: 4-byte salt + 8-byte explicit nonce */
-    TLS_PROT_AEAD_XOR,       /* TLS 1.2 ChaCha20-Poly1305 (RFC 7905): nonce = IV ^ seq */
-    TLS_PROT_CBC,            /* TLS 1.0-1.2 CBC with HMAC */
+    TLS_PROT_TLS13,         /* AEAD, nonce = IV ^ seq, inner content type and padding */
+    TLS_PROT_AEAD_EXPLICIT, /* TLS 1.2 GCM/CCM: 4-byte salt + 8-byte explicit nonce */
+    TLS_PROT_AEAD_XOR,      /* TLS 1.2 ChaCha20-Poly1305 (RFC 7905): nonce = IV ^ seq */
+    TLS_PROT_CBC,           /* TLS 1.0-1.2 CBC with HMAC */
 };
 
 /* One direction's protection. */
 struct tls_rl_dir {
-    int keyed;               /* records are protected */
-    int tls13;               /* TLS 1.3 protection: inner content type, padding */
+    int keyed; /* records are protected */
+    int tls13; /* TLS 1.3 protection: inner content type, padding */
     enum tls_protection prot;
     struct tls_aead aead;
     struct tls_cbc cbc;
     uint64_t seq;
-    int empty_fragments;     /* TLS 1.0 CBC: an empty record before each data record */
+    int empty_fragments; /* TLS 1.0 CBC: an empty record before each data record */
 };
 
 struct tls_rl {
     /* Reading: rbuf holds received bytes from r_pos to r_end. */
     uint8_t *rbuf;
     size_t r_pos, r_end;
-    int read_any;            /* a first record has been seen (not-TLS detection) */
-    int empty_records;       /* consecutive empty records, bounded as stock does */
+    int read_any;      /* a first record has been seen (not-TLS detection) */
+    int empty_records; /* consecutive empty records, bounded as stock does */
     /* The record last returned by tls_rl_read (its plaintext lives in rbuf). */
     int rtype;
     uint8_t *rdata;
@@ -59,8 +59,8 @@ struct tls_rl {
     /* Writing: wbuf holds protected records from w_pos to w_end still to send. */
     uint8_t *wbuf;
     size_t w_cap, w_pos, w_end;
-    uint16_t wversion;       /* legacy_record_version written in headers */
-    int version;             /* negotiated version, 0 before ServerHello */
+    uint16_t wversion; /* legacy_record_version written in headers */
+    int version;       /* negotiated version, 0 before ServerHello */
 };
 
 void tls_rl_init(struct tls_rl *rl);

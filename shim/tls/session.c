@@ -27,8 +27,8 @@ SSL_SESSION *tls_session_create(void)
     ss->verify_result = 1;
     ss->timeout = NEW_SESSION_TIMEOUT;
     ss->time = time(NULL);
-    if ((ss->lock = CRYPTO_THREAD_lock_new()) == NULL
-        || !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, ss, &ss->ex_data)) {
+    if ((ss->lock = CRYPTO_THREAD_lock_new()) == NULL ||
+        !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, ss, &ss->ex_data)) {
         CRYPTO_THREAD_lock_free(ss->lock);
         OPENSSL_free(ss);
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
@@ -91,8 +91,8 @@ SSL_SESSION *tls_session_dup(const SSL_SESSION *src)
     ss->hostname = ss->psk_identity_hint = ss->psk_identity = NULL;
     ss->alpn_selected = ss->ticket = ss->ticket_appdata = NULL;
     memset(&ss->ex_data, 0, sizeof(ss->ex_data));
-    if ((ss->lock = CRYPTO_THREAD_lock_new()) == NULL
-        || !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, ss, &ss->ex_data)) {
+    if ((ss->lock = CRYPTO_THREAD_lock_new()) == NULL ||
+        !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, ss, &ss->ex_data)) {
         CRYPTO_THREAD_lock_free(ss->lock);
         OPENSSL_free(ss);
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
@@ -100,15 +100,16 @@ SSL_SESSION *tls_session_dup(const SSL_SESSION *src)
     }
     if (src->peer != NULL && X509_up_ref(src->peer))
         ss->peer = src->peer;
-    if (ss->peer != src->peer
-        || (src->peer_chain != NULL && (ss->peer_chain = X509_chain_up_ref(src->peer_chain)) == NULL)
-        || !dup_str(&ss->hostname, src->hostname)
-        || !dup_str(&ss->psk_identity_hint, src->psk_identity_hint)
-        || !dup_str(&ss->psk_identity, src->psk_identity)
-        || !dup_bytes(&ss->alpn_selected, src->alpn_selected, src->alpn_selected_len)
-        || !dup_bytes(&ss->ticket, src->ticket, src->ticket_len)
-        || !dup_bytes(&ss->ticket_appdata, src->ticket_appdata, src->ticket_appdata_len)
-        || !CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &ss->ex_data, &src->ex_data)) {
+    if (ss->peer != src->peer ||
+        (src->peer_chain != NULL &&
+         (ss->peer_chain = X509_chain_up_ref(src->peer_chain)) == NULL) ||
+        !dup_str(&ss->hostname, src->hostname) ||
+        !dup_str(&ss->psk_identity_hint, src->psk_identity_hint) ||
+        !dup_str(&ss->psk_identity, src->psk_identity) ||
+        !dup_bytes(&ss->alpn_selected, src->alpn_selected, src->alpn_selected_len) ||
+        !dup_bytes(&ss->ticket, src->ticket, src->ticket_len) ||
+        !dup_bytes(&ss->ticket_appdata, src->ticket_appdata, src->ticket_appdata_len) ||
+        !CRYPTO_dup_ex_data(CRYPTO_EX_INDEX_SSL_SESSION, &ss->ex_data, &src->ex_data)) {
         tls_session_free(ss);
         ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
         return NULL;
@@ -137,9 +138,9 @@ int tls_session_new(SSL *s)
 int tls_session_resumable13(const SSL *s, const SSL_SESSION *sess)
 {
     (void)s;
-    return sess != NULL && sess->ssl_version == TLS1_3_VERSION && sess->ticket != NULL
-           && sess->ticket_len > 0 && sess->cipher != NULL && !sess->not_resumable
-           && sess->master_key_length > 0;
+    return sess != NULL && sess->ssl_version == TLS1_3_VERSION && sess->ticket != NULL &&
+           sess->ticket_len > 0 && sess->cipher != NULL && !sess->not_resumable &&
+           sess->master_key_length > 0;
 }
 
 void tls_session_update_client_cache(SSL *s)

@@ -45,8 +45,8 @@ static void list_add_head(SSL_CTX *ctx, SSL_SESSION *ss)
 static SSL_SESSION *find(SSL_CTX *ctx, int version, const unsigned char *id, size_t len)
 {
     for (SSL_SESSION *ss = ctx->cache_head; ss != NULL; ss = ss->cache_next)
-        if (ss->ssl_version == version && ss->session_id_length == len
-            && memcmp(ss->session_id, id, len) == 0)
+        if (ss->ssl_version == version && ss->session_id_length == len &&
+            memcmp(ss->session_id, id, len) == 0)
             return ss;
     return NULL;
 }
@@ -112,8 +112,8 @@ int tls_cache_add(SSL_CTX *ctx, SSL_SESSION *ss)
     /* Full: the oldest make room, and the remove callback hears of them.
      * Stock counts the new session before it makes room, so a cache of
      * size n keeps n - 1 others. */
-    while (added && ctx->session_cache_size > 0
-           && ctx->cache_count + 1 >= ctx->session_cache_size && ctx->cache_tail != NULL) {
+    while (added && ctx->session_cache_size > 0 &&
+           ctx->cache_count + 1 >= ctx->session_cache_size && ctx->cache_tail != NULL) {
         SSL_SESSION *tail = ctx->cache_tail;
         list_remove(ctx, tail);
         tail->not_resumable = 1;

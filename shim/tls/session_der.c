@@ -55,38 +55,40 @@ typedef struct {
     uint32_t group;
 } SHIM_SESSION_DER;
 
-ASN1_SEQUENCE(SHIM_SESSION_DER) = {
-    ASN1_EMBED(SHIM_SESSION_DER, version, UINT32),
-    ASN1_EMBED(SHIM_SESSION_DER, protocol, INT32),
-    ASN1_SIMPLE(SHIM_SESSION_DER, cipher, ASN1_OCTET_STRING),
-    ASN1_SIMPLE(SHIM_SESSION_DER, id, ASN1_OCTET_STRING),
-    ASN1_SIMPLE(SHIM_SESSION_DER, master, ASN1_OCTET_STRING),
-    ASN1_IMP_OPT(SHIM_SESSION_DER, key_arg, ASN1_OCTET_STRING, 0),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, time, ZINT64, 1),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, timeout, ZINT64, 2),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, peer, X509, 3),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, id_ctx, ASN1_OCTET_STRING, 4),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, verify_result, ZINT32, 5),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, host, ASN1_OCTET_STRING, 6),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, psk_hint, ASN1_OCTET_STRING, 7),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, psk_identity, ASN1_OCTET_STRING, 8),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, lifetime_hint, ZUINT64, 9),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, ticket, ASN1_OCTET_STRING, 10),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, comp_id, ASN1_OCTET_STRING, 11),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, srp_user, ASN1_OCTET_STRING, 12),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, flags, ZUINT64, 13),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, age_add, ZUINT32, 14),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, max_early_data, ZUINT32, 15),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, alpn, ASN1_OCTET_STRING, 16),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, mfl_mode, ZUINT32, 17),
-    ASN1_EXP_OPT(SHIM_SESSION_DER, appdata, ASN1_OCTET_STRING, 18),
-    ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, group, UINT32, 19),
+ASN1_SEQUENCE(SHIM_SESSION_DER) =
+    {
+        ASN1_EMBED(SHIM_SESSION_DER, version, UINT32),
+        ASN1_EMBED(SHIM_SESSION_DER, protocol, INT32),
+        ASN1_SIMPLE(SHIM_SESSION_DER, cipher, ASN1_OCTET_STRING),
+        ASN1_SIMPLE(SHIM_SESSION_DER, id, ASN1_OCTET_STRING),
+        ASN1_SIMPLE(SHIM_SESSION_DER, master, ASN1_OCTET_STRING),
+        ASN1_IMP_OPT(SHIM_SESSION_DER, key_arg, ASN1_OCTET_STRING, 0),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, time, ZINT64, 1),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, timeout, ZINT64, 2),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, peer, X509, 3),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, id_ctx, ASN1_OCTET_STRING, 4),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, verify_result, ZINT32, 5),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, host, ASN1_OCTET_STRING, 6),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, psk_hint, ASN1_OCTET_STRING, 7),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, psk_identity, ASN1_OCTET_STRING, 8),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, lifetime_hint, ZUINT64, 9),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, ticket, ASN1_OCTET_STRING, 10),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, comp_id, ASN1_OCTET_STRING, 11),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, srp_user, ASN1_OCTET_STRING, 12),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, flags, ZUINT64, 13),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, age_add, ZUINT32, 14),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, max_early_data, ZUINT32, 15),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, alpn, ASN1_OCTET_STRING, 16),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, mfl_mode, ZUINT32, 17),
+        ASN1_EXP_OPT(SHIM_SESSION_DER, appdata, ASN1_OCTET_STRING, 18),
+        ASN1_EXP_OPT_EMBED(SHIM_SESSION_DER, group, UINT32, 19),
 } static_ASN1_SEQUENCE_END(SHIM_SESSION_DER)
 
-IMPLEMENT_STATIC_ASN1_ENCODE_FUNCTIONS(SHIM_SESSION_DER)
+        IMPLEMENT_STATIC_ASN1_ENCODE_FUNCTIONS(SHIM_SESSION_DER)
 
-/* An OCTET STRING over existing bytes (encoding only: nothing is copied). */
-static ASN1_OCTET_STRING *view(ASN1_OCTET_STRING *os, const void *data, size_t len)
+    /* An OCTET STRING over existing bytes (encoding only: nothing is copied). */
+    static ASN1_OCTET_STRING
+    * view(ASN1_OCTET_STRING * os, const void *data, size_t len)
 {
     os->data = (unsigned char *)data;
     os->length = (int)len;
@@ -131,8 +133,8 @@ int tls_session_to_der(const SSL_SESSION *in, unsigned char **pp)
     d.flags = in->flags;
     d.age_add = in->ticket_age_add;
     d.max_early_data = in->max_early_data;
-    d.alpn = in->alpn_selected != NULL ? view(&alpn, in->alpn_selected, in->alpn_selected_len)
-                                       : NULL;
+    d.alpn =
+        in->alpn_selected != NULL ? view(&alpn, in->alpn_selected, in->alpn_selected_len) : NULL;
     d.mfl_mode = in->max_fragment_len_mode;
     d.appdata = in->ticket_appdata != NULL
                     ? view(&appdata, in->ticket_appdata, in->ticket_appdata_len)
@@ -142,8 +144,7 @@ int tls_session_to_der(const SSL_SESSION *in, unsigned char **pp)
 }
 
 /* Copies an optional OCTET STRING of at most max bytes; 0 if longer. */
-static int copy_bytes(unsigned char *dst, size_t *dst_len, const ASN1_OCTET_STRING *src,
-                      size_t max)
+static int copy_bytes(unsigned char *dst, size_t *dst_len, const ASN1_OCTET_STRING *src, size_t max)
 {
     if (src == NULL) {
         *dst_len = 0;
@@ -185,8 +186,8 @@ static int fill(SSL_SESSION *ret, SHIM_SESSION_DER *d)
         ERR_raise(ERR_LIB_SSL, SSL_R_UNKNOWN_SSL_VERSION);
         return 0;
     }
-    if (major != SSL3_VERSION_MAJOR && major != DTLS1_VERSION_MAJOR
-        && d->protocol != DTLS1_BAD_VER) {
+    if (major != SSL3_VERSION_MAJOR && major != DTLS1_VERSION_MAJOR &&
+        d->protocol != DTLS1_BAD_VER) {
         ERR_raise(ERR_LIB_SSL, SSL_R_UNSUPPORTED_SSL_VERSION);
         return 0;
     }
@@ -200,9 +201,9 @@ static int fill(SSL_SESSION *ret, SHIM_SESSION_DER *d)
     /* An unknown suite fails without an error of its own, as stock. */
     if ((ret->cipher = shim_cipher_by_id(ret->cipher_id)) == NULL)
         return 0;
-    if (!copy_bytes(ret->session_id, &ret->session_id_length, d->id, SSL3_MAX_SSL_SESSION_ID_LENGTH)
-        || !copy_bytes(ret->master_key, &ret->master_key_length, d->master,
-                       sizeof(ret->master_key)))
+    if (!copy_bytes(ret->session_id, &ret->session_id_length, d->id,
+                    SSL3_MAX_SSL_SESSION_ID_LENGTH) ||
+        !copy_bytes(ret->master_key, &ret->master_key_length, d->master, sizeof(ret->master_key)))
         return 0;
     ret->time = d->time != 0 ? (time_t)d->time : time(NULL);
     ret->timeout = d->timeout != 0 ? (long)d->timeout : 3;
@@ -212,8 +213,8 @@ static int fill(SSL_SESSION *ret, SHIM_SESSION_DER *d)
     if (!copy_bytes(ret->sid_ctx, &ret->sid_ctx_length, d->id_ctx, SSL_MAX_SID_CTX_LENGTH))
         return 0;
     ret->verify_result = d->verify_result;
-    if (!copy_str(&ret->hostname, d->host) || !copy_str(&ret->psk_identity_hint, d->psk_hint)
-        || !copy_str(&ret->psk_identity, d->psk_identity))
+    if (!copy_str(&ret->hostname, d->host) || !copy_str(&ret->psk_identity_hint, d->psk_hint) ||
+        !copy_str(&ret->psk_identity, d->psk_identity))
         return 0;
     ret->ticket_lifetime_hint = (unsigned long)d->lifetime_hint;
     ret->ticket_age_add = d->age_add;

@@ -28,8 +28,8 @@ size_t tls_shared_sigalgs(const SSL *s, const uint16_t *peer, size_t npeer, int 
     }
     for (size_t i = 0; i < npref && n < max; i++) {
         const struct tls_sigalg *a = tls_sigalg_by_code(pref[i]);
-        if (a == NULL || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SHARED, min_version)
-            || !tls_listed(pref[i], allow, nallow))
+        if (a == NULL || !tls_sigalg_usable(s, a, SSL_SECOP_SIGALG_SHARED, min_version) ||
+            !tls_listed(pref[i], allow, nallow))
             continue;
         out[n++] = a;
     }
@@ -46,8 +46,7 @@ static int pss_key_big_enough(const struct shim_algs *algs, const struct tls_sig
     if (a->sig_type != EVP_PKEY_RSA_PSS)
         return 1;
     md = shim_algs_md_by_nid(algs, a->hash_nid);
-    return md != NULL && pkey != NULL
-           && (size_t)shim_pkey_size(pkey) >= 2 * shim_md_size(md) + 2;
+    return md != NULL && pkey != NULL && (size_t)shim_pkey_size(pkey) >= 2 * shim_md_size(md) + 2;
 }
 
 /* We hold a certificate and key in a's slot that can make its signature. */
@@ -58,9 +57,8 @@ static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
     if (slot < 0 || slot >= SHIM_PKEY_NUM)
         return 0;
     k = &s->cfg.cert->pkeys[slot];
-    return k->x509 != NULL && k->privatekey != NULL
-           && shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey,
-                                        a->hash_nid);
+    return k->x509 != NULL && k->privatekey != NULL &&
+           shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey, a->hash_nid);
 }
 
 /* TLS 1.3 (stock's find_sig_alg): the first shared algorithm that is not
@@ -74,8 +72,8 @@ static const struct tls_sigalg *find_tls13(SSL *s, struct tls_conn *c,
         const struct tls_sigalg *a = shared[i];
         EVP_PKEY *pkey;
 
-        if (a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224 || a->sig_type == EVP_PKEY_DSA
-            || a->sig_type == EVP_PKEY_RSA || !usable_cert(s, a, a->key_slot))
+        if (a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224 || a->sig_type == EVP_PKEY_DSA ||
+            a->sig_type == EVP_PKEY_RSA || !usable_cert(s, a, a->key_slot))
             continue;
         pkey = s->cfg.cert->pkeys[a->key_slot].privatekey;
         if (a->sig_type == EVP_PKEY_EC) {
@@ -113,20 +111,20 @@ int tls_choose_sigalg(SSL *s, struct tls_conn *c, struct tls_hs *hs, int fatal)
         slot = a->key_slot;
     } else {
         /* Only a suite authenticated by certificate signs anything. */
-        if (c->cipher == NULL
-            || !(c->cipher->algorithm_auth & (SHIM_A_RSA | SHIM_A_DSS | SHIM_A_ECDSA)))
+        if (c->cipher == NULL ||
+            !(c->cipher->algorithm_auth & (SHIM_A_RSA | SHIM_A_DSS | SHIM_A_ECDSA)))
             return 1;
         slot = current_slot(s);
         /* A client signs with its current certificate or not at all. */
-        if (!s->server && (s->cfg.cert->current->x509 == NULL
-                           || s->cfg.cert->current->privatekey == NULL))
+        if (!s->server &&
+            (s->cfg.cert->current->x509 == NULL || s->cfg.cert->current->privatekey == NULL))
             return 1;
         if (c->version >= TLS1_2_VERSION) {
             size_t i;
             for (i = 0; i < n; i++) {
                 a = shared[i];
-                if (a->key_slot == slot && usable_cert(s, a, slot)
-                    && pss_key_big_enough(c->algs, a, s->cfg.cert->pkeys[slot].privatekey))
+                if (a->key_slot == slot && usable_cert(s, a, slot) &&
+                    pss_key_big_enough(c->algs, a, s->cfg.cert->pkeys[slot].privatekey))
                     break;
             }
             if (i == n)
@@ -234,9 +232,9 @@ const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint1
     }
     /* Known, not SHA-1/SHA-224 in TLS 1.3, and of the key's type (an RSA key
      * may sign PSS); then the key's own slot (rsa_pss_pss needs a PSS key). */
-    if (a == NULL || (tls13 && (a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
-        || (pkeyid != a->sig_type && (a->sig_type != EVP_PKEY_RSA_PSS || pkeyid != EVP_PKEY_RSA))
-        || (kt == SHIM_KEY_DSA ? a->key_slot != -1 : a->key_slot != shim_pkey_slot(pkey))) {
+    if (a == NULL || (tls13 && (a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224)) ||
+        (pkeyid != a->sig_type && (a->sig_type != EVP_PKEY_RSA_PSS || pkeyid != EVP_PKEY_RSA)) ||
+        (kt == SHIM_KEY_DSA ? a->key_slot != -1 : a->key_slot != shim_pkey_slot(pkey))) {
         tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_SIGNATURE_TYPE);
         return NULL;
     }
@@ -253,8 +251,8 @@ const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint1
     }
     /* One we sent; stock lets a SHA-1 signature through unless strict. */
     tls_psigalgs(s, 1, &sent, &nsent);
-    if (!tls_listed(code, sent, nsent)
-        && (a->hash_nid != NID_sha1 || (s->cfg.cert->cert_flags & SSL_CERT_FLAG_TLS_STRICT))) {
+    if (!tls_listed(code, sent, nsent) &&
+        (a->hash_nid != NID_sha1 || (s->cfg.cert->cert_flags & SSL_CERT_FLAG_TLS_STRICT))) {
         tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_WRONG_SIGNATURE_TYPE);
         return NULL;
     }

@@ -11,15 +11,15 @@
 #include "crypto/sig.h"
 
 struct tls_sigalg {
-    uint16_t code;       /* the IANA code point */
-    const char *name;    /* RFC 8446 name, or NULL for legacy code points */
-    int hash_nid;        /* NID_undef for Ed25519 / Ed448 */
-    int sig_type;        /* EVP_PKEY_RSA, EVP_PKEY_RSA_PSS, EVP_PKEY_EC, EVP_PKEY_ED25519, ... */
-    int key_slot;        /* SHIM_PKEY_* the signing key must come from */
-    int sigandhash_nid;  /* the X509 signature NID, where one exists */
-    int curve_nid;       /* TLS 1.3 binds ECDSA to one curve; NID_undef otherwise */
-    int secbits;         /* what the security level compares against */
-    int tls13;           /* allowed in a TLS 1.3 CertificateVerify */
+    uint16_t code;      /* the IANA code point */
+    const char *name;   /* RFC 8446 name, or NULL for legacy code points */
+    int hash_nid;       /* NID_undef for Ed25519 / Ed448 */
+    int sig_type;       /* EVP_PKEY_RSA, EVP_PKEY_RSA_PSS, EVP_PKEY_EC, EVP_PKEY_ED25519, ... */
+    int key_slot;       /* SHIM_PKEY_* the signing key must come from */
+    int sigandhash_nid; /* the X509 signature NID, where one exists */
+    int curve_nid;      /* TLS 1.3 binds ECDSA to one curve; NID_undef otherwise */
+    int secbits;        /* what the security level compares against */
+    int tls13;          /* allowed in a TLS 1.3 CertificateVerify */
 };
 
 /* What a client offers by default, in stock's order. */

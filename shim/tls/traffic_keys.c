@@ -90,9 +90,9 @@ int tls13_set_suite(SSL *s, struct tls_conn *c, const SSL_CIPHER *ci)
 int tls13_install_key(SSL *s, struct tls_conn *c, const uint8_t *secret, int write)
 {
     uint8_t key[EVP_MAX_KEY_LENGTH], iv[TLS_AEAD_NONCE_LEN];
-    int ok = tls13_traffic_key_iv(c->algs, c->md, secret, key, c->key_len, iv, sizeof(iv))
-             && tls_rl_set_key(write ? &c->rl.wr : &c->rl.rd, c->aead, key, c->key_len, iv,
-                               sizeof(iv), c->tag_len, write, TLS_PROT_TLS13);
+    int ok = tls13_traffic_key_iv(c->algs, c->md, secret, key, c->key_len, iv, sizeof(iv)) &&
+             tls_rl_set_key(write ? &c->rl.wr : &c->rl.rd, c->aead, key, c->key_len, iv, sizeof(iv),
+                            c->tag_len, write, TLS_PROT_TLS13);
 
     OPENSSL_cleanse(key, sizeof(key));
     return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
@@ -131,8 +131,8 @@ int tls12_install_keys(SSL *s, struct tls_conn *c, int write)
     }
     if (k.prot == TLS_PROT_CBC) {
         struct tls_cbc cbc;
-        ok = tls_cbc_init(&cbc, c->algs, k.cipher, k.mac_md, write, c->version, c->use_etm, key,
-                          iv, mac_key);
+        ok = tls_cbc_init(&cbc, c->algs, k.cipher, k.mac_md, write, c->version, c->use_etm, key, iv,
+                          mac_key);
         if (ok)
             tls_rl_set_cbc(d, &cbc, c->version <= TLS1_VERSION);
     } else {

@@ -13,8 +13,8 @@ struct tls_suite_keys {
     const EVP_CIPHER *cipher;
     enum tls_protection prot;
     size_t key_len;
-    size_t iv_len;   /* TLS 1.3 and ChaCha: 12; TLS 1.2 GCM/CCM: 4 (the salt); CBC: the block */
-    size_t tag_len;  /* AEAD */
+    size_t iv_len;  /* TLS 1.3 and ChaCha: 12; TLS 1.2 GCM/CCM: 4 (the salt); CBC: the block */
+    size_t tag_len; /* AEAD */
     const EVP_MD *mac_md; /* CBC: the record MAC */
     size_t mac_len;
 };

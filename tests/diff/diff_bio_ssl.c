@@ -14,10 +14,13 @@ static SSL_CTX *ctx;
 static int ssl_name_idx;
 
 /* SSL objects carry a name in ex_data; freeing one prints it. */
-static void on_ssl_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
-                        void *argp)
+static void on_ssl_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
 {
-    (void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
+    (void)parent;
+    (void)ad;
+    (void)idx;
+    (void)argl;
+    (void)argp;
     if (ptr != NULL)
         printf("    SSL %s freed\n", (const char *)ptr);
 }

@@ -15,26 +15,25 @@
 #include <unistd.h>
 
 /* The named sections; [ssl_sect] itself is written by write_config. */
-static const char *const sections =
-    "[sysdef]\n"
-    "MinProtocol = TLSv1.2\n"
-    "CipherString = ECDHE+AESGCM:DHE+AESGCM:@SECLEVEL=2\n"
-    "Options = -SessionTicket,NoRenegotiation\n"
-    "Groups = X25519:P-256\n"
-    "[strict_sect]\n"
-    "MinProtocol = TLSv1.3\n"
-    "Ciphersuites = TLS_AES_256_GCM_SHA384\n"
-    "SignatureAlgorithms = ECDSA+SHA256:ed25519\n"
-    "Options = ServerPreference\n"
-    "VerifyMode = Peer,Request\n"
-    "[broken_sect]\n"
-    "MaxProtocol = TLSv1.2\n"
-    "CipherString = NOT-A-CIPHER\n"
-    "NoSuchCommand = 1\n"
-    "Curves = P-256\n"
-    "[bad_sysdef]\n"
-    "CipherString = NOT-A-CIPHER\n"
-    "MaxProtocol = TLSv1.2\n";
+static const char *const sections = "[sysdef]\n"
+                                    "MinProtocol = TLSv1.2\n"
+                                    "CipherString = ECDHE+AESGCM:DHE+AESGCM:@SECLEVEL=2\n"
+                                    "Options = -SessionTicket,NoRenegotiation\n"
+                                    "Groups = X25519:P-256\n"
+                                    "[strict_sect]\n"
+                                    "MinProtocol = TLSv1.3\n"
+                                    "Ciphersuites = TLS_AES_256_GCM_SHA384\n"
+                                    "SignatureAlgorithms = ECDSA+SHA256:ed25519\n"
+                                    "Options = ServerPreference\n"
+                                    "VerifyMode = Peer,Request\n"
+                                    "[broken_sect]\n"
+                                    "MaxProtocol = TLSv1.2\n"
+                                    "CipherString = NOT-A-CIPHER\n"
+                                    "NoSuchCommand = 1\n"
+                                    "Curves = P-256\n"
+                                    "[bad_sysdef]\n"
+                                    "CipherString = NOT-A-CIPHER\n"
+                                    "MaxProtocol = TLSv1.2\n";
 
 /* system_section: the section named system_default, or NULL for none. */
 static void write_config(const char *system_section)

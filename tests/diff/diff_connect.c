@@ -228,8 +228,8 @@ static void describe(SSL *s)
 static X509 *engine_x509;
 static EVP_PKEY *engine_pkey;
 
-static int engine_client_cert(ENGINE *e, SSL *ssl, STACK_OF(X509_NAME) *ca_dn, X509 **pcert,
-                              EVP_PKEY **pkey, STACK_OF(X509) **pother, UI_METHOD *ui_method,
+static int engine_client_cert(ENGINE *e, SSL *ssl, STACK_OF(X509_NAME) * ca_dn, X509 **pcert,
+                              EVP_PKEY **pkey, STACK_OF(X509) * *pother, UI_METHOD *ui_method,
                               void *callback_data)
 {
     (void)e, (void)pother, (void)ui_method, (void)callback_data;
@@ -237,7 +237,8 @@ static int engine_client_cert(ENGINE *e, SSL *ssl, STACK_OF(X509_NAME) *ca_dn, X
     int shared = SSL_get_shared_sigalgs(ssl, 0, NULL, NULL, NULL, &rsig, &rhash);
 
     printf("engine asked for a client certificate (%d CA names, %d sigalgs, %d shared, "
-           "first 0x%02x%02x)\n", ca_dn != NULL ? sk_X509_NAME_num(ca_dn) : -1,
+           "first 0x%02x%02x)\n",
+           ca_dn != NULL ? sk_X509_NAME_num(ca_dn) : -1,
            SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL), shared, rhash, rsig);
     X509_up_ref(engine_x509);
     EVP_PKEY_up_ref(engine_pkey);
@@ -353,18 +354,18 @@ static void info_cb(const SSL *s, int where, int ret)
     printf("  info where 0x%04x ret %d state %s\n", where, ret, SSL_state_string_long(s));
 }
 
-static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
-                   SSL *s, void *arg)
+static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len, SSL *s,
+                   void *arg)
 {
     const unsigned char *p = buf;
     (void)s;
     (void)arg;
     /* ECDSA signatures vary in length from run to run: messages that carry
      * one (ServerKeyExchange, CertificateVerify) have their length hidden. */
-    if (content_type == SSL3_RT_HANDSHAKE && len > 0
-        && (p[0] == SSL3_MT_SERVER_KEY_EXCHANGE || p[0] == SSL3_MT_CERTIFICATE_VERIFY))
-        printf("  msg %s version 0x%04x type %d len ~ first %d\n", write_p ? "out" : "in",
-               version, content_type, p[0]);
+    if (content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+        (p[0] == SSL3_MT_SERVER_KEY_EXCHANGE || p[0] == SSL3_MT_CERTIFICATE_VERIFY))
+        printf("  msg %s version 0x%04x type %d len ~ first %d\n", write_p ? "out" : "in", version,
+               content_type, p[0]);
     else
         printf("  msg %s version 0x%04x type %d len %zu first %d\n", write_p ? "out" : "in",
                version, content_type, len, len > 0 ? p[0] : -1);
@@ -438,8 +439,8 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
         r = drive(s, op_handshake, NULL, io, &p, &saw_retry);
         report("renegotiation", s, r);
         printf("pending %d, renegotiations %ld, total %ld, secure %ld\n",
-               SSL_renegotiate_pending(s), SSL_num_renegotiations(s),
-               SSL_total_renegotiations(s), SSL_get_secure_renegotiation_support(s));
+               SSL_renegotiate_pending(s), SSL_num_renegotiations(s), SSL_total_renegotiations(s),
+               SSL_get_secure_renegotiation_support(s));
         describe(s);
     }
     if (r == 1 && req != NULL) {
@@ -544,8 +545,12 @@ int main(int argc, char **argv)
     ctx = SSL_CTX_new(TLS_client_method());
     if ((v = opt(argc, argv, "ca")) != NULL)
         printf("load ca: %d\n", SSL_CTX_load_verify_locations(ctx, v, NULL));
-    SSL_CTX_set_verify(ctx, strcmp(opt(argc, argv, "verify") ? opt(argc, argv, "verify") : "peer",
-                                   "none") == 0 ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_verify(
+        ctx,
+        strcmp(opt(argc, argv, "verify") ? opt(argc, argv, "verify") : "peer", "none") == 0
+            ? SSL_VERIFY_NONE
+            : SSL_VERIFY_PEER,
+        NULL);
     if ((v = opt(argc, argv, "min")) != NULL)
         printf("min: %ld\n", SSL_CTX_set_min_proto_version(ctx, version_of(v)));
     if ((v = opt(argc, argv, "max")) != NULL)

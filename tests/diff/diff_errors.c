@@ -74,8 +74,13 @@ static void grid(const char *label, SSL *s)
 static void shutdown_states(SSL_CTX *ctx)
 {
     SSL *s = SSL_new(ctx);
-    const int modes[] = {0, SSL_SENT_SHUTDOWN, SSL_RECEIVED_SHUTDOWN,
-                         SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN, 0x7fff, -1, 4};
+    const int modes[] = {0,
+                         SSL_SENT_SHUTDOWN,
+                         SSL_RECEIVED_SHUTDOWN,
+                         SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN,
+                         0x7fff,
+                         -1,
+                         4};
 
     printf("want macros: nothing %d reading %d writing %d x509 %d async %d async_job %d"
            " client_hello %d retry_verify %d\n",

@@ -9,34 +9,47 @@ static int news, dups, frees;
 
 static void on_new(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
 {
-    (void)parent; (void)ptr; (void)ad; (void)idx; (void)argp;
+    (void)parent;
+    (void)ptr;
+    (void)ad;
+    (void)idx;
+    (void)argp;
     news += (int)argl;
 }
 
-static int on_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx,
-                  long argl, void *argp)
+static int on_dup(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx, long argl,
+                  void *argp)
 {
-    (void)to; (void)from; (void)from_d; (void)idx; (void)argp;
+    (void)to;
+    (void)from;
+    (void)from_d;
+    (void)idx;
+    (void)argp;
     dups += (int)argl;
     return 1;
 }
 
 static void on_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl, void *argp)
 {
-    (void)parent; (void)ptr; (void)ad; (void)idx; (void)argp;
+    (void)parent;
+    (void)ptr;
+    (void)ad;
+    (void)idx;
+    (void)argp;
     frees += (int)argl;
 }
 
 static void methods(void)
 {
-    const SSL_METHOD *m[] = {TLS_method(), TLS_client_method(), TLS_server_method(),
+    const SSL_METHOD *m[] = {TLS_method(),     TLS_client_method(),     TLS_server_method(),
                              TLSv1_2_method(), TLSv1_2_client_method(), TLSv1_2_server_method()};
     for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
         SSL_CTX *ctx = SSL_CTX_new(m[i]);
         SSL *s = SSL_new(ctx);
         printf("method %zu: ctx %s, ssl %s, is_server %d, same method %d, is_dtls %d\n", i,
                ctx ? "ok" : "NULL", s ? "ok" : "NULL", SSL_is_server(s),
-               SSL_CTX_get_ssl_method(ctx) == m[i] && SSL_get_ssl_method(s) == m[i], SSL_is_dtls(s));
+               SSL_CTX_get_ssl_method(ctx) == m[i] && SSL_get_ssl_method(s) == m[i],
+               SSL_is_dtls(s));
         SSL_set_connect_state(s);
         printf("  after connect_state: is_server %d\n", SSL_is_server(s));
         SSL_set_accept_state(s);
@@ -71,8 +84,10 @@ static void refcounts_and_ex_data(void)
     SSL_CTX_free(ctx);
     SSL *s = SSL_new(ctx);
     printf("after ssl new: news %d\n", news);
-    printf("set ex: %d %d\n", SSL_set_ex_data(s, sidx, "conn"), SSL_CTX_set_ex_data(ctx, cidx, "ctx"));
-    printf("get ex: %s %s\n", (char *)SSL_get_ex_data(s, sidx), (char *)SSL_CTX_get_ex_data(ctx, cidx));
+    printf("set ex: %d %d\n", SSL_set_ex_data(s, sidx, "conn"),
+           SSL_CTX_set_ex_data(ctx, cidx, "ctx"));
+    printf("get ex: %s %s\n", (char *)SSL_get_ex_data(s, sidx),
+           (char *)SSL_CTX_get_ex_data(ctx, cidx));
     printf("get ex of unset index: %p\n", SSL_get_ex_data(s, sidx + 100));
     printf("ssl up_ref: %d\n", SSL_up_ref(s));
     SSL_free(s);

@@ -96,9 +96,9 @@ static void find_x25519_share(struct hello *h)
     const unsigned char *m = h->msg;
     size_t i = 4 + 2 + 32, end;
 
-    i += 1 + m[i];           /* session id */
-    i += 2 + u16_at(m + i);  /* cipher suites */
-    i += 1 + m[i];           /* compression methods */
+    i += 1 + m[i];          /* session id */
+    i += 2 + u16_at(m + i); /* cipher suites */
+    i += 1 + m[i];          /* compression methods */
     end = i + 2 + u16_at(m + i);
     for (i += 2; i + 4 <= end && end <= h->msg_len; i += 4 + u16_at(m + i + 2)) {
         size_t ext_end = i + 4 + u16_at(m + i + 2);
@@ -170,8 +170,8 @@ static void server_hello_12(struct buf *o, const struct hello *h)
     put_u16(&b, 0xc02b); /* ECDHE-ECDSA-AES128-GCM-SHA256 */
     put_u8(&b, 0);
     put_u16(&b, 4 + 1 + 4 + 4 + 2);
-    put_u16(&b, 0xff01), put_u16(&b, 1), put_u8(&b, 0); /* renegotiation_info */
-    put_u16(&b, 0x0017), put_u16(&b, 0);                /* extended_master_secret */
+    put_u16(&b, 0xff01), put_u16(&b, 1), put_u8(&b, 0);                /* renegotiation_info */
+    put_u16(&b, 0x0017), put_u16(&b, 0);                               /* extended_master_secret */
     put_u16(&b, 0x000b), put_u16(&b, 2), put_u8(&b, 1), put_u8(&b, 0); /* point formats */
     message(o, 2, &b);
 }
@@ -420,11 +420,11 @@ static int open_record(const unsigned char *rec, size_t len, unsigned char *out,
     if (len < 5 + 16 + 1)
         return 0;
     record_nonce(t13.c_iv, t13.c_seq++, nonce);
-    ok = EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, t13.c_key, nonce)
-         && EVP_DecryptUpdate(c, NULL, &outl, rec, 5)
-         && EVP_DecryptUpdate(c, out, &outl, rec + 5, (int)(len - 5 - 16))
-         && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, (void *)(rec + len - 16))
-         && EVP_DecryptFinal_ex(c, out + outl, &outl);
+    ok = EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, t13.c_key, nonce) &&
+         EVP_DecryptUpdate(c, NULL, &outl, rec, 5) &&
+         EVP_DecryptUpdate(c, out, &outl, rec + 5, (int)(len - 5 - 16)) &&
+         EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, (void *)(rec + len - 16)) &&
+         EVP_DecryptFinal_ex(c, out + outl, &outl);
     EVP_CIPHER_CTX_free(c);
     if (!ok)
         return 0;
@@ -652,15 +652,14 @@ static void show_written(BIO *wb)
         unsigned type;
         if (out[i] == 21 && len == 2 && i + 7 <= n)
             printf("    alert level %d desc %d\n", out[i + 5], out[i + 6]);
-        else if (out[i] == 23 && t13.keyed && i + 5 + len <= n
-                 && open_record(out + i, (size_t)len + 5, inner, &inner_len, &type)) {
+        else if (out[i] == 23 && t13.keyed && i + 5 + len <= n &&
+                 open_record(out + i, (size_t)len + 5, inner, &inner_len, &type)) {
             if (type == 21 && inner_len == 2)
                 printf("    encrypted alert level %d desc %d\n", inner[0], inner[1]);
             else
                 printf("    encrypted record type %u, %zu bytes, first %d\n", type, inner_len,
                        inner_len > 0 ? inner[0] : -1);
-        }
-        else
+        } else
             printf("    record type %d len %d\n", out[i], len);
         i += 5 + len;
     }
@@ -692,7 +691,7 @@ static int post_handshake(SSL *s, int target, enum damage d, size_t keep, const 
     size_t body_len = 0;
 
     put(&b, "\x00\x00\x1c\x20\x01\x02\x03\x04", 8); /* lifetime 7200 s, age_add */
-    put_u8(&b, 2), put_u16(&b, 0x0001);                /* ticket_nonce */
+    put_u8(&b, 2), put_u16(&b, 0x0001);             /* ticket_nonce */
     put_u16(&b, 32);
     memset(b.b + b.n, 0x7a, 32);
     b.n += 32;
@@ -812,10 +811,9 @@ int main(int argc, char **argv)
     int count;
     char label[96];
 
-    if (strcmp(kind, "tls12") != 0 && strcmp(kind, "tls12-certreq") != 0
-        && strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0
-        && strcmp(kind, "tls13-enc") != 0 && strcmp(kind, "tls13-enc-certreq") != 0
-        && strcmp(kind, "tls13-post") != 0) {
+    if (strcmp(kind, "tls12") != 0 && strcmp(kind, "tls12-certreq") != 0 &&
+        strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0 && strcmp(kind, "tls13-enc") != 0 &&
+        strcmp(kind, "tls13-enc-certreq") != 0 && strcmp(kind, "tls13-post") != 0) {
         fprintf(stderr, "usage: diff_parse tls12|tls12-certreq|tls13|hrr|tls13-enc|"
                         "tls13-enc-certreq|tls13-post\n");
         return 2;

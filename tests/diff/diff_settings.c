@@ -28,9 +28,9 @@ static void ctrl(void)
     SSL *s;
     unsigned char keys[80], out[80];
 
-    static const int versions[] = {0, SSL3_VERSION, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION,
-                                   TLS1_3_VERSION, 0x0305, 0x0200, DTLS1_VERSION, DTLS1_2_VERSION,
-                                   DTLS1_BAD_VER, -1};
+    static const int versions[] = {
+        0,      SSL3_VERSION, TLS1_VERSION,  TLS1_1_VERSION,  TLS1_2_VERSION, TLS1_3_VERSION,
+        0x0305, 0x0200,       DTLS1_VERSION, DTLS1_2_VERSION, DTLS1_BAD_VER,  -1};
 
     printf("options %llx, mode %ld, read_ahead %ld, max_cert_list %ld\n",
            (unsigned long long)SSL_CTX_get_options(ctx), SSL_CTX_get_mode(ctx),
@@ -69,7 +69,8 @@ static void ctrl(void)
            SSL_CTX_sess_set_cache_size(ctx, 10), SSL_CTX_sess_number(ctx));
     printf("cache mode %ld size %ld timeout %ld\n", SSL_CTX_get_session_cache_mode(ctx),
            SSL_CTX_sess_get_cache_size(ctx), SSL_CTX_get_timeout(ctx));
-    printf("set timeout -> %ld, now %ld\n", SSL_CTX_set_timeout(ctx, 300), SSL_CTX_get_timeout(ctx));
+    printf("set timeout -> %ld, now %ld\n", SSL_CTX_set_timeout(ctx, 300),
+           SSL_CTX_get_timeout(ctx));
     printf("status type %ld, set -> %ld, %ld\n", SSL_CTX_get_tlsext_status_type(ctx),
            SSL_CTX_set_tlsext_status_type(ctx, TLSEXT_STATUSTYPE_ocsp),
            SSL_CTX_get_tlsext_status_type(ctx));
@@ -115,11 +116,11 @@ static void ctrl(void)
            SSL_CTX_set_alpn_protos(ctx, (const unsigned char *)"\x05h2", 3),
            SSL_set_alpn_protos(s, NULL, 0));
     printf("max fragment 0/1/4/5 -> %d %d %d %d\n", SSL_CTX_set_tlsext_max_fragment_length(ctx, 0),
-           SSL_CTX_set_tlsext_max_fragment_length(ctx, 1),
-           SSL_set_tlsext_max_fragment_length(s, 4), SSL_set_tlsext_max_fragment_length(s, 5));
+           SSL_CTX_set_tlsext_max_fragment_length(ctx, 1), SSL_set_tlsext_max_fragment_length(s, 4),
+           SSL_set_tlsext_max_fragment_length(s, 5));
     diff_print_errors("  ");
-    printf("sid ctx 32 -> %d, 33 -> %d\n",
-           SSL_CTX_set_session_id_context(ctx, keys, 32), SSL_set_session_id_context(s, keys, 33));
+    printf("sid ctx 32 -> %d, 33 -> %d\n", SSL_CTX_set_session_id_context(ctx, keys, 32),
+           SSL_set_session_id_context(s, keys, 33));
     diff_print_errors("  ");
     printf("security level %d, ssl %d\n", SSL_CTX_get_security_level(ctx),
            SSL_get_security_level(s));
@@ -153,7 +154,8 @@ static void make_ca(char *dir, size_t dirlen, char *file, size_t filelen)
     ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
     X509_gmtime_adj(X509_getm_notBefore(x), 0);
     X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"diff CA", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"diff CA", -1, -1,
+                               0);
     X509_set_issuer_name(x, name);
     X509_set_pubkey(x, key);
     X509_sign(x, key, EVP_sha256());
@@ -203,7 +205,8 @@ static void verify(void)
            SSL_set1_host(s, "example.com"), SSL_set1_host(s, "127.0.0.1"),
            SSL_add1_host(s, "example.org"), SSL_add1_host(s, "::1"), SSL_add1_host(s, "10.0.0.1"));
     vpm = SSL_get0_param(s);
-    printf("param host0 %s\n", X509_VERIFY_PARAM_get0_host(vpm, 0) ? X509_VERIFY_PARAM_get0_host(vpm, 0) : "-");
+    printf("param host0 %s\n",
+           X509_VERIFY_PARAM_get0_host(vpm, 0) ? X509_VERIFY_PARAM_get0_host(vpm, 0) : "-");
     SSL_set_hostflags(s, X509_CHECK_FLAG_NO_WILDCARDS);
     printf("hostflags %u\n", X509_VERIFY_PARAM_get_hostflags(vpm));
     printf("purpose ok -> %d, bad -> %d; trust ok -> %d, bad -> %d\n",
@@ -288,11 +291,13 @@ static void certs(void)
            SSL_CTX_get0_privatekey(ctx) != NULL);
     printf("check with nothing -> %d\n", SSL_CTX_check_private_key(ctx));
     diff_print_errors("  ");
-    printf("cert missing file -> %d\n", SSL_CTX_use_certificate_file(ctx, "/nonexistent", SSL_FILETYPE_PEM));
+    printf("cert missing file -> %d\n",
+           SSL_CTX_use_certificate_file(ctx, "/nonexistent", SSL_FILETYPE_PEM));
     diff_print_errors("  ");
     printf("cert bad type -> %d\n", SSL_CTX_use_certificate_file(ctx, ca, 7));
     diff_print_errors("  ");
-    printf("cert as DER (is PEM) -> %d\n", SSL_CTX_use_certificate_file(ctx, ca, SSL_FILETYPE_ASN1));
+    printf("cert as DER (is PEM) -> %d\n",
+           SSL_CTX_use_certificate_file(ctx, ca, SSL_FILETYPE_ASN1));
     diff_print_errors("  ");
     printf("key file as cert -> %d\n", SSL_CTX_use_certificate_file(ctx, key, SSL_FILETYPE_PEM));
     diff_print_errors("  ");
@@ -301,11 +306,13 @@ static void certs(void)
     diff_print_errors("  ");
     printf("mismatched key -> %d\n", SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM));
     diff_print_errors("  ");
-    printf("encrypted key, no password -> %d\n", SSL_CTX_use_PrivateKey_file(ctx, enc, SSL_FILETYPE_PEM));
+    printf("encrypted key, no password -> %d\n",
+           SSL_CTX_use_PrivateKey_file(ctx, enc, SSL_FILETYPE_PEM));
     diff_print_errors("  ");
     SSL_CTX_set_default_passwd_cb(ctx, give_password);
     SSL_CTX_set_default_passwd_cb_userdata(ctx, "wrong");
-    printf("encrypted key, wrong password -> %d\n", SSL_CTX_use_PrivateKey_file(ctx, enc, SSL_FILETYPE_PEM));
+    printf("encrypted key, wrong password -> %d\n",
+           SSL_CTX_use_PrivateKey_file(ctx, enc, SSL_FILETYPE_PEM));
     diff_print_errors("  ");
     printf("passwd cb set %d ud %s\n", SSL_CTX_get_default_passwd_cb(ctx) == give_password,
            (const char *)SSL_CTX_get_default_passwd_cb_userdata(ctx));
@@ -346,7 +353,7 @@ static X509 *self_signed(const char *cn, EVP_PKEY *key)
     return x;
 }
 
-static void print_names(const char *label, const STACK_OF(X509_NAME) *names)
+static void print_names(const char *label, const STACK_OF(X509_NAME) * names)
 {
     printf("%s:", label);
     if (names == NULL)
@@ -368,7 +375,7 @@ static void chains(void)
     X509 *xec = self_signed("ec leaf", ec), *xed = self_signed("ed leaf", ed);
     X509 *ca1 = self_signed("zeta CA", other), *ca2 = self_signed("alpha CA", other);
     STACK_OF(X509) *chain = sk_X509_new_null(), *got = NULL;
-    STACK_OF(X509_NAME) *names;
+    STACK_OF(X509_NAME) * names;
     X509_STORE *store = X509_STORE_new(), *st = NULL;
     char dir[64], ca[96], both[96];
     FILE *fp;
@@ -466,8 +473,7 @@ static void show_session(const char *label, SSL_SESSION *ss)
     SSL_SESSION_get0_alpn_selected(ss, &alpn, &alpnlen);
     printf("%s: id %u ctx %u timeout %ld version 0x%x cipher %s host %s alpn %zu ticket %d "
            "resumable %d master %zu early %u mfl %u\n",
-           label, idlen, ctxlen, SSL_SESSION_get_timeout(ss),
-           SSL_SESSION_get_protocol_version(ss),
+           label, idlen, ctxlen, SSL_SESSION_get_timeout(ss), SSL_SESSION_get_protocol_version(ss),
            SSL_SESSION_get0_cipher(ss) ? SSL_CIPHER_get_name(SSL_SESSION_get0_cipher(ss)) : "-",
            SSL_SESSION_get0_hostname(ss) ? SSL_SESSION_get0_hostname(ss) : "-", alpnlen,
            SSL_SESSION_has_ticket(ss), SSL_SESSION_is_resumable(ss),
@@ -516,7 +522,8 @@ static void session(void)
     printf("get_session same %d, get1 same %d, reused %d\n", SSL_get_session(s) == ss,
            SSL_get1_session(s) == ss, SSL_session_reused(s));
     SSL_SESSION_free(ss); /* the get1 reference */
-    printf("set_session NULL -> %d, now %d\n", SSL_set_session(s, NULL), SSL_get_session(s) == NULL);
+    printf("set_session NULL -> %d, now %d\n", SSL_set_session(s, NULL),
+           SSL_get_session(s) == NULL);
     SSL_SESSION_free(copy);
     SSL_SESSION_free(ss);
     SSL_free(s);
@@ -549,8 +556,8 @@ static void copy_session(void)
     SSL_set_session_id_context(f, id, 7);
     r = SSL_copy_session_id(t, f);
     printf("copy -> %d: same session %d, client method %d, same cert %d\n", r,
-           SSL_get_session(t) == ss,
-           SSL_get_ssl_method(t) == TLS_client_method(), SSL_get_certificate(t) == x1);
+           SSL_get_session(t) == ss, SSL_get_ssl_method(t) == TLS_client_method(),
+           SSL_get_certificate(t) == x1);
     SSL_use_certificate(f, x2);
     SSL_use_PrivateKey(f, k2);
     printf("after f changes its certificate: t has it %d, t key matches %d\n",
@@ -559,8 +566,10 @@ static void copy_session(void)
 
     d = SSL_dup(f);
     printf("dup of an SSL with a session: %s, same session %d, same cert %d\n",
-           d == NULL ? "NULL" : d == f ? "same" : "new", d != NULL && SSL_get_session(d) == ss,
-           d != NULL && SSL_get_certificate(d) == x2);
+           d == NULL ? "NULL"
+           : d == f  ? "same"
+                     : "new",
+           d != NULL && SSL_get_session(d) == ss, d != NULL && SSL_get_certificate(d) == x2);
     SSL_free(d);
 
     BIO_set_ssl(bf, f, BIO_NOCLOSE);
@@ -696,27 +705,108 @@ static void conf_run(const char *label, unsigned int flags, const char *const *c
 
 static void conf(void)
 {
-    static const char *const cmdline[] = {
-        "-no_tls1_3", NULL, "-no_middlebox", NULL, "-bugs", NULL, "-serverpref", NULL,
-        "-legacy_server_connect", NULL, "-strict", NULL, "-cipher", "HIGH:!aNULL",
-        "-cipher", "nonsense", "-ciphersuites", "TLS_AES_128_GCM_SHA256", "-groups", "X25519:P-256",
-        "-groups", "bogus", "-sigalgs", "RSA+SHA256:ECDSA+SHA256", "-min_protocol", "TLSv1.2",
-        "-max_protocol", "TLSv1.3", "-min_protocol", "TLSv9", "-num_tickets", "3", "-cert", "/nonexistent",
-        "cipher", "DEFAULT", "-", NULL, "-unknown", "x", "-cipher", NULL, "-Options", "Bugs",
-        NULL, NULL};
-    static const char *const file[] = {
-        "Options", "-SessionTicket,+Bugs,-MiddleboxCompat", "options", "NoRenegotiation",
-        "Options", "Nonsense", "Protocol", "-TLSv1.1,-TLSv1", "Protocol", "ALL,-TLSv1.3",
-        "MinProtocol", "TLSv1.2", "MaxProtocol", "None", "MinProtocol", "DTLSv1",
-        "CipherString", "DEFAULT:@SECLEVEL=1", "Ciphersuites", "TLS_CHACHA20_POLY1305_SHA256",
-        "VerifyMode", "Peer", "VerifyMode", "Require", "Curves", "P-384", "ECDHParameters", "auto",
-        "SignatureAlgorithms", "ed25519", "ClientSignatureAlgorithms", "bad+alg", "RecordPadding",
-        "x", "no_tls1", NULL, "-cipher", "HIGH", "Certificate", "/nonexistent", NULL, NULL};
-    static const char *const server[] = {
-        "DHParameters", "/tmp/shimssl-dh.pem", "DHParameters", "/nonexistent",
-        "DHParameters", "/etc/passwd",
-        "RequestCAStore", "/etc/ssl/certs", "ClientCAStore", "file:/nonexistent",
-        "ClientCAStore", "/etc/ssl/certs/ca-certificates.crt", NULL, NULL};
+    static const char *const cmdline[] = {"-no_tls1_3",
+                                          NULL,
+                                          "-no_middlebox",
+                                          NULL,
+                                          "-bugs",
+                                          NULL,
+                                          "-serverpref",
+                                          NULL,
+                                          "-legacy_server_connect",
+                                          NULL,
+                                          "-strict",
+                                          NULL,
+                                          "-cipher",
+                                          "HIGH:!aNULL",
+                                          "-cipher",
+                                          "nonsense",
+                                          "-ciphersuites",
+                                          "TLS_AES_128_GCM_SHA256",
+                                          "-groups",
+                                          "X25519:P-256",
+                                          "-groups",
+                                          "bogus",
+                                          "-sigalgs",
+                                          "RSA+SHA256:ECDSA+SHA256",
+                                          "-min_protocol",
+                                          "TLSv1.2",
+                                          "-max_protocol",
+                                          "TLSv1.3",
+                                          "-min_protocol",
+                                          "TLSv9",
+                                          "-num_tickets",
+                                          "3",
+                                          "-cert",
+                                          "/nonexistent",
+                                          "cipher",
+                                          "DEFAULT",
+                                          "-",
+                                          NULL,
+                                          "-unknown",
+                                          "x",
+                                          "-cipher",
+                                          NULL,
+                                          "-Options",
+                                          "Bugs",
+                                          NULL,
+                                          NULL};
+    static const char *const file[] = {"Options",
+                                       "-SessionTicket,+Bugs,-MiddleboxCompat",
+                                       "options",
+                                       "NoRenegotiation",
+                                       "Options",
+                                       "Nonsense",
+                                       "Protocol",
+                                       "-TLSv1.1,-TLSv1",
+                                       "Protocol",
+                                       "ALL,-TLSv1.3",
+                                       "MinProtocol",
+                                       "TLSv1.2",
+                                       "MaxProtocol",
+                                       "None",
+                                       "MinProtocol",
+                                       "DTLSv1",
+                                       "CipherString",
+                                       "DEFAULT:@SECLEVEL=1",
+                                       "Ciphersuites",
+                                       "TLS_CHACHA20_POLY1305_SHA256",
+                                       "VerifyMode",
+                                       "Peer",
+                                       "VerifyMode",
+                                       "Require",
+                                       "Curves",
+                                       "P-384",
+                                       "ECDHParameters",
+                                       "auto",
+                                       "SignatureAlgorithms",
+                                       "ed25519",
+                                       "ClientSignatureAlgorithms",
+                                       "bad+alg",
+                                       "RecordPadding",
+                                       "x",
+                                       "no_tls1",
+                                       NULL,
+                                       "-cipher",
+                                       "HIGH",
+                                       "Certificate",
+                                       "/nonexistent",
+                                       NULL,
+                                       NULL};
+    static const char *const server[] = {"DHParameters",
+                                         "/tmp/shimssl-dh.pem",
+                                         "DHParameters",
+                                         "/nonexistent",
+                                         "DHParameters",
+                                         "/etc/passwd",
+                                         "RequestCAStore",
+                                         "/etc/ssl/certs",
+                                         "ClientCAStore",
+                                         "file:/nonexistent",
+                                         "ClientCAStore",
+                                         "/etc/ssl/certs/ca-certificates.crt",
+                                         NULL,
+                                         NULL};
     BIO *out = BIO_new_file(server[1], "w");
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
     EVP_PKEY *dh = NULL;
@@ -729,17 +819,21 @@ static void conf(void)
     BIO_free(out);
     EVP_PKEY_free(dh);
     EVP_PKEY_CTX_free(pctx);
-    conf_run("file server", SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_SERVER | SSL_CONF_FLAG_CERTIFICATE
-             | SSL_CONF_FLAG_SHOW_ERRORS, server);
+    conf_run("file server",
+             SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_SERVER | SSL_CONF_FLAG_CERTIFICATE |
+                 SSL_CONF_FLAG_SHOW_ERRORS,
+             server);
     remove(server[1]);
     conf_run("cmdline client", SSL_CONF_FLAG_CMDLINE | SSL_CONF_FLAG_CLIENT, cmdline);
-    conf_run("cmdline server errors", SSL_CONF_FLAG_CMDLINE | SSL_CONF_FLAG_SERVER
-             | SSL_CONF_FLAG_SHOW_ERRORS, cmdline);
+    conf_run("cmdline server errors",
+             SSL_CONF_FLAG_CMDLINE | SSL_CONF_FLAG_SERVER | SSL_CONF_FLAG_SHOW_ERRORS, cmdline);
     conf_run("file client", SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CLIENT | SSL_CONF_FLAG_SHOW_ERRORS,
              file);
     conf_run("file no role", SSL_CONF_FLAG_FILE, file);
-    conf_run("file certificates", SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CLIENT
-             | SSL_CONF_FLAG_CERTIFICATE | SSL_CONF_FLAG_SHOW_ERRORS, file);
+    conf_run("file certificates",
+             SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CLIENT | SSL_CONF_FLAG_CERTIFICATE |
+                 SSL_CONF_FLAG_SHOW_ERRORS,
+             file);
 }
 
 static int removed;
@@ -784,7 +878,8 @@ static void cache(void)
            SSL_has_matching_session_id(s, id, 33));
     printf("remove b (not cached) -> %d, b resumable %d\n", SSL_CTX_remove_session(ctx, b),
            SSL_SESSION_is_resumable(b));
-    printf("remove c -> %d, number %ld\n", SSL_CTX_remove_session(ctx, c), SSL_CTX_sess_number(ctx));
+    printf("remove c -> %d, number %ld\n", SSL_CTX_remove_session(ctx, c),
+           SSL_CTX_sess_number(ctx));
     SSL_SESSION_set_time(a2, 1);
     SSL_SESSION_set_timeout(a2, 10);
     SSL_CTX_flush_sessions(ctx, 5);

@@ -21,8 +21,8 @@ static void alerts(void)
                SSL_alert_desc_string_long(fatal), SSL_alert_desc_string_long(desc));
     }
     /* Levels stock does not know, and values outside 16 bits. */
-    const int odd[] = {0, 0x0300, 0x0314, 0xff00, 0x10100, 0x10228, -1, -256, INT_MIN, INT_MAX,
-                       0x7fffff02, (int)0x80000100u};
+    const int odd[] = {0,  0x0300, 0x0314,  0xff00,  0x10100,    0x10228,
+                       -1, -256,   INT_MIN, INT_MAX, 0x7fffff02, (int)0x80000100u};
     for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
         printf("value %d: %s %s %s %s\n", odd[i], SSL_alert_type_string(odd[i]),
                SSL_alert_type_string_long(odd[i]), SSL_alert_desc_string(odd[i]),

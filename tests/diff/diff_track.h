@@ -26,10 +26,14 @@ struct tracked {
 static struct tracked track_list[TRACK_MAX];
 static int track_count;
 
-static long track_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl,
-                     int ret, size_t *processed)
+static long track_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl, int ret,
+                     size_t *processed)
 {
-    (void)argp; (void)len; (void)argi; (void)argl; (void)processed;
+    (void)argp;
+    (void)len;
+    (void)argi;
+    (void)argl;
+    (void)processed;
     if (oper == BIO_CB_FREE) {
         for (int i = 0; i < track_count; i++) {
             if (track_list[i].bio == b && !track_list[i].freed) {

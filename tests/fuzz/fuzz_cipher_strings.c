@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void show(STACK_OF(SSL_CIPHER) *list)
+static void show(STACK_OF(SSL_CIPHER) * list)
 {
     char buf[256];
     for (int i = 0; i < sk_SSL_CIPHER_num(list); i++) {

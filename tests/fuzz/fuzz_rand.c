@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DRBG_NAME "SHIM-FUZZ-DRBG"
+#define DRBG_NAME     "SHIM-FUZZ-DRBG"
 #define PROVIDER_NAME "shimfuzzrand"
 
 /* One stream for every DRBG instance: the order of draws is itself a
@@ -100,14 +100,14 @@ static int drbg_get_ctx_params(void *ctx, OSSL_PARAM params[])
 {
     OSSL_PARAM *p;
     (void)ctx;
-    if ((p = OSSL_PARAM_locate(params, OSSL_RAND_PARAM_STATE)) != NULL
-        && !OSSL_PARAM_set_int(p, EVP_RAND_STATE_READY))
+    if ((p = OSSL_PARAM_locate(params, OSSL_RAND_PARAM_STATE)) != NULL &&
+        !OSSL_PARAM_set_int(p, EVP_RAND_STATE_READY))
         return 0;
-    if ((p = OSSL_PARAM_locate(params, OSSL_RAND_PARAM_STRENGTH)) != NULL
-        && !OSSL_PARAM_set_uint(p, 256))
+    if ((p = OSSL_PARAM_locate(params, OSSL_RAND_PARAM_STRENGTH)) != NULL &&
+        !OSSL_PARAM_set_uint(p, 256))
         return 0;
-    if ((p = OSSL_PARAM_locate(params, OSSL_RAND_PARAM_MAX_REQUEST)) != NULL
-        && !OSSL_PARAM_set_size_t(p, 1 << 16))
+    if ((p = OSSL_PARAM_locate(params, OSSL_RAND_PARAM_MAX_REQUEST)) != NULL &&
+        !OSSL_PARAM_set_size_t(p, 1 << 16))
         return 0;
     return 1;
 }
@@ -181,10 +181,10 @@ static void install(void)
 
     /* Loading any provider by hand stops libcrypto loading "default" by
      * itself: load it too. */
-    if (!OSSL_PROVIDER_add_builtin(NULL, PROVIDER_NAME, provider_init)
-        || (default_provider = OSSL_PROVIDER_load(NULL, "default")) == NULL
-        || (fuzz_provider = OSSL_PROVIDER_load(NULL, PROVIDER_NAME)) == NULL
-        || !RAND_set_DRBG_type(NULL, DRBG_NAME, "provider=" PROVIDER_NAME, NULL, NULL)) {
+    if (!OSSL_PROVIDER_add_builtin(NULL, PROVIDER_NAME, provider_init) ||
+        (default_provider = OSSL_PROVIDER_load(NULL, "default")) == NULL ||
+        (fuzz_provider = OSSL_PROVIDER_load(NULL, PROVIDER_NAME)) == NULL ||
+        !RAND_set_DRBG_type(NULL, DRBG_NAME, "provider=" PROVIDER_NAME, NULL, NULL)) {
         fprintf(stderr, "fuzz_init: cannot install the deterministic RAND\n");
         abort();
     }

@@ -21,8 +21,18 @@
 #include "fuzz.h"
 #include "tls/record.h"
 
-enum kind { K_NONE, K_NONE12, K_TLS13_GCM, K_TLS13_CHACHA, K_TLS12_GCM, K_TLS12_CHACHA, K_CBC_MTE,
-            K_CBC_ETM, K_CBC_TLS10, K_KINDS };
+enum kind {
+    K_NONE,
+    K_NONE12,
+    K_TLS13_GCM,
+    K_TLS13_CHACHA,
+    K_TLS12_GCM,
+    K_TLS12_CHACHA,
+    K_CBC_MTE,
+    K_CBC_ETM,
+    K_CBC_TLS10,
+    K_KINDS
+};
 
 static SSL_CTX *ctx;
 
@@ -33,9 +43,10 @@ static int key(SSL_CTX *c, struct tls_rl *rl, enum kind k, int write)
     const struct shim_algs *a = shim_algs_get(c);
     struct tls_rl_dir *d = write ? &rl->wr : &rl->rd;
     struct tls_cbc cbc;
-    int version = k <= K_NONE12 ? (k == K_NONE ? 0 : TLS1_2_VERSION)
+    int version = k <= K_NONE12         ? (k == K_NONE ? 0 : TLS1_2_VERSION)
                   : k <= K_TLS13_CHACHA ? TLS1_3_VERSION
-                  : k == K_CBC_TLS10 ? TLS1_VERSION : TLS1_2_VERSION;
+                  : k == K_CBC_TLS10    ? TLS1_VERSION
+                                        : TLS1_2_VERSION;
 
     rl->version = version;
     rl->wversion = version == TLS1_VERSION ? TLS1_VERSION : TLS1_2_VERSION;

@@ -62,8 +62,8 @@ static void round_trip(SSL_SESSION *sess)
     if (n <= 0)
         return;
     p = der;
-    if ((back = d2i_SSL_SESSION(NULL, &p, n)) == NULL || p != der + n
-        || (m = i2d_SSL_SESSION(back, &again)) != n || memcmp(der, again, (size_t)n) != 0) {
+    if ((back = d2i_SSL_SESSION(NULL, &p, n)) == NULL || p != der + n ||
+        (m = i2d_SSL_SESSION(back, &again)) != n || memcmp(der, again, (size_t)n) != 0) {
         fprintf(stderr, "session round trip broken: %d bytes encoded, %d after decoding\n", n, m);
         abort();
     }

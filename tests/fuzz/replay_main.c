@@ -26,8 +26,8 @@ static int run_file(const char *path, int times)
     unsigned char *buf;
     long len;
 
-    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0) {
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
         fprintf(stderr, "replay: cannot read %s\n", path);
         if (f != NULL)
             fclose(f);

@@ -190,8 +190,10 @@ static void one_connection(SSL_CTX *ctx, int thread, int n)
         else
             atomic_fetch_add(&full[k], 1);
         if (sess != NULL && !SSL_session_reused(s))
-            fprintf(stderr, "%s connection %d of thread %d: offered session not resumed "
-                    "(resumable now %d)\n", kind_name[k], n, thread, SSL_SESSION_is_resumable(sess));
+            fprintf(stderr,
+                    "%s connection %d of thread %d: offered session not resumed "
+                    "(resumable now %d)\n",
+                    kind_name[k], n, thread, SSL_SESSION_is_resumable(sess));
         if (SSL_version(s) != (k == K_TLS13 ? TLS1_3_VERSION : TLS1_2_VERSION))
             fail("negotiated version", k, n);
         if (!echo_ok(s, thread * 100000 + n))
@@ -265,7 +267,8 @@ int main(int argc, char **argv)
     int threads;
 
     if (argc != 6) {
-        fprintf(stderr, "usage: thread_stress TICKET_PORT SESSION_ID_PORT CA_FILE THREADS CONNECTIONS\n");
+        fprintf(stderr,
+                "usage: thread_stress TICKET_PORT SESSION_ID_PORT CA_FILE THREADS CONNECTIONS\n");
         return 2;
     }
     ports[0] = atoi(argv[1]);

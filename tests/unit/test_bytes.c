@@ -12,15 +12,15 @@
 /* A small message: u16 version, u8-prefixed id, u16-prefixed list of u16s,
  * u24-prefixed blob. Parsing any strict prefix of it must fail cleanly. */
 static const uint8_t sample[] = {0x03, 0x03, 0x02, 0xaa, 0xbb, 0x00, 0x04, 0x13, 0x01,
-                                 0x13, 0x02, 0x00, 0x00, 0x03, 'x', 'y', 'z'};
+                                 0x13, 0x02, 0x00, 0x00, 0x03, 'x',  'y',  'z'};
 
 static int parse_sample(const uint8_t *p, size_t len)
 {
     tls_reader r, id, list, blob;
     uint16_t v, item;
     tls_r_init(&r, p, len);
-    if (!tls_r_u16(&r, &v) || v != 0x0303 || !tls_r_sub_u8(&r, &id) || id.len != 2
-        || !tls_r_sub_u16(&r, &list) || !tls_r_sub_u24(&r, &blob) || !tls_r_done(&r))
+    if (!tls_r_u16(&r, &v) || v != 0x0303 || !tls_r_sub_u8(&r, &id) || id.len != 2 ||
+        !tls_r_sub_u16(&r, &list) || !tls_r_sub_u24(&r, &blob) || !tls_r_done(&r))
         return 0;
     int n = 0;
     while (!tls_r_done(&list)) {
@@ -68,8 +68,8 @@ START_TEST(builder_fills_lengths)
     ck_assert(tls_b_init(&b, 0));
     ck_assert(tls_b_u16(&b, 0x0303));
     ck_assert(tls_b_open(&b, 1) && tls_b_u8(&b, 0xaa) && tls_b_u8(&b, 0xbb) && tls_b_close(&b));
-    ck_assert(tls_b_open(&b, 2) && tls_b_u16(&b, 0x1301) && tls_b_u16(&b, 0x1302)
-              && tls_b_close(&b));
+    ck_assert(tls_b_open(&b, 2) && tls_b_u16(&b, 0x1301) && tls_b_u16(&b, 0x1302) &&
+              tls_b_close(&b));
     ck_assert(tls_b_open(&b, 3) && tls_b_bytes(&b, (const uint8_t *)"xyz", 3) && tls_b_close(&b));
     ck_assert(tls_b_finish(&b, &out, &len));
     ck_assert_uint_eq(len, sizeof(sample));

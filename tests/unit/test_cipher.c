@@ -112,7 +112,7 @@ END_TEST
 START_TEST(list_by_id)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
-    STACK_OF(SSL_CIPHER) *list, *by_id;
+    STACK_OF(SSL_CIPHER) * list, *by_id;
 
     ck_assert_int_eq(SSL_CTX_set_cipher_list(ctx, "AES256-SHA:AES128-SHA"), 1);
     list = ctx->cfg.cipher_list;

@@ -121,8 +121,8 @@ START_TEST(other_wait_states)
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         s->rwstate = map[i].rwstate;
         ck_assert_int_eq(SSL_want(s), map[i].rwstate);
-        ck_assert_int_eq(SSL_get_error(s, -1), map[i].rwstate == SSL_NOTHING
-                                                   ? SSL_ERROR_ZERO_RETURN : map[i].error);
+        ck_assert_int_eq(SSL_get_error(s, -1),
+                         map[i].rwstate == SSL_NOTHING ? SSL_ERROR_ZERO_RETURN : map[i].error);
         ck_assert_int_eq(SSL_get_error(s, 5), SSL_ERROR_NONE);
     }
 }

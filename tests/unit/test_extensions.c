@@ -18,14 +18,14 @@
 #include "unit.h"
 #include "unit_util.h"
 
-#define CH SSL_EXT_CLIENT_HELLO
+#define CH   SSL_EXT_CLIENT_HELLO
 #define SH12 SSL_EXT_TLS1_2_SERVER_HELLO
 #define SH13 SSL_EXT_TLS1_3_SERVER_HELLO
-#define EE SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS
-#define HRR SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST
-#define CT SSL_EXT_TLS1_3_CERTIFICATE
-#define CR SSL_EXT_TLS1_3_CERTIFICATE_REQUEST
-#define NST SSL_EXT_TLS1_3_NEW_SESSION_TICKET
+#define EE   SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS
+#define HRR  SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST
+#define CT   SSL_EXT_TLS1_3_CERTIFICATE
+#define CR   SSL_EXT_TLS1_3_CERTIFICATE_REQUEST
+#define NST  SSL_EXT_TLS1_3_NEW_SESSION_TICKET
 
 /* Every message that carries extensions. */
 static const unsigned int contexts[] = {CH, SH12, SH13, EE, HRR, CT, CR, NST};
@@ -36,8 +36,8 @@ static const unsigned int contexts[] = {CH, SH12, SH13, EE, HRR, CT, CR, NST};
  * 5746 / 6962 for the TLS 1.2 ServerHello; and to which versions it belongs,
  * as stock marks them (TLS 1.2-only extensions are ignored in TLS 1.3 and
  * the other way round). */
-#define T12 SSL_EXT_TLS1_2_AND_BELOW_ONLY
-#define T13 SSL_EXT_TLS1_3_ONLY
+#define T12      SSL_EXT_TLS1_2_AND_BELOW_ONLY
+#define T13      SSL_EXT_TLS1_3_ONLY
 #define MESSAGES (CH | SH12 | SH13 | EE | HRR | CT | CR | NST)
 static const struct {
     uint16_t type;

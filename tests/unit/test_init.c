@@ -13,10 +13,12 @@ START_TEST(reason_texts_after_load)
     ck_assert_int_eq(ERR_load_SSL_strings(), 1);
     ck_assert_str_eq(ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_VERSION_NUMBER)),
                      "wrong version number");
-    ck_assert_str_eq(ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED)),
-                     "certificate verify failed");
-    ck_assert_str_eq(ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_TLSV1_ALERT_UNKNOWN_CA)),
-                     "tlsv1 alert unknown ca");
+    ck_assert_str_eq(
+        ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_CERTIFICATE_VERIFY_FAILED)),
+        "certificate verify failed");
+    ck_assert_str_eq(
+        ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_TLSV1_ALERT_UNKNOWN_CA)),
+        "tlsv1 alert unknown ca");
     char buf[128];
     ERR_error_string_n(ERR_PACK(ERR_LIB_SSL, 0, SSL_R_NO_SHARED_CIPHER), buf, sizeof(buf));
     ck_assert_str_eq(buf, "error:0A0000C1:SSL routines::no shared cipher");

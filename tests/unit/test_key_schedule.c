@@ -26,25 +26,31 @@ static size_t unhex(const char *hex, uint8_t *out)
     return n;
 }
 
-#define ck_assert_hex(buf, hex)                                  \
-    do {                                                         \
-        uint8_t want_[128];                                      \
-        size_t n_ = unhex(hex, want_);                           \
-        ck_assert_mem_eq(buf, want_, n_);                        \
+#define ck_assert_hex(buf, hex)                                                                    \
+    do {                                                                                           \
+        uint8_t want_[128];                                                                        \
+        size_t n_ = unhex(hex, want_);                                                             \
+        ck_assert_mem_eq(buf, want_, n_);                                                          \
     } while (0)
 
-static const char HS_START_HASH[] = "c6c918ad2f4199d5598eaf0116cb7a5c2c14cb54781218888db7030dd50d5e6d";
-static const char HS_FULL_HASH[] = "f8c19e8c77c03879bbc8eb6d56e00dd5d86ef55927eefc08e1b002b6ece05dbf";
-static const char EARLY_SECRET[] = "33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a";
-static const char ECDHE_SECRET[] = "8151d1464c1b55533623b9c2246a6a0e6e7e185063e14afdaff0b6e1c61a8642";
-static const char HANDSHAKE_SECRET[] = "5b4f965df03c682c46e6ee86c311636615a1d2bbb24345c25205953c879e8d06";
+static const char HS_START_HASH[] =
+    "c6c918ad2f4199d5598eaf0116cb7a5c2c14cb54781218888db7030dd50d5e6d";
+static const char HS_FULL_HASH[] =
+    "f8c19e8c77c03879bbc8eb6d56e00dd5d86ef55927eefc08e1b002b6ece05dbf";
+static const char EARLY_SECRET[] =
+    "33ad0a1c607ec03b09e6cd9893680ce210adf300aa1f2660e1b22e10f170f92a";
+static const char ECDHE_SECRET[] =
+    "8151d1464c1b55533623b9c2246a6a0e6e7e185063e14afdaff0b6e1c61a8642";
+static const char HANDSHAKE_SECRET[] =
+    "5b4f965df03c682c46e6ee86c311636615a1d2bbb24345c25205953c879e8d06";
 static const char CLIENT_HTS[] = "e2e23207bd93fb7fe4fc2e297afeab160e522b5ab75d64a86e75bcac3f3e5103";
 static const char CLIENT_HTS_KEY[] = "2679a43e1d76784034ea1797d5ad2649";
 static const char CLIENT_HTS_IV[] = "5482405290dd0d2f81c0d942";
 static const char SERVER_HTS[] = "3b7a839c239ef2bf0b7305a0e0c4e5a8c6c69330a753b308f5e3a83aa2ef6979";
 static const char SERVER_HTS_KEY[] = "c66cb1aec519df44c91e10995511ac8b";
 static const char SERVER_HTS_IV[] = "f7f6884c4981716c2d0d29a4";
-static const char MASTER_SECRET[] = "5c79d169424e262b563203627be4eb51033f588c43c9ce0373372dbcbc0185a7";
+static const char MASTER_SECRET[] =
+    "5c79d169424e262b563203627be4eb51033f588c43c9ce0373372dbcbc0185a7";
 static const char CLIENT_ATS[] = "e2f0db6a82e88280fc26f73c89854ee8615e25df28b2207962fa782226b23626";
 static const char CLIENT_ATS_KEY[] = "88b96ad686c84be55ace18a59cce5c87";
 static const char CLIENT_ATS_IV[] = "b99dc58cd5ff5ab082fdad19";

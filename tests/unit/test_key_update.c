@@ -24,8 +24,8 @@
 #include "unit_util.h"
 
 #define RECORDS_PER_KEY ((uint64_t)1 << 24) /* RFC 8446 5.5: our limit for AES-GCM */
-#define FRAG 512                            /* small records: many of them cheaply */
-#define MAX_RECORDS 16
+#define FRAG            512                 /* small records: many of them cheaply */
+#define MAX_RECORDS     16
 
 static const struct shim_algs *algs(void)
 {

@@ -23,7 +23,7 @@
 #include "unit.h"
 #include "unit_util.h"
 
-#define MAX_OUT 256
+#define MAX_OUT  256
 #define MAX_SEED 256
 
 static const struct shim_algs *algs(void)

@@ -39,8 +39,16 @@ static const struct shim_algs *algs(void)
     return shim_algs_get(ctx);
 }
 
-enum kind { K_TLS13_GCM, K_TLS13_CHACHA, K_TLS12_GCM, K_TLS12_CHACHA, K_CBC_MTE, K_CBC_ETM,
-            K_CBC_TLS10, K_KINDS };
+enum kind {
+    K_TLS13_GCM,
+    K_TLS13_CHACHA,
+    K_TLS12_GCM,
+    K_TLS12_CHACHA,
+    K_CBC_MTE,
+    K_CBC_ETM,
+    K_CBC_TLS10,
+    K_KINDS
+};
 
 static void key(SSL *s, enum kind k, int write)
 {
@@ -50,8 +58,9 @@ static void key(SSL *s, enum kind k, int write)
     const struct shim_algs *a = algs();
     struct tls_cbc cbc;
 
-    rl->version = k <= K_TLS13_CHACHA ? TLS1_3_VERSION : k == K_CBC_TLS10 ? TLS1_VERSION
-                                                                         : TLS1_2_VERSION;
+    rl->version = k <= K_TLS13_CHACHA ? TLS1_3_VERSION
+                  : k == K_CBC_TLS10  ? TLS1_VERSION
+                                      : TLS1_2_VERSION;
     rl->wversion = k == K_CBC_TLS10 ? TLS1_VERSION : TLS1_2_VERSION;
     s->conn->version = rl->version;
     switch (k) {
@@ -59,12 +68,12 @@ static void key(SSL *s, enum kind k, int write)
         ck_assert(tls_rl_set_key(d, a->aes128gcm, keyb, 16, ivb, 12, 16, write, TLS_PROT_TLS13));
         break;
     case K_TLS13_CHACHA:
-        ck_assert(tls_rl_set_key(d, a->chacha20poly1305, keyb, 32, ivb, 12, 16, write,
-                                 TLS_PROT_TLS13));
+        ck_assert(
+            tls_rl_set_key(d, a->chacha20poly1305, keyb, 32, ivb, 12, 16, write, TLS_PROT_TLS13));
         break;
     case K_TLS12_GCM:
-        ck_assert(tls_rl_set_key(d, a->aes256gcm, keyb, 32, ivb, 4, 16, write,
-                                 TLS_PROT_AEAD_EXPLICIT));
+        ck_assert(
+            tls_rl_set_key(d, a->aes256gcm, keyb, 32, ivb, 4, 16, write, TLS_PROT_AEAD_EXPLICIT));
         break;
     case K_TLS12_CHACHA:
         ck_assert(tls_rl_set_key(d, a->chacha20poly1305, keyb, 32, ivb, 12, 16, write,
@@ -93,7 +102,8 @@ static size_t make_records(enum kind k, uint8_t *out, size_t cap)
     key(s, k, 1);
     s->cfg.options |= SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS;
     ck_assert(tls_rl_queue(s, &s->conn->rl, SSL3_RT_APPLICATION_DATA, (const uint8_t *)"hello", 5));
-    ck_assert(tls_rl_queue(s, &s->conn->rl, SSL3_RT_APPLICATION_DATA, (const uint8_t *)"world!", 6));
+    ck_assert(
+        tls_rl_queue(s, &s->conn->rl, SSL3_RT_APPLICATION_DATA, (const uint8_t *)"world!", 6));
     ck_assert_int_eq(tls_rl_flush(s, &s->conn->rl), TLS_RL_OK);
     n = BIO_get_mem_data(w, &p);
     ck_assert_int_le(n, (long)cap);

@@ -91,8 +91,8 @@ static void write_file(const char *path, const unsigned char *first, size_t firs
                        const unsigned char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(first, 1, first_len, f) != first_len
-        || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+    if (f == NULL || fwrite(first, 1, first_len, f) != first_len ||
+        fwrite(data, 1, len, f) != len || fclose(f) != 0) {
         perror(path);
         exit(1);
     }
@@ -124,9 +124,10 @@ int main(int argc, char **argv)
     SSL_set_bio(s, bio, bio);
 
     fuzz_flight_drive(s, &result);
-    printf("handshake %s, version 0x%x, %zu application bytes, close_notify %s, %zu bytes recorded\n",
-           result.handshake_done ? "done" : "FAILED", result.version, result.app_bytes,
-           result.closed ? "yes" : "no", cap.len);
+    printf(
+        "handshake %s, version 0x%x, %zu application bytes, close_notify %s, %zu bytes recorded\n",
+        result.handshake_done ? "done" : "FAILED", result.version, result.app_bytes,
+        result.closed ? "yes" : "no", cap.len);
     if (!result.handshake_done || result.app_bytes == 0 || !result.closed)
         return 1;
     write_file(argv[3], &mode, 1, cap.buf, cap.len);
