@@ -27,52 +27,15 @@
  *        tls13-post  [flip]
  */
 #include "diff_common.h"
+#include "diff_wire.h"
 
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <string.h>
 
 static EVP_PKEY *server_key;
-/* Generated for this test with openssl genpkey. */
-static const char server_key_pem[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg9mSpTTHpdzcFbJM6\n"
-    "rEhJSxteUYl7CwpxfCC6T4VLh2+hRANCAASLSVyIz4ZfQPKuEYLg1oenjX6hZPEs\n"
-    "Kuk9yYywWHc/59UrmdRyb0a8tm5Wrxfjnaa56evLlcg5PFGAmWoI73iE\n"
-    "-----END PRIVATE KEY-----\n";
 static X509 *server_cert;
-
-struct buf {
-    unsigned char b[8192];
-    size_t n;
-};
-
-static void put(struct buf *o, const void *p, size_t n)
-{
-    if (n == 0) /* p may be NULL then, which memcpy does not allow */
-        return;
-    memcpy(o->b + o->n, p, n);
-    o->n += n;
-}
-
-static void put_u8(struct buf *o, unsigned v)
-{
-    o->b[o->n++] = (unsigned char)v;
-}
-
-static void put_u16(struct buf *o, unsigned v)
-{
-    put_u8(o, v >> 8);
-    put_u8(o, v);
-}
-
-static void put_u24(struct buf *o, size_t v)
-{
-    put_u8(o, (unsigned)(v >> 16));
-    put_u16(o, (unsigned)v & 0xffff);
-}
 
 /* What the server needs from the ClientHello. */
 struct hello {
@@ -83,11 +46,6 @@ struct hello {
     unsigned char x25519[32]; /* the client's X25519 key share */
     int has_x25519;
 };
-
-static unsigned u16_at(const unsigned char *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
 
 /* The X25519 entry of the key_share extension, if there is one. The hello
  * is our client's own, so only the lengths that lead to it are followed. */
@@ -147,14 +105,6 @@ static unsigned char random_12[32];
 static const unsigned char hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
-
-/* A handshake message: type, 24-bit length, body. */
-static void message(struct buf *o, unsigned type, const struct buf *body)
-{
-    put_u8(o, type);
-    put_u24(o, body->n);
-    put(o, body->b, body->n);
-}
 
 static void server_hello_12(struct buf *o, const struct hello *h)
 {
@@ -278,37 +228,10 @@ static void server_hello_13(struct buf *o, const struct hello *h, int retry, EVP
 /* The fake server's TLS 1.3 state: TLS_AES_128_GCM_SHA256 only. */
 static struct {
     struct buf transcript; /* the handshake messages so far, as hashed */
-    unsigned char s_key[16], s_iv[12], c_key[16], c_iv[12], s_finished[32];
-    unsigned char handshake_secret[32], s_ap[32];
-    uint64_t s_seq, c_seq;
+    struct aead_key s, c;  /* the server's and the client's record keys */
+    unsigned char s_finished[32], handshake_secret[32], s_ap[32];
     int keyed;
 } t13;
-
-static void hmac_sha256(const unsigned char *key, size_t key_len, const unsigned char *data,
-                        size_t len, unsigned char out[32])
-{
-    size_t out_len;
-    EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, key_len, data, len, out, 32, &out_len);
-}
-
-/* HKDF-Expand-Label (RFC 8446 7.1); every output here fits one HMAC block. */
-static void expand_label(const unsigned char secret[32], const char *label,
-                         const unsigned char *context, size_t context_len, unsigned char *out,
-                         size_t len)
-{
-    struct buf info = {{0}, 0};
-    unsigned char block[32];
-
-    put_u16(&info, (unsigned)len);
-    put_u8(&info, (unsigned)(6 + strlen(label)));
-    put(&info, "tls13 ", 6);
-    put(&info, label, strlen(label));
-    put_u8(&info, (unsigned)context_len);
-    put(&info, context, context_len);
-    put_u8(&info, 1);
-    hmac_sha256(secret, 32, info.b, info.n, block);
-    memcpy(out, block, len);
-}
 
 static void transcript_add(const struct buf *m)
 {
@@ -324,47 +247,33 @@ static void transcript_hash(unsigned char out[32])
  * handshake traffic keys and the server's finished key. */
 static void handshake_keys(const unsigned char *shared, size_t shared_len)
 {
-    unsigned char zero[32] = {0}, early[32], empty[32], derived[32], hs[32], th[32], s_hs[32],
-                  c_hs[32];
+    unsigned char early[32], empty[32], derived[32], th[32], s_hs[32], c_hs[32];
 
-    hmac_sha256(zero, sizeof(zero), zero, sizeof(zero), early);
+    wire_hkdf_extract(EVP_sha256(), NULL, NULL, 0, early);
     SHA256(NULL, 0, empty);
-    expand_label(early, "derived", empty, 32, derived, 32);
-    hmac_sha256(derived, 32, shared, shared_len, hs);
-    memcpy(t13.handshake_secret, hs, 32);
+    wire_expand_label(EVP_sha256(), early, "derived", empty, 32, derived, 32);
+    wire_hkdf_extract(EVP_sha256(), derived, shared, shared_len, t13.handshake_secret);
     transcript_hash(th);
-    expand_label(hs, "s hs traffic", th, 32, s_hs, 32);
-    expand_label(hs, "c hs traffic", th, 32, c_hs, 32);
-    expand_label(s_hs, "key", NULL, 0, t13.s_key, 16);
-    expand_label(s_hs, "iv", NULL, 0, t13.s_iv, 12);
-    expand_label(c_hs, "key", NULL, 0, t13.c_key, 16);
-    expand_label(c_hs, "iv", NULL, 0, t13.c_iv, 12);
-    expand_label(s_hs, "finished", NULL, 0, t13.s_finished, 32);
-    t13.s_seq = t13.c_seq = 0;
+    wire_derive_secret(EVP_sha256(), t13.handshake_secret, "s hs traffic", th, s_hs);
+    wire_derive_secret(EVP_sha256(), t13.handshake_secret, "c hs traffic", th, c_hs);
+    wire_traffic_key(EVP_sha256(), EVP_aes_128_gcm(), s_hs, &t13.s);
+    wire_traffic_key(EVP_sha256(), EVP_aes_128_gcm(), c_hs, &t13.c);
+    wire_expand_label(EVP_sha256(), s_hs, "finished", NULL, 0, t13.s_finished, 32);
     t13.keyed = 1;
 }
 
-static void traffic_keys(const unsigned char secret[32], unsigned char key[16],
-                         unsigned char iv[12])
-{
-    expand_label(secret, "key", NULL, 0, key, 16);
-    expand_label(secret, "iv", NULL, 0, iv, 12);
-}
-
-/* After the server's Finished: both application traffic keys. */
 static void application_keys(void)
 {
-    unsigned char zero[32] = {0}, empty[32], derived[32], master[32], th[32], c_ap[32];
+    unsigned char empty[32], derived[32], master[32], th[32], c_ap[32];
 
     SHA256(NULL, 0, empty);
-    expand_label(t13.handshake_secret, "derived", empty, 32, derived, 32);
-    hmac_sha256(derived, 32, zero, sizeof(zero), master);
+    wire_expand_label(EVP_sha256(), t13.handshake_secret, "derived", empty, 32, derived, 32);
+    wire_hkdf_extract(EVP_sha256(), derived, NULL, 0, master);
     transcript_hash(th);
-    expand_label(master, "s ap traffic", th, 32, t13.s_ap, 32);
-    expand_label(master, "c ap traffic", th, 32, c_ap, 32);
-    traffic_keys(t13.s_ap, t13.s_key, t13.s_iv);
-    traffic_keys(c_ap, t13.c_key, t13.c_iv);
-    t13.s_seq = t13.c_seq = 0;
+    wire_derive_secret(EVP_sha256(), master, "s ap traffic", th, t13.s_ap);
+    wire_derive_secret(EVP_sha256(), master, "c ap traffic", th, c_ap);
+    wire_traffic_key(EVP_sha256(), EVP_aes_128_gcm(), t13.s_ap, &t13.s);
+    wire_traffic_key(EVP_sha256(), EVP_aes_128_gcm(), c_ap, &t13.c);
 }
 
 /* KeyUpdate: the server's next traffic secret (RFC 8446 7.2). */
@@ -372,69 +281,15 @@ static void update_server_key(void)
 {
     unsigned char next[32];
 
-    expand_label(t13.s_ap, "traffic upd", NULL, 0, next, 32);
+    wire_expand_label(EVP_sha256(), t13.s_ap, "traffic upd", NULL, 0, next, 32);
     memcpy(t13.s_ap, next, 32);
-    traffic_keys(t13.s_ap, t13.s_key, t13.s_iv);
-    t13.s_seq = 0;
-}
-
-static void record_nonce(const unsigned char iv[12], uint64_t seq, unsigned char nonce[12])
-{
-    memcpy(nonce, iv, 12);
-    for (int i = 0; i < 8; i++)
-        nonce[11 - i] ^= (unsigned char)(seq >> (8 * i));
+    wire_traffic_key(EVP_sha256(), EVP_aes_128_gcm(), t13.s_ap, &t13.s);
 }
 
 /* One TLSCiphertext record holding `n` bytes of content `type`. */
 static void seal_record(struct buf *o, const unsigned char *p, size_t n, unsigned char type)
 {
-    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-    unsigned char nonce[12];
-    size_t len = n + 1 + 16;
-    const unsigned char *hdr = o->b + o->n;
-    int outl;
-
-    record_nonce(t13.s_iv, t13.s_seq++, nonce);
-    put_u8(o, 23), put_u16(o, 0x0303), put_u16(o, (unsigned)len);
-    EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, t13.s_key, nonce);
-    EVP_EncryptUpdate(c, NULL, &outl, hdr, 5);
-    EVP_EncryptUpdate(c, o->b + o->n, &outl, p, (int)n);
-    o->n += (size_t)outl;
-    EVP_EncryptUpdate(c, o->b + o->n, &outl, &type, 1);
-    o->n += (size_t)outl;
-    EVP_EncryptFinal_ex(c, o->b + o->n, &outl);
-    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, o->b + o->n);
-    o->n += 16;
-    EVP_CIPHER_CTX_free(c);
-}
-
-/* A record the client protected with its handshake key: the inner content
- * type and length, or 0 when it does not open. */
-static int open_record(const unsigned char *rec, size_t len, unsigned char *out, size_t *out_len,
-                       unsigned *type)
-{
-    EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-    unsigned char nonce[12];
-    int outl, ok;
-
-    if (len < 5 + 16 + 1)
-        return 0;
-    record_nonce(t13.c_iv, t13.c_seq++, nonce);
-    ok = EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, t13.c_key, nonce) &&
-         EVP_DecryptUpdate(c, NULL, &outl, rec, 5) &&
-         EVP_DecryptUpdate(c, out, &outl, rec + 5, (int)(len - 5 - 16)) &&
-         EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, (void *)(rec + len - 16)) &&
-         EVP_DecryptFinal_ex(c, out + outl, &outl);
-    EVP_CIPHER_CTX_free(c);
-    if (!ok)
-        return 0;
-    *out_len = len - 5 - 16;
-    while (*out_len > 0 && out[*out_len - 1] == 0)
-        (*out_len)--;
-    if (*out_len == 0)
-        return 0;
-    *type = out[--*out_len];
-    return 1;
+    wire_seal13(o, &t13.s, p, n, type);
 }
 
 /* server_name and ALPN acknowledged (the client offers both), and the
@@ -516,7 +371,7 @@ static void finished_13(struct buf *o)
     unsigned char th[32];
 
     transcript_hash(th);
-    hmac_sha256(t13.s_finished, 32, th, 32, b.b);
+    wire_hmac(EVP_sha256(), t13.s_finished, 32, th, 32, b.b);
     b.n = 32;
     message(o, 20, &b);
 }
@@ -561,43 +416,13 @@ static int flight_13_encrypted(const char *kind, const struct hello *h, struct b
     return count;
 }
 
-/* How the chosen message is damaged. */
-enum damage { INTACT, CUT, LONGER, HUGE, FLIP };
-
-/* FLIP: body byte `keep` is XORed with this. */
-static unsigned char flip_mask;
-
-/* Appends message `m` with damage `d`. */
-static void emit(struct buf *out, const struct buf *m, enum damage d, size_t keep)
-{
-    size_t body = m->n - 4;
-
-    if (d == CUT) {
-        put_u8(out, m->b[0]);
-        put_u24(out, keep);
-        put(out, m->b + 4, keep);
-    } else if (d == LONGER) {
-        put_u8(out, m->b[0]);
-        put_u24(out, body + 1);
-        put(out, m->b + 4, body);
-        put_u8(out, 0);
-    } else if (d == HUGE) {
-        put_u8(out, m->b[0]);
-        put_u24(out, 0xffffff);
-        put(out, m->b + 4, body);
-    } else if (d == FLIP) {
-        put(out, m->b, m->n);
-        out->b[out->n - body + keep] ^= flip_mask;
-    } else {
-        put(out, m->b, m->n);
-    }
-}
+static const struct damage intact = {INTACT, 0, 0};
 
 /* Builds the flight for this ClientHello; message number `target` gets the
  * damage (cut to `keep` body bytes).  Messages after a damaged one are left
  * out.  The messages from `encrypted_from` on go to `enc`, to be sent under
  * the handshake keys.  Returns the number of messages in the full flight. */
-static int flight(const char *kind, const struct hello *h, int target, enum damage d, size_t keep,
+static int flight(const char *kind, const struct hello *h, int target, const struct damage *d,
                   struct buf *clear, struct buf *enc, size_t *target_body_len)
 {
     static struct buf msgs[6];
@@ -624,12 +449,12 @@ static int flight(const char *kind, const struct hello *h, int target, enum dama
         count = 1;
     }
     out->n = 0;
-    for (int i = 0; i < count && (d == INTACT || i <= target); i++) {
+    for (int i = 0; i < count && (d->kind == INTACT || i <= target); i++) {
         if (i == encrypted_from)
             out = enc;
         if (i == target)
             *target_body_len = msgs[i].n - 4;
-        emit(out, &msgs[i], i == target ? d : INTACT, keep);
+        wire_emit(out, &msgs[i], i == target ? d : NULL);
     }
     return count;
 }
@@ -653,7 +478,7 @@ static void show_written(BIO *wb)
         if (out[i] == 21 && len == 2 && i + 7 <= n)
             printf("    alert level %d desc %d\n", out[i + 5], out[i + 6]);
         else if (out[i] == 23 && t13.keyed && i + 5 + len <= n &&
-                 open_record(out + i, (size_t)len + 5, inner, &inner_len, &type)) {
+                 wire_open13(&t13.c, out + i, (size_t)len + 5, inner, &inner_len, &type)) {
             if (type == 21 && inner_len == 2)
                 printf("    encrypted alert level %d desc %d\n", inner[0], inner[1]);
             else
@@ -682,7 +507,7 @@ static enum key_update_variant ku_variant;
 /* NewSessionTicket (with early_data) and KeyUpdate, each in its own record,
  * then application data under the updated key; message `target` damaged.
  * Shows what SSL_read makes of it. Frees `s`. */
-static int post_handshake(SSL *s, int target, enum damage d, size_t keep, const char *label)
+static int post_handshake(SSL *s, int target, const struct damage *d, const char *label)
 {
     static struct buf msgs[2], rec, one;
     struct buf b = {{0}, 0};
@@ -705,18 +530,18 @@ static int post_handshake(SSL *s, int target, enum damage d, size_t keep, const 
 
     application_keys();
     rec.n = 0;
-    for (int i = 0; i < count && (d == INTACT || i <= target); i++) {
+    for (int i = 0; i < count && (d->kind == INTACT || i <= target); i++) {
         one.n = 0;
         if (i == target)
             body_len = msgs[i].n - 4;
-        emit(&one, &msgs[i], i == target ? d : INTACT, keep);
+        wire_emit(&one, &msgs[i], i == target ? d : NULL);
         if (i == 1 && ku_variant == KU_MID_RECORD)
-            emit(&one, &msgs[0], INTACT, 0);
+            wire_emit(&one, &msgs[0], NULL);
         seal_record(&rec, one.b, one.n, 22);
         if (i == 1)
             update_server_key();
     }
-    if (d == INTACT)
+    if (d->kind == INTACT)
         seal_record(&rec, (const unsigned char *)"ok", 2, 23);
     BIO_write(SSL_get_rbio(s), rec.b, (int)rec.n);
     if (ku_variant == KU_REQUESTED)
@@ -733,7 +558,7 @@ static int post_handshake(SSL *s, int target, enum damage d, size_t keep, const 
             printf("    then write %d, error %d\n", r, SSL_get_error(s, r));
             show_written(SSL_get_wbio(s));
         }
-        if (d == INTACT) {
+        if (d->kind == INTACT) {
             SSL_SESSION *ss = SSL_get_session(s);
             printf("    session: ticket %d, lifetime hint %lu, max early data %u, resumable %d\n",
                    SSL_SESSION_has_ticket(ss), SSL_SESSION_get_ticket_lifetime_hint(ss),
@@ -742,10 +567,10 @@ static int post_handshake(SSL *s, int target, enum damage d, size_t keep, const 
     }
     ERR_clear_error();
     SSL_free(s);
-    return d == INTACT ? count : (int)body_len;
+    return d->kind == INTACT ? count : (int)body_len;
 }
 
-static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t keep,
+static int run(SSL_CTX *ctx, const char *kind, int target, const struct damage *d,
                const char *label)
 {
     SSL *s = SSL_new(ctx);
@@ -770,7 +595,7 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
         return 0;
     }
     /* tls13-post damages what follows an intact handshake. */
-    count = flight(kind, &h, post ? -1 : target, post ? INTACT : d, keep, &fl, &enc, &body_len);
+    count = flight(kind, &h, post ? -1 : target, post ? &intact : d, &fl, &enc, &body_len);
     /* All of it in handshake records of at most 2^14 bytes. */
     for (size_t off = 0; off < fl.n; off += 16384) {
         size_t len = fl.n - off < 16384 ? fl.n - off : 16384;
@@ -791,7 +616,7 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
         if (r != 1)
             printf("%s: handshake failed\n", label != NULL ? label : "measure");
         (void)BIO_reset(wb);
-        return post_handshake(s, target, d, keep, label);
+        return post_handshake(s, target, d, label);
     }
     if (label != NULL) {
         printf("%s: connect %d, error %d\n", label, r, SSL_get_error(s, r));
@@ -800,7 +625,18 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
     }
     ERR_clear_error();
     SSL_free(s);
-    return d == INTACT ? count : (int)body_len;
+    return d->kind == INTACT ? count : (int)body_len;
+}
+
+struct sweep {
+    SSL_CTX *ctx;
+    const char *kind;
+};
+
+static int sweep_run(void *arg, int target, const struct damage *d, const char *label)
+{
+    const struct sweep *sw = arg;
+    return run(sw->ctx, sw->kind, target, d, label);
 }
 
 int main(int argc, char **argv)
@@ -809,7 +645,7 @@ int main(int argc, char **argv)
     int flip = argc > 2 && strcmp(argv[2], "flip") == 0;
     SSL_CTX *ctx;
     int count;
-    char label[96];
+    struct sweep sw;
 
     if (strcmp(kind, "tls12") != 0 && strcmp(kind, "tls12-certreq") != 0 &&
         strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0 && strcmp(kind, "tls13-enc") != 0 &&
@@ -822,57 +658,19 @@ int main(int argc, char **argv)
     /* A P-256 server certificate, self-signed; the client does not verify.
      * The key is fixed so that an altered byte of it has the same effect on
      * every run (whether a changed point is still on the curve). */
-    {
-        BIO *pem = BIO_new_mem_buf(server_key_pem, -1);
-        server_key = PEM_read_bio_PrivateKey(pem, NULL, NULL, NULL);
-        BIO_free(pem);
-    }
-    server_cert = X509_new();
-    X509_set_version(server_cert, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(server_cert), 1);
-    /* Fixed dates: an altered digit must mean the same in every run. */
-    ASN1_TIME_set_string_X509(X509_getm_notBefore(server_cert), "20250101000000Z");
-    ASN1_TIME_set_string_X509(X509_getm_notAfter(server_cert), "20450101000000Z");
-    X509_NAME_add_entry_by_txt(X509_get_subject_name(server_cert), "CN", MBSTRING_ASC,
-                               (const unsigned char *)"parse.test", -1, -1, 0);
-    X509_set_issuer_name(server_cert, X509_get_subject_name(server_cert));
-    X509_set_pubkey(server_cert, server_key);
-    /* (re-signed until the signature has 72 bytes: the same size every run) */
-    for (const ASN1_BIT_STRING *sig = NULL; sig == NULL || ASN1_STRING_length(sig) != 72;)
-        if (X509_sign(server_cert, server_key, EVP_sha256()) > 0)
-            X509_get0_signature(&sig, NULL, server_cert);
+    server_key = wire_key_from_pem(wire_p256_key_pem);
+    server_cert = wire_self_signed(server_key, "parse.test", "20250101000000Z", "20450101000000Z");
 
     ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     if (strncmp(kind, "tls12", 5) == 0)
         SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 
-    count = run(ctx, kind, -1, INTACT, 0, "intact flight");
+    count = run(ctx, kind, -1, &intact, "intact flight");
     /* (tls13 covers the ServerHello of the encrypted kinds) */
-    for (int m = strncmp(kind, "tls13-enc", 9) == 0; m < count; m++) {
-        int body = run(ctx, kind, m, LONGER, 0, NULL); /* measures the body */
-        if (flip) {
-            /* Each body byte with its low bit, then all its bits, inverted. */
-            for (int keep = 0; keep < body; keep++) {
-                static const unsigned char masks[] = {0x01, 0xff};
-                for (size_t i = 0; i < sizeof(masks); i++) {
-                    flip_mask = masks[i];
-                    snprintf(label, sizeof(label), "message %d byte %d of %d ^ 0x%02x", m, keep,
-                             body, flip_mask);
-                    run(ctx, kind, m, FLIP, (size_t)keep, label);
-                }
-            }
-            continue;
-        }
-        snprintf(label, sizeof(label), "message %d one byte longer", m);
-        run(ctx, kind, m, LONGER, 0, label);
-        snprintf(label, sizeof(label), "message %d claiming 16 MB", m);
-        run(ctx, kind, m, HUGE, 0, label);
-        for (int keep = 0; keep < body; keep++) {
-            snprintf(label, sizeof(label), "message %d cut to %d of %d", m, keep, body);
-            run(ctx, kind, m, CUT, (size_t)keep, label);
-        }
-    }
+    sw.ctx = ctx;
+    sw.kind = kind;
+    wire_sweep(&sw, sweep_run, count, strncmp(kind, "tls13-enc", 9) == 0, -1, flip);
     if (strcmp(kind, "tls12") == 0 && !flip) {
         /* The downgrade sentinels, to a client that could have had TLS 1.3
          * and to one that could not. */
@@ -891,18 +689,18 @@ int main(int argc, char **argv)
             if (cases[i].max != 0)
                 SSL_CTX_set_max_proto_version(c, cases[i].max);
             downgrade_sentinel = cases[i].sentinel;
-            run(c, kind, -1, INTACT, 0, cases[i].label);
+            run(c, kind, -1, &intact, cases[i].label);
             downgrade_sentinel = NULL;
             SSL_CTX_free(c);
         }
     }
     if (strcmp(kind, "tls13-post") == 0 && !flip) {
         ku_variant = KU_REQUESTED;
-        run(ctx, kind, -1, INTACT, 0, "key update requested");
+        run(ctx, kind, -1, &intact, "key update requested");
         ku_variant = KU_BAD_VALUE;
-        run(ctx, kind, -1, INTACT, 0, "key update value 2");
+        run(ctx, kind, -1, &intact, "key update value 2");
         ku_variant = KU_MID_RECORD;
-        run(ctx, kind, -1, INTACT, 0, "key update followed by a ticket in its record");
+        run(ctx, kind, -1, &intact, "key update followed by a ticket in its record");
     }
     SSL_CTX_free(ctx);
     X509_free(server_cert);
