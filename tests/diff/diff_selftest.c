@@ -7,7 +7,9 @@
  * mode but "ok" to fail (should_fail), so a runner that lets two identical
  * crashes, two cut-short runs or a sanitizer report pass is caught here.
  *
- * usage: diff_selftest ok|crash|cut|short|status|sanitizer
+ * usage: diff_selftest ok|crash|cut|short|status|sanitizer|random
+ *   (random prints the process id: two runs differ, which --stock-only
+ *   must catch)
  */
 #include "diff_common.h"
 
@@ -29,6 +31,8 @@ int main(int argc, char **argv)
     printf("context made: %d\n", ctx != NULL);
     printf("security level %d\n", SSL_CTX_get_security_level(ctx));
     printf("verify mode %d\n", SSL_CTX_get_verify_mode(ctx));
+    if (strcmp(mode, "random") == 0)
+        printf("process %d\n", (int)getpid());
     SSL_CTX_free(ctx);
     diff_print_errors("selftest");
     fflush(stdout);

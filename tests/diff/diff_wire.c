@@ -352,7 +352,8 @@ void wire_seal13(struct buf *o, struct aead_key *k, const unsigned char *p, size
 
     if (n > 16384)
         die("TLS 1.3 record too long");
-    memcpy(inner, p, n);
+    if (n > 0) /* (p may be NULL then) */
+        memcpy(inner, p, n);
     inner[n] = (unsigned char)type;
     hdr[0] = 23, hdr[1] = 3, hdr[2] = 3;
     hdr[3] = (unsigned char)((n + 1 + 16) >> 8), hdr[4] = (unsigned char)(n + 1 + 16);
