@@ -239,34 +239,13 @@ char *SSL_get_shared_ciphers(const SSL *s, char *buf, int size)
 int SSL_bytes_to_cipher_list(SSL *s, const unsigned char *bytes, size_t len, int isv2format,
                              STACK_OF(SSL_CIPHER) * *sk, STACK_OF(SSL_CIPHER) * *scsvs)
 {
-    size_t width = isv2format ? 3 : 2;
-    STACK_OF(SSL_CIPHER) *suites = NULL, *signals = NULL;
+    STACK_OF(SSL_CIPHER) * suites, *signals;
+    int reason = tls_parse_cipher_list(bytes, len, isv2format, &suites, &signals);
 
-    (void)s;
-    if (len == 0) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_NO_CIPHERS_SPECIFIED);
+    (void)s; /* every method knows the same suites */
+    if (reason != 0) {
+        ERR_raise(ERR_LIB_SSL, reason);
         return 0;
-    }
-    if (len % width != 0) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_ERROR_IN_RECEIVED_CIPHER_LIST);
-        return 0;
-    }
-    if ((suites = sk_SSL_CIPHER_new_null()) == NULL || (signals = sk_SSL_CIPHER_new_null()) == NULL)
-        goto malloc_err;
-    for (size_t off = 0; off < len; off += width) {
-        const unsigned char *p = bytes + off;
-        const SSL_CIPHER *c;
-
-        /* SSLv2 ClientHello entries are 3 bytes; only those with a zero
-         * first byte are TLS suites, the others SSLv2 ciphers we skip. */
-        if (isv2format) {
-            if (p[0] != 0)
-                continue;
-            p++;
-        }
-        c = SSL_CIPHER_find(s, p);
-        if (c != NULL && !sk_SSL_CIPHER_push(c->valid ? suites : signals, c))
-            goto malloc_err;
     }
     if (sk != NULL)
         *sk = suites;
@@ -277,10 +256,4 @@ int SSL_bytes_to_cipher_list(SSL *s, const unsigned char *bytes, size_t len, int
     else
         sk_SSL_CIPHER_free(signals);
     return 1;
-
-malloc_err:
-    ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-    sk_SSL_CIPHER_free(suites);
-    sk_SSL_CIPHER_free(signals);
-    return 0;
 }

@@ -96,6 +96,7 @@ int tls_exs_final_server_name(struct tls_ext_ctx *x, int present);
 int tls_exs_final_alpn(struct tls_ext_ctx *x, int present);
 int tls_exs_final_key_share(struct tls_ext_ctx *x, int present);
 int tls_exs_final_psk(struct tls_ext_ctx *x, int present);
+int tls_exs_final_early_data(struct tls_ext_ctx *x, int present);
 int tls_exs_final_max_fragment_length(struct tls_ext_ctx *x, int present);
 int tls_exs_final_sig_algs(struct tls_ext_ctx *x, int present);
 

@@ -224,6 +224,8 @@ int tls_exs_parse_extended_master_secret(struct tls_ext_ctx *x, tls_reader *r)
 {
     if (!tls_r_done(r))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
+    if (!(x->s->cfg.options & SSL_OP_NO_EXTENDED_MASTER_SECRET))
+        x->hs->ems = 1;
     return 1;
 }
 
@@ -479,6 +481,13 @@ int tls_exs_final_key_share(struct tls_ext_ctx *x, int present)
             return tls_fatal(s, present ? SSL_AD_HANDSHAKE_FAILURE : SSL_AD_MISSING_EXTENSION,
                              SSL_R_NO_SUITABLE_KEY_SHARE);
     }
+    return 1;
+}
+
+/* 0-RTT data is refused: what the client sends of it is skipped. */
+int tls_exs_final_early_data(struct tls_ext_ctx *x, int present)
+{
+    x->hs->sv.early_data_rejected = present;
     return 1;
 }
 

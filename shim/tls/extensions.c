@@ -222,6 +222,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
                         SSL_EXT_TLS1_3_NEW_SESSION_TICKET | SSL_EXT_TLS1_3_ONLY,
             .parse_server = tls_exc_parse_early_data,
             .parse_client_hello = tls_exs_parse_early_data,
+            .final_server = tls_exs_final_early_data,
         },
     [TLS_EXT_CERTIFICATE_AUTHORITIES] =
         {
@@ -282,6 +283,37 @@ int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
             hs->sent_exts |= 1u << i;
     }
     *binders_len = x.binders_len;
+    return tls_b_close(b) ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+}
+
+int tls_ext_write_server(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
+                         unsigned int context, size_t chain_idx)
+{
+    struct tls_ext_ctx x = {s, c, hs, context, b, 0, 0, 0, chain_idx, 0};
+    size_t start;
+
+    if (!tls_b_open(b, 2))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    start = tls_b_len(b);
+    for (int i = 0; i < TLS_EXT_NUM; i++) {
+        enum tls_ext_write w;
+
+        if (ext_table[i].add_server == NULL || (ext_table[i].contexts & context) == 0 ||
+            !tls_ext_relevant(s, c, ext_table[i].contexts, context))
+            continue;
+        if ((w = ext_table[i].add_server(&x)) == TLS_EXT_FAILED)
+            return c->failed ? 0 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        /* What a request asks, the answer may contain. */
+        if (w == TLS_EXT_SENT && (context & (SSL_EXT_TLS1_3_CERTIFICATE_REQUEST |
+                                             SSL_EXT_TLS1_3_NEW_SESSION_TICKET)) != 0)
+            hs->sent_exts |= 1u << i;
+    }
+    /* A TLS 1.2 ServerHello leaves out an empty block altogether. */
+    if (context == SSL_EXT_TLS1_2_SERVER_HELLO && tls_b_len(b) == start) {
+        if (!tls_b_abandon(b))
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        return 1;
+    }
     return tls_b_close(b) ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
 

@@ -80,8 +80,8 @@ struct tls_hs_server {
     int stage;            /* where a suspended ClientHello step resumes */
     uint8_t ch_session_id[SSL_MAX_SSL_SESSION_ID_LENGTH]; /* echoed in TLS 1.3 */
     size_t ch_session_id_len;
-    size_t sent_tickets; /* NewSessionTickets sent after this handshake */
-    int done_reported;   /* the handshake's end was reported before its tickets */
+    int done_reported;       /* the handshake's end was reported before its tickets */
+    int early_data_rejected; /* the client offered 0-RTT data, which we refuse */
 };
 
 /* psk_key_exchange_modes the server takes (RFC 8446 4.2.9). */

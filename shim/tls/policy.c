@@ -19,8 +19,7 @@ int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
     return cert->sec_cb(s, NULL, op, bits, nid, other, cert->sec_ex);
 }
 
-/* Whether one version is enabled (stock's ssl_method_error, for TLS). */
-static int version_enabled(const SSL *s, int v)
+int tls_version_enabled(const SSL *s, int v)
 {
     static const struct {
         int version;
@@ -55,7 +54,7 @@ int tls_version_range(const SSL *s, int *min_version, int *max_version)
         return 0;
     }
     for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
-        if (!version_enabled(s, versions[i])) {
+        if (!tls_version_enabled(s, versions[i])) {
             hole = 1;
         } else if (!hole) {
             min = versions[i];

@@ -14,6 +14,10 @@
 /* Asks the security callback (SSL_SECOP_*), as stock's ssl_security(). */
 int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other);
 
+/* Whether version v is enabled by the options, the version bounds and the
+ * security level (stock's ssl_method_error, for TLS). */
+int tls_version_enabled(const SSL *s, int v);
+
 /* The contiguous range of enabled versions, as stock's
  * ssl_get_min_max_version(); 0 on success or the reason code (e.g.
  * SSL_R_NO_PROTOCOLS_AVAILABLE). */
