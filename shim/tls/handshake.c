@@ -518,7 +518,9 @@ int tls_handshake(SSL *s)
     if (c->hs == NULL && c->state == TLS_ST_OK && s->server && c->version == TLS1_3_VERSION &&
         (c->pha_state == TLS_PHA_REQUEST_PENDING || c->extra_tickets > 0) &&
         !tls_rl_write_pending(&c->rl)) {
-        /* A TLS 1.3 server asked to request a certificate or send tickets. */
+        /* A TLS 1.3 server asked to request a certificate or send tickets:
+         * stock's writing side starts from the established state. */
+        c->writing = 0;
         if (!tls_start_post_handshake(s, c, &tls13_server_machine,
                                       c->pha_state == TLS_PHA_REQUEST_PENDING
                                           ? tls13_server_pha_state

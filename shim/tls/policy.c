@@ -8,6 +8,7 @@
 #include <openssl/obj_mac.h>
 
 #include "tls/cipher_suites.h"
+#include "tls/conn.h"
 #include "tls/policy.h"
 
 int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
@@ -98,6 +99,9 @@ int tls_sigalg_usable(const SSL *s, const struct tls_sigalg *a, int op, int min_
     uint8_t id[2] = {(uint8_t)(a->code >> 8), (uint8_t)a->code};
     if (!s->server && min_version >= TLS1_3_VERSION &&
         (a->sig_type == EVP_PKEY_DSA || a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
+        return 0;
+    /* No DSA once TLS 1.3 is negotiated. */
+    if (s->conn != NULL && s->conn->version == TLS1_3_VERSION && a->sig_type == EVP_PKEY_DSA)
         return 0;
     return tls_security_ok(s, op, a->secbits, a->hash_nid, id);
 }
