@@ -16,6 +16,7 @@
 #include "api/cipher.h"
 #include "api/cipher_rules.h"
 #include "tls/cipher_suites.h"
+#include "tls/conn.h"
 #include "api/config.h"
 #include "tls/policy.h"
 
@@ -220,20 +221,41 @@ STACK_OF(SSL_CIPHER) * SSL_get1_supported_ciphers(SSL *s)
 
 STACK_OF(SSL_CIPHER) * SSL_get_client_ciphers(const SSL *s)
 {
-    /* Only a server has the peer's list, from the ClientHello it received;
-     * this library has no server side, so no server ever received one. */
-    (void)s;
-    return NULL;
+    /* Only a server has the peer's list, from the ClientHello it received. */
+    if (s == NULL || !s->server || s->conn == NULL)
+        return NULL;
+    return s->conn->peer_ciphers;
 }
 
 char *SSL_get_shared_ciphers(const SSL *s, char *buf, int size)
 {
-    /* As stock: NULL for a client; a server would list the peer's suites it
-     * also has, and without a server side none was ever received. */
-    (void)s;
-    (void)buf;
-    (void)size;
-    return NULL;
+    STACK_OF(SSL_CIPHER) *clnt = SSL_get_client_ciphers(s), *srvr;
+    char *p = buf;
+
+    if (clnt == NULL || size < 2 || (srvr = shim_ssl_cipher_list(s)) == NULL ||
+        sk_SSL_CIPHER_num(clnt) == 0 || sk_SSL_CIPHER_num(srvr) == 0)
+        return NULL;
+    /* The client's suites we also have, in its order, ':'-separated; a
+     * name that does not fit ends the list (stock's truncation). */
+    for (int i = 0; i < sk_SSL_CIPHER_num(clnt); i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(clnt, i);
+        size_t n;
+
+        if (sk_SSL_CIPHER_find(srvr, (SSL_CIPHER *)c) < 0)
+            continue;
+        n = strlen(c->name);
+        if (n >= (size_t)size)
+            break;
+        memcpy(p, c->name, n);
+        p += n;
+        *p++ = ':';
+        size -= (int)n + 1;
+    }
+    if (p == buf)
+        *p = '\0'; /* (stock writes before the buffer here) */
+    else
+        p[-1] = '\0';
+    return buf;
 }
 
 int SSL_bytes_to_cipher_list(SSL *s, const unsigned char *bytes, size_t len, int isv2format,

@@ -7,6 +7,7 @@
 #include "api/ctrl.h"
 #include "tls/conn.h"
 #include "tls/groups.h"
+#include "tls/policy.h"
 #include "tls/sigalgs.h"
 
 /* A group's NID, or TLSEXT_nid_unknown | id for one we cannot name (stock). */
@@ -16,6 +17,39 @@ static int group_nid(uint16_t id)
     if (id == 0)
         return NID_undef;
     return g != NULL ? g->nid : (int)(TLSEXT_nid_unknown | id);
+}
+
+/* stock's tls1_shared_group: in the client's order, or ours with
+ * SSL_OP_CIPHER_SERVER_PREFERENCE; n -1 counts them. */
+static int shared_group(SSL *s, const struct tls_conn *c, long n)
+{
+    const uint16_t *ours, *pref, *supp;
+    size_t nours, npeer, npref, nsupp;
+    int k = 0;
+
+    if (!s->server)
+        return 0;
+    if (n == -2)
+        n = 0;
+    tls_configured_groups(s, &ours, &nours);
+    npeer = c != NULL ? c->peer_groups_len : 0;
+    if (s->cfg.options & SSL_OP_CIPHER_SERVER_PREFERENCE) {
+        pref = ours, npref = nours, supp = c != NULL ? c->peer_groups : NULL, nsupp = npeer;
+    } else {
+        pref = c != NULL ? c->peer_groups : NULL, npref = npeer, supp = ours, nsupp = nours;
+    }
+    for (size_t i = 0; i < npref; i++) {
+        const struct tls_group *g = tls_group_by_id(pref[i]);
+        uint8_t id[2] = {(uint8_t)(pref[i] >> 8), (uint8_t)pref[i]};
+
+        if (!tls_listed(pref[i], supp, nsupp) || g == NULL ||
+            !tls_security_ok(s, SSL_SECOP_CURVE_SHARED, g->secbits, g->nid, id))
+            continue;
+        if (n == k)
+            return pref[i];
+        k++;
+    }
+    return n == -1 ? k : 0;
 }
 
 static long sigalg_hash_nid(int code, void *parg)
@@ -57,8 +91,11 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
             return group_nid(c->group->id);
         return s->session != NULL && s->session->kex_group != 0 ? group_nid(s->session->kex_group)
                                                                 : NID_undef;
-    case SSL_CTRL_GET_SHARED_GROUP:
-        return 0; /* only meaningful on a server */
+    case SSL_CTRL_GET_SHARED_GROUP: {
+        /* The n-th group both sides support (n -1: how many), a server's. */
+        int id = shared_group(s, c, larg);
+        return larg == -1 ? id : group_nid((uint16_t)id);
+    }
     case SSL_CTRL_GET_GROUPS: {
         int *out = parg;
         if (c == NULL || s->session == NULL)
@@ -68,6 +105,14 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
                 out[i] = group_nid(c->peer_groups[i]);
         return (long)c->peer_groups_len;
     }
+    case SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP:
+        /* A server's OCSP response to staple, owned from now on. */
+        if ((c = tls_conn_get(s)) == NULL)
+            return 0;
+        OPENSSL_free(c->ocsp_response);
+        c->ocsp_response = parg;
+        c->ocsp_response_len = larg > 0 ? (size_t)larg : 0;
+        return 1;
     case SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP:
         *(unsigned char **)parg = c != NULL ? c->ocsp_response : NULL;
         if (c == NULL || c->ocsp_response_len == 0)

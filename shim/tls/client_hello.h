@@ -30,6 +30,11 @@ struct tls_client_hello {
     STACK_OF(SSL_CIPHER) * suites; /* the suites we know, in the client's order */
 };
 
+/* The ClientHello a server is processing, while stock would show it to the
+ * application (the ClientHello callback, the extension callbacks), else
+ * NULL. */
+const struct tls_client_hello *tls_server_client_hello(const SSL *s);
+
 /* Frees what tls_client_hello_parse and the server allocated in ch. */
 void tls_client_hello_cleanup(struct tls_client_hello *ch);
 

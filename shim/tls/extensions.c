@@ -327,6 +327,11 @@ static int index_of(uint16_t type)
     return -1;
 }
 
+int tls_ext_known(uint16_t type)
+{
+    return index_of(type) >= 0;
+}
+
 /* Messages that answer nothing we sent: a ClientHello, and the requests and
  * tickets a server sends on its own. */
 #define UNSOLICITED_OK                                                                             \

@@ -99,6 +99,10 @@ struct tls_ext_def {
 /* The table, indexed by enum tls_ext_index. */
 const struct tls_ext_def *tls_ext_def(int idx);
 
+/* Whether the table knows an extension type (stock keeps only those of a
+ * ClientHello for the application to see). */
+int tls_ext_known(uint16_t type);
+
 /*
  * Writes the ClientHello extension block.  If a PSK is offered, *binders_len
  * is the length of the binders list at the very end of the block (RFC 8446

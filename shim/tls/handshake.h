@@ -68,6 +68,7 @@ struct tls_hs_client {
 /* What only the server side of a handshake needs. */
 struct tls_hs_server {
     struct tls_client_hello *ch; /* while the ClientHello is processed */
+    int ch_visible;              /* ... and the SSL_client_hello_get* accessors see it */
     uint16_t hrr_group;          /* the group a HelloRetryRequest asked for */
     int psk_kex_modes;           /* TLS_PSK_KE / TLS_PSK_DHE_KE bits the client allows */
     int servername_done;         /* the host name was accepted: acknowledge it */

@@ -291,6 +291,15 @@ static int read_cipher_suites(SSL *s, struct tls_conn *c, struct tls_hs *hs,
     return ok;
 }
 
+const struct tls_client_hello *tls_server_client_hello(const SSL *s)
+{
+    const struct tls_hs *hs = s->conn != NULL ? s->conn->hs : NULL;
+
+    if (!s->server || hs == NULL || !hs->sv.ch_visible)
+        return NULL;
+    return hs->sv.ch;
+}
+
 /* ----------------------------------------------------------- the steps */
 
 /* Before anything is read: stock's checks when a server handshake starts. */
@@ -340,6 +349,7 @@ static enum tls_step do_read_client_hello(SSL *s, struct tls_conn *c, struct tls
     if (!tls_client_hello_parse(s, c, hs, ch))
         return TLS_STEP_FAIL;
     hs->sv.stage = STAGE_CLIENT_HELLO_CB;
+    hs->sv.ch_visible = 1;
     hs->state = TLS_SH_PROCESS_CLIENT_HELLO;
     return TLS_STEP_CONTINUE;
 }
@@ -503,6 +513,7 @@ static enum tls_step do_process_client_hello(SSL *s, struct tls_conn *c, struct 
 
     if (hs->sv.stage == STAGE_CLIENT_HELLO_CB) {
         SSL_CTX *ctx = s->ctx;
+        int ok;
 
         if (ctx->client_hello_cb != NULL) {
             int al = SSL_AD_INTERNAL_ERROR;
@@ -517,7 +528,10 @@ static enum tls_step do_process_client_hello(SSL *s, struct tls_conn *c, struct 
                 return tls_fail(s, al, SSL_R_CALLBACK_FAILED);
             }
         }
-        if (!early_process(s, c, hs, ch))
+        /* The accessors see the ClientHello until stock frees its copy. */
+        ok = early_process(s, c, hs, ch);
+        hs->sv.ch_visible = 0;
+        if (!ok)
             return TLS_STEP_FAIL;
         hs->sv.stage = STAGE_CERT_CB;
     }
