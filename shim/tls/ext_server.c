@@ -17,6 +17,7 @@
 #include "tls/ca_names.h"
 #include "tls/ext_hooks.h"
 #include "tls/policy.h"
+#include "tls/server_session.h"
 
 /* Code points the public headers do not name. */
 #define TLSEXT_KEX_MODE_KE     0x00 /* psk_ke (RFC 8446 4.2.9) */
@@ -397,10 +398,30 @@ int tls_exs_final_server_name(struct tls_ext_ctx *x, int present)
         if (s->session->hostname == NULL && s->hostname != NULL)
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
-    /* Tickets turned off by the callback (a new context) stay off. */
+    /* A handshake moved to another context (here or in the ClientHello
+     * callback) counts as that context's accept. */
+    if ((x->c->finished_len == 0 || x->c->peer_finished_len == 0) && s->ctx != s->session_ctx &&
+        !x->hs->hrr) {
+        shim_counter_inc(&s->ctx->stats.accept);
+        shim_counter_dec(&s->session_ctx->stats.accept);
+    }
+    /* Tickets turned off by the callback (a new context) stay off; a new
+     * session then needs an id of its own. */
     if (ret == SSL_TLSEXT_ERR_OK && x->hs->ticket_expected && had_tickets &&
-        (s->cfg.options & SSL_OP_NO_TICKET))
+        (s->cfg.options & SSL_OP_NO_TICKET)) {
         x->hs->ticket_expected = 0;
+        if (!s->hit) {
+            SSL_SESSION *ss = s->session;
+
+            OPENSSL_free(ss->ticket);
+            ss->ticket = NULL;
+            ss->ticket_len = 0;
+            ss->ticket_lifetime_hint = 0;
+            ss->ticket_age_add = 0;
+            if (!tls_server_session_id(s, ss))
+                return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        }
+    }
     switch (ret) {
     case SSL_TLSEXT_ERR_ALERT_FATAL:
         return tls_fatal(s, alert, SSL_R_CALLBACK_FAILED);
