@@ -100,8 +100,10 @@ int tls_sigalg_usable(const SSL *s, const struct tls_sigalg *a, int op, int min_
     if (!s->server && min_version >= TLS1_3_VERSION &&
         (a->sig_type == EVP_PKEY_DSA || a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
         return 0;
-    /* No DSA once TLS 1.3 is negotiated. */
-    if (s->conn != NULL && s->conn->version == TLS1_3_VERSION && a->sig_type == EVP_PKEY_DSA)
+    /* No DSA once a server has chosen TLS 1.3 (a client's second
+     * ClientHello still offers it, as stock's). */
+    if (s->server && s->conn != NULL && s->conn->version == TLS1_3_VERSION &&
+        a->sig_type == EVP_PKEY_DSA)
         return 0;
     return tls_security_ok(s, op, a->secbits, a->hash_nid, id);
 }
