@@ -19,39 +19,6 @@ static int group_nid(uint16_t id)
     return g != NULL ? g->nid : (int)(TLSEXT_nid_unknown | id);
 }
 
-/* stock's tls1_shared_group: in the client's order, or ours with
- * SSL_OP_CIPHER_SERVER_PREFERENCE; n -1 counts them. */
-static int shared_group(SSL *s, const struct tls_conn *c, long n)
-{
-    const uint16_t *ours, *pref, *supp;
-    size_t nours, npeer, npref, nsupp;
-    int k = 0;
-
-    if (!s->server)
-        return 0;
-    if (n == -2)
-        n = 0;
-    tls_configured_groups(s, &ours, &nours);
-    npeer = c != NULL ? c->peer_groups_len : 0;
-    if (s->cfg.options & SSL_OP_CIPHER_SERVER_PREFERENCE) {
-        pref = ours, npref = nours, supp = c != NULL ? c->peer_groups : NULL, nsupp = npeer;
-    } else {
-        pref = c != NULL ? c->peer_groups : NULL, npref = npeer, supp = ours, nsupp = nours;
-    }
-    for (size_t i = 0; i < npref; i++) {
-        const struct tls_group *g = tls_group_by_id(pref[i]);
-        uint8_t id[2] = {(uint8_t)(pref[i] >> 8), (uint8_t)pref[i]};
-
-        if (!tls_listed(pref[i], supp, nsupp) || g == NULL ||
-            !tls_security_ok(s, SSL_SECOP_CURVE_SHARED, g->secbits, g->nid, id))
-            continue;
-        if (n == k)
-            return pref[i];
-        k++;
-    }
-    return n == -1 ? k : 0;
-}
-
 static long sigalg_hash_nid(int code, void *parg)
 {
     const struct tls_sigalg *a = tls_sigalg_by_conn_code(code);
@@ -93,7 +60,7 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
                                                                 : NID_undef;
     case SSL_CTRL_GET_SHARED_GROUP: {
         /* The n-th group both sides support (n -1: how many), a server's. */
-        int id = shared_group(s, c, larg);
+        int id = tls_server_shared_group(s, c, (int)larg);
         return larg == -1 ? id : group_nid((uint16_t)id);
     }
     case SSL_CTRL_GET_GROUPS: {

@@ -46,7 +46,7 @@ int SSL_verify_client_post_handshake(SSL *s)
     }
     /* The verify mode must ask for a certificate now (SSL_VERIFY_PEER). */
     c->pha_state = TLS_PHA_REQUEST_PENDING;
-    if (!tls13_server_wants_certificate(s, c)) {
+    if (!tls_server_wants_certificate(s, c)) {
         c->pha_state = TLS_PHA_EXT_RECEIVED;
         ERR_raise(ERR_LIB_SSL, SSL_R_INVALID_CONFIG);
         return 0;

@@ -68,6 +68,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .add_client_hello = tls_exc_add_ec_point_formats,
             .parse_server = tls_exc_parse_ec_point_formats,
             .parse_client_hello = tls_exs_parse_ec_point_formats,
+            .add_server = tls_exs_add_ec_point_formats,
         },
     [TLS_EXT_SUPPORTED_GROUPS] =
         {
@@ -86,6 +87,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .add_client_hello = tls_exc_add_session_ticket,
             .parse_server = tls_exc_parse_session_ticket,
             .parse_client_hello = tls_exs_parse_session_ticket,
+            .add_server = tls_exs_add_session_ticket,
         },
     [TLS_EXT_STATUS_REQUEST] =
         {
@@ -104,6 +106,8 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
                 SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
             .add_client_hello = tls_exc_add_npn,
             .parse_server = tls_exc_parse_npn,
+            .parse_client_hello = tls_exs_parse_npn,
+            .add_server = tls_exs_add_npn,
         },
     [TLS_EXT_ALPN] =
         {
@@ -129,6 +133,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .add_client_hello = tls_exc_add_encrypt_then_mac,
             .parse_server = tls_exc_parse_encrypt_then_mac,
             .parse_client_hello = tls_exs_parse_encrypt_then_mac,
+            .add_server = tls_exs_add_encrypt_then_mac,
         },
     [TLS_EXT_SCT] =
         {
@@ -146,6 +151,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .parse_server = tls_exc_parse_extended_master_secret,
             .final_client = tls_exc_final_extended_master_secret,
             .parse_client_hello = tls_exs_parse_extended_master_secret,
+            .add_server = tls_exs_add_extended_master_secret,
         },
     [TLS_EXT_SIG_ALGS_CERT] =
         {
@@ -326,6 +332,10 @@ static int index_of(uint16_t type)
             return i;
     return -1;
 }
+
+const uint8_t tls_ec_point_formats[3] = {TLSEXT_ECPOINTFORMAT_uncompressed,
+                                         TLSEXT_ECPOINTFORMAT_ansiX962_compressed_prime,
+                                         TLSEXT_ECPOINTFORMAT_ansiX962_compressed_char2};
 
 int tls_ext_known(uint16_t type)
 {

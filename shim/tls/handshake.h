@@ -83,6 +83,7 @@ struct tls_hs_server {
     size_t ch_session_id_len;
     int done_reported;       /* the handshake's end was reported before its tickets */
     int early_data_rejected; /* the client offered 0-RTT data, which we refuse */
+    int ec_point_formats;    /* the client listed its EC point formats (TLS 1.2) */
 };
 
 /* psk_key_exchange_modes the server takes (RFC 8446 4.2.9). */

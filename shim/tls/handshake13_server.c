@@ -72,26 +72,11 @@ static const uint8_t hrr_random[SSL3_RANDOM_SIZE] = {
  * protection adds to a few records (stock's allowance). */
 #define EARLY_DATA_OVERHEAD (6 * (16 + 1) + 2)
 
-/* The client must answer a CertificateRequest (stock's send_certificate_request). */
-static int want_client_certificate(const SSL *s, const struct tls_conn *c)
-{
-    uint32_t mode = s->cfg.verify_mode;
-
-    return (mode & SSL_VERIFY_PEER) &&
-           (!(mode & SSL_VERIFY_POST_HANDSHAKE) || c->pha_state == TLS_PHA_REQUEST_PENDING) &&
-           (c->certreqs_sent < 1 || !(mode & SSL_VERIFY_CLIENT_ONCE));
-}
-
 /* How much refused 0-RTT data we skip before giving up on the client. */
 static void refuse_early_data(SSL *s, struct tls_conn *c)
 {
     size_t limit = s->cfg.recv_max_early_data;
     c->rl.early_data_left = limit > 0 ? limit + EARLY_DATA_OVERHEAD : 0;
-}
-
-int tls13_server_wants_certificate(const SSL *s, const struct tls_conn *c)
-{
-    return want_client_certificate(s, c);
 }
 
 enum tls_step tls13_server_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs)
@@ -239,7 +224,7 @@ static enum tls_step do_send_encrypted_extensions(SSL *s, struct tls_conn *c, st
     /* A resumed session is authenticated by the PSK. */
     if (s->hit)
         hs->state = S13_SEND_FINISHED;
-    else if (want_client_certificate(s, c))
+    else if (tls_server_wants_certificate(s, c))
         hs->state = S13_SEND_CERT_REQUEST;
     else
         hs->state = S13_SEND_CERTIFICATE;

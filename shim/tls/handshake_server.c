@@ -47,19 +47,25 @@ static int first_handshake(const struct tls_conn *c)
 
 /* ------------------------------------------------------------- versions */
 
-/* The versions this server can answer.  TLS 1.2 and below wait for their
- * machine (issue 15): until then they are refused as stock refuses a
- * version that is disabled. */
+/* The versions this server can answer (SSL 3.0 is not built). */
 static int server_speaks(int version)
 {
-    return version == TLS1_3_VERSION;
+    return version >= TLS1_VERSION && version <= TLS1_3_VERSION;
 }
 
-int tls12_server_suite_ok(const SSL *s, const struct tls_conn *c, const SSL_CIPHER *ci)
+int tls_server_wants_certificate(const SSL *s, const struct tls_conn *c)
 {
-    /* No TLS 1.2 suite until the TLS 1.2 server exists (see server_speaks). */
-    (void)s, (void)c, (void)ci;
-    return 0;
+    uint32_t mode = s->cfg.verify_mode;
+    uint32_t auth = c->cipher->algorithm_auth;
+
+    return (mode & SSL_VERIFY_PEER) &&
+           /* with SSL_VERIFY_POST_HANDSHAKE, a TLS 1.3 server asks later */
+           (c->version != TLS1_3_VERSION || !(mode & SSL_VERIFY_POST_HANDSHAKE) ||
+            c->pha_state == TLS_PHA_REQUEST_PENDING) &&
+           (c->certreqs_sent < 1 || !(mode & SSL_VERIFY_CLIENT_ONCE)) &&
+           /* not for anonymous suites, unless insisted on; never for SRP or PSK */
+           (!(auth & SHIM_A_NULL) || (mode & SSL_VERIFY_FAIL_IF_NO_PEER_CERT)) &&
+           !(auth & (SHIM_A_SRP | SHIM_A_PSK));
 }
 
 /* A TLS 1.3 handshake needs a certificate it can sign with in TLS 1.3, or a
@@ -541,7 +547,7 @@ static enum tls_step do_process_client_hello(SSL *s, struct tls_conn *c, struct 
     /* The version's machine answers, and consumes the ClientHello. */
     if (c->version == TLS1_3_VERSION)
         return tls13_server_client_hello(s, c, hs);
-    return tls_fail(s, SSL_AD_PROTOCOL_VERSION, SSL_R_UNSUPPORTED_PROTOCOL);
+    return tls12_server_client_hello(s, c, hs);
 }
 
 static const struct tls_state server_hello_states[] = {

@@ -8,6 +8,7 @@
  *              -> tls12_client_machine   (handshake12_client.c)
  *   server:  tls_server_hello_machine (ClientHello)
  *              -> tls13_server_machine   (handshake13_server.c)
+ *              -> tls12_server_machine   (handshake12_server.c)
  *
  * The hello machines negotiate the version and switch to that version's
  * machine at the state named below.
@@ -23,6 +24,7 @@ extern const struct tls_machine tls_server_hello_machine;
 extern const struct tls_machine tls13_client_machine;
 extern const struct tls_machine tls12_client_machine;
 extern const struct tls_machine tls13_server_machine;
+extern const struct tls_machine tls12_server_machine;
 
 /* States of the client hello machine another machine may go back to. */
 enum tls_client_hello_state {
@@ -41,14 +43,17 @@ enum tls_server_hello_state {
  * is processed: suite, session, certificate and extensions settled. */
 enum tls_step tls13_server_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs);
 
+/* The TLS 1.0-1.2 server takes over in the same way. */
+enum tls_step tls12_server_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs);
+
 /* Post-handshake work a TLS 1.3 server starts on its own: NewSessionTickets
  * asked for with SSL_new_session_ticket, and the CertificateRequest of
  * SSL_verify_client_post_handshake. */
 extern const int tls13_server_tickets_state, tls13_server_pha_state;
 
-/* A CertificateRequest would go out now (stock's send_certificate_request):
- * SSL_verify_client_post_handshake checks it. */
-int tls13_server_wants_certificate(const SSL *s, const struct tls_conn *c);
+/* A CertificateRequest would go out now (stock's send_certificate_request;
+ * SSL_verify_client_post_handshake checks it too). */
+int tls_server_wants_certificate(const SSL *s, const struct tls_conn *c);
 
 /* A TLS 1.3 client's Certificate in answer to a post-handshake request:
  * the machine reads c->hm.msg at this state. */

@@ -144,3 +144,45 @@ int tls_listed(uint16_t code, const uint16_t *list, size_t len)
             return 1;
     return 0;
 }
+
+int tls_level_bits(int level)
+{
+    /* Bits of security each level asks for (SSL_CTX_set_security_level(3)). */
+    static const int bits[] = {0, 80, 112, 128, 192, 256};
+    return bits[level < 0 ? 0 : level > 5 ? 5 : level];
+}
+
+int tls_security_level_bits(const SSL *s)
+{
+    return tls_level_bits(s->cfg.cert->sec_level);
+}
+
+uint16_t tls_server_shared_group(const SSL *s, const struct tls_conn *c, int n)
+{
+    const uint16_t *ours, *pref, *supp, *peer = c != NULL ? c->peer_groups : NULL;
+    size_t nours, npeer = c != NULL ? c->peer_groups_len : 0, npref, nsupp;
+    int k = 0;
+
+    if (!s->server)
+        return 0;
+    if (n == -2)
+        n = 0; /* (Suite B would choose differently; it is not supported) */
+    tls_configured_groups(s, &ours, &nours);
+    if (s->cfg.options & SSL_OP_CIPHER_SERVER_PREFERENCE) {
+        pref = ours, npref = nours, supp = peer, nsupp = npeer;
+    } else {
+        pref = peer, npref = npeer, supp = ours, nsupp = nours;
+    }
+    for (size_t i = 0; i < npref; i++) {
+        const struct tls_group *g = tls_group_by_id(pref[i]);
+        uint8_t id[2] = {(uint8_t)(pref[i] >> 8), (uint8_t)pref[i]};
+
+        if (!tls_listed(pref[i], supp, nsupp) || g == NULL ||
+            !tls_security_ok(s, SSL_SECOP_CURVE_SHARED, g->secbits, g->nid, id))
+            continue;
+        if (n == k)
+            return pref[i];
+        k++;
+    }
+    return n == -1 ? (uint16_t)k : 0;
+}
