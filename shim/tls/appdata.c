@@ -37,7 +37,7 @@ int tls_flush_key_update(SSL *s, struct tls_conn *c)
     tls_conn_note_send(s, c);
     if (!tls13_send_key_update(s, c, c->key_update == SSL_KEY_UPDATE_REQUESTED))
         return 0;
-    tls_conn_set_state(s, c, TLS_ST_CW_KEY_UPDATE);
+    tls_conn_set_state(s, c, s->server ? TLS_ST_SW_KEY_UPDATE : TLS_ST_CW_KEY_UPDATE);
     tls_conn_set_state(s, c, TLS_ST_OK);
     c->in_init = 0;
     tls_info(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, 1);

@@ -118,7 +118,9 @@ int tls_parse_certificate_list(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
         }
         if ((parsed = shim_x509_from_der(c->algs, der.p, der.len, &x)) == 0) {
             sk_X509_pop_free(chain, X509_free);
-            return tls_fatal(s, SSL_AD_BAD_CERTIFICATE, ERR_R_ASN1_LIB);
+            /* (Stock's client and server differ in the alert.) */
+            return tls_fatal(s, s->server ? SSL_AD_DECODE_ERROR : SSL_AD_BAD_CERTIFICATE,
+                             ERR_R_ASN1_LIB);
         }
         if (parsed < 0 || !sk_X509_push(chain, x)) {
             X509_free(x);

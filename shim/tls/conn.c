@@ -55,8 +55,12 @@ void tls_conn_free(SSL *s)
     if (c->pha != NULL)
         tls_transcript_cleanup(c->pha);
     OPENSSL_free(c->pha);
+    if (c->pha_request != NULL)
+        tls_transcript_cleanup(c->pha_request);
+    OPENSSL_free(c->pha_request);
     sk_SSL_CIPHER_free(c->peer_ciphers);
     OPENSSL_free(c->peer_raw_ciphers);
+    OPENSSL_free(c->pha_context);
     OPENSSL_clear_free(c, sizeof(*c));
     s->conn = NULL;
 }

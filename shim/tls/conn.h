@@ -113,8 +113,14 @@ struct tls_conn {
     STACK_OF(SSL_CIPHER) * peer_ciphers; /* the client's suites we know (SSL_get_client_ciphers) */
     uint8_t *peer_raw_ciphers;           /* its cipher_suites as sent (SSL_get0_raw_cipherlist) */
     size_t peer_raw_ciphers_len;
-    int pha_state;     /* TLS_PHA_*: post-handshake authentication */
-    int certreqs_sent; /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
+    int pha_state;        /* TLS_PHA_*: post-handshake authentication */
+    int certreqs_sent;    /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
+    uint8_t *pha_context; /* the certificate_request_context of a post-handshake request */
+    size_t pha_context_len;
+    struct tls_transcript *pha_request; /* the handshake's transcript and that request */
+    size_t sent_tickets;                /* NewSessionTickets sent since the handshake (or a
+                                         * post-handshake authentication) */
+    size_t extra_tickets;               /* more asked for with SSL_new_session_ticket */
 };
 
 /* Where a server's post-handshake authentication stands (stock's states). */
