@@ -101,12 +101,24 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
             c->num_renegotiations = 0;
         return n;
     }
+    case SSL_CTRL_GET_EC_POINT_FORMATS:
+        /* The peer's list (a server keeps the client's). */
+        if (c == NULL || c->peer_ec_point_formats == NULL)
+            return 0;
+        *(const unsigned char **)parg = c->peer_ec_point_formats;
+        return (long)c->peer_ec_point_formats_len;
+    case SSL_CTRL_GET_RAW_CIPHERLIST:
+        /* A server's copy of the client's cipher_suites (2-byte entries). */
+        if (parg == NULL)
+            return 2;
+        if (c == NULL || c->peer_raw_ciphers == NULL)
+            return 0;
+        *(unsigned char **)parg = c->peer_raw_ciphers;
+        return (long)c->peer_raw_ciphers_len;
     case SSL_CTRL_GET_CLIENT_CERT_REQUEST:
     case SSL_CTRL_GET_FLAGS:
     case SSL_CTRL_GET_CLIENT_CERT_TYPES:
-    case SSL_CTRL_GET_EC_POINT_FORMATS:
-    case SSL_CTRL_GET_RAW_CIPHERLIST:
-        /* Certificate types and point formats: not recorded yet. */
+        /* Certificate types: not recorded yet. */
         return 0;
     default:
         (void)larg;

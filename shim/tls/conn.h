@@ -73,6 +73,8 @@ struct tls_conn {
     uint16_t *peer_groups; /* the peer's supported_groups (SSL_get1_groups): only a
                             * ClientHello's are read, so empty on a client */
     size_t peer_groups_len;
+    uint8_t *peer_ec_point_formats; /* the peer's ec_point_formats list (TLS 1.2) */
+    size_t peer_ec_point_formats_len;
     uint16_t *peer_sigalgs; /* from a CertificateRequest (SSL_get_sigalgs) */
     size_t peer_sigalgs_len;
     STACK_OF(X509_NAME) * peer_ca_names; /* the CAs a CertificateRequest named */
@@ -82,6 +84,7 @@ struct tls_conn {
     int secure_renegotiation;    /* the server sent renegotiation_info (RFC 5746) */
     int renegotiate;             /* a renegotiation is asked for, not started yet */
     int renegotiate_new_session; /* ... by SSL_renegotiate: no resumption offered */
+    int hello_request_sent;      /* a server asked for one: the next ClientHello starts it */
     int num_renegotiations, total_renegotiations;
     int in_read_app; /* the handshake runs inside SSL_read */
     int use_etm;     /* encrypt-then-MAC was negotiated (RFC 7366) */

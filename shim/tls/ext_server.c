@@ -95,8 +95,16 @@ int tls_exs_parse_ec_point_formats(struct tls_ext_ctx *x, tls_reader *r)
 
     if (!tls_r_sub_u8(r, &formats) || !tls_r_done(r) || tls_r_done(&formats))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    if (!x->s->hit)
+    if (!x->s->hit) {
+        struct tls_conn *c = x->c;
+
         x->hs->sv.ec_point_formats = 1;
+        OPENSSL_free(c->peer_ec_point_formats);
+        c->peer_ec_point_formats_len = 0;
+        if ((c->peer_ec_point_formats = OPENSSL_memdup(formats.p, formats.len)) == NULL)
+            return tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        c->peer_ec_point_formats_len = formats.len;
+    }
     return 1;
 }
 

@@ -426,7 +426,8 @@ int tls_start_renegotiation(SSL *s, struct tls_conn *c)
     c->num_renegotiations++;
     c->total_renegotiations++;
     c->in_init = 1;
-    shim_counter_inc(s->server ? &s->session_ctx->stats.accept_renegotiate
+    /* (A server counts on its current context, as stock.) */
+    shim_counter_inc(s->server ? &s->ctx->stats.accept_renegotiate
                                : &s->session_ctx->stats.connect_renegotiate);
     return 1;
 }

@@ -130,6 +130,10 @@ static int choose_version(SSL *s, struct tls_conn *c, struct tls_hs *hs,
     struct tls_ext_set *ext = &ch->ext;
 
     s->client_version = client_version;
+    if (hs->renegotiation) {
+        /* A renegotiation keeps the version agreed. */
+        return client_version < c->version ? SSL_R_WRONG_SSL_VERSION : 0;
+    }
     if (s->method->version != TLS_ANY_VERSION && c->version != TLS1_3_VERSION) {
         /* A fixed-version method answers its version, or nothing. */
         if (client_version < s->method->version)
@@ -327,6 +331,13 @@ static enum tls_step do_start(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     }
     if (first_handshake(c))
         shim_counter_inc(&s->session_ctx->stats.accept);
+    if (hs->renegotiation) {
+        /* SSL_renegotiate on a server: a HelloRequest asks the client
+         * (stock's writing side passes the established state first). */
+        tls_info_loop(s);
+        hs->state = TLS_SH_SEND_HELLO_REQUEST;
+        return TLS_STEP_CONTINUE;
+    }
     /* Stock's writing side passes once before the first read. */
     tls_info_loop(s);
     /* Until a version is chosen, records say TLS 1.2 (the method's version
@@ -334,6 +345,55 @@ static enum tls_step do_start(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     c->rl.wversion = s->method->version == TLS_ANY_VERSION ? TLS1_2_VERSION : s->method->version;
     hs->state = TLS_SH_READ_CLIENT_HELLO;
     return TLS_STEP_CONTINUE;
+}
+
+/* HelloRequest (RFC 5246 7.4.1.1): empty, and in no transcript. */
+static enum tls_step do_send_hello_request(SSL *s, struct tls_conn *c, struct tls_hs *hs)
+{
+    static const uint8_t msg[4] = {SSL3_MT_HELLO_REQUEST, 0, 0, 0};
+
+    (void)hs;
+    tls_conn_note_send(s, c);
+    if (!tls_rl_queue(s, &c->rl, SSL3_RT_HANDSHAKE, msg, sizeof(msg)))
+        return TLS_STEP_FAIL;
+    tls_msg(s, 1, s->version, SSL3_RT_HANDSHAKE, msg, sizeof(msg));
+    tls_conn_set_state(s, c, TLS_ST_SW_HELLO_REQ);
+    /* The client's ClientHello, when it comes, starts the renegotiation. */
+    c->hello_request_sent = 1;
+    return TLS_STEP_DONE;
+}
+
+int tls_server_renegotiation_hello(SSL *s, struct tls_conn *c)
+{
+    uint64_t opts = s->cfg.options;
+
+    /* Stock's server passes its setup again for every such ClientHello. */
+    shim_counter_inc(&s->ctx->stats.accept_renegotiate);
+    if (!c->hello_request_sent &&
+        ((opts & SSL_OP_NO_RENEGOTIATION) || !(opts & SSL_OP_ALLOW_CLIENT_RENEGOTIATION) ||
+         (!c->secure_renegotiation && !(opts & SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION)))) {
+        /* Refused: a warning, and the connection goes on as it was. */
+        tls_conn_set_state(s, c, TLS_ST_SR_CLNT_HELLO);
+        if (!tls_send_alert(s, SSL3_AL_WARNING, SSL_AD_NO_RENEGOTIATION) ||
+            !tls_hs_consume_msg(s, c, NULL))
+            return 0;
+        tls_info_loop(s);
+        tls_conn_set_state(s, c, TLS_ST_OK);
+        tls_info(s, SSL_CB_HANDSHAKE_DONE, 1);
+        tls_info(s, SSL_CB_ACCEPT_EXIT, 1);
+        return 1;
+    }
+    /* A client's renegotiation offers a new session; ours as asked. */
+    if (!c->hello_request_sent)
+        c->renegotiate_new_session = 1;
+    c->hello_request_sent = 0;
+    if (!tls_start_post_handshake(s, c, &tls_server_hello_machine, TLS_SH_READ_CLIENT_HELLO))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    c->hs->post_handshake = 0;
+    c->hs->renegotiation = 1;
+    c->hs->reneg_new_session = c->renegotiate_new_session;
+    c->in_init = 1;
+    return 1;
 }
 
 static enum tls_step do_read_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs)
@@ -552,6 +612,7 @@ static enum tls_step do_process_client_hello(SSL *s, struct tls_conn *c, struct 
 
 static const struct tls_state server_hello_states[] = {
     [TLS_SH_START] = {do_start, 0},
+    [TLS_SH_SEND_HELLO_REQUEST] = {do_send_hello_request, 0},
     [TLS_SH_READ_CLIENT_HELLO] = {do_read_client_hello, 1},
     [TLS_SH_PROCESS_CLIENT_HELLO] = {do_process_client_hello, 0},
 };

@@ -35,9 +35,15 @@ enum tls_client_hello_state {
 /* States of the server hello machine. */
 enum tls_server_hello_state {
     TLS_SH_START,
-    TLS_SH_READ_CLIENT_HELLO, /* again, after a HelloRetryRequest */
+    TLS_SH_SEND_HELLO_REQUEST, /* a renegotiation the server starts */
+    TLS_SH_READ_CLIENT_HELLO,  /* again, after a HelloRetryRequest */
     TLS_SH_PROCESS_CLIENT_HELLO,
 };
+
+/* A ClientHello in c->hm.msg after a TLS 1.2 handshake (on a server):
+ * the renegotiation we asked for, a client's when allowed, else refused
+ * with a no_renegotiation warning.  0 after tls_fatal. */
+int tls_server_renegotiation_hello(SSL *s, struct tls_conn *c);
 
 /* The TLS 1.3 server takes over once the ClientHello (still in c->hm.msg)
  * is processed: suite, session, certificate and extensions settled. */

@@ -180,6 +180,9 @@ uint16_t tls_server_shared_group(const SSL *s, const struct tls_conn *c, int n)
         if (!tls_listed(pref[i], supp, nsupp) || g == NULL ||
             !tls_security_ok(s, SSL_SECOP_CURVE_SHARED, g->secbits, g->nid, id))
             continue;
+        /* Only groups of the version in use (no FFDHE group in TLS 1.2). */
+        if (s->version < g->min_tls || (g->max_tls != 0 && s->version > g->max_tls))
+            continue;
         if (n == k)
             return pref[i];
         k++;

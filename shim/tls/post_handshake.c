@@ -45,6 +45,10 @@ int tls_post_handshake_msg(SSL *s, struct tls_conn *c)
      * after a TLS 1.3 one anything but. */
     int allowed = !s->server && (c->version < TLS1_3_VERSION) == (type == SSL3_MT_HELLO_REQUEST);
 
+    /* A ClientHello on an established TLS 1.2 connection: a renegotiation
+     * the server asked for, or the client's own. */
+    if (s->server && c->version < TLS1_3_VERSION && type == SSL3_MT_CLIENT_HELLO)
+        return tls_server_renegotiation_hello(s, c);
     if (s->server && c->version == TLS1_3_VERSION &&
         (type == SSL3_MT_KEY_UPDATE ||
          (type == SSL3_MT_CERTIFICATE && c->pha_state == TLS_PHA_REQUESTED)))
