@@ -127,10 +127,8 @@ int tls_kex_peer_key(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_P
         *reason = SSL_R_COPY_PARAMETERS_FAILED;
         return 0;
     }
-    /* RFC 8446 4.2.8.1: an FFDHE share is exactly the size of the prime.
-     * libcrypto's own errors stay on the queue below ours, as with stock. */
-    ok = (!EVP_PKEY_is_a(priv, "DH") || peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8) &&
-         EVP_PKEY_set1_encoded_public_key(pkey, peer, peer_len) > 0;
+    /* libcrypto's own errors stay on the queue below ours, as with stock. */
+    ok = EVP_PKEY_set1_encoded_public_key(pkey, peer, peer_len) > 0;
     if (!ok) {
         EVP_PKEY_free(pkey);
         *alert = SSL_AD_ILLEGAL_PARAMETER;
@@ -139,6 +137,25 @@ int tls_kex_peer_key(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_P
     }
     *pub = pkey;
     return 1;
+}
+
+int tls_kex_peer_share13(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_PKEY **pub,
+                         int *alert, int *reason)
+{
+    /* RFC 8446 4.2.8.1: an FFDHE share is exactly the size of the prime;
+     * 4.2.8.2: an ECDHE share is an uncompressed point.  Both are refused
+     * before libcrypto reads the share, as stock refuses them. */
+    int ok = EVP_PKEY_is_a(priv, "DH")   ? peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8
+             : EVP_PKEY_is_a(priv, "EC") ? peer_len >= 3 && peer[0] == POINT_CONVERSION_UNCOMPRESSED
+                                         : 1;
+
+    if (!ok) {
+        *pub = NULL;
+        *alert = SSL_AD_ILLEGAL_PARAMETER;
+        *reason = SSL_R_BAD_ECPOINT;
+        return 0;
+    }
+    return tls_kex_peer_key(priv, peer, peer_len, pub, alert, reason);
 }
 
 int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int tls13,

@@ -28,6 +28,11 @@ int tls_kex_public(EVP_PKEY *priv, uint8_t **out, size_t *out_len);
 int tls_kex_peer_key(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_PKEY **pub,
                      int *alert, int *reason);
 
+/* The same for a TLS 1.3 key share, with the form RFC 8446 4.2.8 asks: an
+ * FFDHE share as long as the prime, an ECDHE share an uncompressed point. */
+int tls_kex_peer_share13(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_PKEY **pub,
+                         int *alert, int *reason);
+
 /* The shared secret (caller frees with OPENSSL_clear_free).  On failure, as
  * above: a weak share is illegal_parameter / SSL_R_BAD_KEY_SHARE. */
 int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int tls13,

@@ -289,7 +289,7 @@ int tls_exs_parse_psk_kex_modes(struct tls_ext_ctx *x, tls_reader *r)
     tls_reader modes;
     uint8_t mode;
 
-    if (!tls_r_sub_u8(r, &modes) || tls_r_done(&modes))
+    if (!tls_r_sub_u8(r, &modes) || !tls_r_done(r) || tls_r_done(&modes))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
     while (tls_r_u8(&modes, &mode)) {
         if (mode == TLSEXT_KEX_MODE_KE_DHE)
@@ -361,7 +361,7 @@ int tls_exs_parse_key_share(struct tls_ext_ctx *x, tls_reader *r)
         /* The key made to read the client's share becomes ours. */
         EVP_PKEY_free(hs->kex_priv);
         hs->kex_priv = tmpl;
-        if (!tls_kex_peer_key(tmpl, pub.p, pub.len, &hs->peer_kex, &alert, &reason))
+        if (!tls_kex_peer_share13(tmpl, pub.p, pub.len, &hs->peer_kex, &alert, &reason))
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_ECPOINT);
         found = 1;
     }
@@ -725,6 +725,18 @@ enum tls_ext_write tls_exs_add_key_share(struct tls_ext_ctx *x)
     if (!tls_kex_public(hs->kex_priv, &pub, &pub_len)) {
         tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_EC_LIB);
         return TLS_EXT_FAILED;
+    }
+    /* The shared secret is made now, so that a weak share (an all-zero
+     * X25519 point) is refused before the ServerHello leaves, as stock. */
+    if (hs->dhe == NULL) {
+        int alert, reason;
+
+        if (!tls_kex_derive(x->c->algs, hs->kex_priv, hs->peer_kex, 1, &hs->dhe, &hs->dhe_len,
+                            &alert, &reason)) {
+            OPENSSL_free(pub);
+            tls_fatal(x->s, alert, reason);
+            return TLS_EXT_FAILED;
+        }
     }
     ok = open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_u16(x->b, hs->kex_group->id) &&
          tls_b_open(x->b, 2) && tls_b_bytes(x->b, pub, pub_len) && tls_b_close(x->b);

@@ -100,14 +100,16 @@ enum tls_step tls13_server_client_hello(SSL *s, struct tls_conn *c, struct tls_h
 static int handshake_keys(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     uint8_t hash[EVP_MAX_MD_SIZE];
-    uint8_t *dhe = NULL;
-    size_t dhe_len = 0;
-    int alert, reason, ok;
+    uint8_t *dhe = hs->dhe;
+    size_t dhe_len = hs->dhe_len;
+    int ok;
 
+    /* The secret was made with the ServerHello's key_share (ext_server.c). */
+    hs->dhe = NULL;
+    hs->dhe_len = 0;
+    if (hs->peer_kex != NULL && dhe == NULL)
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     if (hs->peer_kex != NULL) {
-        if (!tls_kex_derive(c->algs, hs->kex_priv, hs->peer_kex, 1, &dhe, &dhe_len, &alert,
-                            &reason))
-            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         c->group = hs->kex_group;
         EVP_PKEY_free(c->peer_tmp);
         EVP_PKEY_up_ref(hs->peer_kex);
