@@ -16,6 +16,10 @@ int tls_send_alert(SSL *s, int level, int desc)
     if (c != NULL && c->version != TLS1_3_VERSION &&
         (desc == SSL_AD_CERTIFICATE_REQUIRED || desc == SSL_AD_MISSING_EXTENSION))
         desc = SSL_AD_HANDSHAKE_FAILURE;
+    /* SSL 3.0 has no protocol_version alert: a server that refuses an SSL
+     * 3.0 ClientHello answers in that version (stock's ssl3_send_alert). */
+    if (s->version == SSL3_VERSION && desc == SSL_AD_PROTOCOL_VERSION)
+        desc = SSL_AD_HANDSHAKE_FAILURE;
     alert[0] = (uint8_t)level;
     alert[1] = (uint8_t)desc;
     if (c == NULL || !tls_rl_queue(s, &c->rl, SSL3_RT_ALERT, alert, 2))

@@ -124,8 +124,9 @@ static int downgrade_for(const SSL *s, int version)
 static int choose_version(SSL *s, struct tls_conn *c, struct tls_hs *hs,
                           struct tls_client_hello *ch)
 {
-    static const int table[] = {TLS1_3_VERSION, TLS1_2_VERSION, TLS1_1_VERSION, TLS1_VERSION,
-                                SSL3_VERSION};
+    /* SSL 3.0 is not there at all (stock is built without its method), so
+     * a client that offers nothing newer is told its version is too low. */
+    static const int table[] = {TLS1_3_VERSION, TLS1_2_VERSION, TLS1_1_VERSION, TLS1_VERSION};
     int client_version = ch->legacy_version, disabled = 0;
     struct tls_ext_set *ext = &ch->ext;
 
