@@ -217,6 +217,16 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
         }
         if ((r = tls_rl_read(s, &c->rl)) != TLS_RL_OK)
             return r;
+        /* A server that has not chosen its version takes nothing but a
+         * ClientHello; it answers in the record's version (stock). */
+        if (s->server && c->version == 0 && s->method->version == TLS_ANY_VERSION &&
+            c->rl.rtype != SSL3_RT_HANDSHAKE) {
+            s->version = c->rl.rversion;
+            c->rl.wversion = c->rl.rversion;
+            tls_rl_release_record(&c->rl);
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
+            return TLS_RL_FATAL;
+        }
         switch (c->rl.rtype) {
         case SSL3_RT_HANDSHAKE:
             if (!tls_hs_append_record(s, c))

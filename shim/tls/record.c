@@ -339,6 +339,7 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         }
         rl->empty_records = 0;
         rl->rtype = type;
+        rl->rversion = (uint16_t)((hdr[1] << 8) | hdr[2]);
         rl->rdata = content;
         rl->rlen = len;
         return TLS_RL_OK;
