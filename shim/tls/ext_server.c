@@ -257,9 +257,14 @@ static int parse_sigalgs(struct tls_ext_ctx *x, tls_reader *r, int save)
 
     if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || list.len == 0)
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    if (x->s->hit || !save)
+    /* Kept from TLS 1.2 on only (stock's tls1_save_sigalgs). */
+    if (x->s->hit || x->c->version < TLS1_2_VERSION)
         return 1;
-    if ((ok = save_u16_list(&list, &x->hs->peer_sigalgs, &x->hs->peer_sigalgs_len)) < 0)
+    if (!save)
+        ok = save_u16_list(&list, &x->hs->peer_cert_sigalgs, &x->hs->peer_cert_sigalgs_len);
+    else
+        ok = save_u16_list(&list, &x->hs->peer_sigalgs, &x->hs->peer_sigalgs_len);
+    if (ok < 0)
         return tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     if (ok == 0)
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);

@@ -49,6 +49,25 @@ static int pss_key_big_enough(const struct shim_algs *algs, const struct tls_sig
     return md != NULL && pkey != NULL && (size_t)shim_pkey_size(pkey) >= 2 * shim_md_size(md) + 2;
 }
 
+/* Whether x is signed in a way the peer's signature_algorithms_cert names
+ * (stock's check_cert_usable compares the digest and key type of the
+ * certificate's signature, so rsa_pss_rsae and rsa_pss_pss are alike). */
+static int cert_signed_as_asked(const struct tls_hs *hs, X509 *x)
+{
+    int md_nid, pk_nid;
+
+    if (hs == NULL || hs->peer_cert_sigalgs == NULL)
+        return 1;
+    if (!X509_get_signature_info(x, &md_nid, &pk_nid, NULL, NULL))
+        return 0;
+    for (size_t i = 0; i < hs->peer_cert_sigalgs_len; i++) {
+        const struct tls_sigalg *a = tls_sigalg_by_code(hs->peer_cert_sigalgs[i]);
+        if (a != NULL && a->hash_nid == md_nid && a->sig_type == pk_nid)
+            return 1;
+    }
+    return 0;
+}
+
 /* We hold a certificate and key in a's slot that can make its signature. */
 static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
 {
@@ -58,7 +77,8 @@ static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
         return 0;
     k = &s->cfg.cert->pkeys[slot];
     return k->x509 != NULL && k->privatekey != NULL &&
-           shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey, a->hash_nid);
+           shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey, a->hash_nid) &&
+           cert_signed_as_asked(s->conn != NULL ? s->conn->hs : NULL, k->x509);
 }
 
 /* TLS 1.3 (stock's find_sig_alg): the first shared algorithm that is not
