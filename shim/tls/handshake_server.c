@@ -408,11 +408,26 @@ static enum tls_step do_read_client_hello(SSL *s, struct tls_conn *c, struct tls
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     ch = hs->sv.ch;
     tls_client_hello_cleanup(ch);
-    /* What the previous ClientHello (before a HelloRetryRequest) said. */
+    /* What the previous ClientHello (before a HelloRetryRequest, or the
+     * last handshake) said and led to: stock's per-extension init hooks. */
     hs->sv.psk_kex_modes = 0;
     hs->sv.servername_done = 0;
     hs->sv.status_requested = 0;
     hs->ems = 0;
+    OPENSSL_free(hs->sv.alpn_proposed);
+    hs->sv.alpn_proposed = NULL;
+    hs->sv.alpn_proposed_len = 0;
+    OPENSSL_free(c->alpn);
+    c->alpn = NULL;
+    c->alpn_len = 0;
+    OPENSSL_free(hs->peer_sigalgs);
+    hs->peer_sigalgs = NULL;
+    hs->peer_sigalgs_len = 0;
+    OPENSSL_free(hs->peer_cert_sigalgs);
+    hs->peer_cert_sigalgs = NULL;
+    hs->peer_cert_sigalgs_len = 0;
+    if (c->pha_state == TLS_PHA_EXT_RECEIVED)
+        c->pha_state = TLS_PHA_NONE;
     if (!tls_client_hello_parse(s, c, hs, ch))
         return TLS_STEP_FAIL;
     hs->sv.stage = STAGE_CLIENT_HELLO_CB;
