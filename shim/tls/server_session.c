@@ -100,7 +100,7 @@ static int check_binder(SSL *s, struct tls_conn *c, struct tls_hs *hs, SSL_SESSI
     if (!ok)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     if (CRYPTO_memcmp(expected, binder->p, binder->len) != 0)
-        return tls_fatal(s, SSL_AD_DECRYPT_ERROR, SSL_R_BINDER_DOES_NOT_VERIFY);
+        return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BINDER_DOES_NOT_VERIFY);
     return 1;
 }
 
@@ -154,10 +154,11 @@ static int parse_psk(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         }
         if (tls_suite_handshake_md_nid(sess->cipher) != tls_suite_handshake_md_nid(cipher)) {
-            /* Not for this suite: a full handshake, and a ticket for it. */
+            /* Not for this suite: a full handshake, and (Debian's 3.0.19,
+             * our oracle; later 3.0 releases issue one) no ticket. */
             tls_session_free(sess);
             sess = NULL;
-            hs->ticket_expected = 1;
+            hs->ticket_expected = 0;
             continue;
         }
         break;
