@@ -338,6 +338,8 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
             continue;
         }
         rl->empty_records = 0;
+        if (type != SSL3_RT_ALERT)
+            rl->warn_alerts = 0;
         rl->rtype = type;
         rl->rversion = (uint16_t)((hdr[1] << 8) | hdr[2]);
         rl->rdata = content;
