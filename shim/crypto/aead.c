@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <openssl/proverr.h>
+
 #include "crypto/aead.h"
 
 int tls_aead_init(struct tls_aead *a, const EVP_CIPHER *cipher, int enc, const uint8_t *key,
@@ -114,4 +116,11 @@ int tls_aead_open(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN], c
         return 0;
     *out_len = len;
     return 1;
+}
+
+void tls_aead_short_record(const struct tls_aead *a)
+{
+    int gcm = a->ctx != NULL && EVP_CIPHER_CTX_get_mode(a->ctx) == EVP_CIPH_GCM_MODE;
+
+    ERR_raise(ERR_LIB_PROV, gcm ? PROV_R_INVALID_AAD : PROV_R_INVALID_DATA);
 }

@@ -204,6 +204,14 @@ static int count_empty(SSL *s, struct tls_rl *rl, int reason)
     return 1;
 }
 
+/* A TLS 1.2 AEAD record shorter than its nonce and tag (see aead.h). */
+static int short_aead_record(SSL *s, struct tls_rl_dir *d)
+{
+    ERR_pop_to_mark();
+    tls_aead_short_record(&d->aead);
+    return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+}
+
 /* Removes protection from the record at p (len bytes, header at hdr): the
  * content is then at *p, *len bytes long. */
 /* (1: done; 0: after tls_fatal; -1: refused early data, to skip.) */
@@ -223,21 +231,19 @@ static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size
         ok = tls_aead_open(&d->aead, nonce, hdr, SSL3_RT_HEADER_LENGTH, p, *len, &n);
         break;
     case TLS_PROT_AEAD_XOR:
-        ok = *len >= d->aead.tag_len;
-        if (ok) {
-            tls_aead_xor_nonce(&d->aead, d->seq, nonce);
-            aead12_ad(ad, d->seq, hdr, *len - d->aead.tag_len);
-            ok = tls_aead_open(&d->aead, nonce, ad, sizeof(ad), p, *len, &n);
-        }
+        if (*len < d->aead.tag_len)
+            return short_aead_record(s, d);
+        tls_aead_xor_nonce(&d->aead, d->seq, nonce);
+        aead12_ad(ad, d->seq, hdr, *len - d->aead.tag_len);
+        ok = tls_aead_open(&d->aead, nonce, ad, sizeof(ad), p, *len, &n);
         break;
     case TLS_PROT_AEAD_EXPLICIT:
-        ok = *len >= 8 + d->aead.tag_len;
-        if (ok) {
-            explicit_nonce(&d->aead, p, nonce);
-            aead12_ad(ad, d->seq, hdr, *len - 8 - d->aead.tag_len);
-            ok = tls_aead_open(&d->aead, nonce, ad, sizeof(ad), p + 8, *len - 8, &n);
-            p += 8;
-        }
+        if (*len < 8 + d->aead.tag_len)
+            return short_aead_record(s, d);
+        explicit_nonce(&d->aead, p, nonce);
+        aead12_ad(ad, d->seq, hdr, *len - 8 - d->aead.tag_len);
+        ok = tls_aead_open(&d->aead, nonce, ad, sizeof(ad), p + 8, *len - 8, &n);
+        p += 8;
         break;
     case TLS_PROT_CBC:
         ok = tls_cbc_open(&d->cbc, d->seq, hdr[0], (uint16_t)((hdr[1] << 8) | hdr[2]), p, *len, &p,
