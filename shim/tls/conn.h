@@ -51,6 +51,7 @@ struct tls_conn {
 
     OSSL_HANDSHAKE_STATE state; /* what SSL_get_state reports */
     int in_init;                /* SSL_in_init */
+    int ccs_unfinished;         /* TLS 1.2: the peer's CCS came, its Finished not yet */
     int before;                 /* SSL_in_before */
     int failed;                 /* a fatal error happened: every later call fails */
     int writing;                /* in a flight of messages we send (info callback) */

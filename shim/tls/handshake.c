@@ -228,6 +228,13 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
             tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
             return TLS_RL_FATAL;
         }
+        /* Between the peer's CCS and its Finished, nothing but handshake
+         * records (stock's ssl3_read_bytes). */
+        if (c->ccs_unfinished && c->rl.rtype != SSL3_RT_HANDSHAKE) {
+            tls_rl_release_record(&c->rl);
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_DATA_BETWEEN_CCS_AND_FINISHED);
+            return TLS_RL_FATAL;
+        }
         switch (c->rl.rtype) {
         case SSL3_RT_HANDSHAKE:
             if (!tls_hs_append_record(s, c))
@@ -255,7 +262,7 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
             }
             if (c->rl.rlen != 1 || c->rl.rdata[0] != SSL3_MT_CCS) {
                 tls_rl_release_record(&c->rl);
-                tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_CHANGE_CIPHER_SPEC);
+                tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_CHANGE_CIPHER_SPEC);
                 return TLS_RL_FATAL;
             }
             /* A CCS is a message to stock's state machine (a LOOP event),
