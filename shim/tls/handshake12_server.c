@@ -540,12 +540,29 @@ static int cke_rsa(SSL *s, struct tls_conn *c, tls_reader *r, uint8_t *pms, size
     return 1;
 }
 
+/* The premaster secret from the client's (EC)DH public value: a value
+ * that is no group element, or a weak one, is illegal_parameter /
+ * bad_key_share (stock's tls_process_cke_dhe / _ecdhe and ssl_derive). */
+static int derive_pms(SSL *s, struct tls_conn *c, struct tls_hs *hs, const uint8_t *pub,
+                      size_t pub_len, uint8_t **pms, size_t *pms_len)
+{
+    int alert, reason;
+
+    if (!tls_kex_peer_key(hs->kex_priv, pub, pub_len, &hs->peer_kex, &alert, &reason)) {
+        if (alert == SSL_AD_INTERNAL_ERROR)
+            return tls_fatal(s, alert, reason);
+        return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_KEY_SHARE);
+    }
+    if (!tls_kex_derive(c->algs, hs->kex_priv, hs->peer_kex, 0, pms, pms_len, &alert, &reason))
+        return tls_fatal(s, alert, reason);
+    return 1;
+}
+
 /* ClientDiffieHellmanPublic: Yc. */
 static int cke_dhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *r, uint8_t **pms,
                    size_t *pms_len)
 {
     tls_reader yc;
-    int alert, reason;
 
     if (!tls_r_sub_u16(r, &yc) || !tls_r_done(r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_DH_PUBLIC_VALUE_LENGTH_IS_WRONG);
@@ -553,12 +570,7 @@ static int cke_dhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *r,
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_MISSING_TMP_DH_KEY);
     if (yc.len == 0)
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_MISSING_TMP_DH_KEY);
-    if (!tls_kex_peer_key(hs->kex_priv, yc.p, yc.len, &hs->peer_kex, &alert, &reason))
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    (void)c;
-    return tls_kex_derive(c->algs, hs->kex_priv, hs->peer_kex, 0, pms, pms_len, &alert, &reason)
-               ? 1
-               : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    return derive_pms(s, c, hs, yc.p, yc.len, pms, pms_len);
 }
 
 /* ClientECDiffieHellmanPublic: the point (an empty one would be ECDH
@@ -567,7 +579,6 @@ static int cke_ecdhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *
                      size_t *pms_len)
 {
     tls_reader point;
-    int alert, reason;
 
     if (tls_r_done(r))
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_MISSING_TMP_ECDH_KEY);
@@ -575,11 +586,7 @@ static int cke_ecdhe(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     if (hs->kex_priv == NULL)
         return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_MISSING_TMP_ECDH_KEY);
-    if (!tls_kex_peer_key(hs->kex_priv, point.p, point.len, &hs->peer_kex, &alert, &reason))
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_EC_LIB);
-    return tls_kex_derive(c->algs, hs->kex_priv, hs->peer_kex, 0, pms, pms_len, &alert, &reason)
-               ? 1
-               : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    return derive_pms(s, c, hs, point.p, point.len, pms, pms_len);
 }
 
 static enum tls_step do_read_client_key_exchange(SSL *s, struct tls_conn *c, struct tls_hs *hs)
