@@ -124,3 +124,9 @@ void tls_aead_short_record(const struct tls_aead *a)
 
     ERR_raise(ERR_LIB_PROV, gcm ? PROV_R_INVALID_AAD : PROV_R_INVALID_DATA);
 }
+
+void tls_aead_tls12_open_failed(const struct tls_aead *a)
+{
+    if (a->ccm || (a->ctx != NULL && EVP_CIPHER_CTX_get_mode(a->ctx) == EVP_CIPH_GCM_MODE))
+        ERR_raise(ERR_LIB_PROV, PROV_R_CIPHER_OPERATION_FAILED);
+}

@@ -55,4 +55,9 @@ int tls_aead_open(struct tls_aead *a, const uint8_t nonce[TLS_AEAD_NONCE_LEN], c
  * data), and the record layer then fails with internal_error as stock. */
 void tls_aead_short_record(const struct tls_aead *a);
 
+/* A TLS 1.2 record that does not authenticate: raises what libcrypto's TLS
+ * path leaves on stock's queue below its bad_record_mac (GCM and CCM:
+ * cipher operation failed; ChaCha20: nothing). */
+void tls_aead_tls12_open_failed(const struct tls_aead *a);
+
 #endif
