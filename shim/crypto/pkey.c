@@ -48,6 +48,26 @@ int shim_pkey_slot(const EVP_PKEY *pkey)
     }
 }
 
+int shim_pkey_ec_point_format(const EVP_PKEY *pkey)
+{
+    int form;
+
+    if (shim_pkey_type(pkey) != SHIM_KEY_EC)
+        return -1;
+    if ((form = EVP_PKEY_get_ec_point_conv_form(pkey)) == 0)
+        return -2;
+    if (form == POINT_CONVERSION_UNCOMPRESSED)
+        return 0;
+    switch (EVP_PKEY_get_field_type(pkey)) {
+    case NID_X9_62_prime_field:
+        return 1;
+    case NID_X9_62_characteristic_two_field:
+        return 2;
+    default:
+        return -2;
+    }
+}
+
 int shim_pkey_curve_nid(const EVP_PKEY *pkey)
 {
     char curve[64];

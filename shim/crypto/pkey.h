@@ -35,6 +35,11 @@ int shim_pkey_slot(const EVP_PKEY *pkey);
 /* The NID of an EC key's named curve, NID_undef otherwise. */
 int shim_pkey_curve_nid(const EVP_PKEY *pkey);
 
+/* The ECPointFormat (RFC 8422 5.1.2) an EC key's point is sent in: 0
+ * uncompressed, 1 compressed over a prime field, 2 over a binary field;
+ * -1 for a key that is not EC, -2 when it cannot be told. */
+int shim_pkey_ec_point_format(const EVP_PKEY *pkey);
+
 /* What the security level compares against (EVP_PKEY_get_security_bits). */
 int shim_pkey_security_bits(const EVP_PKEY *pkey);
 

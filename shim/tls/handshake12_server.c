@@ -102,6 +102,21 @@ static int can_sign(const SSL *s, const struct tls_conn *c, int slot, int *expli
     return 0;
 }
 
+/* An EC certificate key's points are in a form the client takes, when it
+ * says which it takes (stock's tls1_check_pkey_comp, RFC 8422 5.1.2). */
+static int point_format_ok(const struct tls_conn *c, const EVP_PKEY *pkey)
+{
+    int form = shim_pkey_ec_point_format(pkey);
+
+    if (form == -1)
+        return 1;
+    if (form < 0)
+        return 0;
+    if (c->peer_ec_point_formats == NULL)
+        return 1;
+    return memchr(c->peer_ec_point_formats, form, c->peer_ec_point_formats_len) != NULL;
+}
+
 /* A suite's key exchange and authentication are ones we can do (stock's
  * ssl_set_masks and the checks of ssl3_choose_cipher). */
 int tls12_server_suite_ok(const SSL *s, const struct tls_conn *c, const SSL_CIPHER *ci)
@@ -122,7 +137,8 @@ int tls12_server_suite_ok(const SSL *s, const struct tls_conn *c, const SSL_CIPH
              c->version == TLS1_2_VERSION)
         mask_a |= SHIM_A_RSA;
     if (can_sign(s, c, SHIM_PKEY_ECDSA, &explicit_sign) &&
-        (X509_get_key_usage(cert->pkeys[SHIM_PKEY_ECDSA].x509) & X509v3_KU_DIGITAL_SIGNATURE))
+        (X509_get_key_usage(cert->pkeys[SHIM_PKEY_ECDSA].x509) & X509v3_KU_DIGITAL_SIGNATURE) &&
+        point_format_ok(c, cert->pkeys[SHIM_PKEY_ECDSA].privatekey))
         mask_a |= SHIM_A_ECDSA;
     for (int slot = SHIM_PKEY_ED25519; slot <= SHIM_PKEY_ED448 && !(mask_a & SHIM_A_ECDSA); slot++)
         if (can_sign(s, c, slot, &explicit_sign) && explicit_sign && c->version == TLS1_2_VERSION)
