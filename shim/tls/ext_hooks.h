@@ -71,6 +71,7 @@ int tls_exs_parse_session_ticket(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_status_request(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_alpn(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_npn(struct tls_ext_ctx *x, tls_reader *r);
+int tls_exs_parse_srp(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_encrypt_then_mac(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_extended_master_secret(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_sig_algs(struct tls_ext_ctx *x, tls_reader *r);

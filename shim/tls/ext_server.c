@@ -108,6 +108,17 @@ int tls_exs_parse_ec_point_formats(struct tls_ext_ctx *x, tls_reader *r)
     return 1;
 }
 
+/* srp (RFC 5054 2.8.1): opaque srp_I<1..2^8-1>, no zero byte.  We have no
+ * SRP suites; the form is still checked, as stock checks it. */
+int tls_exs_parse_srp(struct tls_ext_ctx *x, tls_reader *r)
+{
+    tls_reader login;
+
+    if (!tls_r_sub_u8(r, &login) || !tls_r_done(r) || memchr(login.p, 0, login.len) != NULL)
+        return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
+    return 1;
+}
+
 /* next_protocol_negotiation: empty; not on a renegotiation. */
 int tls_exs_parse_npn(struct tls_ext_ctx *x, tls_reader *r)
 {

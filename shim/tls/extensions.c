@@ -59,6 +59,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
         {
             .type = TLSEXT_TYPE_srp,
             .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
+            .parse_client_hello = tls_exs_parse_srp,
         },
     [TLS_EXT_EC_POINT_FORMATS] =
         {

@@ -102,19 +102,29 @@ static int can_sign(const SSL *s, const struct tls_conn *c, int slot, int *expli
     return 0;
 }
 
-/* An EC certificate key's points are in a form the client takes, when it
- * says which it takes (stock's tls1_check_pkey_comp, RFC 8422 5.1.2). */
-static int point_format_ok(const struct tls_conn *c, const EVP_PKEY *pkey)
+/* An EC certificate key the client can use: its points in a form the
+ * client takes and its curve among the client's groups, when it says
+ * which (stock's tls1_check_cert_param; RFC 8422 5.1). */
+static int ec_cert_ok(const SSL *s, const struct tls_conn *c, const EVP_PKEY *pkey)
 {
     int form = shim_pkey_ec_point_format(pkey);
+    const struct tls_group *g;
 
     if (form == -1)
         return 1;
     if (form < 0)
         return 0;
-    if (c->peer_ec_point_formats == NULL)
-        return 1;
-    return memchr(c->peer_ec_point_formats, form, c->peer_ec_point_formats_len) != NULL;
+    if (c->peer_ec_point_formats != NULL &&
+        memchr(c->peer_ec_point_formats, form, c->peer_ec_point_formats_len) == NULL)
+        return 0;
+    if ((g = tls_group_by_nid(shim_pkey_curve_nid(pkey))) == NULL)
+        return 0;
+    {
+        uint8_t id[2] = {(uint8_t)(g->id >> 8), (uint8_t)g->id};
+        if (!tls_security_ok((SSL *)s, SSL_SECOP_CURVE_CHECK, g->secbits, g->nid, id))
+            return 0;
+    }
+    return c->peer_groups_len == 0 || tls_listed(g->id, c->peer_groups, c->peer_groups_len);
 }
 
 /* A suite's key exchange and authentication are ones we can do (stock's
@@ -138,7 +148,7 @@ int tls12_server_suite_ok(const SSL *s, const struct tls_conn *c, const SSL_CIPH
         mask_a |= SHIM_A_RSA;
     if (can_sign(s, c, SHIM_PKEY_ECDSA, &explicit_sign) &&
         (X509_get_key_usage(cert->pkeys[SHIM_PKEY_ECDSA].x509) & X509v3_KU_DIGITAL_SIGNATURE) &&
-        point_format_ok(c, cert->pkeys[SHIM_PKEY_ECDSA].privatekey))
+        ec_cert_ok(s, c, cert->pkeys[SHIM_PKEY_ECDSA].privatekey))
         mask_a |= SHIM_A_ECDSA;
     for (int slot = SHIM_PKEY_ED25519; slot <= SHIM_PKEY_ED448 && !(mask_a & SHIM_A_ECDSA); slot++)
         if (can_sign(s, c, slot, &explicit_sign) && explicit_sign && c->version == TLS1_2_VERSION)
