@@ -64,10 +64,13 @@ int shim_verify_chain(SSL *s, STACK_OF(X509) * chain)
     }
     if (!X509_STORE_CTX_set_ex_data(vctx, shim_verify_ssl_idx(), s))
         goto end;
+    /* The security level is the chain's too (stock's single @SECLEVEL):
+     * libcrypto then refuses a weak or undecodable leaf key first. */
+    param = X509_STORE_CTX_get0_param(vctx);
+    X509_VERIFY_PARAM_set_auth_level(param, s->cfg.cert->sec_level);
     /* The purpose defaults follow our role; the SSL's own parameters (host
      * names, depth, flags) then override them. */
     X509_STORE_CTX_set_default(vctx, s->server ? "ssl_client" : "ssl_server");
-    param = X509_STORE_CTX_get0_param(vctx);
     X509_VERIFY_PARAM_set1(param, s->cfg.param);
     if (s->cfg.verify_callback != NULL)
         X509_STORE_CTX_set_verify_cb(vctx, s->cfg.verify_callback);
