@@ -16,8 +16,8 @@ void SSL_CTX_set_client_hello_cb(SSL_CTX *ctx, SSL_client_hello_cb_fn cb, void *
 
 int SSL_client_hello_isv2(SSL *s)
 {
-    (void)tls_server_client_hello(s);
-    return 0; /* SSLv2-format ClientHellos are not accepted */
+    const struct tls_client_hello *ch = tls_server_client_hello(s);
+    return ch != NULL && ch->v2;
 }
 
 unsigned int SSL_client_hello_get0_legacy_version(SSL *s)

@@ -28,6 +28,7 @@ struct tls_client_hello {
     struct tls_ext_set ext;        /* the extensions we know */
     struct tls_ext_seen seen;      /* every extension, in the order received */
     STACK_OF(SSL_CIPHER) * suites; /* the suites we know, in the client's order */
+    int v2;                        /* in the SSL 2.0 form: 3-byte suites, no extensions */
 };
 
 /* The ClientHello a server is processing, while stock would show it to the

@@ -39,7 +39,8 @@ struct tls_msg_in {
     uint8_t *buf;
     size_t len, cap, pos;
     int have;
-    int header_seen; /* the info callback was told of the message at pos */
+    int header_seen;  /* the info callback was told of the message at pos */
+    size_t sslv2_len; /* an SSL 2.0 ClientHello at pos: its length, header-less */
     struct tls_msg msg;
 };
 

@@ -115,6 +115,20 @@ static int message_ready(SSL *s, struct tls_msg_in *in, int *too_big)
     const uint8_t *p;
 
     *too_big = 0;
+    if (in->sslv2_len != 0) {
+        /* An SSL 2.0 ClientHello is its whole record: its type, then the
+         * body (RFC 5246 E.2); the transcript takes all of it. */
+        if (avail < in->sslv2_len)
+            return 0;
+        p = in->buf + in->pos;
+        in->msg.type = p[0];
+        in->msg.body = p + 1;
+        in->msg.len = in->sslv2_len - 1;
+        in->msg.raw = p;
+        in->msg.raw_len = in->sslv2_len;
+        in->have = 1;
+        return 1;
+    }
     if (avail < 4)
         return 0; /* (before the first record, in->buf is NULL) */
     p = in->buf + in->pos;
@@ -183,6 +197,16 @@ static void note_header(SSL *s, struct tls_conn *c)
     tls_info_loop(s);
 }
 
+/* The message callback for the message just framed (an SSL 2.0
+ * ClientHello is reported as stock reports it: version 2, no type). */
+static void msg_callback(SSL *s, struct tls_conn *c)
+{
+    if (c->hm.sslv2_len != 0)
+        tls_msg(s, 0, SSL2_VERSION, 0, c->hm.msg.raw, c->hm.msg.raw_len);
+    else
+        tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, c->hm.msg.raw, c->hm.msg.raw_len);
+}
+
 int tls_hs_next_buffered(SSL *s, struct tls_conn *c)
 {
     int too_big;
@@ -190,7 +214,7 @@ int tls_hs_next_buffered(SSL *s, struct tls_conn *c)
         return 1;
     note_header(s, c);
     if (message_ready(s, &c->hm, &too_big)) {
-        tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, c->hm.msg.raw, c->hm.msg.raw_len);
+        msg_callback(s, c);
         return 1;
     }
     if (too_big)
@@ -209,7 +233,7 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
 
         note_header(s, c);
         if (message_ready(s, &c->hm, &too_big)) {
-            tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, c->hm.msg.raw, c->hm.msg.raw_len);
+            msg_callback(s, c);
             return TLS_RL_OK;
         }
         if (too_big) {
@@ -237,6 +261,8 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
         }
         switch (c->rl.rtype) {
         case SSL3_RT_HANDSHAKE:
+            if (c->rl.sslv2)
+                c->hm.sslv2_len = c->rl.rlen;
             if (!tls_hs_append_record(s, c))
                 return TLS_RL_FATAL;
             break;
@@ -318,6 +344,7 @@ int tls_hs_consume_msg(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     in->pos += in->msg.raw_len;
     in->have = 0;
     in->header_seen = 0;
+    in->sslv2_len = 0;
     memset(&in->msg, 0, sizeof(in->msg));
     /* Nothing left: an established connection keeps no handshake buffer. */
     if (in->pos == in->len) {

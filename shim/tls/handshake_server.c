@@ -283,7 +283,7 @@ static int read_cipher_suites(SSL *s, struct tls_conn *c, struct tls_hs *hs,
     STACK_OF(SSL_CIPHER) *scsvs = NULL;
     int reason, ok;
 
-    reason = tls_parse_cipher_list(ch->ciphers.p, ch->ciphers.len, 0, &ch->suites, &scsvs);
+    reason = tls_parse_cipher_list(ch->ciphers.p, ch->ciphers.len, ch->v2, &ch->suites, &scsvs);
     if (reason == SSL_R_NO_CIPHERS_SPECIFIED)
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, reason);
     if (reason == SSL_R_ERROR_IN_RECEIVED_CIPHER_LIST)
@@ -297,6 +297,19 @@ static int read_cipher_suites(SSL *s, struct tls_conn *c, struct tls_hs *hs,
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
     c->peer_raw_ciphers_len = ch->ciphers.len;
+    /* SSL 2.0 form: kept as TLS suites, the SSL 2.0 ciphers left out (as
+     * stock keeps them for SSL_get0_raw_cipherlist). */
+    if (ch->v2) {
+        size_t n = 0;
+
+        for (size_t i = 0; i + 3 <= ch->ciphers.len; i += 3) {
+            if (ch->ciphers.p[i] != 0)
+                continue;
+            memcpy(c->peer_raw_ciphers + n, ch->ciphers.p + i + 1, 2);
+            n += 2;
+        }
+        c->peer_raw_ciphers_len = n;
+    }
     ok = check_scsvs(s, c, hs, scsvs);
     sk_SSL_CIPHER_free(scsvs);
     return ok;

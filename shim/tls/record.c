@@ -284,6 +284,37 @@ static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size
     return 1;
 }
 
+/* The SSL 2.0 record that may carry a server's first ClientHello (RFC
+ * 5246 E.2): two bytes of length with the high bit set, then the message;
+ * stock's limits (its read buffer, and the shortest such ClientHello). */
+#define RL_MIN_SSL2_RECORD_LEN 9
+
+static enum tls_rl_result read_sslv2_hello(SSL *s, struct tls_rl *rl)
+{
+    const uint8_t *hdr = rl->rbuf + rl->r_pos;
+    size_t len = ((size_t)(hdr[0] & 0x7f) << 8) | hdr[1];
+    enum tls_rl_result r;
+
+    if (len > RL_RBUF_SIZE - 2) {
+        tls_fatal(s, SSL_AD_RECORD_OVERFLOW, SSL_R_PACKET_LENGTH_TOO_LONG);
+        return TLS_RL_FATAL;
+    }
+    if (len < RL_MIN_SSL2_RECORD_LEN) {
+        tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_TOO_SHORT);
+        return TLS_RL_FATAL;
+    }
+    if ((r = fill(s, rl, 2 + len)) != TLS_RL_OK)
+        return r;
+    rl->rtype = SSL3_RT_HANDSHAKE;
+    rl->rversion = SSL2_VERSION;
+    rl->sslv2 = 1;
+    rl->rdata = rl->rbuf + rl->r_pos + 2;
+    rl->rlen = len;
+    rl->r_pos += 2 + len;
+    rl->read_any = 1;
+    return TLS_RL_OK;
+}
+
 enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
 {
     for (;;) {
@@ -295,6 +326,10 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         if ((r = fill(s, rl, SSL3_RT_HEADER_LENGTH)) != TLS_RL_OK)
             return r;
         hdr = rl->rbuf + rl->r_pos;
+        rl->sslv2 = 0;
+        /* Only a server's very first record may be in SSL 2.0 form. */
+        if (s->server && !rl->read_any && (hdr[0] & 0x80) != 0 && hdr[2] == SSL2_MT_CLIENT_HELLO)
+            return read_sslv2_hello(s, rl);
         len = ((size_t)hdr[3] << 8) | hdr[4];
         tls_msg(s, 0, (hdr[1] << 8) | hdr[2], SSL3_RT_HEADER, hdr, SSL3_RT_HEADER_LENGTH);
         if (!check_header(s, rl, hdr, len))

@@ -56,6 +56,7 @@ struct tls_rl {
     uint8_t *rdata;
     size_t rlen;
     uint16_t rversion; /* its legacy_record_version */
+    int sslv2;         /* it was an SSL 2.0 compatible ClientHello (RFC 5246 E.2) */
     int warn_alerts;   /* warning alerts in a row, with nothing else between */
     struct tls_rl_dir rd, wr;
     /* Writing: wbuf holds protected records from w_pos to w_end still to send. */
