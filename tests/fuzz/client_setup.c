@@ -67,7 +67,7 @@ static SSL_CTX *make_ctx(enum fuzz_client_mode mode)
  * made in a fresh process would replay in the first run alone.  So every
  * process first makes one ClientHello per such group.
  */
-static void warm_up(void)
+void fuzz_warm_up(void)
 {
     static const char *const groups[] = {"X25519", "X448"};
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -93,7 +93,7 @@ SSL *fuzz_client_new(enum fuzz_client_mode mode)
 
     fuzz_init();
     if (!warm) {
-        warm_up();
+        fuzz_warm_up();
         warm = 1;
     }
     if (ctx[mode] == NULL)

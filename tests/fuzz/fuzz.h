@@ -57,4 +57,24 @@ enum fuzz_client_mode { FUZZ_CLIENT_DEFAULT, FUZZ_CLIENT_TLS12_ONLY, FUZZ_CLIENT
  * ClientHello every time. */
 SSL *fuzz_client_new(enum fuzz_client_mode mode);
 
+/* Makes the library's once-per-process draws of randomness (client_setup.c)
+ * before the first input, so that they do not shift that input's stream. */
+void fuzz_warm_up(void);
+
+/* ------------------------------------------------------------- servers */
+
+/* The server configurations the server target fuzzes, chosen by the
+ * input's first byte; the recorder uses the same ones. */
+enum fuzz_server_mode {
+    FUZZ_SERVER_DEFAULT,     /* TLS 1.3 and 1.2, ECDSA and RSA certificates */
+    FUZZ_SERVER_TLS12_ONLY,  /* the same, TLS 1.2 at most */
+    FUZZ_SERVER_CLIENT_AUTH, /* a client certificate required (any accepted) */
+    FUZZ_SERVER_STATEFUL,    /* session ids, server preference, P-256 only */
+    FUZZ_SERVER_MODES
+};
+
+/* A server SSL in accept state in that configuration, its random stream
+ * restarted: the same answer to the same ClientHello every time. */
+SSL *fuzz_server_new(enum fuzz_server_mode mode);
+
 #endif

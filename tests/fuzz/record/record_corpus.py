@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Regenerates the fuzz targets' seed corpora (tests/fuzz/corpus/).
 
+server/flight-*: openssl s_client against the server target's server
+(fuzz_record_server, its randomness fixed the same way), one client
+configuration per seed; the file is the server mode byte then every byte the
+client sent.  fuzz-corpus-server checks that each still completes.
+
 client/flight-*: the client target's client (fuzz_record_client, built in
 every build) against openssl s_server on a loopback port this script picks,
 one server configuration per seed; the file is the client mode byte then
@@ -22,6 +27,8 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
@@ -55,6 +62,41 @@ FLIGHTS = {
     'tls12-certreq': (TLS12_ONLY, 'server-ec', ['-verify', '1']),
     'tls12-ocsp': (TLS12_ONLY, 'server-ec', ['-status_file', '{pki}/server-ec.ocsp']),
     'tls12-npn': (TLS12_ONLY, 'server-ec', ['-nextprotoneg', 'http/1.1']),
+}
+
+# The server target's modes (enum fuzz_server_mode in tests/fuzz/fuzz.h).
+SRV_DEFAULT, SRV_TLS12_ONLY, SRV_CLIENT_AUTH, SRV_STATEFUL = 0, 1, 2, 3
+
+# seed name -> (server mode, s_client arguments, lines the client sends
+# once it has the server's request; 'k' is s_client's KeyUpdate command)
+SERVER_FLIGHTS = {
+    'tls13-default': (SRV_DEFAULT, [], ['ping']),
+    'tls13-aes128gcm': (SRV_DEFAULT, ['-ciphersuites', 'TLS_AES_128_GCM_SHA256'], ['ping']),
+    'tls13-chacha20': (SRV_DEFAULT, ['-ciphersuites', 'TLS_CHACHA20_POLY1305_SHA256'], ['ping']),
+    'tls13-p256-share': (SRV_DEFAULT, ['-groups', 'P-256'], ['ping']),
+    'tls13-ffdhe2048': (SRV_DEFAULT, ['-groups', 'ffdhe2048'], ['ping']),
+    'tls13-rsa-cert': (SRV_DEFAULT, ['-sigalgs', 'rsa_pss_rsae_sha256'], ['ping']),
+    'tls13-sni-alpn': (SRV_DEFAULT, ['-servername', 'fuzz.test', '-alpn', 'h2,http/1.1'], ['ping']),
+    'tls13-key-update': (SRV_DEFAULT, [], ['k', 'ping']),
+    'tls13-hrr': (SRV_STATEFUL, [], ['ping']),
+    'tls13-client-cert-ec': (SRV_CLIENT_AUTH, ['-cert', '{pki}/client-ec.pem', '-key',
+                                               '{pki}/client-ec.key'], ['ping']),
+    'tls13-client-cert-rsa': (SRV_CLIENT_AUTH, ['-cert', '{pki}/client-rsa.pem', '-key',
+                                                '{pki}/client-rsa.key'], ['ping']),
+    'tls12-from-default-client': (SRV_TLS12_ONLY, [], ['ping']),
+    'tls12-ecdhe-ecdsa': (SRV_DEFAULT, ['-tls1_2'], ['ping']),
+    'tls12-ecdhe-rsa-chacha20': (SRV_DEFAULT, ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305'],
+                                 ['ping']),
+    'tls12-dhe-rsa': (SRV_DEFAULT, ['-tls1_2', '-cipher', 'DHE-RSA-AES256-GCM-SHA384'], ['ping']),
+    'tls12-rsa-kx': (SRV_DEFAULT, ['-tls1_2', '-cipher', 'AES128-GCM-SHA256'], ['ping']),
+    'tls12-cbc-etm': (SRV_DEFAULT, ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-SHA256'], ['ping']),
+    'tls12-cbc-no-etm': (SRV_DEFAULT, ['-tls1_2', '-cipher', 'ECDHE-ECDSA-AES256-SHA', '-no_etm'],
+                         ['ping']),
+    'tls12-rsa-kx-cbc': (SRV_DEFAULT, ['-tls1_2', '-cipher', 'AES128-SHA'], ['ping']),
+    'tls12-no-ticket': (SRV_DEFAULT, ['-tls1_2', '-no_ticket'], ['ping']),
+    'tls12-session-id': (SRV_STATEFUL, ['-tls1_2'], ['ping']),
+    'tls12-client-cert': (SRV_CLIENT_AUTH, ['-tls1_2', '-cert', '{pki}/client-ec.pem', '-key',
+                                            '{pki}/client-ec.key'], ['ping']),
 }
 
 # A session written by stock libssl (the one tests/diff/diff_settings.c reads).
@@ -107,6 +149,57 @@ def record_flights(build, pki, corpus):
             sys.exit('recording %s failed' % name)
 
 
+def record_server_flight(recorder, mode, args, lines, flight):
+    """One connection of openssl s_client to the recording server: the
+    client sends its lines once the server's request has arrived, then
+    closes (stdin's end: close_notify).  The recorder's result line."""
+    rec = subprocess.Popen([recorder, str(mode), flight], env=peers.CLEAN_ENV, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        port = int(rec.stdout.readline().split()[1])
+        cli = subprocess.Popen(['openssl', 's_client', '-connect', '127.0.0.1:%d' % port] + args,
+                               env=peers.CLEAN_ENV, text=True, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        got = threading.Event()
+
+        def watch():  # a thread: select() on a buffered pipe can miss a line
+            for line in cli.stdout:
+                if 'CLOSE' in line:
+                    got.set()
+        threading.Thread(target=watch, daemon=True).start()
+        try:
+            if got.wait(20):
+                for line in lines:
+                    cli.stdin.write(line + '\n')
+                    cli.stdin.flush()
+                    time.sleep(0.2)
+            cli.stdin.close()
+        except BrokenPipeError:
+            pass
+        cli.wait(20)
+        out = rec.stdout.read().strip()
+        rec.wait(20)
+        return rec.returncode, out
+    finally:
+        for p in (rec,):
+            if p.poll() is None:
+                p.kill()
+
+
+def record_server_flights(build, pki, corpus):
+    recorder = os.path.join(build, 'tests', 'fuzz', 'fuzz_record_server')
+    for name, (mode, extra, lines) in sorted(SERVER_FLIGHTS.items()):
+        args = [a.format(pki=pki) for a in extra]
+        flight = os.path.join(corpus, 'server', 'flight-' + name)
+        for attempt in range(3):  # s_client's timing is its own: a retry or two
+            rc, out = record_server_flight(recorder, mode, args, lines, flight)
+            if rc == 0:
+                break
+        print('server %-24s %s' % (name, out))
+        if rc != 0:
+            sys.exit('recording server flight %s failed' % name)
+
+
 def write_literals(corpus):
     with open(os.path.join(corpus, 'session', 'stock-tls12'), 'wb') as fh:
         fh.write(STOCK_SESSION)
@@ -116,6 +209,12 @@ def write_literals(corpus):
     for name, (flags, text) in CONF.items():
         with open(os.path.join(corpus, 'conf', name), 'wb') as fh:
             fh.write(bytes([flags]) + text)
+    # server: an SSL 2.0 compatible ClientHello (RFC 5246 E.2) for the TLS
+    # 1.2-only server: two TLS suites and an SSL 2.0 cipher, a 32-byte challenge.
+    v2 = (bytes([1, 3, 3]) + struct.pack('>HHH', 9, 0, 32) + bytes([0, 0xc0, 0x2f, 0, 0, 0x9c,
+                                                                     1, 0, 0x80]) + bytes(range(32)))
+    with open(os.path.join(corpus, 'server', 'sslv2-client-hello'), 'wb') as fh:
+        fh.write(bytes([SRV_TLS12_ONLY]) + struct.pack('>H', 0x8000 | len(v2)) + v2)
     # record: for each protection, records a writer seals (bit 0 of byte 1),
     # with no flip; and raw records for the unprotected reader.
     handshake = bytes([22]) + struct.pack('>H', 40) + bytes([2, 0, 0, 36]) + bytes(36)
@@ -140,10 +239,11 @@ def main():
                                                                                  'corpus')
     pki = os.path.join(build, 'tests', 'interop', 'pki')
     subprocess.run([os.path.join(ROOT, 'tests', 'interop', 'make_certs.sh'), pki], check=True)
-    for target in ('client', 'session', 'cipher_strings', 'conf', 'record'):
+    for target in ('client', 'server', 'session', 'cipher_strings', 'conf', 'record'):
         shutil.rmtree(os.path.join(corpus, target), ignore_errors=True)
         os.makedirs(os.path.join(corpus, target))
     record_flights(build, pki, corpus)
+    record_server_flights(build, pki, corpus)
     write_literals(corpus)
     return 0
 
