@@ -301,6 +301,7 @@ enum tweak {
     T12_CV_SHA1_SCHEME,
     T12_CERT_UNTRUSTED,
     T12_PMS_VERSION,
+    T12_PMS_OTHER,
     T12_PMS_SHORT,
     T12_PMS_LONG,
     T12_RSA_ZEROS,
@@ -1869,6 +1870,10 @@ static void rsa_premaster(struct client *c, struct buf *b, unsigned char *pms, s
     if (t != T12_RSA_NO_LENGTH)
         put_u16(b, (unsigned)ct_len);
     put(b, ct, ct_len);
+    /* A well-formed premaster the client does not use itself: what the
+     * server meets in an attack that replays someone's ciphertext. */
+    if (t == T12_PMS_OTHER)
+        pms[47] ^= 0x01;
 }
 
 /* Yc = g^x mod p with the fixed exponent, and the premaster secret Ys^x mod
@@ -3143,6 +3148,7 @@ static const struct variant tls12_ecdhe_variants[] = {
 
 static const struct variant tls12_rsa_variants[] = {
     {"premaster version 0x0302", NULL, 0, T12_PMS_VERSION},
+    {"well-formed premaster, not the one used", NULL, 0, T12_PMS_OTHER},
     {"premaster of 47 bytes", NULL, 0, T12_PMS_SHORT},
     {"premaster of 49 bytes", NULL, 0, T12_PMS_LONG},
     {"ciphertext all zero", NULL, 0, T12_RSA_ZEROS},
