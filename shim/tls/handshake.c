@@ -468,7 +468,9 @@ int tls_request_renegotiation(SSL *s, int new_session)
 int tls_renegotiation_pending(const SSL *s)
 {
     const struct tls_conn *c = s->conn;
-    return c != NULL && (c->renegotiate || (c->hs != NULL && c->hs->renegotiation));
+    /* A server that sent its HelloRequest is pending until the client answers. */
+    return c != NULL &&
+           (c->renegotiate || c->hello_request_sent || (c->hs != NULL && c->hs->renegotiation));
 }
 
 int tls_renegotiation_due(const SSL *s)
