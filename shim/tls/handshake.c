@@ -24,6 +24,7 @@ void tls_hs_free(struct tls_hs *hs)
     tls_session_free(hs->psk_session);
     sk_X509_pop_free(hs->peer_chain, X509_free);
     OPENSSL_free(hs->peer_sigalgs);
+    OPENSSL_free(hs->peer_sigalgs_cert);
     sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
     OPENSSL_free(hs->cl.cookie);
     OPENSSL_free(hs->cl.cert_req_context);
