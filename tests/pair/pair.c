@@ -25,10 +25,63 @@
 
 static int side_index = -1;
 
+/* ---- the fixture ---- */
+
+#define PAIR_KEEP_MAX 64
+
+SSL_CTX *cctx, *sctx;
+static struct pair *kept_pairs[PAIR_KEEP_MAX];
+static SSL_SESSION *kept_sessions[PAIR_KEEP_MAX];
+static SSL_CTX *kept_ctxs[PAIR_KEEP_MAX];
+static int n_kept_pairs, n_kept_sessions, n_kept_ctxs;
+
+struct pair *pair_keep(struct pair *p)
+{
+    ck_assert_int_lt(n_kept_pairs, PAIR_KEEP_MAX);
+    kept_pairs[n_kept_pairs++] = p;
+    return p;
+}
+
+SSL_SESSION *pair_keep_session(SSL_SESSION *sess)
+{
+    ck_assert_int_lt(n_kept_sessions, PAIR_KEEP_MAX);
+    kept_sessions[n_kept_sessions++] = sess;
+    return sess;
+}
+
+SSL_CTX *pair_keep_ctx(SSL_CTX *ctx)
+{
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_lt(n_kept_ctxs, PAIR_KEEP_MAX);
+    kept_ctxs[n_kept_ctxs++] = ctx;
+    return ctx;
+}
+
+static void fixture_setup(void)
+{
+    n_kept_pairs = n_kept_sessions = n_kept_ctxs = 0;
+    cctx = pair_keep_ctx(pair_client_ctx());
+    sctx = pair_keep_ctx(pair_server_ctx("server-ec"));
+}
+
+static void fixture_teardown(void)
+{
+    for (int i = 0; i < n_kept_pairs; i++)
+        pair_free(kept_pairs[i]);
+    for (int i = 0; i < n_kept_sessions; i++)
+        SSL_SESSION_free(kept_sessions[i]);
+    for (int i = 0; i < n_kept_ctxs; i++)
+        SSL_CTX_free(kept_ctxs[i]);
+    n_kept_pairs = n_kept_sessions = n_kept_ctxs = 0;
+    cctx = sctx = NULL;
+    ERR_clear_error();
+}
+
 TCase *pair_tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
     tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
     return tc;
 }
 
@@ -274,10 +327,10 @@ struct pair *pair_wrap(SSL *client, SSL *server, size_t bufsize)
     return p;
 }
 
-static void new_ssls(SSL_CTX *cctx, SSL_CTX *sctx, SSL **c, SSL **s)
+static void new_ssls(SSL_CTX *client_ctx, SSL_CTX *server_ctx, SSL **c, SSL **s)
 {
-    *c = SSL_new(cctx);
-    *s = SSL_new(sctx);
+    *c = SSL_new(client_ctx);
+    *s = SSL_new(server_ctx);
     ck_assert_ptr_nonnull(*c);
     ck_assert_ptr_nonnull(*s);
     SSL_set_connect_state(*c);
@@ -285,18 +338,18 @@ static void new_ssls(SSL_CTX *cctx, SSL_CTX *sctx, SSL **c, SSL **s)
     ck_assert_int_eq(SSL_set1_host(*c, "localhost"), 1);
 }
 
-struct pair *pair_new(SSL_CTX *cctx, SSL_CTX *sctx, size_t bufsize)
+struct pair *pair_new(SSL_CTX *client_ctx, SSL_CTX *server_ctx, size_t bufsize)
 {
     SSL *c, *s;
-    new_ssls(cctx, sctx, &c, &s);
+    new_ssls(client_ctx, server_ctx, &c, &s);
     return pair_wrap(c, s, bufsize);
 }
 
-struct pair *pair_new_socket(SSL_CTX *cctx, SSL_CTX *sctx, int nonblocking)
+struct pair *pair_new_socket(SSL_CTX *client_ctx, SSL_CTX *server_ctx, int nonblocking)
 {
     SSL *c, *s;
     int fds[2];
-    new_ssls(cctx, sctx, &c, &s);
+    new_ssls(client_ctx, server_ctx, &c, &s);
     struct pair *p = alloc_pair(c, s);
     ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
     p->fds[0] = fds[0];
@@ -319,11 +372,11 @@ struct pair *pair_new_socket(SSL_CTX *cctx, SSL_CTX *sctx, int nonblocking)
     return p;
 }
 
-struct pair *pair_new_relay(SSL_CTX *cctx, SSL_CTX *sctx, size_t bufsize, pair_filter_fn filter,
-                            void *arg)
+struct pair *pair_new_relay(SSL_CTX *client_ctx, SSL_CTX *server_ctx, size_t bufsize,
+                            pair_filter_fn filter, void *arg)
 {
     SSL *c, *s;
-    new_ssls(cctx, sctx, &c, &s);
+    new_ssls(client_ctx, server_ctx, &c, &s);
     struct pair *p = alloc_pair(c, s);
     make_bio_pair(&p->cbio, &p->mc, bufsize);
     make_bio_pair(&p->sbio, &p->ms, bufsize);

@@ -29,8 +29,17 @@
 /* Each pair suite file builds its own suite. */
 Suite *pair_suite(void);
 
-/* A test case with the timeout the pair suites use. */
+/* A test case with the timeout the pair suites use and the fixture below. */
 TCase *pair_tcase(const char *name);
+
+/* The fixture every pair test case has: before each test, a client context
+ * (pair_client_ctx) and a server context holding server-ec; after it, they
+ * and everything handed to the pair_keep functions are freed (pairs first,
+ * then sessions, then contexts), also when the test failed. */
+extern SSL_CTX *cctx, *sctx;
+struct pair *pair_keep(struct pair *p);
+SSL_SESSION *pair_keep_session(SSL_SESSION *sess);
+SSL_CTX *pair_keep_ctx(SSL_CTX *ctx);
 
 /* ---- the test PKI (tests/interop/make_certs.sh, directory in $SHIM_PKI) ---- */
 
@@ -131,12 +140,12 @@ struct pair {
  * The client is in connect state with the name "localhost" to verify, the
  * server in accept state; both SSLs get the recording callbacks (info and
  * message per SSL, key-log on both contexts). */
-struct pair *pair_new(SSL_CTX *cctx, SSL_CTX *sctx, size_t bufsize);
+struct pair *pair_new(SSL_CTX *client_ctx, SSL_CTX *server_ctx, size_t bufsize);
 /* The same over a socketpair (blocking or not). */
-struct pair *pair_new_socket(SSL_CTX *cctx, SSL_CTX *sctx, int nonblocking);
+struct pair *pair_new_socket(SSL_CTX *client_ctx, SSL_CTX *server_ctx, int nonblocking);
 /* Over two BIO pairs with a relay that passes records through filter. */
-struct pair *pair_new_relay(SSL_CTX *cctx, SSL_CTX *sctx, size_t bufsize, pair_filter_fn filter,
-                            void *arg);
+struct pair *pair_new_relay(SSL_CTX *client_ctx, SSL_CTX *server_ctx, size_t bufsize,
+                            pair_filter_fn filter, void *arg);
 /* A pair whose SSLs are made by the caller (states and callbacks as
  * pair_new sets them are not touched; recording callbacks are added). */
 struct pair *pair_wrap(SSL *client, SSL *server, size_t bufsize);

@@ -25,8 +25,7 @@ static void exchange(struct pair *p)
  * BIO pair: the first SSL_accept has nothing to read. */
 START_TEST(accept_over_bio_pair)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     p->server_call = SSL_accept;
     p->client_call = SSL_connect;
 
@@ -59,9 +58,6 @@ START_TEST(accept_over_bio_pair)
     ck_assert_int_eq(SSL_accept(p->s.ssl), 1);
     ck_assert_int_eq(SSL_do_handshake(p->s.ssl), 1);
     ck_assert_int_eq(ERR_peek_error(), 0);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
@@ -69,8 +65,7 @@ END_TEST
  * TLS_method SSL counts as a server (it can accept). */
 START_TEST(do_handshake_with_accept_state)
 {
-    SSL_CTX *cctx = pair_client_ctx();
-    SSL_CTX *sctx = SSL_CTX_new(TLS_method());
+    sctx = pair_keep_ctx(SSL_CTX_new(TLS_method()));
     pair_ctx_use(sctx, "server-ec");
     SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
     ck_assert_int_eq(SSL_is_server(s), 1);
@@ -80,21 +75,18 @@ START_TEST(do_handshake_with_accept_state)
     ck_assert_int_eq(SSL_is_server(s), 1);
     SSL_set_connect_state(c);
     ck_assert_int_eq(SSL_set1_host(c, "localhost"), 1);
-    struct pair *p = pair_wrap(c, s, 0);
+    struct pair *p = pair_keep(pair_wrap(c, s, 0));
     pair_connect(p);
     ck_assert_int_eq(SSL_version(s), TLS1_3_VERSION);
     ck_assert_int_eq(SSL_is_server(s), 1);
     exchange(p);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* SSL_do_handshake before any state was set: the role is unknown. */
 START_TEST(do_handshake_without_state)
 {
-    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    SSL_CTX *ctx = pair_keep_ctx(SSL_CTX_new(TLS_method()));
     SSL *s = SSL_new(ctx);
     ERR_clear_error();
     int r = SSL_do_handshake(s);
@@ -103,15 +95,12 @@ START_TEST(do_handshake_without_state)
     ck_assert_int_eq(ERR_GET_REASON(ERR_peek_error()), SSL_R_CONNECTION_TYPE_NOT_SET);
     ERR_clear_error();
     SSL_free(s);
-    SSL_CTX_free(ctx);
 }
 END_TEST
 
 /* A client method cannot accept; a server method cannot connect. */
 START_TEST(wrong_method_for_role)
 {
-    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
-    SSL_CTX *sctx = pair_server_ctx("server-ec");
     SSL *c = SSL_new(cctx), *s = SSL_new(sctx);
     ck_assert_int_eq(SSL_is_server(c), 0);
     ck_assert_int_eq(SSL_is_server(s), 1);
@@ -130,8 +119,6 @@ START_TEST(wrong_method_for_role)
     ERR_clear_error();
     SSL_free(c);
     SSL_free(s);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
@@ -140,18 +127,14 @@ static const SSL_METHOD *(*const serving[])(void) = {TLS_server_method, TLS_meth
 
 START_TEST(methods_that_serve_tls13)
 {
-    SSL_CTX *cctx = pair_client_ctx();
-    SSL_CTX *sctx = SSL_CTX_new(serving[_i]());
+    sctx = pair_keep_ctx(SSL_CTX_new(serving[_i]()));
     pair_ctx_use(sctx, "server-rsa");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     p->server_call = SSL_accept;
     pair_connect(p);
     ck_assert_int_eq(SSL_version(p->s.ssl), TLS1_3_VERSION);
     ck_assert_int_eq(SSL_version(p->c.ssl), TLS1_3_VERSION);
     exchange(p);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
@@ -160,11 +143,10 @@ static const SSL_METHOD *(*const tls12_only[])(void) = {TLSv1_2_server_method, T
 
 START_TEST(tls12_method_refuses_tls13_client)
 {
-    SSL_CTX *cctx = pair_client_ctx();
     ck_assert_int_eq(SSL_CTX_set_min_proto_version(cctx, TLS1_3_VERSION), 1);
-    SSL_CTX *sctx = SSL_CTX_new(tls12_only[_i]());
+    sctx = pair_keep_ctx(SSL_CTX_new(tls12_only[_i]()));
     pair_ctx_use(sctx, "server-ec");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     ck_assert_int_eq(pair_handshake(p), 0);
     ck_assert_int_eq(p->s.failed, 1);
     ck_assert_int_eq(p->s.ret, -1);
@@ -176,16 +158,12 @@ START_TEST(tls12_method_refuses_tls13_client)
     ck_assert_int_eq(p->s.alert_sent, 0x0200 | SSL_AD_HANDSHAKE_FAILURE);
     ck_assert_int_eq(p->c.failed, 1);
     ck_assert_int_eq(pair_reason(&p->c), SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* Version limits on the server against a client that cannot meet them. */
 START_TEST(no_common_version)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
     if (_i == 0) {
         ck_assert_int_eq(SSL_CTX_set_max_proto_version(sctx, TLS1_2_VERSION), 1);
         ck_assert_int_eq(SSL_CTX_set_min_proto_version(cctx, TLS1_3_VERSION), 1);
@@ -193,15 +171,12 @@ START_TEST(no_common_version)
         ck_assert_int_eq(SSL_CTX_set_min_proto_version(sctx, TLS1_3_VERSION), 1);
         ck_assert_int_eq(SSL_CTX_set_max_proto_version(cctx, TLS1_2_VERSION), 1);
     }
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     ck_assert_int_eq(pair_handshake(p), 0);
     ck_assert_int_eq(p->s.err, SSL_ERROR_SSL);
     ck_assert_int_eq(pair_reason(&p->s), SSL_R_UNSUPPORTED_PROTOCOL);
     ck_assert_int_eq(p->s.alert_sent, 0x0200 | SSL_AD_PROTOCOL_VERSION);
     ck_assert_int_eq(pair_reason(&p->c), SSL_R_TLSV1_ALERT_PROTOCOL_VERSION);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
@@ -209,8 +184,7 @@ END_TEST
  * done; data goes both ways. */
 START_TEST(blocking_socketpair)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
-    struct pair *p = pair_new_socket(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new_socket(cctx, sctx, 0));
     p->server_call = SSL_accept;
     p->client_call = SSL_connect;
     ck_assert_int_eq(pair_handshake_blocking(p), 1);
@@ -226,17 +200,14 @@ START_TEST(blocking_socketpair)
     /* The client first meets the server's tickets, then the data. */
     ck_assert_int_eq(SSL_read(p->c.ssl, buf, sizeof(buf)), (int)sizeof(PONG));
     ck_assert_mem_eq(buf, PONG, sizeof(PONG));
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* Non-blocking sockets: the same loop as over BIO pairs. */
 START_TEST(nonblocking_socketpair)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-rsa");
-    struct pair *p = pair_new_socket(cctx, sctx, 1);
+    sctx = pair_keep_ctx(pair_server_ctx("server-rsa"));
+    struct pair *p = pair_keep(pair_new_socket(cctx, sctx, 1));
     p->server_call = SSL_accept;
     pair_connect(p);
     ck_assert(p->s.seen & (1u << SSL_ERROR_WANT_READ));
@@ -245,9 +216,6 @@ START_TEST(nonblocking_socketpair)
         big[i] = (unsigned char)(i * 7 + 1);
     ck_assert(pair_send(p, &p->c, big, sizeof(big)));
     ck_assert(pair_send(p, &p->s, big, sizeof(big)));
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
@@ -257,8 +225,8 @@ static const size_t tiny[] = {1, 2, 3, 7, 16, 64, 512, 4096};
 
 START_TEST(tiny_buffers)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-rsa");
-    struct pair *p = pair_new(cctx, sctx, tiny[_i]);
+    sctx = pair_keep_ctx(pair_server_ctx("server-rsa"));
+    struct pair *p = pair_keep(pair_new(cctx, sctx, tiny[_i]));
     p->server_call = SSL_accept;
     pair_connect(p);
     ck_assert(p->s.seen & (1u << SSL_ERROR_WANT_READ));
@@ -271,17 +239,13 @@ START_TEST(tiny_buffers)
     memset(big, 0x5a, sizeof(big));
     ck_assert(pair_send(p, &p->c, big, sizeof(big)));
     ck_assert(pair_send(p, &p->s, big, sizeof(big)));
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* Not TLS at all: an HTTP request where the ClientHello should be. */
 START_TEST(http_request_refused)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     static const char get[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
     ck_assert_int_eq(BIO_write(p->cbio, get, sizeof(get) - 1), (int)sizeof(get) - 1);
     ERR_clear_error();
@@ -290,17 +254,13 @@ START_TEST(http_request_refused)
     ck_assert_int_eq(SSL_get_error(p->s.ssl, r), SSL_ERROR_SSL);
     ck_assert_int_eq(ERR_GET_REASON(ERR_peek_error()), SSL_R_HTTP_REQUEST);
     ERR_clear_error();
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* A handshake record that is not a ClientHello (a bare Finished). */
 START_TEST(first_message_not_client_hello)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     static const unsigned char fin[] = {0x16, 0x03, 0x01, 0x00, 0x08, 0x14, 0x00,
                                         0x00, 0x04, 0x01, 0x02, 0x03, 0x04};
     ck_assert_int_eq(BIO_write(p->cbio, fin, sizeof(fin)), (int)sizeof(fin));
@@ -308,17 +268,13 @@ START_TEST(first_message_not_client_hello)
     ck_assert_int_eq(p->s.err, SSL_ERROR_SSL);
     ck_assert_int_eq(pair_reason(&p->s), SSL_R_UNEXPECTED_MESSAGE);
     ck_assert_int_eq(p->s.alert_sent, 0x0200 | SSL_AD_UNEXPECTED_MESSAGE);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* The client goes away before saying anything. */
 START_TEST(eof_before_client_hello)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     ck_assert_int_eq(BIO_shutdown_wr(p->cbio), 1);
     ERR_clear_error();
     int r = SSL_accept(p->s.ssl);
@@ -326,17 +282,13 @@ START_TEST(eof_before_client_hello)
     ck_assert_int_eq(SSL_get_error(p->s.ssl, r), SSL_ERROR_SSL);
     ck_assert_int_eq(ERR_GET_REASON(ERR_peek_error()), SSL_R_UNEXPECTED_EOF_WHILE_READING);
     ERR_clear_error();
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* SSL_read and SSL_write on a server in accept state run the handshake. */
 START_TEST(read_runs_the_handshake)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     char buf[64];
     int r = 0, rounds = 0;
     while (rounds++ < 100) {
@@ -356,16 +308,12 @@ START_TEST(read_runs_the_handshake)
     ck_assert_int_eq(r, (int)sizeof(PING));
     ck_assert_mem_eq(buf, PING, sizeof(PING));
     ck_assert_int_eq(SSL_is_init_finished(p->s.ssl), 1);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 START_TEST(write_runs_the_handshake)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx("server-ec");
-    struct pair *p = pair_new(cctx, sctx, 0);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     ERR_clear_error();
     int w = SSL_write(p->s.ssl, PONG, sizeof(PONG));
     ck_assert_int_eq(w, -1);
@@ -383,25 +331,19 @@ START_TEST(write_runs_the_handshake)
     pair_pump(p);
     ck_assert_uint_eq(p->c.rx_len, sizeof(PONG));
     ck_assert_mem_eq(p->c.rx, PONG, sizeof(PONG));
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
 /* A server without a certificate cannot answer a full handshake. */
 START_TEST(no_certificate)
 {
-    SSL_CTX *cctx = pair_client_ctx(), *sctx = pair_server_ctx(NULL);
-    struct pair *p = pair_new(cctx, sctx, 0);
+    sctx = pair_keep_ctx(pair_server_ctx(NULL));
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     ck_assert_int_eq(pair_handshake(p), 0);
     ck_assert_int_eq(p->s.err, SSL_ERROR_SSL);
     ck_assert_int_eq(pair_reason(&p->s), SSL_R_NO_SHARED_CIPHER);
     ck_assert_int_eq(p->s.alert_sent, 0x0200 | SSL_AD_HANDSHAKE_FAILURE);
     ck_assert_int_eq(pair_reason(&p->c), SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
-    pair_free(p);
-    SSL_CTX_free(cctx);
-    SSL_CTX_free(sctx);
 }
 END_TEST
 
