@@ -45,7 +45,13 @@ int tls_post_handshake_msg(SSL *s, struct tls_conn *c)
      * after a TLS 1.3 one anything but. */
     int allowed = !s->server && (c->version < TLS1_3_VERSION) == (type == SSL3_MT_HELLO_REQUEST);
 
-    if (s->server && c->version == TLS1_3_VERSION && type == SSL3_MT_KEY_UPDATE)
+    /* A ClientHello on an established TLS 1.2 connection: a renegotiation
+     * the server asked for, or the client's own. */
+    if (s->server && c->version < TLS1_3_VERSION && type == SSL3_MT_CLIENT_HELLO)
+        return tls_server_renegotiation_hello(s, c);
+    if (s->server && c->version == TLS1_3_VERSION &&
+        (type == SSL3_MT_KEY_UPDATE ||
+         (type == SSL3_MT_CERTIFICATE && c->pha_state == TLS_PHA_REQUESTED)))
         allowed = 1;
     switch (allowed ? type : -1) {
     case SSL3_MT_NEWSESSION_TICKET:
@@ -63,6 +69,13 @@ int tls_post_handshake_msg(SSL *s, struct tls_conn *c)
     case SSL3_MT_CERTIFICATE_REQUEST:
         /* The message stays for the machine to read. */
         return start_pha(s, c);
+    case SSL3_MT_CERTIFICATE:
+        /* The answer to our post-handshake request: the server's machine
+         * reads it, on the transcript kept from the handshake. */
+        if (!tls_start_post_handshake(s, c, &tls13_server_machine, tls13_server_pha_cert_state) ||
+            c->pha_request == NULL || !tls_transcript_copy(&c->hs->transcript, c->pha_request))
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        return 1;
     default:
         ok = tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
         break;

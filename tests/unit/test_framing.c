@@ -38,6 +38,7 @@ static void reader_init(struct reader *r)
     r->in = unit_mem_bio();
     r->out = BIO_new(BIO_s_mem());
     r->s = unit_endpoint(r->in, r->out);
+    r->s->server = 0; /* the message limits below are a client's */
     r->c = r->s->conn;
     r->hs = OPENSSL_zalloc(sizeof(*r->hs));
     ck_assert_ptr_nonnull(r->hs);
