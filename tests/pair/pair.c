@@ -85,6 +85,21 @@ TCase *pair_tcase(const char *name)
     return tc;
 }
 
+#ifdef PAIR_STOCK
+static const int stock_build = 1;
+#else
+static const int stock_build = 0;
+#endif
+
+void pair_add_pending(TCase *tc, const TTest *test, int start, int end, const char *why)
+{
+    if (!stock_build && getenv("PAIR_PENDING") == NULL) {
+        fprintf(stderr, "pending, not run: %s (%s)\n", test->name, why);
+        return;
+    }
+    tcase_add_loop_test(tc, test, start, end);
+}
+
 /* ---- the PKI ---- */
 
 const char *pair_file(const char *name)

@@ -32,6 +32,13 @@ Suite *pair_suite(void);
 /* A test case with the timeout the pair suites use and the fixture below. */
 TCase *pair_tcase(const char *name);
 
+/* A case our library does not pass yet, because of a divergence from stock
+ * that why names: the stock build always runs it (its expectation stays
+ * proven); ours runs it only when PAIR_PENDING is set in the environment
+ * (PAIR_PENDING=1 pair_<suite> shows where we stand), else it says on stderr
+ * that it left it out.  Loops run _i from start to end - 1. */
+void pair_add_pending(TCase *tc, const TTest *test, int start, int end, const char *why);
+
 /* The fixture every pair test case has: before each test, a client context
  * (pair_client_ctx) and a server context holding server-ec; after it, they
  * and everything handed to the pair_keep functions are freed (pairs first,
