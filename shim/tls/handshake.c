@@ -468,7 +468,11 @@ int tls_request_renegotiation(SSL *s, int new_session)
 int tls_renegotiation_pending(const SSL *s)
 {
     const struct tls_conn *c = s->conn;
-    return c != NULL && (c->renegotiate || (c->hs != NULL && c->hs->renegotiation));
+    /* A server's request stays pending after its HelloRequest, until the
+     * handshake it asked for has run (stock clears it at that handshake's
+     * end only). */
+    return c != NULL &&
+           (c->renegotiate || c->hello_request_sent || (c->hs != NULL && c->hs->renegotiation));
 }
 
 int tls_renegotiation_due(const SSL *s)
@@ -546,6 +550,10 @@ int tls_handshake(SSL *s)
      * behind is sent before the machine runs on. */
     if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
         goto out;
+    if (c->hs->machine_done) {
+        ret = finish(s, c);
+        goto out;
+    }
     for (;;) {
         enum tls_step step = run_machine(s, c);
         int wanted = s->rwstate;
@@ -553,6 +561,10 @@ int tls_handshake(SSL *s)
 
         if (step == TLS_STEP_FAIL)
             break;
+        /* The last state does not run twice (a second HelloRequest, the
+         * statistics counted again) when the flush below must be retried. */
+        if (step == TLS_STEP_DONE)
+            c->hs->machine_done = 1;
         /* Whatever happens next, what we have written must reach the peer. */
         if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
             break;
