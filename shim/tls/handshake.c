@@ -549,6 +549,10 @@ int tls_handshake(SSL *s)
      * behind is sent before the machine runs on. */
     if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
         goto out;
+    if (c->hs->machine_done) {
+        ret = finish(s, c);
+        goto out;
+    }
     for (;;) {
         enum tls_step step = run_machine(s, c);
         int wanted = s->rwstate;
@@ -556,6 +560,10 @@ int tls_handshake(SSL *s)
 
         if (step == TLS_STEP_FAIL)
             break;
+        /* The last state does not run twice (a second HelloRequest, the
+         * statistics counted again) when the flush below must be retried. */
+        if (step == TLS_STEP_DONE)
+            c->hs->machine_done = 1;
         /* Whatever happens next, what we have written must reach the peer. */
         if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
             break;

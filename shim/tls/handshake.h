@@ -101,6 +101,7 @@ struct tls_hs {
     int post_handshake;    /* TLS 1.3 post-handshake authentication */
     int hrr;               /* a HelloRetryRequest was sent or received */
     int sent_ccs;          /* the middlebox-compatibility CCS went out */
+    int machine_done;      /* the machine said DONE: a call retried to flush only finishes */
     uint32_t sent_exts;    /* bit per extension index: what we sent (extensions.h) */
     /* What the hellos agreed (either role). */
     int ticket_expected; /* a NewSessionTicket is to come (TLS 1.2), or to issue */
