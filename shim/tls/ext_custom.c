@@ -111,8 +111,17 @@ static void call_free(SSL *s, const struct shim_custom_ext *m, unsigned int cont
 /* Whether m belongs in this message (stock's should_add_extension). */
 static int should_add(const struct tls_ext_ctx *x, const struct shim_custom_ext *m)
 {
-    if ((m->context & x->context) == 0 || !tls_ext_relevant(x->s, x->c, m->context, x->context))
+    if ((m->context & x->context) == 0)
         return 0;
+    /* A ClientHello is written before any version is chosen, also the one
+     * after a HelloRetryRequest (stock's method is still TLS_ANY then): only
+     * resumption leaves anything out. */
+    if ((x->context & SSL_EXT_CLIENT_HELLO) != 0) {
+        if (x->s->hit && (m->context & SSL_EXT_IGNORE_ON_RESUMPTION) != 0)
+            return 0;
+    } else if (!tls_ext_relevant(x->s, x->c, m->context, x->context)) {
+        return 0;
+    }
     /* A TLS 1.3-only extension is not offered by a client that cannot speak it. */
     if ((m->context & SSL_EXT_TLS1_3_ONLY) != 0 && (x->context & SSL_EXT_CLIENT_HELLO) != 0 &&
         x->max_version < TLS1_3_VERSION)
@@ -187,7 +196,7 @@ int tls_custom_parse(struct tls_ext_ctx *x, uint16_t type, const tls_reader *dat
     /* A request: the answer may carry it. */
     if ((x->context & (SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST)) != 0)
         m->flags |= SHIM_CUSTOM_RECEIVED;
-    if ((m->legacy ? (void *)m->old.parse : (void *)m->parse_cb) == NULL)
+    if (m->legacy ? m->old.parse == NULL : m->parse_cb == NULL)
         return 1;
     if (call_parse(x->s, m, x->context, data, x->cert, x->chain_idx, &al) <= 0)
         return tls_fatal(x->s, sendable_alert(al), SSL_R_BAD_EXTENSION);

@@ -364,6 +364,46 @@ START_TEST(hello_retry_request)
 }
 END_TEST
 
+/* The legacy forms are TLS 1.2 extensions, yet a client offers them in both
+ * ClientHellos around a HelloRetryRequest (no version is chosen before the
+ * second); a TLS 1.3 server ignores them each time. */
+START_TEST(legacy_after_hello_retry_request)
+{
+    legacy_reset();
+    ck_assert_int_eq(SSL_CTX_set1_groups_list(sctx, "P-256"), 1);
+    ck_assert_int_eq(SSL_CTX_set1_groups_list(cctx, "X25519:P-256"), 1);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    pair_connect(p);
+    ck_assert_int_eq(pair_hs_count(&p->c, 1, SSL3_MT_CLIENT_HELLO), 2);
+    ck_assert_int_eq(lg_c_add, 2);
+    ck_assert_int_eq(lg_s_parse, 0);
+    ck_assert_int_eq(lg_s_add, 0);
+    ck_assert(pair_msg_ext(pair_hs_msg(&p->c, 1, SSL3_MT_CLIENT_HELLO, 0), SSL3_MT_CLIENT_HELLO,
+                           EXT_A, NULL, NULL));
+    ck_assert(pair_msg_ext(pair_hs_msg(&p->c, 1, SSL3_MT_CLIENT_HELLO, 1), SSL3_MT_CLIENT_HELLO,
+                           EXT_A, NULL, NULL));
+}
+END_TEST
+
+/* A NewSessionTicket carries one unasked; the client parses it with each
+ * ticket. */
+START_TEST(new_session_ticket)
+{
+    reset();
+    reg(cctx, EXT_A, SSL_EXT_TLS1_3_NEW_SESSION_TICKET, &cl);
+    reg(sctx, EXT_A, SSL_EXT_TLS1_3_NEW_SESSION_TICKET, &sl);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    pair_connect(p);
+    pair_pump(p);
+    ck_assert_int_eq(cl.add_calls, 0);
+    ck_assert_int_eq(sl.add_calls, 2);
+    ck_assert_uint_eq(sl.add_contexts, SSL_EXT_TLS1_3_NEW_SESSION_TICKET);
+    ck_assert_int_eq(cl.parse_calls, 2);
+    ck_assert_uint_eq(cl.parse_contexts, SSL_EXT_TLS1_3_NEW_SESSION_TICKET);
+    last_is(&cl, "from server");
+}
+END_TEST
+
 /* The server's CertificateRequest asks, the client's Certificate answers on
  * its certificates' entries, each add call with its certificate. */
 START_TEST(certificate_request_and_client_certificate)
@@ -787,6 +827,8 @@ Suite *pair_suite(void)
     tcase_add_test(tc, written_first_in_registration_order);
     tcase_add_test(tc, no_add_callback);
     tcase_add_test(tc, hello_retry_request);
+    tcase_add_test(tc, legacy_after_hello_retry_request);
+    tcase_add_test(tc, new_session_ticket);
     tcase_add_test(tc, certificate_request_and_client_certificate);
     tcase_add_test(tc, custom_sct);
     suite_add_tcase(s, tc);
