@@ -122,6 +122,8 @@ struct tls_hs {
     STACK_OF(X509) * peer_chain;
     uint16_t *peer_sigalgs; /* signature algorithms the peer accepts */
     size_t peer_sigalgs_len;
+    uint16_t *peer_sigalgs_cert; /* signature_algorithms_cert: how our chain may be signed */
+    size_t peer_sigalgs_cert_len;
     STACK_OF(X509_NAME) * peer_ca_names;
 
     /* Ours: the key and algorithm our CertificateVerify uses. */
