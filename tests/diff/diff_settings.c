@@ -932,6 +932,21 @@ static void setters(void)
     diff_print_errors("stateless_cookie_generate_cb");
     SSL_CTX_set_stateless_cookie_verify_cb(ctx, verify_stateless_cookie);
     diff_print_errors("stateless_cookie_verify_cb");
+
+    /* Early data off: the limits read back, and 0 set again (haproxy sets
+     * it on every connection from its ClientHello callback). */
+    SSL *s = SSL_new(ctx);
+    printf("early data: ctx max %u recv %u, ssl max %u recv %u\n", SSL_CTX_get_max_early_data(ctx),
+           SSL_CTX_get_recv_max_early_data(ctx), SSL_get_max_early_data(s),
+           SSL_get_recv_max_early_data(s));
+    printf("set max 0: ctx %d ssl %d\n", SSL_CTX_set_max_early_data(ctx, 0),
+           SSL_set_max_early_data(s, 0));
+    printf("set recv max 100: ctx %d ssl %d\n", SSL_CTX_set_recv_max_early_data(ctx, 100),
+           SSL_set_recv_max_early_data(s, 200));
+    printf("early data: ctx recv %u, ssl recv %u\n", SSL_CTX_get_recv_max_early_data(ctx),
+           SSL_get_recv_max_early_data(s));
+    diff_print_errors("early data");
+    SSL_free(s);
     SSL_CTX_free(ctx);
 }
 
