@@ -436,9 +436,9 @@ static enum tls_step do_read_client_hello(SSL *s, struct tls_conn *c, struct tls
     OPENSSL_free(hs->peer_sigalgs);
     hs->peer_sigalgs = NULL;
     hs->peer_sigalgs_len = 0;
-    OPENSSL_free(hs->peer_cert_sigalgs);
-    hs->peer_cert_sigalgs = NULL;
-    hs->peer_cert_sigalgs_len = 0;
+    OPENSSL_free(hs->peer_sigalgs_cert);
+    hs->peer_sigalgs_cert = NULL;
+    hs->peer_sigalgs_cert_len = 0;
     if (c->pha_state == TLS_PHA_EXT_RECEIVED)
         c->pha_state = TLS_PHA_NONE;
     if (!tls_client_hello_parse(s, c, hs, ch))
