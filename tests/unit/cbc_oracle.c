@@ -122,7 +122,8 @@ void cbc_oracle_read(enum cbc_class k, struct cbc_oracle_result *out)
     out->alert_len = (size_t)BIO_get_mem_data(w, &written);
     if (out->alert_len > sizeof(out->alert))
         out->alert_len = sizeof(out->alert);
-    memcpy(out->alert, written, out->alert_len);
+    if (out->alert_len > 0)
+        memcpy(out->alert, written, out->alert_len);
     s->rbio = s->wbio = NULL;
     BIO_free(r);
     BIO_free(w);
