@@ -533,8 +533,7 @@ int tls_handshake(SSL *s)
     }
     if (c->hs == NULL && c->state == TLS_ST_OK) {
         /* Established: only a scheduled KeyUpdate can be left to send. */
-        if (!tls_flush_key_update(s, c) ||
-            (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK))
+        if (!tls_flush_key_update(s, c) || tls_rl_flush_flight(s, &c->rl) != TLS_RL_OK)
             return -1;
         c->in_init = 0;
         return 1;
@@ -547,7 +546,7 @@ int tls_handshake(SSL *s)
     }
     /* A flight goes out in one write: only what a retried call left
      * behind is sent before the machine runs on. */
-    if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+    if (tls_rl_flush_flight(s, &c->rl) != TLS_RL_OK)
         goto out;
     if (c->hs->machine_done) {
         ret = finish(s, c);
@@ -565,7 +564,7 @@ int tls_handshake(SSL *s)
         if (step == TLS_STEP_DONE)
             c->hs->machine_done = 1;
         /* Whatever happens next, what we have written must reach the peer. */
-        if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+        if (tls_rl_flush_flight(s, &c->rl) != TLS_RL_OK)
             break;
         if (step == TLS_STEP_SUSPEND) {
             s->rwstate = wanted; /* what the application must do (the flush reset it) */

@@ -529,6 +529,22 @@ int tls_rl_queue_all(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
     return 1;
 }
 
+enum tls_rl_result tls_rl_flush_flight(SSL *s, struct tls_rl *rl)
+{
+    enum tls_rl_result r;
+
+    if (!tls_rl_write_pending(rl) && !rl->bio_flush_due)
+        return TLS_RL_OK;
+    if ((r = tls_rl_flush(s, rl)) != TLS_RL_OK)
+        return r;
+    if (BIO_flush(s->wbio) <= 0) {
+        s->rwstate = SSL_WRITING;
+        return TLS_RL_RETRY;
+    }
+    rl->bio_flush_due = 0;
+    return TLS_RL_OK;
+}
+
 enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl)
 {
     while (rl->w_pos < rl->w_end) {
@@ -543,6 +559,7 @@ enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl)
         if (ret <= 0)
             return TLS_RL_RETRY;
         rl->w_pos += (size_t)ret;
+        rl->bio_flush_due = 1;
     }
     s->rwstate = SSL_NOTHING;
     /* Everything sent: an idle connection keeps no write buffer either. */
