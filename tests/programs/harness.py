@@ -40,15 +40,13 @@ class Scenario:
 class Group:
     """The scenarios of one program in one role (a row of the matrix)."""
 
-    def __init__(self, program, role, make, needs=(), why_not=None):
+    def __init__(self, program, role, make, needs=(), why_not=None, short=None):
         # make(pki) -> [Scenario]; why_not() -> a reason the program cannot
         # run here (checked before any scenario), or None.
         self.program, self.role, self.make, self.needs, self.why_not = (
             program, role, make, needs, why_not)
-
-    @property
-    def key(self):
-        return '%s-%s' % (re.sub(r'[^a-z0-9]+', '-', self.program.lower()).strip('-'), self.role)
+        # the test's name: short (or the program's name) and the role
+        self.key = '%s-%s' % (short or re.sub(r'[^a-z0-9]+', '-', program.lower()).strip('-'), role)
 
 
 class Run:
