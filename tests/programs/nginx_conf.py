@@ -43,3 +43,28 @@ events { worker_connections 256; }
 
 def error_log(r, name):
     return r.read(os.path.join(r.path(name), 'error.log'))
+
+
+def upstream(r, extra='', cert='server-ec', protocols='TLSv1.2 TLSv1.3', name='upstream'):
+    """A stock nginx TLS server answering every request with DETAILS (what
+    it saw of the client under test): client certificates optional, a
+    shared session cache.  Returns its port."""
+    port = r.port()
+    start(r, name, under_test=False, ports=[port], http='''server {
+    listen 127.0.0.1:%d ssl; server_name localhost;
+    ssl_certificate %s; ssl_certificate_key %s; ssl_protocols %s;
+    ssl_verify_client optional; ssl_client_certificate %s;
+    ssl_session_cache shared:up:1m;
+    %s
+    location / { %s }
+  }''' % (port, r.pem(cert + '.pem'), r.pem(cert + '.key'), protocols, r.pem('ca.pem'), extra,
+          DETAILS))
+    return port
+
+
+def plain(r, body='plain backend\n', name='backend'):
+    """A stock nginx answering plain HTTP with body.  Returns its port."""
+    port = r.port()
+    start(r, name, under_test=False, ports=[port], http='''server {
+    listen 127.0.0.1:%d; location / { return 200 "%s"; } }''' % (port, body.replace('\n', '\\n')))
+    return port

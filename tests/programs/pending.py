@@ -3,4 +3,15 @@
 (not run by default) with stock's expectation, and fail until the
 difference is fixed; then the entry goes."""
 PENDING = {
+    ('socat-client', 'connect-wrong-ca'):
+        'issue 16 defect 3: socat calls SSL_CTX_set_tmp_ecdh, ours refuses it and the '
+        'ERR_R_UNSUPPORTED left on the queue replaces the real error: socat says "unsupported" '
+        'where stock says "certificate verify failed"',
+    ('socat-client', 'connect-version-refused'):
+        'issue 16 defect 3: socat says "unsupported" (left by SSL_CTX_set_tmp_ecdh) where stock '
+        'says "tlsv1 alert protocol version"',
+    ('socat-client', 'connect-verify-client-cert'):
+        'issue 16 defect 1 (intermittent, about one run in three): after the whole response, '
+        'socat on ours exits 1 with "SSL_read(): error:0A000126: unexpected eof while reading" '
+        'where stock exits 0 (ours SSL_read returns -1 at an EOF without close_notify, stock 0)',
 }
