@@ -48,7 +48,7 @@ def curl(r, url, ca=None, args=(), resolve=None, cert=None):
              'alpn': _first(r'ALPN: server accepted (\S+)', out)}
     err = _first(r'^curl: \(\d+\) (.*)$', out)
     if err:
-        facts['error'] = re.sub(r'OpenSSL/[\d.]+: ', '', err)
+        facts['error'] = re.sub(r':\d+ *$', ':PORT', re.sub(r'OpenSSL/[\d.]+: ', '', err))
     return facts
 
 
