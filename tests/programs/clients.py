@@ -13,7 +13,7 @@ import re
 PYTHON = '/usr/bin/python3'  # Debian's, linked against the system libssl
 
 # error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:...
-SSL_REASON = re.compile(r'error:[0-9A-F]{8}:SSL routines:[^:]*:([^:\n]+)')
+SSL_REASON = re.compile(r'error:[0-9A-F]{8}:SSL routines:[^:]*:([^:\n)]+)')
 
 
 def ssl_reasons(out):
