@@ -46,4 +46,14 @@ PENDING = {
         'issue 16 defect 4: nginx as a TLS client on ours logs "ignoring stale global SSL error (SSL: error:0A000106:SSL routines::unsupported) while SSL handshaking to upstream" on every upstream connection (SSL_CTX_get_max_early_data raises instead of returning 0); stock logs nothing; what the upstream sees is the same',
     ('nginx-client', 'proxy-version-refused'):
         'issue 16 defect 4: nginx as a TLS client on ours logs "ignoring stale global SSL error (SSL: error:0A000106:SSL routines::unsupported) while SSL handshaking to upstream" on every upstream connection (SSL_CTX_get_max_early_data raises instead of returning 0); stock logs nothing; what the upstream sees is the same',
+    ('ncat-client', 'client-verify'):
+        'issue 16 defect 1: ncat on ours loses the whole response (got_page false) where stock '
+        'prints it before "Ncat: Input/output error." (nginx closes without close_notify; ours '
+        'SSL_read returns -1 where stock returns 0)',
+    ('ncat-client', 'client-cert'):
+        'issue 16 defect 1: as client-verify, with a client certificate',
+    ('ncat-server', 'server-python'):
+        'intermittent (2 runs in 3): ncat --ssl -l on ours answers a stock python client with '
+        'a close_notify before the reply (python: SSLZeroReturnError) where stock delivers '
+        '"ncat got ping"',
 }
