@@ -25,7 +25,8 @@ sys.path.insert(0, HERE)
 import harness  # noqa: E402
 import pending  # noqa: E402
 
-MODULES = ['prog_nginx_server', 'prog_s_server', 'prog_socat', 'prog_stunnel', 'prog_python_server', 'prog_haproxy', 'prog_nginx_client', 'prog_ncat']
+MODULES = ['prog_nginx_server', 'prog_s_server', 'prog_socat', 'prog_stunnel', 'prog_python_server', 'prog_haproxy',
+           'prog_nginx_client', 'prog_ncat', 'prog_more_servers']
 PARTS = ('quick', 'more', 'pending')
 
 

@@ -56,4 +56,16 @@ PENDING = {
         'intermittent (2 runs in 3): ncat --ssl -l on ours answers a stock python client with '
         'a close_notify before the reply (python: SSLZeroReturnError) where stock delivers '
         '"ncat got ping"',
+    ('apache2-server', 'tls13'):
+        'apache2 (mod_ssl) on ours never answers the ClientHello: s_client -msg shows its ClientHello and nothing back, curl times out (exit 28) where stock serves the page (mod_ssl reads and writes through its own BIO methods over the connection filters)',
+    ('apache2-server', 'tls12-resumption'):
+        'apache2 (mod_ssl) on ours never answers the ClientHello: s_client -msg shows its ClientHello and nothing back, curl times out (exit 28) where stock serves the page (mod_ssl reads and writes through its own BIO methods over the connection filters)',
+    ('apache2-server', 'verify-client'):
+        'apache2 (mod_ssl) on ours never answers the ClientHello: s_client -msg shows its ClientHello and nothing back, curl times out (exit 28) where stock serves the page (mod_ssl reads and writes through its own BIO methods over the connection filters)',
+    ('apache2-server', 'client-cert-absent'):
+        'apache2 (mod_ssl) on ours never answers the ClientHello: s_client -msg shows its ClientHello and nothing back, curl times out (exit 28) where stock serves the page (mod_ssl reads and writes through its own BIO methods over the connection filters)',
+    ('lighttpd-server', 'verify-client'):
+        'lighttpd with ssl.verifyclient (activate + enforce, ssl.ca-file) on ours sends a '
+        'fatal internal_error alert to curl presenting a valid client certificate (curl exit '
+        '35, "tlsv1 alert internal error"); stock completes TLS 1.3, ALPN h2, page served',
 }
