@@ -202,6 +202,10 @@ class Run:
             inits += SYSTEM_LIBSSL.findall(self.read(f))
         if self._n == 0:
             return ['no program under test was started']
+        system = {os.path.realpath(p) for p in glob.glob('/usr/lib/*/libssl.so.3') +
+                  glob.glob('/lib/*/libssl.so.3')}
+        if os.path.realpath(self.lib) in system:
+            return ['the library given as ours is the system libssl']
         want = self.lib if self.label == 'ours' else None
         wrong = sorted({p for p in inits if (p == self.lib) != (want is not None)})
         if wrong:
