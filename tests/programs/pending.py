@@ -56,6 +56,10 @@ PENDING = {
         'intermittent (2 runs in 3): ncat --ssl -l on ours answers a stock python client with '
         'a close_notify before the reply (python: SSLZeroReturnError) where stock delivers '
         '"ncat got ping"',
+    ('ncat-server', 'server-s_client'):
+        'intermittent (4 runs in 5): ncat --ssl -l on ours drops the connection during the '
+        'handshake: s_client exits 1, "unexpected eof while reading", no session, where stock '
+        'completes TLS 1.3 (ncat drives SSL_accept on a non-blocking socket)',
     ('apache2-server', 'tls13'):
         'apache2 (mod_ssl) on ours never answers the ClientHello: s_client -msg shows its ClientHello and nothing back, curl times out (exit 28) where stock serves the page (mod_ssl reads and writes through its own BIO methods over the connection filters)',
     ('apache2-server', 'tls12-resumption'):
