@@ -286,6 +286,11 @@ struct ssl_ctx_st {
     SSL_CTX_generate_session_ticket_fn generate_ticket_cb;
     SSL_CTX_decrypt_session_ticket_fn decrypt_ticket_cb;
     void *ticket_cb_data;
+    /* Cookie callbacks: kept for DTLS and SSL_stateless (both unsupported). */
+    int (*cookie_generate_cb)(SSL *, unsigned char *, unsigned int *);
+    int (*cookie_verify_cb)(SSL *, const unsigned char *, unsigned int);
+    int (*stateless_cookie_generate_cb)(SSL *, unsigned char *, size_t *);
+    int (*stateless_cookie_verify_cb)(SSL *, const unsigned char *, size_t);
     unsigned char tick_key_name[16];
     unsigned char tick_hmac_key[32];
     unsigned char tick_aes_key[32];
