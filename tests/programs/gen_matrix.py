@@ -4,8 +4,11 @@ matrix.py) into a Markdown table for the README: program, role, scenario
 count, result; then, per row, each scenario with its verdict and stock's
 result, so the table cannot say more than the runs showed.
 
-usage: gen_matrix.py RESULTS_DIR OUT.md
-       gen_matrix.py --check MATRIX.md   (rows and counts equal matrix.py's)
+usage: gen_matrix.py RESULTS_DIR OUT.md [README.md]
+       gen_matrix.py --check MATRIX.md [README.md]   (rows and counts equal matrix.py's)
+
+With README.md, the table also replaces what stands between README's
+<!-- program-matrix --> and <!-- /program-matrix --> lines.
 """
 import glob
 import json
@@ -91,24 +94,43 @@ def generate(results):
     return '\n'.join(out)
 
 
+README_BLOCK = re.compile(r'(<!-- program-matrix -->\n)(.*?)(<!-- /program-matrix -->)', re.S)
+
+
+def table_of(text):
+    """The table: its header and rows, up to the first line that is not one."""
+    lines = text[text.index(HEADER):].split('\n')
+    return '\n'.join(line for line in lines[:lines.index('')]) + '\n'
+
+
 def check(path):
     with open(path) as fh:
         text = fh.read()
+    m = README_BLOCK.search(text)
+    if m:
+        text = m.group(2)
     table = re.findall(r'^\| (?!Program|---)(.+?) \| (.+?) \| (\d+) \|', text, re.M)
     want = [(p, r, str(len(n))) for _, p, r, n in rows()]
     if table != want:
-        print('MATRIX.md is out of date (regenerate: ninja programs-matrix):')
+        print('%s is out of date (regenerate: ninja programs-matrix):' % os.path.basename(path))
         print('  has  %s\n  want %s' % (table, want))
         return 1
-    print('MATRIX.md: %d rows as matrix.py defines them' % len(want))
+    print('%s: %d rows as matrix.py defines them' % (os.path.basename(path), len(want)))
     return 0
 
 
 def main(argv):
     if argv[1] == '--check':
-        return check(argv[2])
+        return max(check(p) for p in argv[2:])
+    text = generate(argv[1])
     with open(argv[2], 'w') as fh:
-        fh.write(generate(argv[1]))
+        fh.write(text)
+    if len(argv) > 3:
+        with open(argv[3]) as fh:
+            readme = fh.read()
+        readme = README_BLOCK.sub(lambda m: m.group(1) + table_of(text) + m.group(3), readme)
+        with open(argv[3], 'w') as fh:
+            fh.write(readme)
     return 0
 
 
