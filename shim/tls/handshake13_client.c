@@ -384,17 +384,40 @@ static enum tls_step do_pha_send_finished(SSL *s, struct tls_conn *c, struct tls
     return TLS_STEP_DONE;
 }
 
+/* The message the server may send next, checked at its header (stock's
+ * transitions). */
+static int c13_expects(const SSL *s, const struct tls_conn *c, const struct tls_hs *hs, int type)
+{
+    (void)s, (void)c;
+    switch (hs->state) {
+    case C13_READ_ENCRYPTED_EXTENSIONS:
+        return type == SSL3_MT_ENCRYPTED_EXTENSIONS;
+    case C13_READ_CERT_REQUEST_OR_CERT:
+        return type == SSL3_MT_CERTIFICATE_REQUEST || type == SSL3_MT_CERTIFICATE;
+    case C13_READ_SERVER_CERTIFICATE:
+        return type == SSL3_MT_CERTIFICATE;
+    case C13_READ_CERTIFICATE_VERIFY:
+        return type == SSL3_MT_CERTIFICATE_VERIFY;
+    case C13_READ_SERVER_FINISHED:
+        return type == SSL3_MT_FINISHED;
+    case C13_PHA_READ_CERT_REQUEST:
+        return type == SSL3_MT_CERTIFICATE_REQUEST;
+    default:
+        return 1;
+    }
+}
+
 static const struct tls_state c13_states[] = {
-    [C13_READ_ENCRYPTED_EXTENSIONS] = {do_read_encrypted_extensions, 1},
-    [C13_READ_CERT_REQUEST_OR_CERT] = {do_read_cert_request_or_cert, 1},
-    [C13_READ_SERVER_CERTIFICATE] = {do_read_server_certificate, 1},
-    [C13_READ_CERTIFICATE_VERIFY] = {do_read_certificate_verify, 1},
-    [C13_READ_SERVER_FINISHED] = {do_read_server_finished, 1},
+    [C13_READ_ENCRYPTED_EXTENSIONS] = {do_read_encrypted_extensions, 1, c13_expects},
+    [C13_READ_CERT_REQUEST_OR_CERT] = {do_read_cert_request_or_cert, 1, c13_expects},
+    [C13_READ_SERVER_CERTIFICATE] = {do_read_server_certificate, 1, c13_expects},
+    [C13_READ_CERTIFICATE_VERIFY] = {do_read_certificate_verify, 1, c13_expects},
+    [C13_READ_SERVER_FINISHED] = {do_read_server_finished, 1, c13_expects},
     [C13_SEND_CLIENT_CERTIFICATE] = {do_send_client_certificate, 0},
     [C13_SEND_CERTIFICATE_VERIFY] = {do_send_certificate_verify, 0},
     [C13_SEND_CLIENT_FINISHED] = {do_send_client_finished, 0},
     [C13_DONE] = {do_done, 0},
-    [C13_PHA_READ_CERT_REQUEST] = {do_pha_read_cert_request, 1},
+    [C13_PHA_READ_CERT_REQUEST] = {do_pha_read_cert_request, 1, c13_expects},
     [C13_PHA_SEND_FINISHED] = {do_pha_send_finished, 0},
 };
 
