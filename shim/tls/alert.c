@@ -5,6 +5,7 @@
 #include "shim.h"
 
 #include "tls/alert.h"
+#include "tls/session_cache.h"
 
 int tls_send_alert(SSL *s, int level, int desc)
 {
@@ -32,10 +33,12 @@ int tls_fatal(SSL *s, int alert, int reason)
     if (c == NULL)
         return 0;
     c->failed = 1;
-    /* A session from a failed connection must not be resumed. */
-    if (s->session != NULL)
-        s->session->not_resumable = 1;
+    /* Stock sends no alert after its close_notify, and takes the session
+     * out of the cache (which makes it not resumable) only as it sends one:
+     * a failure after a clean close of our side leaves it resumable. */
     if (alert != TLS_NO_ALERT && !(s->shutdown & SSL_SENT_SHUTDOWN)) {
+        if (s->session != NULL)
+            tls_cache_remove(s->session_ctx, s->session);
         /* A write error here must not mask the real one. */
         ERR_set_mark();
         tls_send_alert(s, SSL3_AL_FATAL, alert);
@@ -75,8 +78,9 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
         ERR_raise_data(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + desc, "SSL alert number %d", desc);
         c->failed = 1;
         s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+        /* Stock takes the session out of the cache (not resumable). */
         if (s->session != NULL)
-            s->session->not_resumable = 1;
+            tls_cache_remove(s->session_ctx, s->session);
         return TLS_ALERT_PEER_FATAL;
     }
     if (desc == SSL_AD_NO_RENEGOTIATION) {

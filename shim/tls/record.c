@@ -142,6 +142,7 @@ static enum tls_rl_result fill(SSL *s, struct tls_rl *rl, size_t n)
                 s->shutdown |= SSL_RECEIVED_SHUTDOWN;
                 s->warn_alert = SSL_AD_CLOSE_NOTIFY;
             } else {
+                rl->eof = 1;
                 tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_UNEXPECTED_EOF_WHILE_READING);
                 return TLS_RL_FATAL;
             }

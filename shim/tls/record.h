@@ -50,6 +50,7 @@ struct tls_rl {
     uint8_t *rbuf;
     size_t r_pos, r_end;
     int read_any;      /* a first record has been seen (not-TLS detection) */
+    int eof;           /* the transport ended without close_notify (a fatal error) */
     int empty_records; /* consecutive empty records, bounded as stock does */
     /* The record last returned by tls_rl_read (its plaintext lives in rbuf). */
     int rtype;

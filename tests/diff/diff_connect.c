@@ -15,6 +15,7 @@
  *   io=block|nonblock|biopair:N  request=STR  resume=1|2 (2: a third connection offers the
  *   first session again)  cache=client (SSL_SESS_CACHE_CLIENT)  keyupdate=1  trace=1  noreneg=1
  *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
+ *   readmore=1 (after the echo, one more SSL_read)
  *   shutdown=1  mode=partial  sigpipe  status=1|reject (OCSP stapling, the callback's answer)
  *   mfl=1..4 (max_fragment_length 512..4096; the echo's record count is shown)
  *   engine_cert=FILE engine_key=FILE (the client certificate comes from an ENGINE)
@@ -469,6 +470,13 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
             printf("in %d reads\n", reads);
         if (r <= 0)
             report("read", s, r);
+        if (r > 0 && opt(argc, argv, "readmore")) {
+            /* One read more: what the end of the stream looks like. */
+            w.buf = buf;
+            w.len = sizeof(buf);
+            report("read more", s, drive(s, op_read, &w, io, &p, &saw_retry));
+            printf("shutdown state %d\n", SSL_get_shutdown(s));
+        }
     }
     if (opt(argc, argv, "shutdown")) {
         r = drive(s, op_shutdown, NULL, io, &p, &saw_retry);

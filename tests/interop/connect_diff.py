@@ -117,6 +117,15 @@ def flip_in_flight(client, server, msg_type):
             client.sendall(data)
 
 
+def tls_hangs_up(pki, tls12=False, after_close_notify=False):
+    """A TLS server (Python's ssl module, on stock libssl) that echoes one
+    line and then closes the TCP connection without a close_notify: at once,
+    or once the client's close_notify has come."""
+    extra = (['--tls12'] if tls12 else []) + (['--after-close-notify'] if after_close_notify else [])
+    return lambda: peers.HangupServer(os.path.join(pki, 'server-ec.pem'),
+                                      os.path.join(pki, 'server-ec.key'), extra)
+
+
 def scripted(handler):
     return lambda: peers.ScriptedServer(handler)
 
@@ -252,6 +261,29 @@ def scenarios(pki):
         'reset': (scripted(resets_on_client_hello), base,
                   ['connect: ret -1, SSL_get_error 5', 'connect: no error',
                    'state SSLv3/TLS write client hello, init finished 0']),
+        # The server hangs up without close_notify: SSL_read returns 0
+        # (stock's BIO_read result) with SSL_ERROR_SSL, unexpected eof.
+        'eof-after-reply': (tls_hangs_up(pki), base + ['readmore=1'],
+                            ok13 + ['read more: ret 0, SSL_get_error 1',
+                                    'read more: ' + UNEXPECTED_EOF]),
+        'eof-after-reply-tls12': (tls_hangs_up(pki, tls12=True), base + ['readmore=1'],
+                                  ok12 + ['read more: ret 0, SSL_get_error 1',
+                                          'read more: ' + UNEXPECTED_EOF]),
+        # ... after our close_notify: the failure does not make the session
+        # unresumable (stock removes a session only with an alert it sends,
+        # and sends none once its close_notify is out).
+        'eof-after-close-notify': (tls_hangs_up(pki, after_close_notify=True),
+                                   base + ['shutdown=1', 'resume=1'],
+                                   ok13 + ['shutdown: ret -1, SSL_get_error 1',
+                                           'shutdown: ' + UNEXPECTED_EOF]
+                                   + ['-- second connection, resuming: session resumable 1']
+                                   + done(reused=1)),
+        'eof-after-close-notify-tls12': (tls_hangs_up(pki, tls12=True, after_close_notify=True),
+                                         base + ['shutdown=1', 'resume=1'],
+                                         ok12 + ['shutdown: ret -1, SSL_get_error 1',
+                                                 'shutdown: ' + UNEXPECTED_EOF]
+                                         + ['-- second connection, resuming: session resumable 1']
+                                         + done('TLSv1.2', reused=1)),
         'no-shared-suite': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']), base,
                             fails(ALERT_HANDSHAKE_FAILURE)),
     }
