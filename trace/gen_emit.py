@@ -46,6 +46,9 @@ def pre(dec, i):
         return 'tr_v_strn(&r, (const char *)%s, (size_t)a%s);' % (a, rest)
     if head in ('buf', 'vbuf'):
         return 'tr_v_%s(&r, %s, a%s > 0 ? (size_t)a%s : 0);' % (head, a, rest, rest)
+    if head in ('maxbuf', 'vmaxbuf'):
+        n, most = rest.split(':')
+        return 'tr_v_%s(&r, %s, a%s > 0 ? (size_t)a%s : 0, %s);' % (head, a, n, n, most)
     if head == 'fixbuf':
         return 'tr_v_buf(&r, %s, %s);' % (a, rest)
     if head == 'd2i':

@@ -69,8 +69,13 @@ OVERRIDES = {
                                                     3: 'strn:4'}},
     'SSL_SESSION_get_id': {'params': {1: 'out'}, 'ret': 'vretbuf:1'},
     'SSL_SESSION_get0_id_context': {'params': {1: 'out'}, 'ret': 'retbuf:1'},
-    'SSL_SESSION_set1_id': {'params': {1: 'vbuf:2'}},
-    'SSL_SESSION_set1_master_key': {'params': {1: 'vbuf:2'}},
+    # Ids and id contexts longer than 32 bytes are refused unread.
+    'SSL_SESSION_set1_id': {'params': {1: 'vmaxbuf:2:32'}},
+    'SSL_has_matching_session_id': {'params': {1: 'maxbuf:2:32'}},
+    'SSL_set_session_id_context': {'params': {1: 'maxbuf:2:32'}},
+    'SSL_CTX_set_session_id_context': {'params': {1: 'maxbuf:2:32'}},
+    'SSL_SESSION_set1_id_context': {'params': {1: 'maxbuf:2:32'}},
+    'SSL_SESSION_set1_master_key': {'params': {1: 'vmaxbuf:2:512'}},  # refused unread over 512
     'SSL_SESSION_get0_ticket': {'params': {1: ('out', 'out:vrbuf:2')}},
     'SSL_SESSION_get_time': {'ret': 'vint'},
     'SSL_SESSION_set_time': {'params': {1: 'vint'}},

@@ -143,6 +143,8 @@ void tr_v_opaque(struct tr_rec *r, const char *type, const void *p);
 void tr_v_str(struct tr_rec *r, const char *s);
 void tr_v_strn(struct tr_rec *r, const char *s, size_t n);
 void tr_v_buf(struct tr_rec *r, const void *p, size_t n);
+void tr_v_maxbuf(struct tr_rec *r, const void *p, size_t n, size_t most);
+void tr_v_vmaxbuf(struct tr_rec *r, const void *p, size_t n, size_t most);
 /* A value that differs from run to run by nature (randoms, keys, times):
  * prefixed "~" so that `shimssl diff` compares its shape only. */
 void tr_v_vbuf(struct tr_rec *r, const void *p, size_t n);

@@ -133,6 +133,29 @@ void tr_v_vbuf(struct tr_rec *r, const void *p, size_t n)
     put_buf(r, "~data[", p, n);
 }
 
+/* A buffer the function refuses unread when it is longer than `most`
+ * (session ids and contexts): the tracer must not read it either. */
+static void put_maxbuf(struct tr_rec *r, const char *tag, const void *p, size_t n, size_t most)
+{
+    if (p == NULL || n <= most) {
+        put_buf(r, tag, p, n);
+        return;
+    }
+    tr_puts(r, tag);
+    tr_put_udec(r, n);
+    tr_puts(r, ":unread]");
+}
+
+void tr_v_maxbuf(struct tr_rec *r, const void *p, size_t n, size_t most)
+{
+    put_maxbuf(r, "data[", p, n, most);
+}
+
+void tr_v_vmaxbuf(struct tr_rec *r, const void *p, size_t n, size_t most)
+{
+    put_maxbuf(r, "~data[", p, n, most);
+}
+
 void tr_v_intarray(struct tr_rec *r, const int *p, size_t n)
 {
     if (p == NULL) {

@@ -235,8 +235,12 @@ static int chain_file(struct target t, const char *file)
     else if (err != 0)
         ok = 0;
     if (ok) {
+        /* Without extra certificates there is no chain (so the server
+         * builds one from its stores, as stock's). */
         sk_X509_pop_free(c->current->chain, X509_free);
-        c->current->chain = chain;
+        c->current->chain = sk_X509_num(chain) > 0 ? chain : NULL;
+        if (c->current->chain == NULL)
+            sk_X509_free(chain);
     } else {
         sk_X509_pop_free(chain, X509_free);
     }

@@ -16,6 +16,7 @@
 #include "api/cipher.h"
 #include "api/cipher_rules.h"
 #include "tls/cipher_suites.h"
+#include "tls/conn.h"
 #include "api/config.h"
 #include "tls/policy.h"
 
@@ -220,53 +221,53 @@ STACK_OF(SSL_CIPHER) * SSL_get1_supported_ciphers(SSL *s)
 
 STACK_OF(SSL_CIPHER) * SSL_get_client_ciphers(const SSL *s)
 {
-    /* Only a server has the peer's list, from the ClientHello it received;
-     * this library has no server side, so no server ever received one. */
-    (void)s;
-    return NULL;
+    /* Only a server has the peer's list, from the ClientHello it received. */
+    if (s == NULL || !s->server || s->conn == NULL)
+        return NULL;
+    return s->conn->peer_ciphers;
 }
 
 char *SSL_get_shared_ciphers(const SSL *s, char *buf, int size)
 {
-    /* As stock: NULL for a client; a server would list the peer's suites it
-     * also has, and without a server side none was ever received. */
-    (void)s;
-    (void)buf;
-    (void)size;
-    return NULL;
+    STACK_OF(SSL_CIPHER) *clnt = SSL_get_client_ciphers(s), *srvr;
+    char *p = buf;
+
+    if (clnt == NULL || size < 2 || (srvr = shim_ssl_cipher_list(s)) == NULL ||
+        sk_SSL_CIPHER_num(clnt) == 0 || sk_SSL_CIPHER_num(srvr) == 0)
+        return NULL;
+    /* The client's suites we also have, in its order, ':'-separated; a
+     * name that does not fit ends the list (stock's truncation). */
+    for (int i = 0; i < sk_SSL_CIPHER_num(clnt); i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(clnt, i);
+        size_t n;
+
+        if (sk_SSL_CIPHER_find(srvr, (SSL_CIPHER *)c) < 0)
+            continue;
+        n = strlen(c->name);
+        if (n >= (size_t)size)
+            break;
+        memcpy(p, c->name, n);
+        p += n;
+        *p++ = ':';
+        size -= (int)n + 1;
+    }
+    if (p == buf)
+        *p = '\0'; /* (stock writes before the buffer here) */
+    else
+        p[-1] = '\0';
+    return buf;
 }
 
 int SSL_bytes_to_cipher_list(SSL *s, const unsigned char *bytes, size_t len, int isv2format,
                              STACK_OF(SSL_CIPHER) * *sk, STACK_OF(SSL_CIPHER) * *scsvs)
 {
-    size_t width = isv2format ? 3 : 2;
-    STACK_OF(SSL_CIPHER) *suites = NULL, *signals = NULL;
+    STACK_OF(SSL_CIPHER) * suites, *signals;
+    int reason = tls_parse_cipher_list(bytes, len, isv2format, &suites, &signals);
 
-    (void)s;
-    if (len == 0) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_NO_CIPHERS_SPECIFIED);
+    (void)s; /* every method knows the same suites */
+    if (reason != 0) {
+        ERR_raise(ERR_LIB_SSL, reason);
         return 0;
-    }
-    if (len % width != 0) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_ERROR_IN_RECEIVED_CIPHER_LIST);
-        return 0;
-    }
-    if ((suites = sk_SSL_CIPHER_new_null()) == NULL || (signals = sk_SSL_CIPHER_new_null()) == NULL)
-        goto malloc_err;
-    for (size_t off = 0; off < len; off += width) {
-        const unsigned char *p = bytes + off;
-        const SSL_CIPHER *c;
-
-        /* SSLv2 ClientHello entries are 3 bytes; only those with a zero
-         * first byte are TLS suites, the others SSLv2 ciphers we skip. */
-        if (isv2format) {
-            if (p[0] != 0)
-                continue;
-            p++;
-        }
-        c = SSL_CIPHER_find(s, p);
-        if (c != NULL && !sk_SSL_CIPHER_push(c->valid ? suites : signals, c))
-            goto malloc_err;
     }
     if (sk != NULL)
         *sk = suites;
@@ -277,10 +278,4 @@ int SSL_bytes_to_cipher_list(SSL *s, const unsigned char *bytes, size_t len, int
     else
         sk_SSL_CIPHER_free(signals);
     return 1;
-
-malloc_err:
-    ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
-    sk_SSL_CIPHER_free(suites);
-    sk_SSL_CIPHER_free(signals);
-    return 0;
 }

@@ -7,6 +7,7 @@
 #include "api/ctrl.h"
 #include "tls/conn.h"
 #include "tls/groups.h"
+#include "tls/policy.h"
 #include "tls/sigalgs.h"
 
 /* A group's NID, or TLSEXT_nid_unknown | id for one we cannot name (stock). */
@@ -57,8 +58,11 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
             return group_nid(c->group->id);
         return s->session != NULL && s->session->kex_group != 0 ? group_nid(s->session->kex_group)
                                                                 : NID_undef;
-    case SSL_CTRL_GET_SHARED_GROUP:
-        return 0; /* only meaningful on a server */
+    case SSL_CTRL_GET_SHARED_GROUP: {
+        /* The n-th group both sides support (n -1: how many), a server's. */
+        int id = tls_server_shared_group(s, c, (int)larg);
+        return larg == -1 ? id : group_nid((uint16_t)id);
+    }
     case SSL_CTRL_GET_GROUPS: {
         int *out = parg;
         if (c == NULL || s->session == NULL)
@@ -68,6 +72,14 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
                 out[i] = group_nid(c->peer_groups[i]);
         return (long)c->peer_groups_len;
     }
+    case SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP:
+        /* A server's OCSP response to staple, owned from now on. */
+        if ((c = tls_conn_get(s)) == NULL)
+            return 0;
+        OPENSSL_free(c->ocsp_response);
+        c->ocsp_response = parg;
+        c->ocsp_response_len = larg > 0 ? (size_t)larg : 0;
+        return 1;
     case SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP:
         *(unsigned char **)parg = c != NULL ? c->ocsp_response : NULL;
         if (c == NULL || c->ocsp_response_len == 0)
@@ -89,12 +101,24 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
             c->num_renegotiations = 0;
         return n;
     }
+    case SSL_CTRL_GET_EC_POINT_FORMATS:
+        /* The peer's list (a server keeps the client's). */
+        if (c == NULL || c->peer_ec_point_formats == NULL)
+            return 0;
+        *(const unsigned char **)parg = c->peer_ec_point_formats;
+        return (long)c->peer_ec_point_formats_len;
+    case SSL_CTRL_GET_RAW_CIPHERLIST:
+        /* A server's copy of the client's cipher_suites (2-byte entries). */
+        if (parg == NULL)
+            return 2;
+        if (c == NULL || c->peer_raw_ciphers == NULL)
+            return 0;
+        *(unsigned char **)parg = c->peer_raw_ciphers;
+        return (long)c->peer_raw_ciphers_len;
     case SSL_CTRL_GET_CLIENT_CERT_REQUEST:
     case SSL_CTRL_GET_FLAGS:
     case SSL_CTRL_GET_CLIENT_CERT_TYPES:
-    case SSL_CTRL_GET_EC_POINT_FORMATS:
-    case SSL_CTRL_GET_RAW_CIPHERLIST:
-        /* Certificate types and point formats: not recorded yet. */
+        /* Certificate types: not recorded yet. */
         return 0;
     default:
         (void)larg;

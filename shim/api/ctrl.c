@@ -371,7 +371,7 @@ static const struct ctrl_entry ctrl_table[] = {
     [SSL_CTRL_GET_TLSEXT_STATUS_REQ_IDS] = {refuse, ON_SSL},
     [SSL_CTRL_SET_TLSEXT_STATUS_REQ_IDS] = {refuse, ON_SSL},
     [SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP] = {shim_conn_ctrl, ON_SSL},
-    [SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP] = {refuse, ON_SSL},
+    [SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_SET_TLS_EXT_SRP_USERNAME] = {refuse, ON_CTX},
     [SSL_CTRL_SET_TLS_EXT_SRP_STRENGTH] = {refuse, ON_CTX},
     /* SSL_CTRL_SET_SRP_ARG is 78, SSL_CTRL_CLEAR_MODE's number: stock's

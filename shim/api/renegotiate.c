@@ -4,12 +4,13 @@
  */
 #include "shim.h"
 
+#include "tls/conn.h"
 #include "tls/handshake.h"
 
 /* TLS 1.3 has no renegotiation, and SSL_OP_NO_RENEGOTIATION forbids it. */
 static int can_renegotiate(const SSL *s)
 {
-    if (s->version >= TLS1_3_VERSION && s->version != TLS_ANY_VERSION) {
+    if (s->conn != NULL && s->conn->version == TLS1_3_VERSION) {
         ERR_raise(ERR_LIB_SSL, SSL_R_WRONG_SSL_VERSION);
         return 0;
     }

@@ -7,9 +7,7 @@
 
 #include "tls/cipher_suites.h"
 #include "api/security.h"
-
-/* Bits of security each level asks for (SSL_CTX_set_security_level(3)). */
-static const int level_bits[] = {0, 80, 112, 128, 192, 256};
+#include "tls/policy.h"
 
 static int clamp_level(int level)
 {
@@ -26,7 +24,7 @@ int shim_security_default_callback(const SSL *s, const SSL_CTX *ctx, int op, int
                                    void *other, void *ex)
 {
     int level = clamp_level(s != NULL ? s->cfg.cert->sec_level : ctx->cfg.cert->sec_level);
-    int minbits = level_bits[level];
+    int minbits = tls_level_bits(level);
     const SSL_CIPHER *c = other;
 
     (void)ex;

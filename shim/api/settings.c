@@ -370,23 +370,6 @@ void SSL_set_post_handshake_auth(SSL *s, int val)
     s->cfg.pha_enabled = val;
 }
 
-/* A server's request for a certificate after a TLS 1.3 handshake. The
- * refusals a client meets are stock's, in stock's order; a server would send
- * the request, which waits for the server side. */
-int SSL_verify_client_post_handshake(SSL *s)
-{
-    if (s->version < TLS1_3_VERSION || s->version == TLS_ANY_VERSION) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_WRONG_SSL_VERSION);
-        return 0;
-    }
-    if (!s->server) {
-        ERR_raise(ERR_LIB_SSL, SSL_R_NOT_SERVER);
-        return 0;
-    }
-    ERR_raise(ERR_LIB_SSL, ERR_R_UNSUPPORTED);
-    return 0;
-}
-
 /* ------------------------------------------------ TLS 1.3 record padding */
 
 static int set_block_padding(struct shim_config *cfg, size_t block_size)

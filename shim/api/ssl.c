@@ -125,7 +125,9 @@ int SSL_clear(SSL *s)
     tls_conn_free(s);
     if (s->method != s->ctx->method)
         s->method = s->ctx->method;
-    s->version = s->method->version;
+    /* A version-flexible method reports its highest version until one is
+     * negotiated, as stock's. */
+    s->version = s->method->version == TLS_ANY_VERSION ? TLS1_3_VERSION : s->method->version;
     s->client_version = s->version;
     X509_VERIFY_PARAM_move_peername(s->cfg.param, NULL);
     return 1;

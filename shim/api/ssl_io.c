@@ -1,5 +1,5 @@
 /*
- * shimssl - the handshake and I/O entry points: SSL_connect,
+ * shimssl - the handshake and I/O entry points: SSL_connect, SSL_accept,
  * SSL_do_handshake, SSL_read, SSL_peek, SSL_write, SSL_shutdown and friends.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
@@ -31,6 +31,13 @@ int SSL_connect(SSL *s)
 {
     if (!s->role_chosen)
         SSL_set_connect_state(s);
+    return SSL_do_handshake(s);
+}
+
+int SSL_accept(SSL *s)
+{
+    if (!s->role_chosen)
+        SSL_set_accept_state(s);
     return SSL_do_handshake(s);
 }
 

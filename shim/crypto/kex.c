@@ -8,6 +8,7 @@
  */
 #include "shim.h"
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
@@ -261,4 +262,90 @@ int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t 
         *out = NULL;
     }
     return ok;
+}
+
+/* ------------------------------------------------------ a server's part */
+
+int tls_kex_rsa_decrypt(const struct shim_algs *a, EVP_PKEY *priv, const uint8_t *in, size_t in_len,
+                        unsigned int client_version, unsigned int negotiated, uint8_t *out)
+{
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, priv, a->propq);
+    OSSL_PARAM params[3], *p = params;
+    size_t out_len = TLS_KEX_RSA_PMS_LEN;
+    int ok;
+
+    /* libcrypto's TLS padding mode: a malformed block or a wrong version
+     * yields a random premaster secret instead of an error (implicit
+     * rejection), so that nothing here tells one from the other. */
+    *p++ = OSSL_PARAM_construct_uint(OSSL_ASYM_CIPHER_PARAM_TLS_CLIENT_VERSION, &client_version);
+    if (negotiated != 0)
+        *p++ =
+            OSSL_PARAM_construct_uint(OSSL_ASYM_CIPHER_PARAM_TLS_NEGOTIATED_VERSION, &negotiated);
+    *p = OSSL_PARAM_construct_end();
+    ok = pctx != NULL && EVP_PKEY_decrypt_init(pctx) > 0 &&
+         EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_WITH_TLS_PADDING) > 0 &&
+         EVP_PKEY_CTX_set_params(pctx, params) &&
+         EVP_PKEY_decrypt(pctx, out, &out_len, in, in_len) > 0 && out_len == TLS_KEX_RSA_PMS_LEN;
+    EVP_PKEY_CTX_free(pctx);
+    if (!ok)
+        OPENSSL_cleanse(out, TLS_KEX_RSA_PMS_LEN);
+    return ok;
+}
+
+EVP_PKEY *tls_kex_dh_auto(const struct shim_algs *a, int secbits)
+{
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_PKEY *dh = NULL;
+    BIGNUM *p, *g = BN_new();
+
+    /* The MODP group of RFC 3526 (RFC 2409 for 1024 bits) strong enough
+     * for secbits, with generator 2, as stock chooses. */
+    if (secbits >= 192)
+        p = BN_get_rfc3526_prime_8192(NULL);
+    else if (secbits >= 152)
+        p = BN_get_rfc3526_prime_4096(NULL);
+    else if (secbits >= 128)
+        p = BN_get_rfc3526_prime_3072(NULL);
+    else if (secbits >= 112)
+        p = BN_get_rfc3526_prime_2048(NULL);
+    else
+        p = BN_get_rfc2409_prime_1024(NULL);
+    if (bld != NULL && p != NULL && g != NULL && BN_set_word(g, 2) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, p) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, g) &&
+        (params = OSSL_PARAM_BLD_to_param(bld)) != NULL &&
+        (pctx = EVP_PKEY_CTX_new_from_name(a->libctx, "DH", a->propq)) != NULL &&
+        EVP_PKEY_fromdata_init(pctx) > 0)
+        (void)EVP_PKEY_fromdata(pctx, &dh, EVP_PKEY_KEY_PARAMETERS, params);
+    EVP_PKEY_CTX_free(pctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(p);
+    BN_free(g);
+    return dh;
+}
+
+/* A big-endian copy of a key's BIGNUM parameter. */
+static int bn_param(EVP_PKEY *k, const char *name, uint8_t **out, size_t *len)
+{
+    BIGNUM *bn = NULL;
+    int ok = EVP_PKEY_get_bn_param(k, name, &bn) && (*len = (size_t)BN_num_bytes(bn)) > 0 &&
+             (*out = OPENSSL_malloc(*len)) != NULL && BN_bn2bin(bn, *out) == (int)*len;
+
+    BN_free(bn);
+    return ok;
+}
+
+int tls_kex_dh_params(EVP_PKEY *dh, uint8_t **p, size_t *p_len, uint8_t **g, size_t *g_len)
+{
+    *p = *g = NULL;
+    if (bn_param(dh, OSSL_PKEY_PARAM_FFC_P, p, p_len) &&
+        bn_param(dh, OSSL_PKEY_PARAM_FFC_G, g, g_len))
+        return 1;
+    OPENSSL_free(*p);
+    OPENSSL_free(*g);
+    *p = *g = NULL;
+    return 0;
 }

@@ -50,4 +50,25 @@ int tls_kex_keygen_like(const struct shim_algs *a, EVP_PKEY *peer, EVP_PKEY **pr
 int tls_kex_rsa_encrypt(const struct shim_algs *a, EVP_PKEY *pub, const uint8_t *in, size_t in_len,
                         uint8_t **out, size_t *out_len);
 
+/* The premaster secret of RSA key transport is this long. */
+#define TLS_KEX_RSA_PMS_LEN 48
+
+/*
+ * A server's side of RSA key transport: out (TLS_KEX_RSA_PMS_LEN bytes)
+ * holds the premaster secret, or a random one when the block is malformed
+ * or names another version than client_version (libcrypto's implicit
+ * rejection; negotiated non-zero also accepts that version,
+ * SSL_OP_TLS_ROLLBACK_BUG).  0 only when the ciphertext cannot be
+ * decrypted at all (its length); nothing raised.
+ */
+int tls_kex_rsa_decrypt(const struct shim_algs *a, EVP_PKEY *priv, const uint8_t *in, size_t in_len,
+                        unsigned int client_version, unsigned int negotiated, uint8_t *out);
+
+/* DH parameters for a TLS 1.2 server at secbits of security (stock's
+ * SSL_CTX_set_dh_auto choice); NULL on failure. */
+EVP_PKEY *tls_kex_dh_auto(const struct shim_algs *a, int secbits);
+
+/* A DH key's prime and generator, big-endian (caller frees). */
+int tls_kex_dh_params(EVP_PKEY *dh, uint8_t **p, size_t *p_len, uint8_t **g, size_t *g_len);
+
 #endif

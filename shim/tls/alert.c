@@ -10,8 +10,15 @@
 int tls_send_alert(SSL *s, int level, int desc)
 {
     struct tls_conn *c = s->conn;
-    uint8_t alert[2] = {(uint8_t)level, (uint8_t)desc};
+    uint8_t alert[2];
 
+    /* Alerts TLS 1.3 introduced are handshake_failure before it (stock's
+     * tls1_alert_code). */
+    if (c != NULL && c->version != TLS1_3_VERSION &&
+        (desc == SSL_AD_CERTIFICATE_REQUIRED || desc == SSL_AD_MISSING_EXTENSION))
+        desc = SSL_AD_HANDSHAKE_FAILURE;
+    alert[0] = (uint8_t)level;
+    alert[1] = (uint8_t)desc;
     if (c == NULL || !tls_rl_queue(s, &c->rl, SSL3_RT_ALERT, alert, 2))
         return 0;
     tls_msg(s, 1, s->version, SSL3_RT_ALERT, alert, 2);

@@ -37,7 +37,7 @@ int tls_flush_key_update(SSL *s, struct tls_conn *c)
     tls_conn_note_send(s, c);
     if (!tls13_send_key_update(s, c, c->key_update == SSL_KEY_UPDATE_REQUESTED))
         return 0;
-    tls_conn_set_state(s, c, TLS_ST_CW_KEY_UPDATE);
+    tls_conn_set_state(s, c, s->server ? TLS_ST_SW_KEY_UPDATE : TLS_ST_CW_KEY_UPDATE);
     tls_conn_set_state(s, c, TLS_ST_OK);
     c->in_init = 0;
     tls_info(s, s->server ? SSL_CB_ACCEPT_EXIT : SSL_CB_CONNECT_EXIT, 1);
@@ -58,6 +58,19 @@ static int post_handshake(SSL *s, struct tls_conn *c)
     return !c->failed;
 }
 
+/* Without SSL_MODE_AUTO_RETRY, stock returns to the application after a
+ * handshake message (and the handshake it started) when nothing more is
+ * buffered: 1 when the read must stop with SSL_ERROR_WANT_READ. */
+static int stop_without_auto_retry(SSL *s, struct tls_conn *c)
+{
+    if ((s->cfg.mode & SSL_MODE_AUTO_RETRY) || tls_rl_has_unread(&c->rl))
+        return 0;
+    s->rwstate = SSL_READING;
+    BIO_clear_retry_flags(s->rbio);
+    BIO_set_retry_read(s->rbio);
+    return 1;
+}
+
 /* Fills c->app from the next application-data record, handling what else
  * arrives meanwhile.  Returns 1 (data), 0 (close_notify), -1. */
 static int next_app_record(SSL *s, struct tls_conn *c)
@@ -70,6 +83,8 @@ static int next_app_record(SSL *s, struct tls_conn *c)
              * unless data arrives while it still may. */
             if (tls_handshake_reading(s) <= 0)
                 return c->app_len > 0 ? 1 : -1;
+            if (c->hs == NULL && c->app_len == 0 && stop_without_auto_retry(s, c))
+                return -1;
             continue;
         }
         /* Only SSL_key_update's own request goes out while reading: the
@@ -112,17 +127,13 @@ static int next_app_record(SSL *s, struct tls_conn *c)
         case SSL3_RT_HANDSHAKE:
             if (!post_handshake(s, c))
                 return -1;
-            /* Post-handshake authentication answers at once. */
-            if (c->hs != NULL && c->hs->post_handshake)
+            /* A handshake the message started (post-handshake
+             * authentication, a renegotiation) runs at once, as stock's
+             * runs its state machine then. */
+            if (c->hs != NULL)
                 break;
-            /* Without SSL_MODE_AUTO_RETRY, stock returns to the application
-             * after a non-data record when nothing more is buffered. */
-            if (!(s->cfg.mode & SSL_MODE_AUTO_RETRY) && !tls_rl_has_unread(&c->rl)) {
-                s->rwstate = SSL_READING;
-                BIO_clear_retry_flags(s->rbio);
-                BIO_set_retry_read(s->rbio);
+            if (stop_without_auto_retry(s, c))
                 return -1;
-            }
             break;
         default:
             tls_rl_release_record(&c->rl);

@@ -247,3 +247,14 @@ int tls_b_close(tls_builder *b)
     }
     return 1;
 }
+
+int tls_b_abandon(tls_builder *b)
+{
+    if (b->failed || b->depth == 0) {
+        b->failed = 1;
+        return 0;
+    }
+    b->depth--;
+    b->len = b->open_at[b->depth];
+    return 1;
+}

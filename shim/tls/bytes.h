@@ -86,5 +86,12 @@ uint8_t *tls_b_space(tls_builder *b, size_t n);
 int tls_b_open(tls_builder *b, int width);
 /* Closes the innermost child, writing its length; fails if it does not fit. */
 int tls_b_close(tls_builder *b);
+/* Drops the innermost child, length prefix and all. */
+int tls_b_abandon(tls_builder *b);
+/* Bytes written so far. */
+static inline size_t tls_b_len(const tls_builder *b)
+{
+    return b->len;
+}
 
 #endif

@@ -52,3 +52,31 @@ mismatch:
     sk_X509_NAME_pop_free(found, X509_NAME_free);
     return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
 }
+
+STACK_OF(X509_NAME) * tls_server_ca_names(const SSL *s)
+{
+    STACK_OF(X509_NAME) *names =
+        s->cfg.client_ca_names != NULL ? s->cfg.client_ca_names : s->ctx->cfg.client_ca_names;
+
+    if (names == NULL || sk_X509_NAME_num(names) == 0)
+        names = s->cfg.ca_names != NULL ? s->cfg.ca_names : s->ctx->cfg.ca_names;
+    return names;
+}
+
+int tls_write_ca_names(const SSL *s, tls_builder *b, STACK_OF(X509_NAME) * names)
+{
+    if (!tls_b_open(b, 2))
+        return 0;
+    if (names != NULL && !(s->cfg.options & SSL_OP_DISABLE_TLSEXT_CA_NAMES)) {
+        for (int i = 0; i < sk_X509_NAME_num(names); i++) {
+            unsigned char *der = NULL;
+            int len = i2d_X509_NAME(sk_X509_NAME_value(names, i), &der);
+            int ok =
+                len > 0 && tls_b_open(b, 2) && tls_b_bytes(b, der, (size_t)len) && tls_b_close(b);
+            OPENSSL_free(der);
+            if (!ok)
+                return 0;
+        }
+    }
+    return tls_b_close(b);
+}

@@ -40,16 +40,21 @@ STACK_OF(X509) * tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key)
     return out;
 }
 
-/* One certificate: its DER and, in TLS 1.3, an empty extension list. */
-static int write_entry(tls_builder *b, X509 *x, int tls13)
+/* One certificate: its DER and, in TLS 1.3, its extensions (a server's leaf
+ * may carry its OCSP response; a client sends none). */
+static int write_entry(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b, X509 *x,
+                       size_t idx)
 {
     unsigned char *der = NULL;
     int len = i2d_X509(x, &der);
-    int ok = len > 0 && tls_b_open(b, 3) && tls_b_bytes(b, der, (size_t)len) && tls_b_close(b) &&
-             (!tls13 || tls_b_u16(b, 0));
+    int ok = len > 0 && tls_b_open(b, 3) && tls_b_bytes(b, der, (size_t)len) && tls_b_close(b);
 
     OPENSSL_free(der);
-    return ok;
+    if (!ok || c->version != TLS1_3_VERSION)
+        return ok;
+    if (!s->server)
+        return tls_b_u16(b, 0);
+    return tls_ext_write_server(s, c, hs, b, SSL_EXT_TLS1_3_CERTIFICATE, idx);
 }
 
 int tls_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs,
@@ -71,11 +76,11 @@ int tls_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs,
           (tls_b_open(&b, 1) && tls_b_bytes(&b, context, context_len) && tls_b_close(&b))) &&
          tls_b_open(&b, 3);
     for (int i = 0; ok && i < sk_X509_num(chain); i++)
-        ok = write_entry(&b, sk_X509_value(chain, i), tls13);
+        ok = write_entry(s, c, hs, &b, sk_X509_value(chain, i), (size_t)i);
     sk_X509_pop_free(chain, X509_free);
     if (!ok || !tls_b_close(&b)) {
         tls_b_cleanup(&b);
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        return c->failed ? 0 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
     return tls_hs_send_msg(s, c, hs, &b);
 }
@@ -118,7 +123,9 @@ int tls_parse_certificate_list(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
         }
         if ((parsed = shim_x509_from_der(c->algs, der.p, der.len, &x)) == 0) {
             sk_X509_pop_free(chain, X509_free);
-            return tls_fatal(s, SSL_AD_BAD_CERTIFICATE, ERR_R_ASN1_LIB);
+            /* (Stock's client and server differ in the alert.) */
+            return tls_fatal(s, s->server ? SSL_AD_DECODE_ERROR : SSL_AD_BAD_CERTIFICATE,
+                             ERR_R_ASN1_LIB);
         }
         if (parsed < 0 || !sk_X509_push(chain, x)) {
             X509_free(x);

@@ -702,3 +702,40 @@ size_t shim_cipher_enc_algs(const struct shim_alg_nid **tab)
     *tab = enc_algs;
     return NELEM(enc_algs);
 }
+
+int tls_parse_cipher_list(const uint8_t *bytes, size_t len, int v2, STACK_OF(SSL_CIPHER) * *suites,
+                          STACK_OF(SSL_CIPHER) * *signals)
+{
+    size_t width = v2 ? 3 : 2;
+
+    *suites = *signals = NULL;
+    if (len == 0)
+        return SSL_R_NO_CIPHERS_SPECIFIED;
+    if (len % width != 0)
+        return SSL_R_ERROR_IN_RECEIVED_CIPHER_LIST;
+    if ((*suites = sk_SSL_CIPHER_new_null()) == NULL ||
+        (*signals = sk_SSL_CIPHER_new_null()) == NULL)
+        goto malloc_err;
+    for (size_t off = 0; off < len; off += width) {
+        const uint8_t *p = bytes + off;
+        const SSL_CIPHER *c;
+
+        /* SSLv2 ClientHello entries are 3 bytes; only those with a zero
+         * first byte are TLS suites, the others SSLv2 ciphers we skip. */
+        if (v2) {
+            if (p[0] != 0)
+                continue;
+            p++;
+        }
+        c = tls_suite_by_code(p);
+        if (c != NULL && !sk_SSL_CIPHER_push(c->valid ? *suites : *signals, c))
+            goto malloc_err;
+    }
+    return 0;
+
+malloc_err:
+    sk_SSL_CIPHER_free(*suites);
+    sk_SSL_CIPHER_free(*signals);
+    *suites = *signals = NULL;
+    return ERR_R_MALLOC_FAILURE;
+}

@@ -180,6 +180,14 @@ static inline const SSL_CIPHER *tls_suite_by_code(const uint8_t code[2])
     return shim_cipher_by_id(0x03000000U | ((uint32_t)code[0] << 8) | code[1]);
 }
 
+/* The known suites of a cipher_suites vector in order into *suites, and the
+ * signalling values into *signals (stock's bytes_to_cipher_list; v2: the
+ * 3-byte entries of an SSLv2-format ClientHello).  0, or the reason it is
+ * refused (SSL_R_NO_CIPHERS_SPECIFIED, SSL_R_ERROR_IN_RECEIVED_CIPHER_LIST,
+ * ERR_R_MALLOC_FAILURE), with nothing allocated. */
+int tls_parse_cipher_list(const uint8_t *bytes, size_t len, int v2, STACK_OF(SSL_CIPHER) * *suites,
+                          STACK_OF(SSL_CIPHER) * *signals);
+
 static inline int tls_suite_is_aead(const SSL_CIPHER *c)
 {
     return (c->algorithm_mac & SHIM_M_AEAD) != 0;

@@ -29,3 +29,11 @@ int tls_client_hello_parse(SSL *s, struct tls_conn *c, struct tls_hs *hs,
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     return tls_ext_collect_all(s, hs, SSL_EXT_CLIENT_HELLO, &ch->ext_list, &ch->ext, &ch->seen);
 }
+
+void tls_client_hello_cleanup(struct tls_client_hello *ch)
+{
+    if (ch == NULL)
+        return;
+    sk_SSL_CIPHER_free(ch->suites);
+    ch->suites = NULL;
+}

@@ -22,12 +22,21 @@ struct tls_client_hello {
     uint8_t random[SSL3_RANDOM_SIZE];
     uint8_t session_id[SSL_MAX_SSL_SESSION_ID_LENGTH];
     size_t session_id_len;
-    tls_reader ciphers;       /* the cipher_suites vector's contents */
-    tls_reader compressions;  /* legacy_compression_methods' contents */
-    tls_reader ext_list;      /* the extensions' vector, without its length */
-    struct tls_ext_set ext;   /* the extensions we know */
-    struct tls_ext_seen seen; /* every extension, in the order received */
+    tls_reader ciphers;            /* the cipher_suites vector's contents */
+    tls_reader compressions;       /* legacy_compression_methods' contents */
+    tls_reader ext_list;           /* the extensions' vector, without its length */
+    struct tls_ext_set ext;        /* the extensions we know */
+    struct tls_ext_seen seen;      /* every extension, in the order received */
+    STACK_OF(SSL_CIPHER) * suites; /* the suites we know, in the client's order */
 };
+
+/* The ClientHello a server is processing, while stock would show it to the
+ * application (the ClientHello callback, the extension callbacks), else
+ * NULL. */
+const struct tls_client_hello *tls_server_client_hello(const SSL *s);
+
+/* Frees what tls_client_hello_parse and the server allocated in ch. */
+void tls_client_hello_cleanup(struct tls_client_hello *ch);
 
 /* Parses the ClientHello in c->hm.msg into *ch (whose readers point into
  * the message) and collects its extensions. 0 after tls_fatal. */

@@ -49,14 +49,19 @@ void tls_conn_free(SSL *s)
     OPENSSL_free(c->alpn);
     OPENSSL_free(c->npn);
     OPENSSL_free(c->peer_groups);
+    OPENSSL_free(c->peer_ec_point_formats);
     OPENSSL_free(c->peer_sigalgs);
     sk_X509_NAME_pop_free(c->peer_ca_names, X509_NAME_free);
     OPENSSL_free(c->ocsp_response);
     if (c->pha != NULL)
         tls_transcript_cleanup(c->pha);
     OPENSSL_free(c->pha);
+    if (c->pha_request != NULL)
+        tls_transcript_cleanup(c->pha_request);
+    OPENSSL_free(c->pha_request);
     sk_SSL_CIPHER_free(c->peer_ciphers);
     OPENSSL_free(c->peer_raw_ciphers);
+    OPENSSL_free(c->pha_context);
     OPENSSL_clear_free(c, sizeof(*c));
     s->conn = NULL;
 }

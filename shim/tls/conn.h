@@ -73,6 +73,8 @@ struct tls_conn {
     uint16_t *peer_groups; /* the peer's supported_groups (SSL_get1_groups): only a
                             * ClientHello's are read, so empty on a client */
     size_t peer_groups_len;
+    uint8_t *peer_ec_point_formats; /* the peer's ec_point_formats list (TLS 1.2) */
+    size_t peer_ec_point_formats_len;
     uint16_t *peer_sigalgs; /* from a CertificateRequest (SSL_get_sigalgs) */
     size_t peer_sigalgs_len;
     STACK_OF(X509_NAME) * peer_ca_names; /* the CAs a CertificateRequest named */
@@ -82,6 +84,7 @@ struct tls_conn {
     int secure_renegotiation;    /* the server sent renegotiation_info (RFC 5746) */
     int renegotiate;             /* a renegotiation is asked for, not started yet */
     int renegotiate_new_session; /* ... by SSL_renegotiate: no resumption offered */
+    int hello_request_sent;      /* a server asked for one: the next ClientHello starts it */
     int num_renegotiations, total_renegotiations;
     int in_read_app; /* the handshake runs inside SSL_read */
     int use_etm;     /* encrypt-then-MAC was negotiated (RFC 7366) */
@@ -113,8 +116,14 @@ struct tls_conn {
     STACK_OF(SSL_CIPHER) * peer_ciphers; /* the client's suites we know (SSL_get_client_ciphers) */
     uint8_t *peer_raw_ciphers;           /* its cipher_suites as sent (SSL_get0_raw_cipherlist) */
     size_t peer_raw_ciphers_len;
-    int pha_state;     /* TLS_PHA_*: post-handshake authentication */
-    int certreqs_sent; /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
+    int pha_state;        /* TLS_PHA_*: post-handshake authentication */
+    int certreqs_sent;    /* CertificateRequests sent (SSL_VERIFY_CLIENT_ONCE) */
+    uint8_t *pha_context; /* the certificate_request_context of a post-handshake request */
+    size_t pha_context_len;
+    struct tls_transcript *pha_request; /* the handshake's transcript and that request */
+    size_t sent_tickets;                /* NewSessionTickets sent since the handshake (or a
+                                         * post-handshake authentication) */
+    size_t extra_tickets;               /* more asked for with SSL_new_session_ticket */
 };
 
 /* Where a server's post-handshake authentication stands (stock's states). */

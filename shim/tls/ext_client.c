@@ -96,14 +96,11 @@ enum tls_ext_write tls_exc_add_max_fragment_length(struct tls_ext_ctx *x)
 
 enum tls_ext_write tls_exc_add_ec_point_formats(struct tls_ext_ctx *x)
 {
-    static const uint8_t formats[] = {TLSEXT_ECPOINTFORMAT_uncompressed,
-                                      TLSEXT_ECPOINTFORMAT_ansiX962_compressed_prime,
-                                      TLSEXT_ECPOINTFORMAT_ansiX962_compressed_char2};
     if (!use_ecc(x))
         return TLS_EXT_NOT_SENT;
     return open_ext(x->b, TLSEXT_TYPE_ec_point_formats) && tls_b_open(x->b, 1) &&
-                   tls_b_bytes(x->b, formats, sizeof(formats)) && tls_b_close(x->b) &&
-                   tls_b_close(x->b)
+                   tls_b_bytes(x->b, tls_ec_point_formats, sizeof(tls_ec_point_formats)) &&
+                   tls_b_close(x->b) && tls_b_close(x->b)
                ? TLS_EXT_SENT
                : TLS_EXT_FAILED;
 }

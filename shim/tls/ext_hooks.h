@@ -9,6 +9,9 @@
 #include "tls/cipher_suites.h"
 #include "tls/extensions.h"
 
+/* The EC point formats both sides list (RFC 8422 5.1.2), stock's default. */
+extern const uint8_t tls_ec_point_formats[3];
+
 /* ClientHello writers (client). */
 enum tls_ext_write tls_exc_add_renegotiate(struct tls_ext_ctx *x);
 enum tls_ext_write tls_exc_add_server_name(struct tls_ext_ctx *x);
@@ -67,6 +70,7 @@ int tls_exs_parse_supported_groups(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_session_ticket(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_status_request(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_alpn(struct tls_ext_ctx *x, tls_reader *r);
+int tls_exs_parse_npn(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_encrypt_then_mac(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_extended_master_secret(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exs_parse_sig_algs(struct tls_ext_ctx *x, tls_reader *r);
@@ -83,6 +87,11 @@ enum tls_ext_write tls_exs_add_server_name(struct tls_ext_ctx *x);
 enum tls_ext_write tls_exs_add_max_fragment_length(struct tls_ext_ctx *x);
 enum tls_ext_write tls_exs_add_supported_groups(struct tls_ext_ctx *x);
 enum tls_ext_write tls_exs_add_status_request(struct tls_ext_ctx *x);
+enum tls_ext_write tls_exs_add_ec_point_formats(struct tls_ext_ctx *x);
+enum tls_ext_write tls_exs_add_session_ticket(struct tls_ext_ctx *x);
+enum tls_ext_write tls_exs_add_npn(struct tls_ext_ctx *x);
+enum tls_ext_write tls_exs_add_encrypt_then_mac(struct tls_ext_ctx *x);
+enum tls_ext_write tls_exs_add_extended_master_secret(struct tls_ext_ctx *x);
 enum tls_ext_write tls_exs_add_alpn(struct tls_ext_ctx *x);
 enum tls_ext_write tls_exs_add_supported_versions(struct tls_ext_ctx *x);
 enum tls_ext_write tls_exs_add_key_share(struct tls_ext_ctx *x);
@@ -96,6 +105,7 @@ int tls_exs_final_server_name(struct tls_ext_ctx *x, int present);
 int tls_exs_final_alpn(struct tls_ext_ctx *x, int present);
 int tls_exs_final_key_share(struct tls_ext_ctx *x, int present);
 int tls_exs_final_psk(struct tls_ext_ctx *x, int present);
+int tls_exs_final_early_data(struct tls_ext_ctx *x, int present);
 int tls_exs_final_max_fragment_length(struct tls_ext_ctx *x, int present);
 int tls_exs_final_sig_algs(struct tls_ext_ctx *x, int present);
 

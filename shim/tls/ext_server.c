@@ -17,6 +17,7 @@
 #include "tls/ca_names.h"
 #include "tls/ext_hooks.h"
 #include "tls/policy.h"
+#include "tls/server_session.h"
 
 /* Code points the public headers do not name. */
 #define TLSEXT_KEX_MODE_KE     0x00 /* psk_ke (RFC 8446 4.2.9) */
@@ -94,6 +95,25 @@ int tls_exs_parse_ec_point_formats(struct tls_ext_ctx *x, tls_reader *r)
 
     if (!tls_r_sub_u8(r, &formats) || !tls_r_done(r) || tls_r_done(&formats))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
+    if (!x->s->hit) {
+        struct tls_conn *c = x->c;
+
+        x->hs->sv.ec_point_formats = 1;
+        OPENSSL_free(c->peer_ec_point_formats);
+        c->peer_ec_point_formats_len = 0;
+        if ((c->peer_ec_point_formats = OPENSSL_memdup(formats.p, formats.len)) == NULL)
+            return tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        c->peer_ec_point_formats_len = formats.len;
+    }
+    return 1;
+}
+
+/* next_protocol_negotiation: empty; not on a renegotiation. */
+int tls_exs_parse_npn(struct tls_ext_ctx *x, tls_reader *r)
+{
+    (void)r;
+    if (x->c->finished_len == 0 || x->c->peer_finished_len == 0)
+        x->hs->npn_seen = 1;
     return 1;
 }
 
@@ -224,6 +244,8 @@ int tls_exs_parse_extended_master_secret(struct tls_ext_ctx *x, tls_reader *r)
 {
     if (!tls_r_done(r))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
+    if (!(x->s->cfg.options & SSL_OP_NO_EXTENDED_MASTER_SECRET))
+        x->hs->ems = 1;
     return 1;
 }
 
@@ -395,10 +417,30 @@ int tls_exs_final_server_name(struct tls_ext_ctx *x, int present)
         if (s->session->hostname == NULL && s->hostname != NULL)
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
-    /* Tickets turned off by the callback (a new context) stay off. */
+    /* A handshake moved to another context (here or in the ClientHello
+     * callback) counts as that context's accept. */
+    if ((x->c->finished_len == 0 || x->c->peer_finished_len == 0) && s->ctx != s->session_ctx &&
+        !x->hs->hrr) {
+        shim_counter_inc(&s->ctx->stats.accept);
+        shim_counter_dec(&s->session_ctx->stats.accept);
+    }
+    /* Tickets turned off by the callback (a new context) stay off; a new
+     * session then needs an id of its own. */
     if (ret == SSL_TLSEXT_ERR_OK && x->hs->ticket_expected && had_tickets &&
-        (s->cfg.options & SSL_OP_NO_TICKET))
+        (s->cfg.options & SSL_OP_NO_TICKET)) {
         x->hs->ticket_expected = 0;
+        if (!s->hit) {
+            SSL_SESSION *ss = s->session;
+
+            OPENSSL_free(ss->ticket);
+            ss->ticket = NULL;
+            ss->ticket_len = 0;
+            ss->ticket_lifetime_hint = 0;
+            ss->ticket_age_add = 0;
+            if (!tls_server_session_id(s, ss))
+                return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        }
+    }
     switch (ret) {
     case SSL_TLSEXT_ERR_ALERT_FATAL:
         return tls_fatal(s, alert, SSL_R_CALLBACK_FAILED);
@@ -482,6 +524,13 @@ int tls_exs_final_key_share(struct tls_ext_ctx *x, int present)
     return 1;
 }
 
+/* 0-RTT data is refused: what the client sends of it is skipped. */
+int tls_exs_final_early_data(struct tls_ext_ctx *x, int present)
+{
+    x->hs->sv.early_data_rejected = present;
+    return 1;
+}
+
 /* RFC 8446 4.2.9: pre_shared_key needs psk_key_exchange_modes. */
 int tls_exs_final_psk(struct tls_ext_ctx *x, int present)
 {
@@ -536,7 +585,7 @@ enum tls_ext_write tls_exs_add_supported_groups(struct tls_ext_ctx *x)
     size_t n;
     int first = 1;
 
-    if (x->hs->kex_group == NULL)
+    if (x->context != SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS || x->hs->kex_group == NULL)
         return TLS_EXT_NOT_SENT;
     tls_configured_groups(x->s, &groups, &n);
     for (size_t i = 0; i < n; i++) {
@@ -573,6 +622,69 @@ enum tls_ext_write tls_exs_add_status_request(struct tls_ext_ctx *x)
          !tls_b_bytes(x->b, c->ocsp_response, c->ocsp_response_len) || !tls_b_close(x->b)))
         return TLS_EXT_FAILED;
     return done(x->b, 1);
+}
+
+/* A TLS 1.2 ServerHello's, when an elliptic curve is used and the client
+ * listed its formats: ours. */
+enum tls_ext_write tls_exs_add_ec_point_formats(struct tls_ext_ctx *x)
+{
+    const SSL_CIPHER *ci = x->c->cipher;
+
+    if (!x->hs->sv.ec_point_formats ||
+        ((ci->algorithm_mkey & SHIM_K_ECDHE) == 0 && (ci->algorithm_auth & SHIM_A_ECDSA) == 0))
+        return TLS_EXT_NOT_SENT;
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_ec_point_formats) && tls_b_open(x->b, 1) &&
+                          tls_b_bytes(x->b, tls_ec_point_formats, sizeof(tls_ec_point_formats)) &&
+                          tls_b_close(x->b));
+}
+
+/* Empty: a NewSessionTicket will follow (RFC 5077 3.2). */
+enum tls_ext_write tls_exs_add_session_ticket(struct tls_ext_ctx *x)
+{
+    SSL *s = x->s;
+
+    if (!x->hs->ticket_expected || (s->cfg.options & SSL_OP_NO_TICKET) ||
+        !tls_security_ok(s, SSL_SECOP_TICKET, 0, 0, NULL)) {
+        x->hs->ticket_expected = 0;
+        return TLS_EXT_NOT_SENT;
+    }
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_session_ticket));
+}
+
+/* The protocols we advertise, from the application's callback. */
+enum tls_ext_write tls_exs_add_npn(struct tls_ext_ctx *x)
+{
+    SSL *s = x->s;
+    const unsigned char *npa;
+    unsigned int npalen;
+    int seen = x->hs->npn_seen;
+
+    x->hs->npn_seen = 0;
+    if (!seen || s->ctx->npn_advertised_cb == NULL ||
+        s->ctx->npn_advertised_cb(s, &npa, &npalen, s->ctx->npn_advertised_cb_arg) !=
+            SSL_TLSEXT_ERR_OK)
+        return TLS_EXT_NOT_SENT;
+    x->hs->npn_seen = 1;
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_next_proto_neg) && tls_b_bytes(x->b, npa, npalen));
+}
+
+/* encrypt_then_mac, unless the suite is an AEAD (which needs no MAC). */
+enum tls_ext_write tls_exs_add_encrypt_then_mac(struct tls_ext_ctx *x)
+{
+    if (!x->hs->use_etm)
+        return TLS_EXT_NOT_SENT;
+    if (tls_suite_is_aead(x->c->cipher)) {
+        x->hs->use_etm = 0;
+        return TLS_EXT_NOT_SENT;
+    }
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_encrypt_then_mac));
+}
+
+enum tls_ext_write tls_exs_add_extended_master_secret(struct tls_ext_ctx *x)
+{
+    if (!x->hs->ems)
+        return TLS_EXT_NOT_SENT;
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_extended_master_secret));
 }
 
 enum tls_ext_write tls_exs_add_alpn(struct tls_ext_ctx *x)
@@ -650,25 +762,12 @@ enum tls_ext_write tls_exs_add_signature_algorithms(struct tls_ext_ctx *x)
 /* A CertificateRequest's: the client CA list. */
 enum tls_ext_write tls_exs_add_certificate_authorities(struct tls_ext_ctx *x)
 {
-    STACK_OF(X509_NAME) *names = x->s->cfg.client_ca_names != NULL ? x->s->cfg.client_ca_names
-                                                                   : x->s->ctx->cfg.client_ca_names;
+    STACK_OF(X509_NAME) *names = tls_server_ca_names(x->s);
 
     if (names == NULL || sk_X509_NAME_num(names) == 0)
-        names = x->s->cfg.ca_names != NULL ? x->s->cfg.ca_names : x->s->ctx->cfg.ca_names;
-    if (names == NULL || sk_X509_NAME_num(names) == 0)
         return TLS_EXT_NOT_SENT;
-    if (!open_ext(x->b, TLSEXT_TYPE_certificate_authorities) || !tls_b_open(x->b, 2))
-        return TLS_EXT_FAILED;
-    for (int i = 0; i < sk_X509_NAME_num(names); i++) {
-        unsigned char *der = NULL;
-        int len = i2d_X509_NAME(sk_X509_NAME_value(names, i), &der);
-        int ok = len > 0 && tls_b_open(x->b, 2) && tls_b_bytes(x->b, der, (size_t)len) &&
-                 tls_b_close(x->b);
-        OPENSSL_free(der);
-        if (!ok)
-            return TLS_EXT_FAILED;
-    }
-    return done(x->b, tls_b_close(x->b));
+    return done(x->b, open_ext(x->b, TLSEXT_TYPE_certificate_authorities) &&
+                          tls_write_ca_names(x->s, x->b, names));
 }
 
 /* ---------------------------------------------- more checks after the hello */

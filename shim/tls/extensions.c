@@ -68,6 +68,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .add_client_hello = tls_exc_add_ec_point_formats,
             .parse_server = tls_exc_parse_ec_point_formats,
             .parse_client_hello = tls_exs_parse_ec_point_formats,
+            .add_server = tls_exs_add_ec_point_formats,
         },
     [TLS_EXT_SUPPORTED_GROUPS] =
         {
@@ -86,6 +87,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .add_client_hello = tls_exc_add_session_ticket,
             .parse_server = tls_exc_parse_session_ticket,
             .parse_client_hello = tls_exs_parse_session_ticket,
+            .add_server = tls_exs_add_session_ticket,
         },
     [TLS_EXT_STATUS_REQUEST] =
         {
@@ -104,6 +106,8 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
                 SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO | SSL_EXT_TLS1_2_AND_BELOW_ONLY,
             .add_client_hello = tls_exc_add_npn,
             .parse_server = tls_exc_parse_npn,
+            .parse_client_hello = tls_exs_parse_npn,
+            .add_server = tls_exs_add_npn,
         },
     [TLS_EXT_ALPN] =
         {
@@ -129,6 +133,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .add_client_hello = tls_exc_add_encrypt_then_mac,
             .parse_server = tls_exc_parse_encrypt_then_mac,
             .parse_client_hello = tls_exs_parse_encrypt_then_mac,
+            .add_server = tls_exs_add_encrypt_then_mac,
         },
     [TLS_EXT_SCT] =
         {
@@ -146,6 +151,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .parse_server = tls_exc_parse_extended_master_secret,
             .final_client = tls_exc_final_extended_master_secret,
             .parse_client_hello = tls_exs_parse_extended_master_secret,
+            .add_server = tls_exs_add_extended_master_secret,
         },
     [TLS_EXT_SIG_ALGS_CERT] =
         {
@@ -222,6 +228,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
                         SSL_EXT_TLS1_3_NEW_SESSION_TICKET | SSL_EXT_TLS1_3_ONLY,
             .parse_server = tls_exc_parse_early_data,
             .parse_client_hello = tls_exs_parse_early_data,
+            .final_server = tls_exs_final_early_data,
         },
     [TLS_EXT_CERTIFICATE_AUTHORITIES] =
         {
@@ -285,6 +292,37 @@ int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
     return tls_b_close(b) ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
 
+int tls_ext_write_server(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
+                         unsigned int context, size_t chain_idx)
+{
+    struct tls_ext_ctx x = {s, c, hs, context, b, 0, 0, 0, chain_idx, 0};
+    size_t start;
+
+    if (!tls_b_open(b, 2))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    start = tls_b_len(b);
+    for (int i = 0; i < TLS_EXT_NUM; i++) {
+        enum tls_ext_write w;
+
+        if (ext_table[i].add_server == NULL || (ext_table[i].contexts & context) == 0 ||
+            !tls_ext_relevant(s, c, ext_table[i].contexts, context))
+            continue;
+        if ((w = ext_table[i].add_server(&x)) == TLS_EXT_FAILED)
+            return c->failed ? 0 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        /* What a request asks, the answer may contain. */
+        if (w == TLS_EXT_SENT && (context & (SSL_EXT_TLS1_3_CERTIFICATE_REQUEST |
+                                             SSL_EXT_TLS1_3_NEW_SESSION_TICKET)) != 0)
+            hs->sent_exts |= 1u << i;
+    }
+    /* A TLS 1.2 ServerHello leaves out an empty block altogether. */
+    if (context == SSL_EXT_TLS1_2_SERVER_HELLO && tls_b_len(b) == start) {
+        if (!tls_b_abandon(b))
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        return 1;
+    }
+    return tls_b_close(b) ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+}
+
 /* ----------------------------------------------------------- collecting */
 
 static int index_of(uint16_t type)
@@ -293,6 +331,15 @@ static int index_of(uint16_t type)
         if (ext_table[i].type == type)
             return i;
     return -1;
+}
+
+const uint8_t tls_ec_point_formats[3] = {TLSEXT_ECPOINTFORMAT_uncompressed,
+                                         TLSEXT_ECPOINTFORMAT_ansiX962_compressed_prime,
+                                         TLSEXT_ECPOINTFORMAT_ansiX962_compressed_char2};
+
+int tls_ext_known(uint16_t type)
+{
+    return index_of(type) >= 0;
 }
 
 /* Messages that answer nothing we sent: a ClientHello, and the requests and

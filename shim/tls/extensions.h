@@ -99,6 +99,10 @@ struct tls_ext_def {
 /* The table, indexed by enum tls_ext_index. */
 const struct tls_ext_def *tls_ext_def(int idx);
 
+/* Whether the table knows an extension type (stock keeps only those of a
+ * ClientHello for the application to see). */
+int tls_ext_known(uint16_t type);
+
 /*
  * Writes the ClientHello extension block.  If a PSK is offered, *binders_len
  * is the length of the binders list at the very end of the block (RFC 8446
@@ -107,6 +111,13 @@ const struct tls_ext_def *tls_ext_def(int idx);
  */
 int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
                                int min_version, int max_version, size_t *binders_len);
+
+/* Writes a server message's extension block (context: the message, one
+ * SSL_EXT_* bit; chain_idx: a Certificate entry's index), every extension
+ * whose table entry has a server writer for it, in table order.  0 after
+ * tls_fatal. */
+int tls_ext_write_server(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
+                         unsigned int context, size_t chain_idx);
 
 /* Reads and checks the list of extensions of a message received in context
  * (SSL_EXT_*); list is the vector's contents, without its length.  0 after

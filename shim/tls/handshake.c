@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tls/appdata.h"
+#include "tls/client_hello.h"
 #include "tls/handshake.h"
 #include "tls/machines.h"
 #include "tls/post_handshake.h"
@@ -29,6 +30,8 @@ void tls_hs_free(struct tls_hs *hs)
     OPENSSL_free(hs->cl.cert_req_context);
     OPENSSL_free(hs->cl.cert_types);
     OPENSSL_free(hs->sv.alpn_proposed);
+    tls_client_hello_cleanup(hs->sv.ch);
+    OPENSSL_free(hs->sv.ch);
     OPENSSL_clear_free(hs, sizeof(*hs));
 }
 
@@ -49,34 +52,38 @@ int tls_hs_transcript_hash(SSL *s, struct tls_hs *hs, uint8_t *out, size_t *len)
 
 /* ------------------------------------------------------------ message input */
 
-/*
- * The largest body stock accepts for a message of this type.  Stock keys its
- * limits by the state a message leads to; each of those states is reached by
- * one type, so the type decides, once it is known to be expected.  A client
- * reads the server's messages, a server the client's.
- */
-static size_t max_message_len(const SSL *s, int type)
+/* The largest body stock accepts for each message a server reads (its
+ * per-state limits, keyed here by the message that leads to the state). */
+static size_t server_max_message_len(SSL *s, int type)
 {
-    if (s->server) {
-        switch (type) {
-        case SSL3_MT_CLIENT_HELLO:
-            return 131396;
-        case SSL3_MT_END_OF_EARLY_DATA:
-            return 0;
-        case SSL3_MT_CERTIFICATE:
-            return s->cfg.max_cert_list;
-        case SSL3_MT_CLIENT_KEY_EXCHANGE:
-            return 2048;
-        case SSL3_MT_NEXT_PROTO:
-            return 514;
-        case SSL3_MT_FINISHED:
-            return 64;
-        case SSL3_MT_KEY_UPDATE:
-            return 1;
-        default:
-            return SSL3_RT_MAX_PLAIN_LENGTH;
-        }
+    switch (type) {
+    case SSL3_MT_CLIENT_HELLO:
+        return 131396; /* stock's CLIENT_HELLO_MAX_LENGTH */
+    case SSL3_MT_END_OF_EARLY_DATA:
+        return 0;
+    case SSL3_MT_CERTIFICATE:
+        return s->cfg.max_cert_list;
+    case SSL3_MT_CERTIFICATE_VERIFY:
+        return SSL3_RT_MAX_PLAIN_LENGTH;
+    case SSL3_MT_CLIENT_KEY_EXCHANGE:
+        return 2048;
+    case SSL3_MT_NEXT_PROTO:
+        return 514;
+    case SSL3_MT_FINISHED:
+        return 64;
+    case SSL3_MT_KEY_UPDATE:
+        return 1;
+    default:
+        return SSL3_RT_MAX_PLAIN_LENGTH;
     }
+}
+
+/* The largest body stock accepts for each message a client reads (its
+ * per-state limits, keyed here by the message that leads to the state). */
+static size_t max_message_len(SSL *s, int type)
+{
+    if (s->server)
+        return server_max_message_len(s, type);
     switch (type) {
     case SSL3_MT_HELLO_REQUEST:
     case SSL3_MT_SERVER_DONE:
@@ -323,6 +330,16 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
                 c->app_len = c->rl.rlen;
                 return TLS_RL_APPDATA;
             }
+            /* After a HelloRetryRequest, 0-RTT data the client sent with
+             * its first ClientHello arrives before the second: skipped. */
+            if (s->server && c->hs != NULL && c->hs->hrr && c->hs->sv.early_data_rejected &&
+                !c->rl.rd.keyed) {
+                size_t len = c->rl.rlen;
+                tls_rl_release_record(&c->rl);
+                if (!tls_rl_skip_early_record(s, &c->rl, len))
+                    return TLS_RL_FATAL;
+                break;
+            }
             return unexpected_record(s, c);
         default:
             return unexpected_record(s, c);
@@ -407,7 +424,7 @@ int tls_hs_send_ccs(SSL *s, struct tls_conn *c)
 static int finish(SSL *s, struct tls_conn *c)
 {
     struct tls_hs *hs = c->hs;
-    int post = hs->post_handshake;
+    int post = hs->post_handshake, done_reported = hs->sv.done_reported;
 
     /* Offered post-handshake authentication needs the handshake's transcript. */
     if (c->version == TLS1_3_VERSION && !post && s->cfg.pha_enabled && !s->server &&
@@ -431,8 +448,9 @@ static int finish(SSL *s, struct tls_conn *c)
     tls_hs_free(hs);
     c->hs = NULL;
     if (post) {
-        /* Post-handshake authentication ends where it began, established. */
+        /* Post-handshake work ends where it began, established. */
         tls_conn_set_state(s, c, TLS_ST_OK);
+        c->in_init = 0;
         return 1;
     }
     c->in_init = 0;
@@ -441,7 +459,9 @@ static int finish(SSL *s, struct tls_conn *c)
     if (!c->writing)
         tls_info_loop(s);
     tls_conn_set_state(s, c, TLS_ST_OK);
-    tls_info(s, SSL_CB_HANDSHAKE_DONE, 1);
+    /* (A TLS 1.3 server reported it before its tickets.) */
+    if (!done_reported)
+        tls_info(s, SSL_CB_HANDSHAKE_DONE, 1);
     return 1;
 }
 
@@ -466,7 +486,8 @@ int tls_start_renegotiation(SSL *s, struct tls_conn *c)
     c->num_renegotiations++;
     c->total_renegotiations++;
     c->in_init = 1;
-    shim_counter_inc(s->server ? &s->session_ctx->stats.accept_renegotiate
+    /* (A server counts on its current context, as stock.) */
+    shim_counter_inc(s->server ? &s->ctx->stats.accept_renegotiate
                                : &s->session_ctx->stats.connect_renegotiate);
     return 1;
 }
@@ -553,6 +574,18 @@ int tls_handshake(SSL *s)
          * half read or written (stock's ssl3_renegotiate_check). */
         tls_info(s, SSL_CB_HANDSHAKE_START, 1);
         if (!tls_start_renegotiation(s, c))
+            return -1;
+    }
+    if (c->hs == NULL && c->state == TLS_ST_OK && s->server && c->version == TLS1_3_VERSION &&
+        (c->pha_state == TLS_PHA_REQUEST_PENDING || c->extra_tickets > 0) &&
+        !tls_rl_write_pending(&c->rl)) {
+        /* A TLS 1.3 server asked to request a certificate or send tickets:
+         * stock's writing side starts from the established state. */
+        c->writing = 0;
+        if (!tls_start_post_handshake(s, c, &tls13_server_machine,
+                                      c->pha_state == TLS_PHA_REQUEST_PENDING
+                                          ? tls13_server_pha_state
+                                          : tls13_server_tickets_state))
             return -1;
     }
     if (c->hs == NULL && c->state == TLS_ST_OK) {

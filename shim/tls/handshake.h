@@ -73,6 +73,7 @@ struct tls_hs_client {
 /* What only the server side of a handshake needs. */
 struct tls_hs_server {
     struct tls_client_hello *ch; /* while the ClientHello is processed */
+    int ch_visible;              /* ... and the SSL_client_hello_get* accessors see it */
     uint16_t hrr_group;          /* the group a HelloRetryRequest asked for */
     int psk_kex_modes;           /* TLS_PSK_KE / TLS_PSK_DHE_KE bits the client allows */
     int servername_done;         /* the host name was accepted: acknowledge it */
@@ -85,8 +86,9 @@ struct tls_hs_server {
     int stage;            /* where a suspended ClientHello step resumes */
     uint8_t ch_session_id[SSL_MAX_SSL_SESSION_ID_LENGTH]; /* echoed in TLS 1.3 */
     size_t ch_session_id_len;
-    size_t sent_tickets; /* NewSessionTickets sent after this handshake */
-    int done_reported;   /* the handshake's end was reported before its tickets */
+    int done_reported;       /* the handshake's end was reported before its tickets */
+    int early_data_rejected; /* the client offered 0-RTT data, which we refuse */
+    int ec_point_formats;    /* the client listed its EC point formats (TLS 1.2) */
 };
 
 /* psk_key_exchange_modes the server takes (RFC 8446 4.2.9). */

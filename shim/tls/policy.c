@@ -8,6 +8,7 @@
 #include <openssl/obj_mac.h>
 
 #include "tls/cipher_suites.h"
+#include "tls/conn.h"
 #include "tls/policy.h"
 
 int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
@@ -19,8 +20,7 @@ int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other)
     return cert->sec_cb(s, NULL, op, bits, nid, other, cert->sec_ex);
 }
 
-/* Whether one version is enabled (stock's ssl_method_error, for TLS). */
-static int version_enabled(const SSL *s, int v)
+int tls_version_enabled(const SSL *s, int v)
 {
     static const struct {
         int version;
@@ -55,7 +55,7 @@ int tls_version_range(const SSL *s, int *min_version, int *max_version)
         return 0;
     }
     for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
-        if (!version_enabled(s, versions[i])) {
+        if (!tls_version_enabled(s, versions[i])) {
             hole = 1;
         } else if (!hole) {
             min = versions[i];
@@ -100,6 +100,11 @@ int tls_sigalg_usable(const SSL *s, const struct tls_sigalg *a, int op, int min_
     if (!s->server && min_version >= TLS1_3_VERSION &&
         (a->sig_type == EVP_PKEY_DSA || a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224))
         return 0;
+    /* No DSA once a server has chosen TLS 1.3 (a client's second
+     * ClientHello still offers it, as stock's). */
+    if (s->server && s->conn != NULL && s->conn->version == TLS1_3_VERSION &&
+        a->sig_type == EVP_PKEY_DSA)
+        return 0;
     return tls_security_ok(s, op, a->secbits, a->hash_nid, id);
 }
 
@@ -138,4 +143,49 @@ int tls_listed(uint16_t code, const uint16_t *list, size_t len)
         if (list[i] == code)
             return 1;
     return 0;
+}
+
+int tls_level_bits(int level)
+{
+    /* Bits of security each level asks for (SSL_CTX_set_security_level(3)). */
+    static const int bits[] = {0, 80, 112, 128, 192, 256};
+    return bits[level < 0 ? 0 : level > 5 ? 5 : level];
+}
+
+int tls_security_level_bits(const SSL *s)
+{
+    return tls_level_bits(s->cfg.cert->sec_level);
+}
+
+uint16_t tls_server_shared_group(const SSL *s, const struct tls_conn *c, int n)
+{
+    const uint16_t *ours, *pref, *supp, *peer = c != NULL ? c->peer_groups : NULL;
+    size_t nours, npeer = c != NULL ? c->peer_groups_len : 0, npref, nsupp;
+    int k = 0;
+
+    if (!s->server)
+        return 0;
+    if (n == -2)
+        n = 0; /* (Suite B would choose differently; it is not supported) */
+    tls_configured_groups(s, &ours, &nours);
+    if (s->cfg.options & SSL_OP_CIPHER_SERVER_PREFERENCE) {
+        pref = ours, npref = nours, supp = peer, nsupp = npeer;
+    } else {
+        pref = peer, npref = npeer, supp = ours, nsupp = nours;
+    }
+    for (size_t i = 0; i < npref; i++) {
+        const struct tls_group *g = tls_group_by_id(pref[i]);
+        uint8_t id[2] = {(uint8_t)(pref[i] >> 8), (uint8_t)pref[i]};
+
+        if (!tls_listed(pref[i], supp, nsupp) || g == NULL ||
+            !tls_security_ok(s, SSL_SECOP_CURVE_SHARED, g->secbits, g->nid, id))
+            continue;
+        /* Only groups of the version in use (no FFDHE group in TLS 1.2). */
+        if (s->version < g->min_tls || (g->max_tls != 0 && s->version > g->max_tls))
+            continue;
+        if (n == k)
+            return pref[i];
+        k++;
+    }
+    return n == -1 ? (uint16_t)k : 0;
 }

@@ -14,6 +14,10 @@
 /* Asks the security callback (SSL_SECOP_*), as stock's ssl_security(). */
 int tls_security_ok(const SSL *s, int op, int bits, int nid, void *other);
 
+/* Whether version v is enabled by the options, the version bounds and the
+ * security level (stock's ssl_method_error, for TLS). */
+int tls_version_enabled(const SSL *s, int v);
+
 /* The contiguous range of enabled versions, as stock's
  * ssl_get_min_max_version(); 0 on success or the reason code (e.g.
  * SSL_R_NO_PROTOCOLS_AVAILABLE). */
@@ -38,5 +42,16 @@ void tls_psigalgs(const SSL *s, int sent, const uint16_t **sigalgs, size_t *len)
 
 /* Whether code is in list. */
 int tls_listed(uint16_t code, const uint16_t *list, size_t len);
+
+/* Bits of security a security level asks for; s's level's. */
+int tls_level_bits(int level);
+int tls_security_level_bits(const SSL *s);
+
+struct tls_conn;
+/* A server's n-th group in common with the client (stock's
+ * tls1_shared_group): in the client's order, or ours with
+ * SSL_OP_CIPHER_SERVER_PREFERENCE; n -1 counts them, -2 is the one to use;
+ * 0 if none. */
+uint16_t tls_server_shared_group(const SSL *s, const struct tls_conn *c, int n);
 
 #endif

@@ -40,11 +40,16 @@ static int start_pha(SSL *s, struct tls_conn *c)
 
 int tls_post_handshake_expected(const SSL *s, const struct tls_conn *c, int type)
 {
-    /* After a TLS 1.2 handshake only a HelloRequest may come (to a client);
-     * after a TLS 1.3 one a ticket, a KeyUpdate, and a CertificateRequest if
-     * we offered post-handshake authentication; a server takes KeyUpdates. */
+    /* After a TLS 1.2 handshake only a HelloRequest may come to a client,
+     * a ClientHello (renegotiation) to a server; after a TLS 1.3 one a
+     * ticket, a KeyUpdate, and a CertificateRequest if we offered
+     * post-handshake authentication; a server takes KeyUpdates, and the
+     * Certificate answering its own request. */
+    if (s->server && c->version < TLS1_3_VERSION)
+        return type == SSL3_MT_CLIENT_HELLO;
     if (s->server)
-        return c->version == TLS1_3_VERSION && type == SSL3_MT_KEY_UPDATE;
+        return type == SSL3_MT_KEY_UPDATE ||
+               (type == SSL3_MT_CERTIFICATE && c->pha_state == TLS_PHA_REQUESTED);
     if (c->version < TLS1_3_VERSION)
         return type == SSL3_MT_HELLO_REQUEST;
     return type == SSL3_MT_NEWSESSION_TICKET || type == SSL3_MT_KEY_UPDATE ||
@@ -55,6 +60,10 @@ int tls_post_handshake_msg(SSL *s, struct tls_conn *c)
 {
     int ok, type = c->hm.msg.type;
 
+    /* A ClientHello on an established TLS 1.2 connection: a renegotiation
+     * the server asked for, or the client's own. */
+    if (s->server && c->version < TLS1_3_VERSION && type == SSL3_MT_CLIENT_HELLO)
+        return tls_server_renegotiation_hello(s, c);
     switch (tls_post_handshake_expected(s, c, type) ? type : -1) {
     case SSL3_MT_NEWSESSION_TICKET:
         tls_conn_set_state(s, c, TLS_ST_CR_SESSION_TICKET);
@@ -71,6 +80,13 @@ int tls_post_handshake_msg(SSL *s, struct tls_conn *c)
     case SSL3_MT_CERTIFICATE_REQUEST:
         /* The message stays for the machine to read. */
         return start_pha(s, c);
+    case SSL3_MT_CERTIFICATE:
+        /* The answer to our post-handshake request: the server's machine
+         * reads it, on the transcript kept from the handshake. */
+        if (!tls_start_post_handshake(s, c, &tls13_server_machine, tls13_server_pha_cert_state) ||
+            c->pha_request == NULL || !tls_transcript_copy(&c->hs->transcript, c->pha_request))
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        return 1;
     default:
         ok = tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
         break;

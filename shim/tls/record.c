@@ -184,7 +184,8 @@ static int check_header(SSL *s, struct tls_rl *rl, const uint8_t *h, size_t len)
     }
     if (rl->rd.keyed && rl->rd.tls13) {
         if (type != SSL3_RT_APPLICATION_DATA &&
-            (type != SSL3_RT_CHANGE_CIPHER_SPEC || !s->conn->in_init))
+            (type != SSL3_RT_CHANGE_CIPHER_SPEC || !s->conn->in_init) &&
+            (type != SSL3_RT_ALERT || !rl->plain_alerts_ok))
             return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_RECORD_TYPE);
         if (version != TLS1_2_VERSION)
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_WRONG_VERSION_NUMBER);
@@ -206,6 +207,7 @@ static int count_empty(SSL *s, struct tls_rl *rl, int reason)
 
 /* Removes protection from the record at p (len bytes, header at hdr): the
  * content is then at *p, *len bytes long. */
+/* (1: done; 0: after tls_fatal; -1: refused early data, to skip.) */
 static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size_t *len, int *type)
 {
     struct tls_rl_dir *d = &rl->rd;
@@ -248,6 +250,9 @@ static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size
     }
     if (!ok) {
         ERR_pop_to_mark();
+        /* Refused 0-RTT data comes under a key we never made: skipped. */
+        if (rl->skip_early_data)
+            return -1;
         return tls_fatal(s, SSL_AD_BAD_RECORD_MAC, SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC);
     }
     ERR_clear_last_mark();
@@ -307,8 +312,18 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
             continue;
         }
         uint8_t *content = hdr + SSL3_RT_HEADER_LENGTH;
-        if (rl->rd.keyed && !unprotect(s, rl, hdr, &content, &len, &type))
-            return TLS_RL_FATAL;
+        if (rl->rd.keyed && !(type == SSL3_RT_ALERT && rl->plain_alerts_ok)) {
+            int ok = unprotect(s, rl, hdr, &content, &len, &type);
+
+            if (ok < 0) {
+                if (!tls_rl_skip_early_record(s, rl, len))
+                    return TLS_RL_FATAL;
+                continue;
+            }
+            if (!ok)
+                return TLS_RL_FATAL;
+            rl->skip_early_data = 0; /* the client's handshake keys are in use */
+        }
         if (rl->version == TLS1_3_VERSION && len == 0 &&
             (type == SSL3_RT_HANDSHAKE || type == SSL3_RT_ALERT)) {
             tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_LENGTH);
@@ -329,6 +344,14 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         rl->rlen = len;
         return TLS_RL_OK;
     }
+}
+
+int tls_rl_skip_early_record(SSL *s, struct tls_rl *rl, size_t len)
+{
+    if (len > rl->early_data_left)
+        return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_TOO_MUCH_EARLY_DATA);
+    rl->early_data_left -= len;
+    return 1;
 }
 
 void tls_rl_release_record(struct tls_rl *rl)

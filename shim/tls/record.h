@@ -62,7 +62,18 @@ struct tls_rl {
     size_t w_cap, w_pos, w_end;
     uint16_t wversion; /* legacy_record_version written in headers */
     int version;       /* negotiated version, 0 before ServerHello */
+    /* A TLS 1.3 server between its ServerHello and the client's first
+     * protected message: the client may still send a plaintext alert. */
+    int plain_alerts_ok;
+    /* A TLS 1.3 server that refused early data skips the client's 0-RTT
+     * records, up to this many bytes of them (RFC 8446 4.2.10). */
+    int skip_early_data;
+    size_t early_data_left;
 };
+
+/* Counts a skipped early-data record of len bytes against the budget; 0
+ * (after tls_fatal: too_much_early_data) when it is exceeded. */
+int tls_rl_skip_early_record(SSL *s, struct tls_rl *rl, size_t len);
 
 void tls_rl_init(struct tls_rl *rl);
 void tls_rl_cleanup(struct tls_rl *rl);

@@ -167,3 +167,70 @@ int tls_cache_has_id(SSL_CTX *ctx, int version, const unsigned char *id, size_t 
     CRYPTO_THREAD_unlock(ctx->lock);
     return found;
 }
+
+SSL_SESSION *tls_cache_lookup(SSL *s, const unsigned char *id, size_t len)
+{
+    SSL_CTX *ctx = s->session_ctx;
+    SSL_SESSION *ret = NULL;
+    int copy = 1;
+
+    if (len > SSL_MAX_SSL_SESSION_ID_LENGTH)
+        return NULL;
+    if (!(ctx->session_cache_mode & SSL_SESS_CACHE_NO_INTERNAL_LOOKUP)) {
+        if (!CRYPTO_THREAD_read_lock(ctx->lock))
+            return NULL;
+        /* A reference of our own, before another thread can drop it. */
+        if ((ret = find(ctx, s->version, id, len)) != NULL)
+            tls_session_up_ref(ret);
+        CRYPTO_THREAD_unlock(ctx->lock);
+        if (ret == NULL)
+            shim_counter_inc(&ctx->stats.miss);
+    }
+    if (ret != NULL || ctx->get_session_cb == NULL)
+        return ret;
+    if ((ret = ctx->get_session_cb(s, id, (int)len, &copy)) == NULL)
+        return NULL;
+    if (ret->not_resumable) {
+        if (!copy)
+            tls_session_free(ret);
+        return NULL;
+    }
+    shim_counter_inc(&ctx->stats.cb_hit);
+    /* copy: the callback kept its reference, we take one of our own. */
+    if (copy)
+        tls_session_up_ref(ret);
+    if (!(ctx->session_cache_mode & SSL_SESS_CACHE_NO_INTERNAL_STORE))
+        tls_cache_add(ctx, ret);
+    return ret;
+}
+
+void tls_update_server_cache(SSL *s)
+{
+    SSL_CTX *ctx = s->session_ctx;
+    uint32_t mode = ctx->session_cache_mode;
+    int tls13 = s->version == TLS1_3_VERSION;
+
+    if (s->session->session_id_length == 0 || s->session->not_resumable)
+        return;
+    /* Without a session id context a session could be resumed out of
+     * context by a server that verifies its clients: not cached. */
+    if (s->session->sid_ctx_length == 0 && (s->cfg.verify_mode & SSL_VERIFY_PEER))
+        return;
+    if ((mode & SSL_SESS_CACHE_SERVER) && (!s->hit || tls13)) {
+        /* A TLS 1.3 session lives in its ticket; the cache keeps it only
+         * when the ticket is a cache key (SSL_OP_NO_TICKET) or the
+         * application wants to hear of its removal. */
+        if (!(mode & SSL_SESS_CACHE_NO_INTERNAL_STORE) &&
+            (!tls13 || ctx->remove_session_cb != NULL || (s->cfg.options & SSL_OP_NO_TICKET)))
+            tls_cache_add(ctx, s->session);
+        if (ctx->new_session_cb != NULL) {
+            tls_session_up_ref(s->session);
+            if (!ctx->new_session_cb(s, s->session))
+                tls_session_free(s->session);
+        }
+    }
+    /* Every 256th handshake clears out expired sessions. */
+    if (!(mode & SSL_SESS_CACHE_NO_AUTO_CLEAR) && (mode & SSL_SESS_CACHE_SERVER) &&
+        (shim_counter_get(&ctx->stats.accept_good) & 0xff) == 0xff)
+        tls_cache_flush(ctx, (long)time(NULL));
+}

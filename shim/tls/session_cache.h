@@ -20,4 +20,15 @@ void tls_cache_flush(SSL_CTX *ctx, long t);
 /* Whether a session with this version and id is cached. */
 int tls_cache_has_id(SSL_CTX *ctx, int version, const unsigned char *id, size_t len);
 
+/* The session a client asks a server to resume by id (stock's
+ * lookup_sess_in_cache): the internal cache unless
+ * SSL_SESS_CACHE_NO_INTERNAL_LOOKUP, else the application's get callback
+ * (whose session the internal cache then keeps too, unless
+ * SSL_SESS_CACHE_NO_INTERNAL_STORE).  A new reference, or NULL. */
+SSL_SESSION *tls_cache_lookup(SSL *s, const unsigned char *id, size_t len);
+
+/* A server's new session goes to the cache and the new-session callback
+ * (stock's ssl_update_cache(s, SSL_SESS_CACHE_SERVER)). */
+void tls_update_server_cache(SSL *s);
+
 #endif

@@ -89,6 +89,94 @@ static const struct tls_sigalg *find_tls13(SSL *s, struct tls_conn *c,
     return NULL;
 }
 
+/* Whether a key of this slot can authenticate the suite (stock's
+ * tls12_get_cert_sigalg_idx, less the validity it leaves to the caller):
+ * RSA and RSA-PSS keys RSA suites (PSS not with RSA key transport),
+ * ECDSA and EdDSA keys ECDSA suites. */
+static int slot_fits_suite(int slot, const SSL_CIPHER *ci)
+{
+    switch (slot) {
+    case SHIM_PKEY_RSA:
+        return (ci->algorithm_auth & SHIM_A_RSA) != 0;
+    case SHIM_PKEY_RSA_PSS:
+        return (ci->algorithm_auth & SHIM_A_RSA) != 0 && (ci->algorithm_mkey & SHIM_K_RSA) == 0;
+    case SHIM_PKEY_ECDSA:
+    case SHIM_PKEY_ED25519:
+    case SHIM_PKEY_ED448:
+        return (ci->algorithm_auth & SHIM_A_ECDSA) != 0;
+    default:
+        return 0;
+    }
+}
+
+const struct tls_sigalg *tls_default_sigalg(SSL *s, int version, int slot)
+{
+    const struct tls_sigalg *a;
+    uint8_t id[2];
+
+    if (version < TLS1_2_VERSION)
+        return tls_legacy_sigalg(s, slot);
+    /* RFC 5246 7.4.1.4.1: without signature_algorithms, SHA-1. */
+    if (slot == SHIM_PKEY_RSA)
+        a = tls_sigalg_by_code(0x0201); /* rsa_pkcs1_sha1 */
+    else if (slot == SHIM_PKEY_ECDSA)
+        a = tls_sigalg_by_code(0x0203); /* ecdsa_sha1 */
+    else
+        return NULL;
+    id[0] = (uint8_t)(a->code >> 8);
+    id[1] = (uint8_t)a->code;
+    return tls_security_ok(s, SSL_SECOP_SIGALG_SUPPORTED, a->secbits, a->hash_nid, id) ? a : NULL;
+}
+
+/* A TLS 1.0-1.2 server: the first shared algorithm one of our keys fitting
+ * the suite can sign; without the client's list, the default algorithm of
+ * the first such key, which must be one we would accept (stock's order and
+ * errors). */
+static int choose_server12(SSL *s, struct tls_conn *c, struct tls_hs *hs,
+                           const struct tls_sigalg **shared, size_t n)
+{
+    const struct tls_sigalg *a = NULL;
+    int slot = -1;
+
+    if (!(c->cipher->algorithm_auth & (SHIM_A_RSA | SHIM_A_DSS | SHIM_A_ECDSA)))
+        return 1;
+    if (c->version >= TLS1_2_VERSION && hs->peer_sigalgs != NULL) {
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+            a = shared[i];
+            slot = a->key_slot;
+            if (slot_fits_suite(slot, c->cipher) && usable_cert(s, a, slot) &&
+                pss_key_big_enough(c->algs, a, s->cfg.cert->pkeys[slot].privatekey))
+                break;
+        }
+        if (i == n)
+            return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM);
+    } else {
+        const uint16_t *sent;
+        size_t nsent;
+
+        for (int i = 0; i < SHIM_PKEY_NUM && slot < 0; i++) {
+            const struct shim_cert_pkey *k = &s->cfg.cert->pkeys[i];
+            if (k->x509 != NULL && k->privatekey != NULL && slot_fits_suite(i, c->cipher))
+                slot = i;
+        }
+        if (slot < 0 || (a = tls_default_sigalg(s, c->version, slot)) == NULL)
+            return tls_fatal(
+                s, c->version >= TLS1_2_VERSION ? SSL_AD_HANDSHAKE_FAILURE : SSL_AD_INTERNAL_ERROR,
+                SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM);
+        /* (TLS 1.2: it must be one we would accept ourselves.) */
+        tls_psigalgs(s, 1, &sent, &nsent);
+        if (c->version >= TLS1_2_VERSION &&
+            (!tls_listed(a->code, sent, nsent) || !usable_cert(s, a, slot)))
+            return tls_fatal(s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_WRONG_SIGNATURE_TYPE);
+    }
+    hs->key = &s->cfg.cert->pkeys[slot];
+    hs->sigalg = a;
+    s->cfg.cert->current = hs->key;
+    return 1;
+}
+
 /* The slot of our current certificate (the one SSL_use_certificate set). */
 static int current_slot(const SSL *s)
 {
@@ -109,6 +197,8 @@ int tls_choose_sigalg(SSL *s, struct tls_conn *c, struct tls_hs *hs, int fatal)
         if ((a = find_tls13(s, c, shared, n)) == NULL)
             goto none;
         slot = a->key_slot;
+    } else if (s->server) {
+        return choose_server12(s, c, hs, shared, n);
     } else {
         /* Only a suite authenticated by certificate signs anything. */
         if (c->cipher == NULL ||

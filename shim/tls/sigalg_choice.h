@@ -43,4 +43,9 @@ const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint1
  * SHA-1 otherwise), when the security level allows it; NULL otherwise. */
 const struct tls_sigalg *tls_legacy_sigalg(SSL *s, int slot);
 
+/* What a server signs with when the client names no algorithms: SHA-1 in
+ * TLS 1.2, the legacy algorithms before; NULL if the security level
+ * refuses it or no default exists for the slot. */
+const struct tls_sigalg *tls_default_sigalg(SSL *s, int version, int slot);
+
 #endif

@@ -19,6 +19,11 @@ static inline void shim_counter_inc(shim_counter_t *c)
     __atomic_add_fetch(&c->n, 1, __ATOMIC_RELAXED);
 }
 
+static inline void shim_counter_dec(shim_counter_t *c)
+{
+    __atomic_sub_fetch(&c->n, 1, __ATOMIC_RELAXED);
+}
+
 static inline int shim_counter_get(const shim_counter_t *c)
 {
     return __atomic_load_n(&c->n, __ATOMIC_RELAXED);

@@ -49,7 +49,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix='shimssl-trace-prog-')
     out_file = os.path.join(tmp, 'prog.trace')
     plain = run(argv, env)
-    traced = run(argv, dict(env, LD_PRELOAD=tracer, SHIMSSL_TRACE_FILE=out_file))
+    # A sanitizer build's tracer needs the sanitizer runtime ahead of it.
+    preload = ':'.join(p for p in (os.environ.get('SHIM_SANITIZER_PRELOAD'), tracer) if p)
+    traced = run(argv, dict(env, LD_PRELOAD=preload, SHIMSSL_TRACE_FILE=out_file))
     files = sorted(glob.glob(out_file + '*'), key=len)
     text = ''.join(open(f, errors='replace').read() for f in files)
     fails = []

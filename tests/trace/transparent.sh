@@ -14,7 +14,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 "$@" >"$tmp/plain.out" 2>/dev/null; echo "exit status $?" >>"$tmp/plain.out"
-SHIMSSL_TRACE_FILE="$tmp/t.trace" LD_PRELOAD="$tracer" "$@" >"$tmp/traced.out" 2>/dev/null
+# A sanitizer build's tracer needs the sanitizer runtime ahead of it.
+preload="${SHIM_SANITIZER_PRELOAD:+$SHIM_SANITIZER_PRELOAD:}$tracer"
+SHIMSSL_TRACE_FILE="$tmp/t.trace" LD_PRELOAD="$preload" "$@" >"$tmp/traced.out" 2>/dev/null
 echo "exit status $?" >>"$tmp/traced.out"
 
 calls=$(cat "$tmp"/t.trace* 2>/dev/null | grep -c '^t[0-9]')
