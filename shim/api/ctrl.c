@@ -326,7 +326,7 @@ static long client_cert_types(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *pa
 
 static const struct ctrl_entry ctrl_table[] = {
     [SSL_CTRL_SET_TMP_DH] = {shim_cert_ctrl, ON_BOTH},
-    [SSL_CTRL_SET_TMP_ECDH] = {refuse, ON_BOTH},
+    [SSL_CTRL_SET_TMP_ECDH] = {shim_groups_ctrl, ON_BOTH},
     [SSL_CTRL_GET_CLIENT_CERT_REQUEST] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_GET_NUM_RENEGOTIATIONS] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS] = {shim_conn_ctrl, ON_SSL},
