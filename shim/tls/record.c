@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tls/alert.h"
+#include "tls/conn.h"
 #include "tls/record.h"
 
 /* The largest record stock accepts before anything else is checked
@@ -128,6 +129,7 @@ static enum tls_rl_result fill(SSL *s, struct tls_rl *rl, size_t n)
         int ret;
         if (s->rbio == NULL) {
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_READ_BIO_NOT_SET);
+            s->rwstate = SSL_READING; /* what stock reports, alert or not */
             return TLS_RL_FATAL;
         }
         s->rwstate = SSL_READING;
@@ -534,6 +536,14 @@ enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl)
 {
     while (rl->w_pos < rl->w_end) {
         int ret;
+        if (s->wbio == NULL && tls_conn_in_init(s)) {
+            /* Stock writes a handshake into a buffering BIO it puts in
+             * front of the write BIO: without one, only that buffer's
+             * flush fails, raising nothing (SSL_ERROR_SYSCALL), and the
+             * flight stays for a retry. */
+            s->rwstate = SSL_WRITING;
+            return TLS_RL_RETRY;
+        }
         if (s->wbio == NULL) {
             ERR_raise(ERR_LIB_SSL, SSL_R_BIO_NOT_SET);
             rl->w_pos = rl->w_end = 0;
