@@ -28,6 +28,7 @@
 #include "tls/keylog.h"
 #include "tls/machines.h"
 #include "tls/session.h"
+#include "tls/session_cache.h"
 #include "tls/traffic_keys.h"
 
 enum c13_state {
@@ -356,6 +357,11 @@ static enum tls_step do_send_client_finished(SSL *s, struct tls_conn *c, struct 
 static enum tls_step do_done(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     (void)c, (void)hs;
+    /* Stock has a TLS 1.3 ticket used once: with the client cache on, the
+     * session this handshake resumed leaves it (no longer resumable); the
+     * tickets to come are new sessions. */
+    if (s->session_ctx->session_cache_mode & SSL_SESS_CACHE_CLIENT)
+        tls_cache_remove(s->session_ctx, s->session);
     shim_counter_inc(&s->session_ctx->stats.connect_good);
     if (s->hit)
         shim_counter_inc(&s->session_ctx->stats.hit);

@@ -13,7 +13,9 @@
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
  *   io=block|nonblock|biopair:N  request=STR  resume=1|2 (2: a third connection offers the
- *   first session again)  cache=client (SSL_SESS_CACHE_CLIENT)  keyupdate=1  trace=1  noreneg=1
+ *   first session again)  cache=client (SSL_SESS_CACHE_CLIENT; the cache's size is shown after
+ *   each connection)  rounds=N (N more connections, each resuming the one before)
+ *   keyupdate=1  trace=1  noreneg=1
  *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
  *   readmore=1 (after the echo, one more SSL_read)
  *   shutdown=1  mode=partial  sigpipe  status=1|reject (OCSP stapling, the callback's answer)
@@ -488,6 +490,8 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
     printf("io %s: retries seen %s\n", io,
            strncmp(io, "biopair", 7) != 0 ? "n/a" : (saw_retry ? "yes" : "no"));
     sess = SSL_get1_session(s);
+    if (opt(argc, argv, "cache"))
+        printf("client cache holds %ld sessions\n", SSL_CTX_sess_number(ctx));
     SSL_free(s);
     BIO_free(p.net);
     close(fd);
@@ -656,6 +660,17 @@ int main(int argc, char **argv)
                sess != NULL && SSL_SESSION_is_resumable(sess));
         SSL_SESSION *again = one_connection(ctx, argc, argv, sess);
         SSL_SESSION_free(again);
+    }
+    if ((v = opt(argc, argv, "rounds")) != NULL) {
+        /* Resuming again and again, as a client that keeps its latest
+         * session does (stunnel): how many sessions the cache holds. */
+        for (int i = 0, n = atoi(v); i < n; i++) {
+            printf("-- round %d: resumable %d\n", i + 1,
+                   sess != NULL && SSL_SESSION_is_resumable(sess));
+            SSL_SESSION *next = one_connection(ctx, argc, argv, sess);
+            SSL_SESSION_free(sess);
+            sess = next;
+        }
     }
     SSL_SESSION_free(sess);
     SSL_CTX_free(ctx);
