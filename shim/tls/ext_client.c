@@ -454,6 +454,32 @@ int tls_exc_parse_server_name(struct tls_ext_ctx *x, tls_reader *r)
     return 1;
 }
 
+/* The servername callback runs for a client too, once the server's
+ * extensions are in (stock's final_server_name, both roles): it may end the
+ * handshake with an alert of its choice, or send a warning (TLS 1.2). */
+int tls_exc_final_server_name(struct tls_ext_ctx *x, int present)
+{
+    SSL *s = x->s;
+    int ret = SSL_TLSEXT_ERR_NOACK, alert = SSL_AD_UNRECOGNIZED_NAME;
+
+    (void)present;
+    if (s->ctx->servername_cb != NULL)
+        ret = s->ctx->servername_cb(s, &alert, s->ctx->servername_arg);
+    else if (s->session_ctx->servername_cb != NULL)
+        ret = s->session_ctx->servername_cb(s, &alert, s->session_ctx->servername_arg);
+    switch (ret) {
+    case SSL_TLSEXT_ERR_ALERT_FATAL:
+        return tls_fatal(s, alert, SSL_R_CALLBACK_FAILED);
+    case SSL_TLSEXT_ERR_ALERT_WARNING:
+        /* TLS 1.3 has no warning alerts. */
+        if (in_tls12_server_hello(x))
+            tls_send_alert(s, SSL3_AL_WARNING, alert);
+        return 1;
+    default:
+        return 1;
+    }
+}
+
 /* max_fragment_length: the mode we asked for, echoed. */
 int tls_exc_parse_max_fragment_length(struct tls_ext_ctx *x, tls_reader *r)
 {

@@ -41,6 +41,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .parse_server = tls_exc_parse_server_name,
             .parse_client_hello = tls_exs_parse_server_name,
             .add_server = tls_exs_add_server_name,
+            .final_client = tls_exc_final_server_name,
             .final_server = tls_exs_final_server_name,
         },
     [TLS_EXT_MAX_FRAGMENT_LENGTH] =

@@ -23,6 +23,8 @@
  *   engine_cert=FILE engine_key=FILE (the client certificate comes from an ENGINE)
  *   client_sigalgs=STR (what we may sign a CertificateVerify with)
  *   npn=a,b (next protocol negotiation: what we would take)
+ *   sncb=ok|noack|warning|fatal (a servername callback on the context, and its answer)
+ *   extdebug=1 (SSL_set_tlsext_debug_callback: the server's extensions, as s_client -tlsextdebug)
  *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
  *                       BIO_new_buffer_ssl_connect instead of SSL_* calls
  */
@@ -350,6 +352,33 @@ static int client_cert_cb(SSL *s, X509 **x509, EVP_PKEY **pkey)
     return 1;
 }
 
+/* sncb=: the servername callback, which stock calls on a client too, once
+ * the server's extensions are in (s_client prints from it). */
+static int servername_cb(SSL *s, int *alert, void *arg)
+{
+    const char *answer = arg;
+    const char *name = SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
+
+    printf("servername callback: name %s, type %d, alert %d\n", name != NULL ? name : "-",
+           SSL_get_servername_type(s), *alert);
+    if (strcmp(answer, "fatal") == 0) {
+        *alert = SSL_AD_ACCESS_DENIED;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    if (strcmp(answer, "warning") == 0)
+        return SSL_TLSEXT_ERR_ALERT_WARNING;
+    return strcmp(answer, "noack") == 0 ? SSL_TLSEXT_ERR_NOACK : SSL_TLSEXT_ERR_OK;
+}
+
+/* extdebug=1: every extension of the server's messages, as it arrives. */
+static void ext_debug_cb(SSL *s, int client_server, int type, const unsigned char *data, int len,
+                         void *arg)
+{
+    (void)s, (void)data;
+    printf("  extension from %s: type %d, %d bytes, arg %s\n", client_server ? "server" : "client",
+           type, len, (const char *)arg);
+}
+
 /* trace=1: the info, message and key-log callbacks, as stock calls them.
  * Only what is the same on every run is printed (no key material). */
 static void info_cb(const SSL *s, int where, int ret)
@@ -396,6 +425,10 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
         SSL_set1_host(s, host);
     if (resume != NULL)
         printf("set_session: %d\n", SSL_set_session(s, resume));
+    if (opt(argc, argv, "extdebug")) {
+        SSL_set_tlsext_debug_callback(s, ext_debug_cb);
+        SSL_set_tlsext_debug_arg(s, "given");
+    }
     if (strncmp(io, "biopair", 7) == 0) {
         BIO *ours;
         size_t size = io[7] == ':' ? (size_t)atoi(io + 8) : 17000;
@@ -623,6 +656,10 @@ int main(int argc, char **argv)
     if ((v = opt(argc, argv, "clientcertcb")) != NULL) {
         cb_retries = atoi(v);
         SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
+    }
+    if ((v = opt(argc, argv, "sncb")) != NULL) {
+        SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
+        SSL_CTX_set_tlsext_servername_arg(ctx, (void *)v);
     }
     if (opt(argc, argv, "pha"))
         SSL_CTX_set_post_handshake_auth(ctx, 1);

@@ -214,6 +214,26 @@ def scenarios(pki):
             ['session cache mode 2'] + ok12 + ['client cache holds 1 sessions']
             + ['-- round 5: resumable 1'] + done('TLSv1.2', reused=1)
             + ['client cache holds 1 sessions']),
+        # Issue 16 (s_client): the servername callback runs on a client once
+        # the server's extensions are in, and the extension-debug callback
+        # sees each of them; a fatal answer ends the handshake with its alert.
+        'servername-cb-tls13': (s_server(pki), base + ['sncb=ok', 'extdebug=1'],
+                                ['  extension from server: type 43, 2 bytes, arg given',
+                                 '  extension from server: type 51, 36 bytes, arg given',
+                                 'servername callback: name localhost, type 0, alert 112'] + ok13),
+        'servername-cb-tls12': (s_server(pki, extra=['-tls1_2']), base + ['sncb=noack', 'extdebug=1'],
+                                ['  extension from server: type 35, 0 bytes, arg given',
+                                 '  extension from server: type 23, 0 bytes, arg given',
+                                 'servername callback: name localhost, type 0, alert 112'] + ok12),
+        'servername-cb-warning-tls12': (s_server(pki, extra=['-tls1_2']), base + ['sncb=warning', 'trace=1'],
+                                        ['servername callback: name localhost, type 0, alert 112',
+                                         '  msg out version 0x0303 type 21 len 2 first 1'] + ok12),
+        'servername-cb-fatal-tls13': (s_server(pki), base + ['sncb=fatal'],
+                                      ['servername callback: name localhost, type 0, alert 112']
+                                      + fails('error lib=20 reason=234 (callback failed)')),
+        'servername-cb-fatal-tls12': (s_server(pki, extra=['-tls1_2']), base + ['sncb=fatal'],
+                                      ['servername callback: name localhost, type 0, alert 112']
+                                      + fails('error lib=20 reason=234 (callback failed)')),
         'resume-unclean': (s_server(pki), base + ['resume=1'],
                            ok13 + ['-- second connection, resuming: session resumable 0']
                            + done(reused=0)),
