@@ -514,8 +514,16 @@ int tls_exc_parse_ec_point_formats(struct tls_ext_ctx *x, tls_reader *r)
 
     if (!tls_r_sub_u8(r, &formats) || !tls_r_done(r))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    if (!x->s->hit && formats.len == 0)
+    if (x->s->hit)
+        return 1;
+    if (formats.len == 0)
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
+    /* A new session's server list stays queryable (SSL_get0_ec_point_formats). */
+    OPENSSL_free(x->c->peer_ec_point_formats);
+    x->c->peer_ec_point_formats_len = 0;
+    if ((x->c->peer_ec_point_formats = OPENSSL_memdup(formats.p, formats.len)) == NULL)
+        return tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+    x->c->peer_ec_point_formats_len = formats.len;
     return 1;
 }
 

@@ -28,7 +28,6 @@ void tls_hs_free(struct tls_hs *hs)
     sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
     OPENSSL_free(hs->cl.cookie);
     OPENSSL_free(hs->cl.cert_req_context);
-    OPENSSL_free(hs->cl.cert_types);
     OPENSSL_free(hs->sv.alpn_proposed);
     tls_client_hello_cleanup(hs->sv.ch);
     OPENSSL_free(hs->sv.ch);
@@ -473,6 +472,7 @@ static int new_hs(SSL *s, struct tls_conn *c)
     }
     tls_transcript_init(&c->hs->transcript);
     c->hs->machine = s->server ? &tls_server_hello_machine : &tls_client_hello_machine;
+    c->cert_req = 0; /* each handshake says anew whether a certificate was asked for */
     return 1;
 }
 

@@ -65,8 +65,6 @@ struct tls_hs_client {
     int cert_requested;
     uint8_t *cert_req_context; /* TLS 1.3 certificate_request_context */
     size_t cert_req_context_len;
-    uint8_t *cert_types; /* TLS 1.2 certificate_types */
-    size_t cert_types_len;
     int got_cert; /* the certificate callbacks have run */
 };
 

@@ -335,11 +335,11 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
     if (!tls_r_sub_u8(&r, &types))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    OPENSSL_free(hs->cl.cert_types);
-    hs->cl.cert_types_len = 0;
-    if ((hs->cl.cert_types = OPENSSL_memdup(types.p, types.len > 0 ? types.len : 1)) == NULL)
+    OPENSSL_free(c->peer_cert_types);
+    c->peer_cert_types_len = 0;
+    if ((c->peer_cert_types = OPENSSL_memdup(types.p, types.len > 0 ? types.len : 1)) == NULL)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-    hs->cl.cert_types_len = types.len;
+    c->peer_cert_types_len = types.len;
     if (c->version >= TLS1_2_VERSION) {
         if (!tls_r_sub_u16(&r, &algs))
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
@@ -358,6 +358,7 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     if (!tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     hs->cl.cert_requested = 1;
+    c->cert_req = 1;
     return tls_hs_consume_msg(s, c, hs);
 }
 

@@ -226,6 +226,11 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     if (!tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     hs->cl.cert_requested = 1;
+    /* TLS 1.3 has no certificate types: the last ones are forgotten. */
+    OPENSSL_free(c->peer_cert_types);
+    c->peer_cert_types = NULL;
+    c->peer_cert_types_len = 0;
+    c->cert_req = 1;
     return tls_hs_consume_msg(s, c, hs);
 }
 

@@ -23,6 +23,7 @@
  *   engine_cert=FILE engine_key=FILE (the client certificate comes from an ENGINE)
  *   client_sigalgs=STR (what we may sign a CertificateVerify with)
  *   npn=a,b (next protocol negotiation: what we would take)
+ *   certtypes=1 (SSL_get0_certificate_types and SSL_get0_ec_point_formats after the handshake)
  *   sncb=ok|noack|warning|fatal (a servername callback on the context, and its answer)
  *   extdebug=1 (SSL_set_tlsext_debug_callback: the server's extensions, as s_client -tlsextdebug)
  *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
@@ -453,6 +454,21 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
         SSL_get0_next_proto_negotiated(s, &proto, &len);
         printf("npn negotiated %s %.*s\n", proto != NULL ? "yes" : "no", (int)len,
                proto != NULL ? (const char *)proto : "");
+    }
+    if (opt(argc, argv, "certtypes")) {
+        /* What s_client prints as "Client Certificate Types" (TLS 1.2),
+         * and the server's point formats. */
+        const unsigned char *types = NULL, *formats = NULL;
+        long n = SSL_get0_certificate_types(s, &types);
+        printf("certificate types: %ld:", n);
+        for (long i = 0; i < n && types != NULL; i++)
+            printf(" %d", types[i]);
+        printf("\n");
+        n = SSL_get0_ec_point_formats(s, &formats);
+        printf("ec point formats: %ld:", n);
+        for (long i = 0; i < n && formats != NULL; i++)
+            printf(" %d", formats[i]);
+        printf("\n");
     }
     if (opt(argc, argv, "mfl") && SSL_get_session(s) != NULL)
         printf("session max fragment length %u\n",

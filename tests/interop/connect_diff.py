@@ -249,6 +249,18 @@ def scenarios(pki):
         # s_server -verify (lower case) asks for a certificate without requiring one.
         'client-cert-absent': (s_server(pki, extra=['-verify', '1', '-CAfile',
                                                     os.path.join(pki, 'ca.pem')]), base, ok13),
+        # Issue 16 (s_client's "Client Certificate Types"): the types a TLS 1.2
+        # CertificateRequest lists, none in TLS 1.3; the server's point formats.
+        'certtypes-tls12': (s_server(pki, extra=['-tls1_2', '-verify', '1', '-CAfile',
+                                                 os.path.join(pki, 'ca.pem')]), base + ['certtypes=1'],
+                            done('TLSv1.2', echo=None)
+                            + ['certificate types: 3: 1 2 64', 'ec point formats: 3: 0 1 2']),
+        'certtypes-none-tls12': (s_server(pki, extra=['-tls1_2']), base + ['certtypes=1'],
+                                 done('TLSv1.2', echo=None)
+                                 + ['certificate types: 0:', 'ec point formats: 3: 0 1 2']),
+        'certtypes-tls13': (s_server(pki, extra=['-verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]),
+                            base + ['certtypes=1'],
+                            done(echo=None) + ['certificate types: 0:', 'ec point formats: 0:']),
         # The info, message and key-log callbacks: same events, same order.
         'trace-tls13': (s_server(pki), base + ['trace=1', 'shutdown=1'],
                         ['keylog SERVER_HANDSHAKE_TRAFFIC_SECRET', 'state TLSv1.3 read encrypted extensions',
