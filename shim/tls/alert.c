@@ -54,6 +54,8 @@ int tls_fatal(SSL *s, int alert, int reason)
     return 0;
 }
 
+#define TLS_MAX_WARN_ALERTS 5
+
 enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len)
 {
     struct tls_conn *c = s->conn;
@@ -69,8 +71,15 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
     tls_msg(s, 0, s->version, SSL3_RT_ALERT, data, 2);
     tls_info(s, SSL_CB_READ_ALERT, (level << 8) | desc);
 
-    if (level == SSL3_AL_WARNING || (tls13 && desc == SSL_AD_USER_CANCELLED))
+    if (level == SSL3_AL_WARNING || (tls13 && desc == SSL_AD_USER_CANCELLED)) {
         s->warn_alert = desc;
+        /* A peer sending nothing but warnings is stopped at the fifth in a
+         * row (stock's MAX_WARN_ALERT_COUNT), close_notify included. */
+        if (++c->rl.warn_alerts == TLS_MAX_WARN_ALERTS) {
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_TOO_MANY_WARN_ALERTS);
+            return TLS_ALERT_FATAL;
+        }
+    }
     /* TLS 1.3 has only two warnings: user_canceled (ignored) and close_notify;
      * any other alert there is fatal whatever its level (RFC 8446 6). */
     if (tls13 && desc == SSL_AD_USER_CANCELLED)

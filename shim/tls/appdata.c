@@ -108,6 +108,10 @@ static int next_app_record(SSL *s, struct tls_conn *c)
         }
         switch (c->rl.rtype) {
         case SSL3_RT_APPLICATION_DATA:
+            if (c->rl.rlen == 0) { /* an empty record: nothing to return */
+                tls_rl_release_record(&c->rl);
+                break;
+            }
             c->app = c->rl.rdata;
             c->app_len = c->rl.rlen;
             return 1;

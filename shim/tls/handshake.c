@@ -325,6 +325,10 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
              * answers its ClientHello, as stock does, when it is reading. */
             if (c->hs != NULL && c->hs->renegotiation && c->state == TLS_ST_CW_CLNT_HELLO &&
                 c->in_read_app) {
+                if (c->rl.rlen == 0) { /* nothing to give */
+                    tls_rl_release_record(&c->rl);
+                    break;
+                }
                 c->app = c->rl.rdata;
                 c->app_len = c->rl.rlen;
                 return TLS_RL_APPDATA;

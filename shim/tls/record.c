@@ -338,9 +338,16 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         if (len == 0) {
             if (!count_empty(s, rl, SSL_R_RECORD_TOO_SMALL))
                 return TLS_RL_FATAL;
-            continue;
+            /* An empty application-data record still is one: stock refuses
+             * it where data may not come (during a handshake, between
+             * ChangeCipherSpec and Finished); the rest carry nothing. */
+            if (type != SSL3_RT_APPLICATION_DATA)
+                continue;
+        } else {
+            rl->empty_records = 0;
+            if (type != SSL3_RT_ALERT)
+                rl->warn_alerts = 0;
         }
-        rl->empty_records = 0;
         rl->rtype = type;
         rl->rdata = content;
         rl->rlen = len;
