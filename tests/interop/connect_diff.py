@@ -179,6 +179,10 @@ def scenarios(pki):
         'hrr-x448': (s_server(pki, extra=['-groups', 'X448']), base, done(group='X448')),
         'hrr-ffdhe2048': (s_server(pki, extra=['-groups', 'ffdhe2048']), base,
                           done(group='ffdhe2048')),
+        # Issue 19: a TLS 1.2 server certificate on a curve we did not offer.
+        'wrong-curve-tls12': (gnutls(pki, 'server-ec384', 'NORMAL:-VERS-ALL:+VERS-TLS1.2'),
+                              base + ['groups=P-256:X25519'],
+                              ['groups: 1'] + fails('error lib=20 reason=378 (wrong curve)')),
         'p256-first': (s_server(pki, extra=['-groups', 'P-256']), base + ['groups=P-256:X25519'],
                        ['groups: 1'] + done(group='prime256v1')),
         # Features.  (The server's preference picks h2 from our list.)
