@@ -894,6 +894,62 @@ static void cache(void)
     SSL_CTX_free(ctx);
 }
 
+static int gen_cookie(SSL *s, unsigned char *c, unsigned int *n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+static int verify_cookie(SSL *s, const unsigned char *c, unsigned int n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+static int gen_stateless_cookie(SSL *s, unsigned char *c, size_t *n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+static int verify_stateless_cookie(SSL *s, const unsigned char *c, size_t n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+/* Setters that return nothing leave nothing on the error queue (s_server
+ * sets the cookie callbacks on every context and prints the queue later). */
+static void setters(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+    SSL_CTX_set_cookie_generate_cb(ctx, gen_cookie);
+    diff_print_errors("cookie_generate_cb");
+    SSL_CTX_set_cookie_verify_cb(ctx, verify_cookie);
+    diff_print_errors("cookie_verify_cb");
+    SSL_CTX_set_stateless_cookie_generate_cb(ctx, gen_stateless_cookie);
+    diff_print_errors("stateless_cookie_generate_cb");
+    SSL_CTX_set_stateless_cookie_verify_cb(ctx, verify_stateless_cookie);
+    diff_print_errors("stateless_cookie_verify_cb");
+
+    /* Early data off: the limits read back, and 0 set again (haproxy sets
+     * it on every connection from its ClientHello callback). */
+    SSL *s = SSL_new(ctx);
+    printf("early data: ctx max %u recv %u, ssl max %u recv %u\n", SSL_CTX_get_max_early_data(ctx),
+           SSL_CTX_get_recv_max_early_data(ctx), SSL_get_max_early_data(s),
+           SSL_get_recv_max_early_data(s));
+    printf("set max 0: ctx %d ssl %d\n", SSL_CTX_set_max_early_data(ctx, 0),
+           SSL_set_max_early_data(s, 0));
+    printf("set recv max 100: ctx %d ssl %d\n", SSL_CTX_set_recv_max_early_data(ctx, 100),
+           SSL_set_recv_max_early_data(s, 200));
+    printf("early data: ctx recv %u, ssl recv %u\n", SSL_CTX_get_recv_max_early_data(ctx),
+           SSL_get_recv_max_early_data(s));
+    diff_print_errors("early data");
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -917,6 +973,8 @@ int main(int argc, char **argv)
         cache();
     else if (strcmp(argv[1], "copy") == 0)
         copy_session();
+    else if (strcmp(argv[1], "setters") == 0)
+        setters();
     else
         return 2;
     return 0;
