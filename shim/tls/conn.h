@@ -81,7 +81,8 @@ struct tls_conn {
     uint8_t *peer_cert_types;
     size_t peer_cert_types_len;
     int cert_req;
-    uint16_t *peer_sigalgs; /* from a CertificateRequest (SSL_get_sigalgs) */
+    int ccs_before_finished; /* TLS 1.2: the peer's CCS is in, its Finished not yet */
+    uint16_t *peer_sigalgs;  /* from a CertificateRequest (SSL_get_sigalgs) */
     size_t peer_sigalgs_len;
     STACK_OF(X509_NAME) * peer_ca_names; /* the CAs a CertificateRequest named */
     uint8_t *ocsp_response;              /* the stapled OCSP response, if any */

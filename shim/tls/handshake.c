@@ -279,6 +279,13 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
             return TLS_RL_FATAL;
         if ((r = tls_rl_read(s, &c->rl)) != TLS_RL_OK)
             return r;
+        /* Between the peer's ChangeCipherSpec and its Finished only the
+         * Finished may come (stock: any other record, alerts too). */
+        if (c->ccs_before_finished && c->rl.rtype != SSL3_RT_HANDSHAKE) {
+            tls_rl_release_record(&c->rl);
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_DATA_BETWEEN_CCS_AND_FINISHED);
+            return TLS_RL_FATAL;
+        }
         switch (c->rl.rtype) {
         case SSL3_RT_HANDSHAKE:
             if (!tls_hs_append_record(s, c))
