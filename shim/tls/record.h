@@ -50,7 +50,9 @@ struct tls_rl {
     uint8_t *rbuf;
     size_t r_pos, r_end;
     int read_any;      /* a first record has been seen (not-TLS detection) */
+    int eof;           /* the transport ended without close_notify (a fatal error) */
     int empty_records; /* consecutive empty records, bounded as stock does */
+    int warn_alerts;   /* warning alerts since the last record with content (stock stops at 5) */
     /* The record last returned by tls_rl_read (its plaintext lives in rbuf). */
     int rtype;
     uint8_t *rdata;
