@@ -6,7 +6,10 @@ Each figure runs bench_client several times, alternating stock and ours, and
 reports the medians and their ratio.  Servers are bench_server processes on
 stock libssl.
 
-usage: run.py BUILD_DIR OUR_LIB [--smoke] [--repeat N]
+usage: run.py BENCH_DIR OUR_LIB PKI_DIR [--smoke] [--repeat N]
+
+BENCH_DIR holds bench_client and bench_server (build/bench in the source
+tree, $libexecdir/shimssl when installed); the test PKI is made in PKI_DIR.
 """
 import datetime
 import os
@@ -23,9 +26,9 @@ CLEAN = peers.CLEAN_ENV
 
 
 class Server:
-    def __init__(self, build, pki, cert, *args):
+    def __init__(self, bench_dir, pki, cert, *args):
         self.proc = subprocess.Popen(
-            [os.path.join(build, 'bench', 'bench_server'), os.path.join(pki, cert + '.pem'),
+            [os.path.join(bench_dir, 'bench_server'), os.path.join(pki, cert + '.pem'),
              os.path.join(pki, cert + '.key')] + list(args),
             stdout=subprocess.PIPE, text=True, env=CLEAN, start_new_session=True)
         line = self.proc.stdout.readline()
@@ -38,11 +41,11 @@ class Server:
         self.proc.wait()
 
 
-def run_client(build, lib, port, args):
+def run_client(bench_dir, lib, port, args):
     env = dict(CLEAN)
     if lib:
         env['LD_PRELOAD'] = lib
-    r = subprocess.run([os.path.join(build, 'bench', 'bench_client'), str(port)] + args,
+    r = subprocess.run([os.path.join(bench_dir, 'bench_client'), str(port)] + args,
                        capture_output=True, text=True, env=env, timeout=600)
     if r.returncode != 0:
         raise RuntimeError('bench_client %s failed: %s' % (args, r.stderr[-500:]))
@@ -56,13 +59,13 @@ def run_client(build, lib, port, args):
     return out
 
 
-def measure(build, lib, port, args, key, repeat, also=()):
+def measure(bench_dir, lib, port, args, key, repeat, also=()):
     """Medians of figure `key` (and of each key in `also`, from the same
     runs), stock then ours."""
     keys = [key] + list(also)
     stock, ours = {k: [] for k in keys}, {k: [] for k in keys}
     for _ in range(repeat):
-        st, ou = run_client(build, None, port, args), run_client(build, lib, port, args)
+        st, ou = run_client(bench_dir, None, port, args), run_client(bench_dir, lib, port, args)
         for k in keys:
             stock[k].append(st[k])
             ours[k].append(ou[k])
@@ -71,7 +74,7 @@ def measure(build, lib, port, args, key, repeat, also=()):
 
 
 def main():
-    build, lib = sys.argv[1], os.path.abspath(sys.argv[2])
+    bench_dir, lib, pki = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     smoke = '--smoke' in sys.argv
     repeat = 1 if smoke else 5
     if '--repeat' in sys.argv:
@@ -79,16 +82,15 @@ def main():
     n = '20' if smoke else '400'
     # (user-mode CPU is sampled at clock ticks: a long run keeps it precise)
     mb = '4' if smoke else '1024'
-    pki = os.path.join(build, 'bench-pki')
     subprocess.run([os.path.join(HERE, '..', 'tests', 'interop', 'make_certs.sh'), pki],
                    check=True)
 
     rows = []  # (figure, stock, ours, unit, higher_is_better, target)
 
     def figure(name, cert, server_args, client_args, key, unit, target, higher=True):
-        srv = Server(build, pki, cert, *server_args)
+        srv = Server(bench_dir, pki, cert, *server_args)
         try:
-            st, ou = measure(build, lib, srv.port, client_args, key, repeat)
+            st, ou = measure(bench_dir, lib, srv.port, client_args, key, repeat)
         finally:
             srv.close()
         rows.append((name, st, ou, unit, higher, target))
@@ -110,17 +112,17 @@ def main():
     for suite, evp in (('TLS_AES_128_GCM_SHA256', 'AES-128-GCM'),
                        ('TLS_AES_256_GCM_SHA384', 'AES-256-GCM'),
                        ('TLS_CHACHA20_POLY1305_SHA256', 'ChaCha20-Poly1305')):
-        srv = Server(build, pki, 'server-ec', 'suites=' + suite)
+        srv = Server(bench_dir, pki, 'server-ec', 'suites=' + suite)
         try:
             (st, ou), (st_user, ou_user) = measure(
-                build, lib, srv.port, ['bulk', mb, 'suite=' + suite], 'bulk_mb_per_cpu_second',
+                bench_dir, lib, srv.port, ['bulk', mb, 'suite=' + suite], 'bulk_mb_per_cpu_second',
                 repeat, also=['bulk_mb_per_user_cpu_second'])
         finally:
             srv.close()
         rows.append(('bulk %s, 16 KiB writes' % evp, st, ou, 'MB/cpu-s', True, 1.1))
         # The library's own share (user CPU; the kernel's socket work left
         # out) against the cipher alone: the 95% target.
-        raw = run_client(build, None, 0, ['evp', mb, evp])['evp_mb_per_cpu_second']
+        raw = run_client(bench_dir, None, 0, ['evp', mb, evp])['evp_mb_per_cpu_second']
         rows.append(('  same, user CPU only', st_user, ou_user, 'MB/user-s', True, None))
         rows.append(('  raw EVP %s (limit)' % evp, raw, raw, 'MB/cpu-s', True, None))
         rows.append(('  user-CPU bulk / raw EVP', st_user / raw * 100, ou_user / raw * 100, '%',
@@ -130,10 +132,10 @@ def main():
     figure('heap per idle connection, RELEASE_BUFFERS', 'server-ec', [],
            ['memory', '50' if not smoke else '5', 'release'], 'heap_per_connection', 'bytes',
            None, higher=False)
-    srv = Server(build, pki, 'server-ec')
+    srv = Server(bench_dir, pki, 'server-ec')
     try:
-        one = measure(build, lib, srv.port, ['threads', '1', n], 'handshakes_per_wall_second', repeat)
-        two = measure(build, lib, srv.port, ['threads', '2', n], 'handshakes_per_wall_second', repeat)
+        one = measure(bench_dir, lib, srv.port, ['threads', '1', n], 'handshakes_per_wall_second', repeat)
+        two = measure(bench_dir, lib, srv.port, ['threads', '2', n], 'handshakes_per_wall_second', repeat)
     finally:
         srv.close()
     rows.append(('2 threads / 1 thread, one SSL_CTX', two[0] / one[0], two[1] / one[1], 'x', True,

@@ -5,6 +5,7 @@
 #include "shim.h"
 
 #include "tls/alert.h"
+#include "tls/session_cache.h"
 
 /* Warning alerts in a row that end a connection. */
 #define TLS_MAX_WARN_ALERTS 5
@@ -46,10 +47,12 @@ int tls_fatal(SSL *s, int alert, int reason)
     if (c == NULL)
         return 0;
     c->failed = 1;
-    /* A session from a failed connection must not be resumed. */
-    if (s->session != NULL)
-        s->session->not_resumable = 1;
+    /* Stock sends no alert after its close_notify, and takes the session
+     * out of the cache (which makes it not resumable) only as it sends one:
+     * a failure after a clean close of our side leaves it resumable. */
     if (alert != TLS_NO_ALERT && !(s->shutdown & SSL_SENT_SHUTDOWN)) {
+        if (s->session != NULL)
+            tls_cache_remove(s->session_ctx, s->session);
         /* A write error here must not mask the real one. */
         ERR_set_mark();
         tls_send_alert(s, SSL3_AL_FATAL, alert);
@@ -75,8 +78,8 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
 
     if (level == SSL3_AL_WARNING || (tls13 && desc == SSL_AD_USER_CANCELLED)) {
         s->warn_alert = desc;
-        /* A peer that only sends warnings makes no progress: the fifth in
-         * a row ends the connection (stock's MAX_WARN_ALERT_COUNT). */
+        /* A peer sending nothing but warnings is stopped at the fifth in a
+         * row (stock's MAX_WARN_ALERT_COUNT), close_notify included. */
         if (++c->rl.warn_alerts == TLS_MAX_WARN_ALERTS) {
             tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_TOO_MANY_WARN_ALERTS);
             return TLS_ALERT_FATAL;
@@ -96,8 +99,9 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
         ERR_raise_data(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + desc, "SSL alert number %d", desc);
         c->failed = 1;
         s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+        /* Stock takes the session out of the cache (not resumable). */
         if (s->session != NULL)
-            s->session->not_resumable = 1;
+            tls_cache_remove(s->session_ctx, s->session);
         return TLS_ALERT_PEER_FATAL;
     }
     if (desc == SSL_AD_NO_RENEGOTIATION) {

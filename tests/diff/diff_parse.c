@@ -570,11 +570,51 @@ static int post_handshake(SSL *s, int target, const struct damage *d, const char
     return d->kind == INTACT ? count : (int)body_len;
 }
 
+/* A filter that counts the writes reaching the transport: a flight of
+ * messages must go out in one. */
+static int transport_writes;
+
+static int count_write(BIO *b, const char *data, int len)
+{
+    int r = BIO_write(BIO_next(b), data, len);
+    transport_writes++;
+    BIO_clear_retry_flags(b);
+    BIO_copy_next_retry(b);
+    return r;
+}
+
+static int count_read(BIO *b, char *data, int len)
+{
+    int r = BIO_read(BIO_next(b), data, len);
+    BIO_clear_retry_flags(b);
+    BIO_copy_next_retry(b);
+    return r;
+}
+
+static long count_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    return BIO_ctrl(BIO_next(b), cmd, num, ptr);
+}
+
+static BIO *counting_bio(BIO *next)
+{
+    static BIO_METHOD *m;
+    if (m == NULL) {
+        m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_FILTER, "write counter");
+        BIO_meth_set_write(m, count_write);
+        BIO_meth_set_read(m, count_read);
+        BIO_meth_set_ctrl(m, count_ctrl);
+    }
+    BIO *b = BIO_new(m);
+    BIO_set_init(b, 1);
+    return BIO_push(b, next);
+}
+
 static int run(SSL_CTX *ctx, const char *kind, int target, const struct damage *d,
                const char *label)
 {
     SSL *s = SSL_new(ctx);
-    BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+    BIO *rb = BIO_new(BIO_s_mem()), *wb = counting_bio(BIO_new(BIO_s_mem()));
     static struct hello h;
     static struct buf fl, enc, rec;
     size_t body_len = 0;
@@ -611,7 +651,10 @@ static int run(SSL_CTX *ctx, const char *kind, int target, const struct damage *
             seal_record(&rec, enc.b + off, enc.n - off < 16384 ? enc.n - off : 16384, 22);
     }
     BIO_write(rb, rec.b, (int)rec.n);
+    transport_writes = 0;
     r = SSL_connect(s);
+    if (label != NULL && d->kind == INTACT)
+        printf("%s: the client's flight in %d write(s)\n", label, transport_writes);
     if (post) {
         if (r != 1)
             printf("%s: handshake failed\n", label != NULL ? label : "measure");
