@@ -71,7 +71,7 @@ VARIANTS = {
     'sigalgs-cert-absent': (lambda: tls13_hello(b''), 'server_hello 0304 1301'),
     # Stock parses an SSLv2-format ClientHello, then at security level 2
     # finds no signature algorithm (SHA-1 is the only default without the
-    # extension) and answers handshake_failure.  Ours does not parse it yet.
+    # extension) and answers handshake_failure.
     'sslv2': (sslv2_hello, 'alert 2 40'),
 }
 
@@ -114,7 +114,7 @@ def run(variant, lib, pki):
 
 
 # Variants ours does not pass yet: registered in the 'pending' suite.
-PENDING = {'sslv2'}
+PENDING = set()
 
 
 def main():
