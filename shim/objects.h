@@ -131,6 +131,36 @@ struct shim_cert_pkey {
     size_t serverinfo_length;
 };
 
+/* Which end a custom extension serves: SSL_CTX_add_custom_ext registers one
+ * for both, the legacy TLS 1.2 forms for one each. */
+enum shim_ext_role { SHIM_EXT_BOTH = 0, SHIM_EXT_CLIENT, SHIM_EXT_SERVER };
+
+/* What a connection did with a custom extension (stock's SSL_EXT_FLAG_*):
+ * a client sent it in its ClientHello, a server received it in a ClientHello
+ * or a client in a CertificateRequest (so the answer may carry it). */
+#define SHIM_CUSTOM_SENT     0x1
+#define SHIM_CUSTOM_RECEIVED 0x2
+
+/* One custom extension (SSL_CTX_add_custom_ext, SSL_CTX_add_client_custom_ext,
+ * SSL_CTX_add_server_custom_ext, and serverinfo's). */
+struct shim_custom_ext {
+    uint16_t type;
+    uint8_t role;         /* enum shim_ext_role */
+    uint8_t legacy;       /* the callbacks are the TLS 1.2 forms (old) */
+    unsigned int context; /* SSL_EXT_* */
+    SSL_custom_ext_add_cb_ex add_cb;
+    SSL_custom_ext_free_cb_ex free_cb;
+    SSL_custom_ext_parse_cb_ex parse_cb;
+    struct {
+        custom_ext_add_cb add;
+        custom_ext_free_cb free;
+        custom_ext_parse_cb parse;
+    } old;
+    void *add_arg;
+    void *parse_arg;
+    unsigned int flags; /* SHIM_CUSTOM_*: per connection, in the SSL's copy */
+};
+
 /*
  * Certificates, keys and the checks around them.  SSL_new gives each SSL its
  * own copy (shim_cert_dup), so per-connection changes never reach the context;
@@ -159,6 +189,10 @@ struct shim_cert {
     uint8_t *ctype; /* client certificate types (TLS 1.2 CertificateRequest) */
     size_t ctype_len;
     char *psk_identity_hint;
+    /* Custom extensions in the order registered, which is the order they are
+     * written and parsed in. */
+    struct shim_custom_ext *custom;
+    size_t custom_count;
 };
 
 /* ------------------------------------------------------------------ settings */
@@ -286,6 +320,11 @@ struct ssl_ctx_st {
     SSL_CTX_generate_session_ticket_fn generate_ticket_cb;
     SSL_CTX_decrypt_session_ticket_fn decrypt_ticket_cb;
     void *ticket_cb_data;
+    /* Cookie callbacks: kept for DTLS and SSL_stateless (both unsupported). */
+    int (*cookie_generate_cb)(SSL *, unsigned char *, unsigned int *);
+    int (*cookie_verify_cb)(SSL *, const unsigned char *, unsigned int);
+    int (*stateless_cookie_generate_cb)(SSL *, unsigned char *, size_t *);
+    int (*stateless_cookie_verify_cb)(SSL *, const unsigned char *, size_t);
     unsigned char tick_key_name[16];
     unsigned char tick_hmac_key[32];
     unsigned char tick_aes_key[32];

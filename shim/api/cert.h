@@ -13,4 +13,9 @@ struct shim_cert *shim_cert_dup(const struct shim_cert *src);
 void shim_cert_up_ref(struct shim_cert *c);
 void shim_cert_free(struct shim_cert *c);
 
+/* SSL_set_SSL_CTX: what the connection did with each custom extension
+ * carries over to the new context's table, for those registered in both
+ * (custom_ext.c). */
+void shim_custom_ext_copy_flags(struct shim_cert *dst, const struct shim_cert *src);
+
 #endif

@@ -80,6 +80,12 @@ struct shim_cert *shim_cert_dup(const struct shim_cert *src)
             goto err;
         c->ctype_len = src->ctype_len;
     }
+    if (src->custom_count > 0) {
+        c->custom = OPENSSL_memdup(src->custom, src->custom_count * sizeof(*src->custom));
+        if (c->custom == NULL)
+            goto err;
+        c->custom_count = src->custom_count;
+    }
     if (src->psk_identity_hint != NULL &&
         (c->psk_identity_hint = OPENSSL_strdup(src->psk_identity_hint)) == NULL)
         goto err;
@@ -112,5 +118,6 @@ void shim_cert_free(struct shim_cert *c)
     OPENSSL_free(c->client_sigalgs);
     OPENSSL_free(c->ctype);
     OPENSSL_free(c->psk_identity_hint);
+    OPENSSL_free(c->custom);
     OPENSSL_free(c);
 }

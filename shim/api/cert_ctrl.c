@@ -11,6 +11,7 @@
 #include "objects.h"
 #include "api/ctrl.h"
 #include "crypto/pkey.h"
+#include "crypto/verify.h"
 #include "tls/our_certs.h"
 
 static struct shim_cert *cert_of(SSL_CTX *ctx, SSL *s)
@@ -22,6 +23,85 @@ static struct shim_cert *cert_of(SSL_CTX *ctx, SSL *s)
 static int chain_cert_ok(SSL_CTX *ctx, SSL *s, X509 *x)
 {
     return tls_cert_secure(ctx, s, cert_of(ctx, s), x, 0);
+}
+
+/* A store of the current certificate's own chain and the certificate
+ * itself (it may be self-signed): SSL_BUILD_CHAIN_FLAG_CHECK checks and
+ * orders what was given, nothing more. */
+static X509_STORE *own_chain_store(const struct shim_cert_pkey *k)
+{
+    X509_STORE *store = X509_STORE_new();
+
+    if (store == NULL)
+        return NULL;
+    for (int i = 0; i < sk_X509_num(k->chain); i++)
+        if (!X509_STORE_add_cert(store, sk_X509_value(k->chain, i)))
+            goto fail;
+    if (X509_STORE_add_cert(store, k->x509))
+        return store;
+fail:
+    X509_STORE_free(store);
+    return NULL;
+}
+
+/* SSL_CTRL_BUILD_CERT_CHAIN (SSL_CTX_build_cert_chain): the current
+ * certificate's chain rebuilt from the chain store (or the verify store of
+ * the context) as stock's ssl_build_cert_chain: 1, 2 when a failure was
+ * ignored (SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR), 0 on failure. */
+static long build_chain(SSL_CTX *ctx, SSL *s, long flags)
+{
+    struct shim_cert *c = cert_of(ctx, s);
+    struct shim_cert_pkey *k = c->current;
+    SSL_CTX *real = s != NULL ? s->ctx : ctx;
+    X509_STORE *store;
+    STACK_OF(X509) *chain = NULL;
+    int err = X509_V_OK, ok;
+    long rv = 1;
+
+    if (k == NULL || k->x509 == NULL) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_NO_CERTIFICATE_SET);
+        return 0;
+    }
+    if (flags & SSL_BUILD_CHAIN_FLAG_CHECK)
+        store = own_chain_store(k);
+    else
+        store = c->chain_store != NULL ? c->chain_store : real->cert_store;
+    if (store == NULL)
+        return 0;
+    ok = shim_verify_build_checked(
+        real->libctx, real->propq, store, k->x509,
+        !(flags & SSL_BUILD_CHAIN_FLAG_CHECK) && (flags & SSL_BUILD_CHAIN_FLAG_UNTRUSTED) ? k->chain
+                                                                                          : NULL,
+        c->cert_flags & SSL_CERT_FLAG_SUITEB_128_LOS, &chain, &err);
+    if (flags & SSL_BUILD_CHAIN_FLAG_CHECK)
+        X509_STORE_free(store);
+    if (ok == 0 && (flags & SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR)) {
+        if (flags & SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR)
+            ERR_clear_error();
+        ok = 1;
+        rv = 2;
+    }
+    if (ok <= 0 || chain == NULL) {
+        if (ok == 0)
+            ERR_raise_data(ERR_LIB_SSL, SSL_R_CERTIFICATE_VERIFY_FAILED, "Verify error:%s",
+                           X509_verify_cert_error_string(err));
+        sk_X509_pop_free(chain, X509_free);
+        return 0;
+    }
+    /* The leaf is not part of the chain it heads. */
+    X509_free(sk_X509_shift(chain));
+    if ((flags & SSL_BUILD_CHAIN_FLAG_NO_ROOT) && sk_X509_num(chain) > 0 &&
+        (X509_get_extension_flags(sk_X509_value(chain, sk_X509_num(chain) - 1)) & EXFLAG_SS))
+        X509_free(sk_X509_pop(chain));
+    for (int i = 0; i < sk_X509_num(chain); i++) {
+        if (!chain_cert_ok(ctx, s, sk_X509_value(chain, i))) {
+            sk_X509_pop_free(chain, X509_free);
+            return 0;
+        }
+    }
+    sk_X509_pop_free(k->chain, X509_free);
+    k->chain = chain;
+    return rv;
 }
 
 /* SSL_CTRL_CHAIN: larg 1 copies (references), 0 takes the stack. */
@@ -180,9 +260,7 @@ long shim_cert_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
         c->dh_tmp_auto = (int)larg;
         return 1;
     case SSL_CTRL_BUILD_CERT_CHAIN:
-        /* Building a chain from the stores is not written yet. */
-        ERR_raise(ERR_LIB_SSL, ERR_R_UNSUPPORTED);
-        return 0;
+        return build_chain(ctx, s, larg);
     default:
         return 0;
     }

@@ -70,7 +70,8 @@ size_t SSL_client_hello_get0_compression_methods(SSL *s, const unsigned char **o
     return ch->compressions.len;
 }
 
-/* Known extensions only, in the order received. */
+/* Known extensions (the table's and the custom ones a server registered)
+ * only, in the order received. */
 int SSL_client_hello_get1_extensions_present(SSL *s, int **out, size_t *outlen)
 {
     const struct tls_client_hello *ch = tls_server_client_hello(s);
@@ -80,7 +81,7 @@ int SSL_client_hello_get1_extensions_present(SSL *s, int **out, size_t *outlen)
     if (ch == NULL || out == NULL || outlen == NULL)
         return 0;
     for (size_t i = 0; i < ch->seen.n; i++)
-        n += tls_ext_known(ch->seen.types[i]);
+        n += tls_ext_known_in_client_hello(s, ch->seen.types[i]);
     *out = NULL;
     *outlen = 0;
     if (n == 0)
@@ -91,7 +92,7 @@ int SSL_client_hello_get1_extensions_present(SSL *s, int **out, size_t *outlen)
     }
     n = 0;
     for (size_t i = 0; i < ch->seen.n; i++)
-        if (tls_ext_known(ch->seen.types[i]))
+        if (tls_ext_known_in_client_hello(s, ch->seen.types[i]))
             types[n++] = ch->seen.types[i];
     *out = types;
     *outlen = n;
@@ -102,7 +103,7 @@ int SSL_client_hello_get0_ext(SSL *s, unsigned int type, const unsigned char **o
 {
     const struct tls_client_hello *ch = tls_server_client_hello(s);
 
-    if (ch == NULL || type > 0xffff || !tls_ext_known((uint16_t)type))
+    if (ch == NULL || type > 0xffff || !tls_ext_known_in_client_hello(s, (uint16_t)type))
         return 0;
     for (size_t i = 0; i < ch->seen.n; i++) {
         if (ch->seen.types[i] != type)

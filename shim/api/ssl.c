@@ -186,6 +186,7 @@ SSL_CTX *SSL_set_SSL_CTX(SSL *s, SSL_CTX *ctx)
         ctx = s->session_ctx;
     if ((cert = shim_cert_dup(ctx->cfg.cert)) == NULL)
         return NULL;
+    shim_custom_ext_copy_flags(cert, s->cfg.cert);
     shim_cert_free(s->cfg.cert);
     s->cfg.cert = cert;
     /* A session-id context still equal to the old context's follows the new

@@ -15,11 +15,24 @@
 #include "tls/conn.h"
 #include "tls/handshake.h"
 
+/* A client method has no server side and a server method no client side:
+ * stock's handshake function for that role is its undefined function. */
+static int role_in_method(const SSL *s)
+{
+    if (s->method->role == SHIM_ROLE_ANY)
+        return 1;
+    return (s->method->role == SHIM_ROLE_SERVER) == (s->server != 0);
+}
+
 int SSL_do_handshake(SSL *s)
 {
     if (!s->role_chosen) {
         ERR_raise(ERR_LIB_SSL, SSL_R_CONNECTION_TYPE_NOT_SET);
         return -1;
+    }
+    if (!role_in_method(s)) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+        return 0;
     }
     if (!tls_conn_in_init(s) && !tls_conn_in_before(s) && !tls_renegotiation_due(s))
         return 1;

@@ -44,6 +44,31 @@ STACK_OF(X509) *
     return chain;
 }
 
+int shim_verify_build_checked(OSSL_LIB_CTX *libctx, const char *propq, X509_STORE *store,
+                              X509 *leaf, STACK_OF(X509) * untrusted, unsigned long verify_flags,
+                              STACK_OF(X509) * *chain, int *x509_err)
+{
+    X509_STORE_CTX *xs = X509_STORE_CTX_new_ex(libctx, propq);
+    int ok;
+
+    *chain = NULL;
+    if (xs == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_MALLOC_FAILURE);
+        return -1;
+    }
+    if (!X509_STORE_CTX_init(xs, store, leaf, untrusted)) {
+        X509_STORE_CTX_free(xs);
+        ERR_raise(ERR_LIB_SSL, ERR_R_X509_LIB);
+        return -1;
+    }
+    X509_STORE_CTX_set_flags(xs, verify_flags);
+    ok = X509_verify_cert(xs) > 0;
+    *x509_err = X509_STORE_CTX_get_error(xs);
+    *chain = X509_STORE_CTX_get1_chain(xs);
+    X509_STORE_CTX_free(xs);
+    return ok;
+}
+
 int shim_verify_chain(SSL *s, STACK_OF(X509) * chain)
 {
     X509_STORE *store =

@@ -29,6 +29,19 @@ int shim_verify_ssl_idx(void);
 STACK_OF(X509) *
     shim_verify_build_chain(OSSL_LIB_CTX *libctx, const char *propq, X509_STORE *store, X509 *leaf);
 
+/*
+ * SSL_CTX_build_cert_chain's check (stock's ssl_build_cert_chain): leaf
+ * verified against store, with untrusted (may be NULL) as untrusted
+ * intermediates and verify_flags (X509_V_FLAG_*) set.  Returns 1 and the
+ * chain built (leaf first, new references) in *chain when it verified; 0
+ * with the X509_V_ERR_* code in *x509_err when it did not, and then
+ * *chain is what was built (may be NULL); -1 (error raised) when it could
+ * not run.  Leaves libcrypto's errors on the queue, as stock does.
+ */
+int shim_verify_build_checked(OSSL_LIB_CTX *libctx, const char *propq, X509_STORE *store,
+                              X509 *leaf, STACK_OF(X509) * untrusted, unsigned long verify_flags,
+                              STACK_OF(X509) * *chain, int *x509_err);
+
 /* The alert stock sends for a verification error code. */
 int shim_verify_error_alert(long x509_err);
 

@@ -41,7 +41,7 @@ STACK_OF(X509) * tls_chain_to_send(SSL *s, const struct shim_cert_pkey *key)
 }
 
 /* One certificate: its DER and, in TLS 1.3, its extensions (a server's leaf
- * may carry its OCSP response; a client sends none). */
+ * may carry its OCSP response; custom extensions go on any entry). */
 static int write_entry(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b, X509 *x,
                        size_t idx)
 {
@@ -52,9 +52,7 @@ static int write_entry(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builde
     OPENSSL_free(der);
     if (!ok || c->version != TLS1_3_VERSION)
         return ok;
-    if (!s->server)
-        return tls_b_u16(b, 0);
-    return tls_ext_write_server(s, c, hs, b, SSL_EXT_TLS1_3_CERTIFICATE, idx);
+    return tls_ext_write_certificate_entry(s, c, hs, b, x, idx);
 }
 
 int tls_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs,
@@ -89,12 +87,13 @@ int tls_send_certificate(SSL *s, struct tls_conn *c, struct tls_hs *hs,
 
 /* A CertificateEntry's extensions (TLS 1.3): chain_idx 0 is the leaf. */
 static int parse_entry_extensions(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_reader *list,
-                                  size_t chain_idx)
+                                  X509 *cert, size_t chain_idx)
 {
     tls_reader exts;
     struct tls_ext_set set;
     struct tls_ext_ctx x = {s, c, hs, SSL_EXT_TLS1_3_CERTIFICATE, NULL, 0, 0, 0, chain_idx, 0};
 
+    x.cert = cert;
     if (!tls_r_sub_u16(list, &exts))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
     return tls_ext_collect(s, hs, SSL_EXT_TLS1_3_CERTIFICATE, &exts, &set) &&
@@ -132,7 +131,7 @@ int tls_parse_certificate_list(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
             sk_X509_pop_free(chain, X509_free);
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_CERT_LENGTH_MISMATCH);
         }
-        if (tls13 && !parse_entry_extensions(s, c, hs, &list, (size_t)sk_X509_num(chain) - 1)) {
+        if (tls13 && !parse_entry_extensions(s, c, hs, &list, x, (size_t)sk_X509_num(chain) - 1)) {
             sk_X509_pop_free(chain, X509_free);
             return 0;
         }

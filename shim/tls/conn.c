@@ -73,7 +73,9 @@ OSSL_HANDSHAKE_STATE tls_conn_state(const SSL *s)
 
 int tls_conn_in_init(const SSL *s)
 {
-    return s->conn != NULL ? s->conn->in_init : 1;
+    /* Stock puts a connection back "in init" at its first fatal error, sent
+     * or received, whatever it was doing. */
+    return s->conn != NULL ? s->conn->in_init || s->conn->failed : 1;
 }
 
 int tls_conn_in_before(const SSL *s)

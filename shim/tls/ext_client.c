@@ -13,6 +13,7 @@
 
 #include "crypto/kex.h"
 #include "tls/ca_names.h"
+#include "tls/ext_custom.h"
 #include "tls/ext_hooks.h"
 #include "tls/policy.h"
 
@@ -545,6 +546,20 @@ int tls_exc_parse_status_request(struct tls_ext_ctx *x, tls_reader *r)
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
     x->hs->status_expected = 1;
     return 1;
+}
+
+/* signed_certificate_timestamp: ignored in a CertificateRequest; without
+ * certificate transparency (which we do not implement) only a custom
+ * extension can have asked for it. */
+int tls_exc_parse_sct(struct tls_ext_ctx *x, tls_reader *r)
+{
+    int role = (x->context & SSL_EXT_TLS1_2_SERVER_HELLO) != 0 ? SHIM_EXT_CLIENT : SHIM_EXT_BOTH;
+
+    if (x->context == SSL_EXT_TLS1_3_CERTIFICATE_REQUEST)
+        return 1;
+    if (tls_custom_find(x->s->cfg.cert, role, TLSEXT_TYPE_signed_certificate_timestamp) == NULL)
+        return tls_fatal(x->s, SSL_AD_UNSUPPORTED_EXTENSION, SSL_R_BAD_EXTENSION);
+    return tls_custom_parse(x, TLSEXT_TYPE_signed_certificate_timestamp, r);
 }
 
 /* next_protocol_negotiation: the server's protocols (each non-empty, no

@@ -43,6 +43,7 @@ int tls_exc_parse_ec_point_formats(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_session_ticket(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_status_request(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_npn(struct tls_ext_ctx *x, tls_reader *r);
+int tls_exc_parse_sct(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_alpn(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_encrypt_then_mac(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_extended_master_secret(struct tls_ext_ctx *x, tls_reader *r);

@@ -250,16 +250,16 @@ int tls_exs_parse_extended_master_secret(struct tls_ext_ctx *x, tls_reader *r)
 }
 
 /* signature_algorithms / signature_algorithms_cert: what the client accepts. */
-static int parse_sigalgs(struct tls_ext_ctx *x, tls_reader *r, int save)
+static int parse_sigalgs(struct tls_ext_ctx *x, tls_reader *r, uint16_t **out, size_t *n)
 {
     tls_reader list;
     int ok;
 
     if (!tls_r_sub_u16(r, &list) || !tls_r_done(r) || list.len == 0)
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    if (x->s->hit || !save)
+    if (x->s->hit)
         return 1;
-    if ((ok = save_u16_list(&list, &x->hs->peer_sigalgs, &x->hs->peer_sigalgs_len)) < 0)
+    if ((ok = save_u16_list(&list, out, n)) < 0)
         return tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     if (ok == 0)
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
@@ -268,12 +268,12 @@ static int parse_sigalgs(struct tls_ext_ctx *x, tls_reader *r, int save)
 
 int tls_exs_parse_sig_algs(struct tls_ext_ctx *x, tls_reader *r)
 {
-    return parse_sigalgs(x, r, 1);
+    return parse_sigalgs(x, r, &x->hs->peer_sigalgs, &x->hs->peer_sigalgs_len);
 }
 
 int tls_exs_parse_sig_algs_cert(struct tls_ext_ctx *x, tls_reader *r)
 {
-    return parse_sigalgs(x, r, 0);
+    return parse_sigalgs(x, r, &x->hs->peer_sigalgs_cert, &x->hs->peer_sigalgs_cert_len);
 }
 
 int tls_exs_parse_post_handshake_auth(struct tls_ext_ctx *x, tls_reader *r)

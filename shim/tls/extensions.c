@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "tls/ext_custom.h"
 #include "tls/ext_hooks.h"
 
 /* Code points the public headers do not name. */
@@ -141,6 +142,8 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .contexts = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
                         SSL_EXT_TLS1_3_CERTIFICATE | SSL_EXT_TLS1_3_CERTIFICATE_REQUEST,
             .add_client_hello = tls_exc_add_sct,
+            .parse_server = tls_exc_parse_sct,
+            /* A server has none of its own: a custom extension may serve it. */
         },
     [TLS_EXT_EXTENDED_MASTER_SECRET] =
         {
@@ -276,6 +279,10 @@ int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
     hs->sent_exts = 0;
     if (!tls_b_open(b, 2))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    /* Custom extensions first, as stock writes them. */
+    tls_custom_reset(s);
+    if (!tls_custom_write(&x))
+        return 0;
     for (int i = 0; i < TLS_EXT_NUM; i++) {
         enum tls_ext_write w;
         if (ext_table[i].add_client_hello == NULL)
@@ -292,22 +299,28 @@ int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
     return tls_b_close(b) ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
 
-int tls_ext_write_server(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
-                         unsigned int context, size_t chain_idx)
+static int write_server(struct tls_ext_ctx *x)
 {
-    struct tls_ext_ctx x = {s, c, hs, context, b, 0, 0, 0, chain_idx, 0};
+    SSL *s = x->s;
+    struct tls_conn *c = x->c;
+    struct tls_hs *hs = x->hs;
+    tls_builder *b = x->b;
+    unsigned int context = x->context;
     size_t start;
 
     if (!tls_b_open(b, 2))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     start = tls_b_len(b);
+    /* Custom extensions first, as stock writes them. */
+    if (!tls_custom_write(x))
+        return 0;
     for (int i = 0; i < TLS_EXT_NUM; i++) {
         enum tls_ext_write w;
 
         if (ext_table[i].add_server == NULL || (ext_table[i].contexts & context) == 0 ||
             !tls_ext_relevant(s, c, ext_table[i].contexts, context))
             continue;
-        if ((w = ext_table[i].add_server(&x)) == TLS_EXT_FAILED)
+        if ((w = ext_table[i].add_server(x)) == TLS_EXT_FAILED)
             return c->failed ? 0 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         /* What a request asks, the answer may contain. */
         if (w == TLS_EXT_SENT && (context & (SSL_EXT_TLS1_3_CERTIFICATE_REQUEST |
@@ -320,6 +333,30 @@ int tls_ext_write_server(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_buil
             return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         return 1;
     }
+    return tls_b_close(b) ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+}
+
+int tls_ext_write_server(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
+                         unsigned int context, size_t chain_idx)
+{
+    struct tls_ext_ctx x = {s, c, hs, context, b, 0, 0, 0, chain_idx, 0};
+    return write_server(&x);
+}
+
+int tls_ext_write_certificate_entry(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
+                                    X509 *cert, size_t chain_idx)
+{
+    struct tls_ext_ctx x = {s, c, hs, SSL_EXT_TLS1_3_CERTIFICATE, b, 0, 0, 0, chain_idx, 0};
+
+    x.cert = cert;
+    if (s->server)
+        return write_server(&x);
+    /* A client's built-in extensions have nothing to say about its own
+     * certificates; custom ones answer a CertificateRequest. */
+    if (!tls_b_open(b, 2))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    if (!tls_custom_write(&x))
+        return 0;
     return tls_b_close(b) ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
 
@@ -342,6 +379,31 @@ int tls_ext_known(uint16_t type)
     return index_of(type) >= 0;
 }
 
+int tls_ext_known_in_client_hello(const SSL *s, uint16_t type)
+{
+    return index_of(type) >= 0 || tls_custom_find(s->cfg.cert, SHIM_EXT_SERVER, type) != NULL;
+}
+
+/* Whether an extension of this type comes earlier in the block, in its
+ * first `before` bytes. */
+static int earlier_in_block(const tls_reader *list, size_t before, uint16_t type)
+{
+    tls_reader r;
+    tls_reader copy = *list;
+
+    if (!tls_r_sub(&copy, &r, before))
+        return 0;
+    while (!tls_r_done(&r)) {
+        uint16_t t;
+        tls_reader body;
+        if (!tls_r_u16(&r, &t) || !tls_r_sub_u16(&r, &body))
+            return 0;
+        if (t == type)
+            return 1;
+    }
+    return 0;
+}
+
 /* Messages that answer nothing we sent: a ClientHello, and the requests and
  * tickets a server sends on its own. */
 #define UNSOLICITED_OK                                                                             \
@@ -359,18 +421,28 @@ int tls_ext_collect_all(SSL *s, struct tls_hs *hs, unsigned int context, tls_rea
     tls_reader exts = *list;
 
     memset(out, 0, sizeof(*out));
+    out->list = *list;
     if (seen != NULL)
         seen->n = 0;
+    /* A new ClientHello: what the last one said of custom extensions goes. */
+    if ((context & SSL_EXT_CLIENT_HELLO) != 0)
+        tls_custom_reset(s);
     while (!tls_r_done(&exts)) {
         uint16_t type;
         tls_reader data;
         int idx;
+        size_t offset = tls_r_left(list) - tls_r_left(&exts);
+        const struct shim_custom_ext *custom = NULL;
 
         if (!tls_r_u16(&exts, &type) || !tls_r_sub_u16(&exts, &data))
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
         idx = index_of(type);
+        if (idx < 0)
+            custom = tls_custom_find(s->cfg.cert, tls_custom_collect_role(context), type);
         /* RFC 8446 4.2.11: pre_shared_key comes last in a ClientHello. */
         if ((idx >= 0 && ((ext_table[idx].contexts & context) == 0 || out->present[idx])) ||
+            (custom != NULL &&
+             ((custom->context & context) == 0 || earlier_in_block(list, offset, type))) ||
             (type == TLSEXT_TYPE_psk && (context & SSL_EXT_CLIENT_HELLO) != 0 &&
              !tls_r_done(&exts)))
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
@@ -384,10 +456,12 @@ int tls_ext_collect_all(SSL *s, struct tls_hs *hs, unsigned int context, tls_rea
             seen->types[seen->n] = type;
             seen->bodies[seen->n++] = data;
         }
-        if (idx < 0)
+        if (idx < 0 && custom == NULL)
             continue; /* unknown extensions are ignored, as stock does */
-        out->present[idx] = 1;
-        out->data[idx] = data;
+        if (idx >= 0) {
+            out->present[idx] = 1;
+            out->data[idx] = data;
+        }
         if (s->tlsext_debug_cb != NULL)
             s->tlsext_debug_cb(s, !s->server, type, (unsigned char *)data.p, (int)data.len,
                                s->tlsext_debug_arg);
@@ -395,11 +469,27 @@ int tls_ext_collect_all(SSL *s, struct tls_hs *hs, unsigned int context, tls_rea
     return 1;
 }
 
-int tls_ext_all_allowed(const struct tls_ext_set *set, unsigned int context)
+int tls_ext_all_allowed(SSL *s, const struct tls_ext_set *set, unsigned int context)
 {
+    tls_reader r = set->list;
+
     for (int i = 0; i < TLS_EXT_NUM; i++)
         if (set->present[i] && (ext_table[i].contexts & context) == 0)
             return 0;
+    /* The custom ones collected, looked up again for this message. */
+    while (!tls_r_done(&r)) {
+        uint16_t type;
+        tls_reader body;
+        const struct shim_custom_ext *m;
+
+        if (!tls_r_u16(&r, &type) || !tls_r_sub_u16(&r, &body))
+            return 0;
+        if (index_of(type) >= 0 || tls_custom_find(s->cfg.cert, SHIM_EXT_CLIENT, type) == NULL)
+            continue;
+        m = tls_custom_find(s->cfg.cert, tls_custom_collect_role(context), type);
+        if (m == NULL || (m->context & context) == 0)
+            return 0;
+    }
     return 1;
 }
 
@@ -429,7 +519,11 @@ static int parse(struct tls_ext_ctx *x, struct tls_ext_set *set, int idx)
     set->parsed[idx] = 1;
     if (!tls_ext_relevant(x->s, x->c, ext_table[idx].contexts, x->context))
         return 1;
-    return p == NULL || p(x, &set->data[idx]);
+    /* A type the table does not parse for our role may be a custom one
+     * (a server's signed_certificate_timestamp). */
+    if (p == NULL)
+        return tls_custom_parse(x, ext_table[idx].type, &set->data[idx]);
+    return p(x, &set->data[idx]);
 }
 
 int tls_ext_parse_one(SSL *s, struct tls_conn *c, struct tls_hs *hs, unsigned int context,
@@ -445,6 +539,8 @@ int tls_ext_parse_all_ctx(struct tls_ext_ctx *x, struct tls_ext_set *set)
     for (int i = 0; i < TLS_EXT_NUM; i++)
         if (!parse(x, set, i))
             return 0;
+    if (!tls_custom_parse_all(x, set))
+        return 0;
     for (int i = 0; i < TLS_EXT_NUM; i++) {
         tls_ext_final fin = x->s->server ? ext_table[i].final_server : ext_table[i].final_client;
         if (fin != NULL && (ext_table[i].contexts & x->context) != 0 && !fin(x, set->present[i]))

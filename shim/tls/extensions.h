@@ -58,6 +58,7 @@ struct tls_ext_set {
     int present[TLS_EXT_NUM];
     int parsed[TLS_EXT_NUM];
     tls_reader data[TLS_EXT_NUM];
+    tls_reader list; /* the whole block: custom extensions are found in it */
 };
 
 /* What a hook works on. */
@@ -72,6 +73,7 @@ struct tls_ext_ctx {
     size_t chain_idx;              /* Certificate: which entry (0: the leaf) */
     uint32_t max_early_data;       /* NewSessionTicket: its early_data extension */
     const struct tls_ext_set *set; /* parsing: the whole message's extensions */
+    X509 *cert;                    /* Certificate: the entry's certificate */
 };
 
 /* A writer's outcome. */
@@ -99,9 +101,13 @@ struct tls_ext_def {
 /* The table, indexed by enum tls_ext_index. */
 const struct tls_ext_def *tls_ext_def(int idx);
 
-/* Whether the table knows an extension type (stock keeps only those of a
- * ClientHello for the application to see). */
+/* Whether the table knows an extension type. */
 int tls_ext_known(uint16_t type);
+
+/* Whether a server keeps a ClientHello extension of this type for the
+ * application to see (stock's SSL_client_hello_get*): the table's and the
+ * custom ones registered for a server. */
+int tls_ext_known_in_client_hello(const SSL *s, uint16_t type);
 
 /*
  * Writes the ClientHello extension block.  If a PSK is offered, *binders_len
@@ -118,6 +124,11 @@ int tls_ext_write_client_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs, tl
  * tls_fatal. */
 int tls_ext_write_server(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
                          unsigned int context, size_t chain_idx);
+
+/* Writes one TLS 1.3 CertificateEntry's extension block, for either role
+ * (a client's carries only custom extensions).  0 after tls_fatal. */
+int tls_ext_write_certificate_entry(SSL *s, struct tls_conn *c, struct tls_hs *hs, tls_builder *b,
+                                    X509 *cert, size_t chain_idx);
 
 /* Reads and checks the list of extensions of a message received in context
  * (SSL_EXT_*); list is the vector's contents, without its length.  0 after
@@ -147,7 +158,7 @@ int tls_ext_relevant(const SSL *s, const struct tls_conn *c, unsigned int extctx
 /* Whether every extension in set may appear in context (SSL_EXT_*): a
  * ServerHello is collected before its version is known and checked again
  * once it is. */
-int tls_ext_all_allowed(const struct tls_ext_set *set, unsigned int context);
+int tls_ext_all_allowed(SSL *s, const struct tls_ext_set *set, unsigned int context);
 
 /* Parses one extension ahead of the others, if present (its parser for our
  * role); it is not parsed again by tls_ext_parse_all. 0 after tls_fatal. */

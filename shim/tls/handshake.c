@@ -24,6 +24,7 @@ void tls_hs_free(struct tls_hs *hs)
     tls_session_free(hs->psk_session);
     sk_X509_pop_free(hs->peer_chain, X509_free);
     OPENSSL_free(hs->peer_sigalgs);
+    OPENSSL_free(hs->peer_sigalgs_cert);
     sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
     OPENSSL_free(hs->cl.cookie);
     OPENSSL_free(hs->cl.cert_req_context);
@@ -468,7 +469,9 @@ int tls_request_renegotiation(SSL *s, int new_session)
 int tls_renegotiation_pending(const SSL *s)
 {
     const struct tls_conn *c = s->conn;
-    return c != NULL && (c->renegotiate || (c->hs != NULL && c->hs->renegotiation));
+    /* A server that sent its HelloRequest is pending until the client answers. */
+    return c != NULL &&
+           (c->renegotiate || c->hello_request_sent || (c->hs != NULL && c->hs->renegotiation));
 }
 
 int tls_renegotiation_due(const SSL *s)
@@ -546,6 +549,10 @@ int tls_handshake(SSL *s)
      * behind is sent before the machine runs on. */
     if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
         goto out;
+    if (c->hs->machine_done) {
+        ret = finish(s, c);
+        goto out;
+    }
     for (;;) {
         enum tls_step step = run_machine(s, c);
         int wanted = s->rwstate;
@@ -553,6 +560,10 @@ int tls_handshake(SSL *s)
 
         if (step == TLS_STEP_FAIL)
             break;
+        /* The last state does not run twice (a second HelloRequest, the
+         * statistics counted again) when the flush below must be retried. */
+        if (step == TLS_STEP_DONE)
+            c->hs->machine_done = 1;
         /* Whatever happens next, what we have written must reach the peer. */
         if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
             break;

@@ -101,6 +101,7 @@ struct tls_hs {
     int post_handshake;    /* TLS 1.3 post-handshake authentication */
     int hrr;               /* a HelloRetryRequest was sent or received */
     int sent_ccs;          /* the middlebox-compatibility CCS went out */
+    int machine_done;      /* the machine said DONE: a call retried to flush only finishes */
     uint32_t sent_exts;    /* bit per extension index: what we sent (extensions.h) */
     /* What the hellos agreed (either role). */
     int ticket_expected; /* a NewSessionTicket is to come (TLS 1.2), or to issue */
@@ -122,6 +123,8 @@ struct tls_hs {
     STACK_OF(X509) * peer_chain;
     uint16_t *peer_sigalgs; /* signature algorithms the peer accepts */
     size_t peer_sigalgs_len;
+    uint16_t *peer_sigalgs_cert; /* signature_algorithms_cert: how our chain may be signed */
+    size_t peer_sigalgs_cert_len;
     STACK_OF(X509_NAME) * peer_ca_names;
 
     /* Ours: the key and algorithm our CertificateVerify uses. */

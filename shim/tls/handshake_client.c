@@ -326,8 +326,9 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
     if (hrr)
         return tls13_client_hello_retry(s, c, hs, &sh);
     /* Now that the version is known: only its ServerHello's extensions. */
-    if (!tls_ext_all_allowed(&ext, c->version == TLS1_3_VERSION ? SSL_EXT_TLS1_3_SERVER_HELLO
-                                                                : SSL_EXT_TLS1_2_SERVER_HELLO))
+    if (!tls_ext_all_allowed(s, &ext,
+                             c->version == TLS1_3_VERSION ? SSL_EXT_TLS1_3_SERVER_HELLO
+                                                          : SSL_EXT_TLS1_2_SERVER_HELLO))
         return tls_fail(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
     if (c->version == TLS1_3_VERSION)
         return tls13_client_server_hello(s, c, hs, &sh);

@@ -99,8 +99,10 @@ static int check_binder(SSL *s, struct tls_conn *c, struct tls_hs *hs, SSL_SESSI
     OPENSSL_cleanse(key, sizeof(key));
     if (!ok)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    /* A wrong binder: illegal_parameter as stock (RFC 8446 6.2 would say
+     * decrypt_error). */
     if (CRYPTO_memcmp(expected, binder->p, binder->len) != 0)
-        return tls_fatal(s, SSL_AD_DECRYPT_ERROR, SSL_R_BINDER_DOES_NOT_VERIFY);
+        return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BINDER_DOES_NOT_VERIFY);
     return 1;
 }
 

@@ -49,7 +49,28 @@ static int pss_key_big_enough(const struct shim_algs *algs, const struct tls_sig
     return md != NULL && pkey != NULL && (size_t)shim_pkey_size(pkey) >= 2 * shim_md_size(md) + 2;
 }
 
-/* We hold a certificate and key in a's slot that can make its signature. */
+/* signature_algorithms_cert (RFC 8446 4.2.3), when the peer sent it: our
+ * certificate's own signature must be one it lists (hash and key type, as
+ * stock compares them: PSS with an RSA or a PSS key alike). */
+static int cert_signature_accepted(SSL *s, X509 *x)
+{
+    const struct tls_hs *hs = s->conn != NULL ? s->conn->hs : NULL;
+    int md_nid, pk_nid;
+
+    if (hs == NULL || hs->peer_sigalgs_cert == NULL)
+        return 1;
+    if (!X509_get_signature_info(x, &md_nid, &pk_nid, NULL, NULL))
+        return 0;
+    for (size_t i = 0; i < hs->peer_sigalgs_cert_len; i++) {
+        const struct tls_sigalg *a = tls_sigalg_by_code(hs->peer_sigalgs_cert[i]);
+        if (a != NULL && a->hash_nid == md_nid && a->sig_type == pk_nid)
+            return 1;
+    }
+    return 0;
+}
+
+/* We hold a certificate and key in a's slot that can make its signature,
+ * and the peer accepts how the certificate is signed. */
 static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
 {
     const struct shim_cert_pkey *k;
@@ -58,7 +79,8 @@ static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
         return 0;
     k = &s->cfg.cert->pkeys[slot];
     return k->x509 != NULL && k->privatekey != NULL &&
-           shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey, a->hash_nid);
+           shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey, a->hash_nid) &&
+           cert_signature_accepted(s, k->x509);
 }
 
 /* TLS 1.3 (stock's find_sig_alg): the first shared algorithm that is not

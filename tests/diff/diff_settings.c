@@ -894,6 +894,142 @@ static void cache(void)
     SSL_CTX_free(ctx);
 }
 
+/* A certificate for cn signed by issuer (issuer_key); a CA if ca. */
+static X509 *issued(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key, int ca)
+{
+    X509 *x = X509_new();
+    X509V3_CTX v3;
+    X509_EXTENSION *bc;
+
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), ca ? 2 : 3);
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                               (const unsigned char *)cn, -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(issuer != NULL ? issuer : x));
+    X509_set_pubkey(x, key);
+    X509V3_set_ctx(&v3, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
+    bc =
+        X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints, ca ? "critical,CA:TRUE" : "CA:FALSE");
+    X509_add_ext(x, bc, -1);
+    X509_EXTENSION_free(bc);
+    X509_sign(x, issuer_key != NULL ? issuer_key : key, EVP_sha256());
+    return x;
+}
+
+static void print_build(SSL_CTX *ctx, const char *label, long flags)
+{
+    STACK_OF(X509) *chain = NULL;
+    long r = SSL_CTX_build_cert_chain(ctx, flags);
+
+    SSL_CTX_get0_chain_certs(ctx, &chain);
+    printf("build %s: %ld, chain %d\n", label, r, chain != NULL ? sk_X509_num(chain) : -1);
+    diff_print_errors(label);
+}
+
+/* SSL_CTX_build_cert_chain: from the verify store, a chain store, the
+ * certificate's own chain (CHECK, UNTRUSTED), without the root, ignoring
+ * a failure; with nothing to build. */
+static void build(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    EVP_PKEY *rk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *ik = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    EVP_PKEY *lk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    X509 *root = issued("build root", rk, NULL, NULL, 1);
+    X509 *mid = issued("build intermediate", ik, root, rk, 1);
+    X509 *leaf = issued("build leaf", lk, mid, ik, 0);
+    X509_STORE *chain_store = X509_STORE_new();
+
+    print_build(ctx, "no certificate", 0);
+    SSL_CTX_use_certificate(ctx, leaf);
+    SSL_CTX_use_PrivateKey(ctx, lk);
+    print_build(ctx, "empty store", 0);
+    print_build(ctx, "empty store, ignored", SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR);
+    print_build(ctx, "empty store, ignored and cleared",
+                SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR | SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR);
+    SSL_CTX_add1_chain_cert(ctx, mid);
+    print_build(ctx, "untrusted intermediate, no root", SSL_BUILD_CHAIN_FLAG_UNTRUSTED);
+    X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), root);
+    SSL_CTX_add1_chain_cert(ctx, mid);
+    print_build(ctx, "untrusted intermediate", SSL_BUILD_CHAIN_FLAG_UNTRUSTED);
+    print_build(ctx, "verify store without the intermediate", 0);
+    X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), mid);
+    print_build(ctx, "verify store", 0);
+    print_build(ctx, "verify store, no root", SSL_BUILD_CHAIN_FLAG_NO_ROOT);
+    SSL_CTX_add1_chain_cert(ctx, root);
+    print_build(ctx, "check own chain", SSL_BUILD_CHAIN_FLAG_CHECK);
+    SSL_CTX_clear_chain_certs(ctx);
+    print_build(ctx, "check own empty chain", SSL_BUILD_CHAIN_FLAG_CHECK);
+    X509_STORE_add_cert(chain_store, mid);
+    SSL_CTX_set1_chain_cert_store(ctx, chain_store);
+    print_build(ctx, "chain store without the root", 0);
+    X509_STORE_add_cert(chain_store, root);
+    print_build(ctx, "chain store", 0);
+
+    X509_STORE_free(chain_store);
+    X509_free(root), X509_free(mid), X509_free(leaf);
+    EVP_PKEY_free(rk), EVP_PKEY_free(ik), EVP_PKEY_free(lk);
+    SSL_CTX_free(ctx);
+}
+
+static int gen_cookie(SSL *s, unsigned char *c, unsigned int *n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+static int verify_cookie(SSL *s, const unsigned char *c, unsigned int n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+static int gen_stateless_cookie(SSL *s, unsigned char *c, size_t *n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+static int verify_stateless_cookie(SSL *s, const unsigned char *c, size_t n)
+{
+    (void)s, (void)c, (void)n;
+    return 0;
+}
+
+/* Setters that return nothing leave nothing on the error queue (s_server
+ * sets the cookie callbacks on every context and prints the queue later). */
+static void setters(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+    SSL_CTX_set_cookie_generate_cb(ctx, gen_cookie);
+    diff_print_errors("cookie_generate_cb");
+    SSL_CTX_set_cookie_verify_cb(ctx, verify_cookie);
+    diff_print_errors("cookie_verify_cb");
+    SSL_CTX_set_stateless_cookie_generate_cb(ctx, gen_stateless_cookie);
+    diff_print_errors("stateless_cookie_generate_cb");
+    SSL_CTX_set_stateless_cookie_verify_cb(ctx, verify_stateless_cookie);
+    diff_print_errors("stateless_cookie_verify_cb");
+
+    /* Early data off: the limits read back, and 0 set again (haproxy sets
+     * it on every connection from its ClientHello callback). */
+    SSL *s = SSL_new(ctx);
+    printf("early data: ctx max %u recv %u, ssl max %u recv %u\n", SSL_CTX_get_max_early_data(ctx),
+           SSL_CTX_get_recv_max_early_data(ctx), SSL_get_max_early_data(s),
+           SSL_get_recv_max_early_data(s));
+    printf("set max 0: ctx %d ssl %d\n", SSL_CTX_set_max_early_data(ctx, 0),
+           SSL_set_max_early_data(s, 0));
+    printf("set recv max 100: ctx %d ssl %d\n", SSL_CTX_set_recv_max_early_data(ctx, 100),
+           SSL_set_recv_max_early_data(s, 200));
+    printf("early data: ctx recv %u, ssl recv %u\n", SSL_CTX_get_recv_max_early_data(ctx),
+           SSL_get_recv_max_early_data(s));
+    diff_print_errors("early data");
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -917,6 +1053,10 @@ int main(int argc, char **argv)
         cache();
     else if (strcmp(argv[1], "copy") == 0)
         copy_session();
+    else if (strcmp(argv[1], "setters") == 0)
+        setters();
+    else if (strcmp(argv[1], "build") == 0)
+        build();
     else
         return 2;
     return 0;

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Test PKI, made with the stock openssl command: a trusted CA, servers with
-# ECDSA P-256/P-384, RSA-2048, RSA-PSS and Ed25519 keys, a client key, and
-# an unrelated CA for "unknown CA" tests, weak and sound DH parameters, and
-# a stapled OCSP response for server-ec.  Names: localhost, 127.0.0.1, ::1.
+# ECDSA P-256/P-384/P-521, RSA-2048, RSA-PSS, Ed25519 and Ed448 keys, client
+# keys, an intermediate CA (int-ca) with a server and a client certificate
+# under it (server-chain, client-chain; the *-full.pem files hold leaf and
+# intermediate), an unrelated CA for "unknown CA" tests with a server and a
+# client certificate under it, weak and sound DH parameters, and a stapled
+# OCSP response for server-ec.  Names: localhost, 127.0.0.1, ::1.
 #
 # Certificates and the OCSP response are valid for 30 days and are remade
 # whenever they are older than 7 days or expire within 2 days
@@ -23,15 +26,23 @@ o() { openssl "$@" 2>/dev/null; }
 exec 9>.lock
 flock 9
 
+# Every file a complete PKI has (a tree missing one is remade).
+ALL="ca.pem other-ca.pem int-ca.pem server-ec.pem server-ec384.pem server-ec521.pem server-rsa.pem
+     server-rsapss.pem server-ed25519.pem server-ed448.pem server-untrusted.pem server-wronghost.pem
+     server-chain.pem server-chain-full.pem client-ec.pem client-rsa.pem client-chain.pem
+     client-chain-full.pem client-untrusted.pem"
+
 # A PKI that is old, or has a certificate near its end, is remade whole.
 stale=0
 if [ ! -f done ] || [ -n "$(find done -mmin +$((7 * 24 * 60)))" ]; then
     stale=1
+elif ! ls $ALL >/dev/null 2>&1; then
+    stale=1 # (a tree made before a file was added to the PKI)
 elif ! o x509 -in server-ec.pem -noout -checkend $((2 * 24 * 3600)) >/dev/null; then
     stale=1 # (all are made together: one stands for all, and a clock moved on)
 fi
 if [ "$stale" -eq 1 ]; then
-    rm -f done ./*.key ca.srl other-ca.srl server-ec.ocsp
+    rm -f done ./*.key ca.srl other-ca.srl int-ca.srl server-ec.ocsp
     for c in *.pem; do
         case "$c" in dh1024.pem|ffdhe2048.pem) ;; *) rm -f "$c" ;; esac
     done
@@ -65,10 +76,24 @@ issue server-ec384 -algorithm EC -pkeyopt ec_paramgen_curve:P-384
 issue server-rsa -algorithm RSA -pkeyopt rsa_keygen_bits:2048
 issue server-rsapss -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048
 issue server-ed25519 -algorithm ED25519
+issue server-ec521 -algorithm EC -pkeyopt ec_paramgen_curve:P-521
+issue server-ed448 -algorithm ED448
 ca=other-ca issue server-untrusted -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 cn=wrong.example san=DNS:wrong.example eku=serverAuth issue server-wronghost -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 cn=shimssl-client san=DNS:client.example eku=clientAuth issue client-ec -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 cn=shimssl-client san=DNS:client.example eku=clientAuth issue client-rsa -algorithm RSA -pkeyopt rsa_keygen_bits:2048
+cn=shimssl-client san=DNS:client.example eku=clientAuth ca=other-ca issue client-untrusted -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+# The intermediate CA, signed by the CA, and a leaf of each kind under it.
+o genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out int-ca.key
+o req -new -key int-ca.key -out int-ca.csr -subj /CN=shimssl-intermediate-ca
+printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n' > int-ca.ext
+o x509 -req -in int-ca.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -out int-ca.pem \
+    -extfile int-ca.ext
+rm -f int-ca.csr int-ca.ext
+ca=int-ca issue server-chain -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+cn=shimssl-chain-client san=DNS:client.example eku=clientAuth ca=int-ca issue client-chain -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+cat server-chain.pem int-ca.pem > server-chain-full.pem
+cat client-chain.pem int-ca.pem > client-chain-full.pem
 touch done
 fi
 

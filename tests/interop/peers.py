@@ -78,12 +78,13 @@ class Peer:
 class SServer(Peer):
     """openssl s_server on 127.0.0.1:0 with the given arguments."""
 
-    def __init__(self, args, cwd=None):
+    def __init__(self, args, cwd=None, env=None):
         super().__init__()
         self.proc = subprocess.Popen(
             ['openssl', 's_server', '-accept', '127.0.0.1:0'] + list(args),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env=CLEAN_ENV, start_new_session=True, text=True, cwd=cwd)
+            env=env if env is not None else CLEAN_ENV, start_new_session=True, text=True,
+            cwd=cwd)
         # A thread reads its output (select() on a buffered pipe can miss a
         # line already read into the buffer); the port comes from the
         # "ACCEPT" line.

@@ -210,7 +210,7 @@ START_TEST(collected_only_where_allowed)
         }
         /* What the table says is what the whole-set check says. */
         c.set.present[_i] = 1;
-        ck_assert_int_eq(tls_ext_all_allowed(&c.set, contexts[k]), allowed);
+        ck_assert_int_eq(tls_ext_all_allowed(c.s, &c.set, contexts[k]), allowed);
         collector_free(&c);
     }
 }
