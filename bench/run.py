@@ -14,9 +14,10 @@ handshake (median of runs, stock and ours alternating) is the secondary
 column.
 
 The other figures (bulk transfer, memory, threads) are CPU-time and heap
-figures, medians of runs alternating stock and ours.
+figures, medians of runs alternating stock and ours; the thread table is
+handshakes per wall-clock second with 1, 2, 4 and 8 threads in each role.
 
-usage: run.py BUILD_DIR OUR_LIB [--smoke] [--repeat N] [--only handshakes|other]
+usage: run.py BUILD_DIR OUR_LIB [--smoke] [--repeat N] [--only handshakes|other|threads]
 """
 import datetime
 import os
@@ -292,6 +293,45 @@ def other_table(build, lib, pki, smoke, repeat):
     return rows
 
 
+def threads_table(build, lib, pki, smoke, repeat):
+    """Handshakes per wall-clock second with 1, 2, 4 and 8 threads on one
+    SSL_CTX (full TLS 1.3, ECDSA P-256, chain verified), stock and ours, in
+    each role; the peer is a stock process (threaded bench_server, or
+    bench_client with as many threads).  What it shows is lock contention
+    only where the machine has the CPUs for it."""
+    n = '10' if smoke else '200'
+    ca = 'ca=' + os.path.join(pki, 'ca.pem')
+    rows = []  # (role, threads, stock, ours)
+    for role in ('client', 'server'):
+        for t in (1, 2, 4, 8):
+            rate = {}
+            for who, lib_ in (('stock', None), ('ours', lib)):
+                vals = []
+                for _ in range(repeat):
+                    srv = Server(build, pki, 'server-ec', lib=lib_ if role == 'server' else None)
+                    try:
+                        vals.append(run_client(build, lib_ if role == 'client' else None, srv.port,
+                                               ['threads', str(t), n, ca])
+                                    ['handshakes_per_wall_second'])
+                    finally:
+                        srv.close()
+                rate[who] = statistics.median(vals)
+            rows.append((role, t, rate['stock'], rate['ours']))
+    return rows
+
+
+def print_threads(rows, repeat):
+    print('Threads: full TLS 1.3 handshakes per wall-clock second, T threads on one SSL_CTX, '
+          'median of %d runs; scaling = rate / the same library\'s 1-thread rate.' % repeat)
+    print()
+    print('| role | threads | stock | shimssl | ratio | stock scaling | shimssl scaling |')
+    print('|---|---|---|---|---|---|---|')
+    one = {role: (st, ou) for role, t, st, ou in rows if t == 1}
+    for role, t, st, ou in rows:
+        print('| %s | %d | %.0f/s | %.0f/s | %.2fx | %.2fx | %.2fx |' % (
+            role, t, st, ou, ou / st, st / one[role][0], ou / one[role][1]))
+
+
 def print_other(rows, repeat):
     print('Other figures: median of %d runs each, stock and shimssl alternating; '
           'ratio = shimssl / stock.' % repeat)
@@ -312,11 +352,13 @@ def main():
     pki = os.path.join(build, 'bench-pki')
     subprocess.run([os.path.join(HERE, '..', 'tests', 'interop', 'make_certs.sh'), pki],
                    check=True)
-    handshakes = other = None
+    handshakes = other = threads = None
     if only in (None, 'handshakes'):
         handshakes = handshake_table(build, lib, pki, smoke, repeat)
     if only in (None, 'other'):
         other = other_table(build, lib, pki, smoke, repeat)
+    if only in (None, 'threads'):
+        threads = threads_table(build, lib, pki, smoke, repeat)
 
     print('shimssl benchmark, %s, %s, %d CPUs, %s%s' % (
         datetime.date.today().isoformat(), platform.machine(), os.cpu_count(),
@@ -327,6 +369,9 @@ def main():
         print()
     if other:
         print_other(other, repeat)
+        print()
+    if threads:
+        print_threads(threads, repeat)
     return 0
 
 
