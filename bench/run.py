@@ -17,7 +17,8 @@ The other figures (bulk transfer, memory, threads) are CPU-time and heap
 figures, medians of runs alternating stock and ours; the thread table is
 handshakes per wall-clock second with 1, 2, 4 and 8 threads in each role.
 
-usage: run.py BUILD_DIR OUR_LIB [--smoke] [--repeat N] [--only handshakes|other|threads]
+usage: run.py BUILD_DIR OUR_LIB [--smoke] [--repeat N] [--n HI,LO[,CPU]]
+              [--only handshakes|other|threads]
 """
 import datetime
 import os
@@ -197,6 +198,9 @@ def handshake_table(build, lib, pki, smoke, repeat):
     # configuration works on both libraries, quickly.
     n_hi, n_lo = (2, 1) if smoke else (50, 10)
     n_cpu = 3 if smoke else 200
+    if '--n' in sys.argv:  # --n HI,LO[,CPU]: a shorter run (the counts barely move with N)
+        v = [int(x) for x in sys.argv[sys.argv.index('--n') + 1].split(',')]
+        n_hi, n_lo, n_cpu = v[0], v[1], v[2] if len(v) > 2 else n_cpu
     cg = Callgrind()
     rows = []
     for role in ('client', 'server'):
