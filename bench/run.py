@@ -17,8 +17,12 @@ The other figures (bulk transfer, memory, threads) are CPU-time and heap
 figures, medians of runs alternating stock and ours; the thread table is
 handshakes per wall-clock second with 1, 2, 4 and 8 threads in each role.
 
-usage: run.py BUILD_DIR OUR_LIB [--smoke] [--repeat N] [--n HI,LO[,CPU]]
+usage: run.py BENCH_DIR OUR_LIB PKI_DIR [--smoke] [--repeat N] [--n HI,LO[,CPU]]
               [--only handshakes|other|threads]
+
+BENCH_DIR holds bench_client, bench_server and bench_floor (build/bench in the
+source tree, $libexecdir/shimssl when installed); the test PKI is made in
+PKI_DIR.  (Functions below call BENCH_DIR `build`.)
 """
 import datetime
 import os
@@ -62,7 +66,7 @@ class Server:
 
     def __init__(self, build, pki, cert, *args, lib=None, wrap=()):
         self.proc = subprocess.Popen(
-            list(wrap) + [os.path.join(build, 'bench', 'bench_server'),
+            list(wrap) + [os.path.join(build, 'bench_server'),
                           os.path.join(pki, cert + '.pem'), os.path.join(pki, cert + '.key')] +
             list(args),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env_for(lib),
@@ -98,7 +102,7 @@ def parse(text):
 
 
 def run_client(build, lib, port, args, wrap=()):
-    r = subprocess.run(list(wrap) + [os.path.join(build, 'bench', 'bench_client'), str(port)] +
+    r = subprocess.run(list(wrap) + [os.path.join(build, 'bench_client'), str(port)] +
                        args, capture_output=True, text=True, env=env_for(lib), timeout=900)
     if r.returncode != 0:
         raise RuntimeError('bench_client %s failed: %s' % (args, r.stderr[-500:]))
@@ -187,7 +191,7 @@ def handshake_cpu(build, lib, pki, role, cert, server_args, client_args, n):
 
 
 def floor_instructions(build, pki, role, kind, n, cg):
-    subprocess.run(cg.wrap() + [os.path.join(build, 'bench', 'bench_floor'), pki, role, kind,
+    subprocess.run(cg.wrap() + [os.path.join(build, 'bench_floor'), pki, role, kind,
                                 str(n)], check=True, env=CLEAN, capture_output=True, timeout=900)
     return cg.instructions()
 
@@ -347,13 +351,12 @@ def print_other(rows, repeat):
 
 
 def main():
-    build, lib = sys.argv[1], os.path.abspath(sys.argv[2])
+    build, lib, pki = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     smoke = '--smoke' in sys.argv
     repeat = 1 if smoke else 3
     if '--repeat' in sys.argv:
         repeat = int(sys.argv[sys.argv.index('--repeat') + 1])
     only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
-    pki = os.path.join(build, 'bench-pki')
     subprocess.run([os.path.join(HERE, '..', 'tests', 'interop', 'make_certs.sh'), pki],
                    check=True)
     handshakes = other = threads = None

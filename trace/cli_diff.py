@@ -2,8 +2,8 @@
 """shimssl diff: runs a program under the tracer over stock libssl and over
 ours, and compares the two traces.
 
-usage: cli_diff.py BUILD_DIR [--ignore FN,...] [--peer[=s_server|s_client]]
-                   [--keep DIR] [--timeout S] PROGRAM [ARGS...]
+usage: cli_diff.py TRACER_LIB OUR_LIB [--ignore FN,...] [--peer[=s_server|s_client]]
+                                      [--keep DIR] [--timeout S] PROGRAM [ARGS...]
 
 Exit status: 0 when the normalised traces (and the exit statuses) are
 equal, 1 when they differ, 2 when the comparison could not be made.
@@ -140,9 +140,9 @@ def compare_runs(runs, ignore):
 
 
 def main():
-    build, argv = sys.argv[1], sys.argv[2:]
+    tracer, ours, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
     args = parse(argv)
-    libs = runner.Libraries(build)
+    libs = runner.Libraries(tracer, ours)
     for which in RUNS:
         libs.check(which)
     ignore = {x.strip() for x in args.ignore.split(',') if x.strip()}

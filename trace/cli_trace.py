@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """shimssl trace: runs a program under libshimssl-trace.so.
 
-usage: cli_trace.py BUILD_DIR [--with stock|shimssl] [-o FILE] PROGRAM [ARGS...]
+usage: cli_trace.py TRACER_LIB OUR_LIB [--with stock|shimssl] [-o FILE] PROGRAM [ARGS...]
 
 The first process that calls libssl writes FILE (default shimssl.trace);
 every other one (children, programs started by exec) writes FILE.PID.  Ends
@@ -32,9 +32,9 @@ def parse(argv):
 
 
 def main():
-    build, argv = sys.argv[1], sys.argv[2:]
+    tracer, ours, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
     args = parse(argv)
-    libs = runner.Libraries(build)
+    libs = runner.Libraries(tracer, ours)
     libs.check(args.which)
     runner.clear_traces(args.out)
     env = runner.traced_env(libs, args.which, args.out)

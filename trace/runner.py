@@ -24,9 +24,11 @@ ENV_DROP = ('LD_PRELOAD', 'LD_LIBRARY_PATH', 'SHIMSSL_TRACE_FILE')
 class Libraries:
     """Where the tracer and the two libssl files are."""
 
-    def __init__(self, build):
-        self.tracer = os.path.join(build, 'trace', 'libshimssl-trace.so')
-        self.ours = os.path.join(build, 'shim', 'libssl.so.3')
+    def __init__(self, tracer, ours):
+        # The shimssl script passes both: build/trace and build/shim in the
+        # source tree, $libdir/shimssl when installed.
+        self.tracer = tracer
+        self.ours = ours
         self.stock = self._stock_libssl()
 
     def _stock_libssl(self):
@@ -47,7 +49,7 @@ class Libraries:
     def check(self, which):
         for path in (self.tracer, self.libssl(which)):
             if '/' in path and not os.path.exists(path):
-                sys.exit('shimssl: %s is missing (run ./shimssl build)' % path)
+                sys.exit('shimssl: %s is missing (in a source tree: ./shimssl build)' % path)
 
 
 def traced_env(libs, which, out_file, base=None):

@@ -115,10 +115,15 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
             return 0;
         *(unsigned char **)parg = c->peer_raw_ciphers;
         return (long)c->peer_raw_ciphers_len;
+    case SSL_CTRL_GET_CLIENT_CERT_TYPES:
+        /* A client's, once the handshake has had a CertificateRequest. */
+        if (s->server || c == NULL || !c->cert_req)
+            return 0;
+        if (parg != NULL)
+            *(const unsigned char **)parg = c->peer_cert_types;
+        return (long)c->peer_cert_types_len;
     case SSL_CTRL_GET_CLIENT_CERT_REQUEST:
     case SSL_CTRL_GET_FLAGS:
-    case SSL_CTRL_GET_CLIENT_CERT_TYPES:
-        /* Certificate types: not recorded yet. */
         return 0;
     default:
         (void)larg;

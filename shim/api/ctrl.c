@@ -7,9 +7,9 @@
  * Each entry says which objects the command applies to, as stock's SSL_ctrl
  * / ssl3_ctrl and SSL_CTX_ctrl / ssl3_ctx_ctrl split them: a command sent to
  * an object stock does not handle it on returns 0, like unknown numbers.
- * Commands stock knows but this library cannot honour yet (SRP, the
- * extension debug callback, OCSP request details) refuse with
- * ERR_R_UNSUPPORTED.
+ * Commands stock knows but this library cannot honour yet (SRP, setting
+ * OCSP request details) refuse with ERR_R_UNSUPPORTED; their getters answer
+ * as stock does with nothing set.
  */
 #include "shim.h"
 
@@ -322,11 +322,20 @@ static long client_cert_types(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *pa
     return 1;
 }
 
+/* The OCSP request's extensions and responder ids: none can be set (the
+ * setters refuse), so the getters give stock's answer for none set. */
+static long status_req_none(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
+{
+    (void)ctx, (void)s, (void)cmd, (void)larg;
+    *(void **)parg = NULL;
+    return 1;
+}
+
 /* ----------------------------------------------------------------- table */
 
 static const struct ctrl_entry ctrl_table[] = {
     [SSL_CTRL_SET_TMP_DH] = {shim_cert_ctrl, ON_BOTH},
-    [SSL_CTRL_SET_TMP_ECDH] = {refuse, ON_BOTH},
+    [SSL_CTRL_SET_TMP_ECDH] = {shim_groups_ctrl, ON_BOTH},
     [SSL_CTRL_GET_CLIENT_CERT_REQUEST] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_GET_NUM_RENEGOTIATIONS] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS] = {shim_conn_ctrl, ON_SSL},
@@ -366,9 +375,9 @@ static const struct ctrl_entry ctrl_table[] = {
     [SSL_CTRL_GET_TLSEXT_STATUS_REQ_CB] = {status_cb_arg, ON_CTX},
     [SSL_CTRL_SET_TLSEXT_STATUS_REQ_TYPE] = {status_type, ON_BOTH},
     [SSL_CTRL_GET_TLSEXT_STATUS_REQ_TYPE] = {status_type, ON_BOTH},
-    [SSL_CTRL_GET_TLSEXT_STATUS_REQ_EXTS] = {refuse, ON_SSL},
+    [SSL_CTRL_GET_TLSEXT_STATUS_REQ_EXTS] = {status_req_none, ON_SSL},
     [SSL_CTRL_SET_TLSEXT_STATUS_REQ_EXTS] = {refuse, ON_SSL},
-    [SSL_CTRL_GET_TLSEXT_STATUS_REQ_IDS] = {refuse, ON_SSL},
+    [SSL_CTRL_GET_TLSEXT_STATUS_REQ_IDS] = {status_req_none, ON_SSL},
     [SSL_CTRL_SET_TLSEXT_STATUS_REQ_IDS] = {refuse, ON_SSL},
     [SSL_CTRL_GET_TLSEXT_STATUS_REQ_OCSP_RESP] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP] = {shim_conn_ctrl, ON_SSL},

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/ctrl.h"
+#include "crypto/pkey.h"
 #include "tls/groups.h"
 #include "tls/sigalgs.h"
 
@@ -135,6 +136,26 @@ static long set_group_nids(struct shim_config *cfg, const int *nids, long n)
     return store(&cfg->groups, &cfg->groups_len, l.ids, l.n);
 }
 
+/* SSL_CTRL_SET_TMP_ECDH (deprecated): the groups become the key's curve
+ * alone, as stock; a curve that is no TLS group fails silently, as there. */
+static long set_tmp_ecdh(struct shim_config *cfg, const EC_KEY *key)
+{
+    int has_group, nid;
+
+    if (key == NULL) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_PASSED_NULL_PARAMETER);
+        return 0;
+    }
+    nid = shim_ec_key_curve_nid(key, &has_group);
+    if (!has_group) {
+        ERR_raise(ERR_LIB_SSL, SSL_R_MISSING_PARAMETERS);
+        return 0;
+    }
+    if (nid == NID_undef)
+        return 0;
+    return set_group_nids(cfg, &nid, 1);
+}
+
 /* SSL_CTRL_SET_SIGALGS: (hash NID, key type) pairs. */
 static long set_sigalg_nids(uint16_t **dst, size_t *dst_len, const int *pairs, long n)
 {
@@ -185,6 +206,8 @@ long shim_groups_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
         return set_group_nids(cfg, parg, larg);
     case SSL_CTRL_SET_GROUPS_LIST:
         return set_list(parg, group_cb, &cfg->groups, &cfg->groups_len);
+    case SSL_CTRL_SET_TMP_ECDH:
+        return set_tmp_ecdh(cfg, parg);
     case SSL_CTRL_SET_SIGALGS:
         return set_sigalg_nids(&cert->conf_sigalgs, &cert->conf_sigalgs_len, parg, larg);
     case SSL_CTRL_SET_SIGALGS_LIST:

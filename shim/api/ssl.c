@@ -128,7 +128,7 @@ int SSL_clear(SSL *s)
     /* A version-flexible method reports its highest version until one is
      * negotiated, as stock's. */
     s->version = s->method->version == TLS_ANY_VERSION ? TLS1_3_VERSION : s->method->version;
-    s->client_version = s->version;
+    s->client_version = s->method->version; /* TLS_ANY_VERSION until a hello, as stock */
     X509_VERIFY_PARAM_move_peername(s->cfg.param, NULL);
     return 1;
 }

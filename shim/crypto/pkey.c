@@ -122,3 +122,11 @@ EVP_PKEY *shim_pkey_from_dh(DH *dh)
     }
     return pkey;
 }
+
+int shim_ec_key_curve_nid(const EC_KEY *key, int *has_group)
+{
+    const EC_GROUP *group = EC_KEY_get0_group(key);
+
+    *has_group = group != NULL;
+    return group != NULL ? EC_GROUP_get_curve_name(group) : NID_undef;
+}

@@ -12,6 +12,7 @@
 #include "objects.h"
 
 #include <openssl/dh.h>
+#include <openssl/ec.h>
 #include <openssl/rsa.h>
 
 enum shim_key_type {
@@ -59,5 +60,9 @@ int shim_pkey_eq(const EVP_PKEY *a, const EVP_PKEY *b);
 /* A new EVP_PKEY holding a reference to a legacy key object, or NULL. */
 EVP_PKEY *shim_pkey_from_rsa(RSA *rsa);
 EVP_PKEY *shim_pkey_from_dh(DH *dh);
+
+/* The named curve of a legacy EC key (SSL_CTX_set_tmp_ecdh): its NID, or
+ * NID_undef; *has_group says whether the key has a group at all. */
+int shim_ec_key_curve_nid(const EC_KEY *key, int *has_group);
 
 #endif

@@ -49,10 +49,17 @@ int tls_transcript_add(struct tls_transcript *t, const uint8_t *msg, size_t len)
 
 int tls_transcript_set_md(struct tls_transcript *t, const EVP_MD *md)
 {
-    /* Set again (a second ServerHello's suite), it starts afresh. */
+    /*
+     * Set again (a second ServerHello's suite), it starts afresh.  On failure
+     * no context is left behind: cleanup would free it a second time.
+     */
     EVP_MD_CTX_free(t->ctx);
+    t->ctx = NULL;
+    t->md = NULL;
     if (md == NULL || (t->ctx = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(t->ctx, md, NULL) ||
         !EVP_DigestUpdate(t->ctx, t->buf, t->len)) {
+        EVP_MD_CTX_free(t->ctx);
+        t->ctx = NULL;
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         return 0;
     }

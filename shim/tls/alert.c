@@ -5,6 +5,7 @@
 #include "shim.h"
 
 #include "tls/alert.h"
+#include "tls/session_cache.h"
 
 int tls_send_alert(SSL *s, int level, int desc)
 {
@@ -39,10 +40,12 @@ int tls_fatal(SSL *s, int alert, int reason)
     if (c == NULL)
         return 0;
     c->failed = 1;
-    /* A session from a failed connection must not be resumed. */
-    if (s->session != NULL)
-        s->session->not_resumable = 1;
+    /* Stock sends no alert after its close_notify, and takes the session
+     * out of the cache (which makes it not resumable) only as it sends one:
+     * a failure after a clean close of our side leaves it resumable. */
     if (alert != TLS_NO_ALERT && !(s->shutdown & SSL_SENT_SHUTDOWN)) {
+        if (s->session != NULL)
+            tls_cache_remove(s->session_ctx, s->session);
         /* A write error here must not mask the real one. */
         ERR_set_mark();
         tls_send_alert(s, SSL3_AL_FATAL, alert);
@@ -50,6 +53,8 @@ int tls_fatal(SSL *s, int alert, int reason)
     }
     return 0;
 }
+
+#define TLS_MAX_WARN_ALERTS 5
 
 enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len)
 {
@@ -66,8 +71,15 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
     tls_msg(s, 0, s->version, SSL3_RT_ALERT, data, 2);
     tls_info(s, SSL_CB_READ_ALERT, (level << 8) | desc);
 
-    if (level == SSL3_AL_WARNING || (tls13 && desc == SSL_AD_USER_CANCELLED))
+    if (level == SSL3_AL_WARNING || (tls13 && desc == SSL_AD_USER_CANCELLED)) {
         s->warn_alert = desc;
+        /* A peer sending nothing but warnings is stopped at the fifth in a
+         * row (stock's MAX_WARN_ALERT_COUNT), close_notify included. */
+        if (++c->rl.warn_alerts == TLS_MAX_WARN_ALERTS) {
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_TOO_MANY_WARN_ALERTS);
+            return TLS_ALERT_FATAL;
+        }
+    }
     /* TLS 1.3 has only two warnings: user_canceled (ignored) and close_notify;
      * any other alert there is fatal whatever its level (RFC 8446 6). */
     if (tls13 && desc == SSL_AD_USER_CANCELLED)
@@ -82,8 +94,9 @@ enum tls_alert_result tls_alert_received(SSL *s, const uint8_t *data, size_t len
         ERR_raise_data(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + desc, "SSL alert number %d", desc);
         c->failed = 1;
         s->shutdown |= SSL_RECEIVED_SHUTDOWN;
+        /* Stock takes the session out of the cache (not resumable). */
         if (s->session != NULL)
-            s->session->not_resumable = 1;
+            tls_cache_remove(s->session_ctx, s->session);
         return TLS_ALERT_PEER_FATAL;
     }
     if (desc == SSL_AD_NO_RENEGOTIATION) {

@@ -96,8 +96,11 @@ static int next_app_record(SSL *s, struct tls_conn *c)
             return -1;
         r = tls_rl_read(s, &c->rl);
         if (r != TLS_RL_OK) {
-            /* SSL_OP_IGNORE_UNEXPECTED_EOF turns a bare EOF into a close. */
-            if (r == TLS_RL_RETRY && (s->shutdown & SSL_RECEIVED_SHUTDOWN)) {
+            /* SSL_OP_IGNORE_UNEXPECTED_EOF turns a bare EOF into a close;
+             * without it the read fails, returning what the transport's
+             * read did at its end (0), as stock's does. */
+            if ((r == TLS_RL_RETRY && (s->shutdown & SSL_RECEIVED_SHUTDOWN)) ||
+                (r == TLS_RL_FATAL && c->rl.eof)) {
                 s->rwstate = SSL_NOTHING;
                 return 0;
             }
@@ -105,6 +108,10 @@ static int next_app_record(SSL *s, struct tls_conn *c)
         }
         switch (c->rl.rtype) {
         case SSL3_RT_APPLICATION_DATA:
+            if (c->rl.rlen == 0) { /* an empty record: nothing to return */
+                tls_rl_release_record(&c->rl);
+                break;
+            }
             c->app = c->rl.rdata;
             c->app_len = c->rl.rlen;
             return 1;

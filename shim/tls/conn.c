@@ -50,6 +50,7 @@ void tls_conn_free(SSL *s)
     OPENSSL_free(c->npn);
     OPENSSL_free(c->peer_groups);
     OPENSSL_free(c->peer_ec_point_formats);
+    OPENSSL_free(c->peer_cert_types);
     OPENSSL_free(c->peer_sigalgs);
     sk_X509_NAME_pop_free(c->peer_ca_names, X509_NAME_free);
     OPENSSL_free(c->ocsp_response);

@@ -75,7 +75,14 @@ struct tls_conn {
     size_t peer_groups_len;
     uint8_t *peer_ec_point_formats; /* the peer's ec_point_formats list (TLS 1.2) */
     size_t peer_ec_point_formats_len;
-    uint16_t *peer_sigalgs; /* from a CertificateRequest (SSL_get_sigalgs) */
+    /* A client's last CertificateRequest (SSL_get0_certificate_types): its
+     * certificate_types (TLS 1.2; none in TLS 1.3), and whether one came
+     * in the latest handshake. */
+    uint8_t *peer_cert_types;
+    size_t peer_cert_types_len;
+    int cert_req;
+    int ccs_before_finished; /* TLS 1.2: the peer's CCS is in, its Finished not yet */
+    uint16_t *peer_sigalgs;  /* from a CertificateRequest (SSL_get_sigalgs) */
     size_t peer_sigalgs_len;
     STACK_OF(X509_NAME) * peer_ca_names; /* the CAs a CertificateRequest named */
     uint8_t *ocsp_response;              /* the stapled OCSP response, if any */

@@ -455,6 +455,32 @@ int tls_exc_parse_server_name(struct tls_ext_ctx *x, tls_reader *r)
     return 1;
 }
 
+/* The servername callback runs for a client too, once the server's
+ * extensions are in (stock's final_server_name, both roles): it may end the
+ * handshake with an alert of its choice, or send a warning (TLS 1.2). */
+int tls_exc_final_server_name(struct tls_ext_ctx *x, int present)
+{
+    SSL *s = x->s;
+    int ret = SSL_TLSEXT_ERR_NOACK, alert = SSL_AD_UNRECOGNIZED_NAME;
+
+    (void)present;
+    if (s->ctx->servername_cb != NULL)
+        ret = s->ctx->servername_cb(s, &alert, s->ctx->servername_arg);
+    else if (s->session_ctx->servername_cb != NULL)
+        ret = s->session_ctx->servername_cb(s, &alert, s->session_ctx->servername_arg);
+    switch (ret) {
+    case SSL_TLSEXT_ERR_ALERT_FATAL:
+        return tls_fatal(s, alert, SSL_R_CALLBACK_FAILED);
+    case SSL_TLSEXT_ERR_ALERT_WARNING:
+        /* TLS 1.3 has no warning alerts. */
+        if (in_tls12_server_hello(x))
+            tls_send_alert(s, SSL3_AL_WARNING, alert);
+        return 1;
+    default:
+        return 1;
+    }
+}
+
 /* max_fragment_length: the mode we asked for, echoed. */
 int tls_exc_parse_max_fragment_length(struct tls_ext_ctx *x, tls_reader *r)
 {
@@ -489,8 +515,16 @@ int tls_exc_parse_ec_point_formats(struct tls_ext_ctx *x, tls_reader *r)
 
     if (!tls_r_sub_u8(r, &formats) || !tls_r_done(r))
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_EXTENSION);
-    if (!x->s->hit && formats.len == 0)
+    if (x->s->hit)
+        return 1;
+    if (formats.len == 0)
         return tls_fatal(x->s, SSL_AD_DECODE_ERROR, SSL_R_BAD_LENGTH);
+    /* A new session's server list stays queryable (SSL_get0_ec_point_formats). */
+    OPENSSL_free(x->c->peer_ec_point_formats);
+    x->c->peer_ec_point_formats_len = 0;
+    if ((x->c->peer_ec_point_formats = OPENSSL_memdup(formats.p, formats.len)) == NULL)
+        return tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+    x->c->peer_ec_point_formats_len = formats.len;
     return 1;
 }
 

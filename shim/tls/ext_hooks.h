@@ -38,6 +38,7 @@ enum tls_ext_write tls_exc_add_psk(struct tls_ext_ctx *x);
 /* Parsers of the server's extensions (client). */
 int tls_exc_parse_renegotiate(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_server_name(struct tls_ext_ctx *x, tls_reader *r);
+int tls_exc_final_server_name(struct tls_ext_ctx *x, int present);
 int tls_exc_parse_max_fragment_length(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_ec_point_formats(struct tls_ext_ctx *x, tls_reader *r);
 int tls_exc_parse_session_ticket(struct tls_ext_ctx *x, tls_reader *r);

@@ -42,6 +42,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .parse_server = tls_exc_parse_server_name,
             .parse_client_hello = tls_exs_parse_server_name,
             .add_server = tls_exs_add_server_name,
+            .final_client = tls_exc_final_server_name,
             .final_server = tls_exs_final_server_name,
         },
     [TLS_EXT_MAX_FRAGMENT_LENGTH] =
@@ -447,9 +448,11 @@ int tls_ext_collect_all(SSL *s, struct tls_hs *hs, unsigned int context, tls_rea
              !tls_r_done(&exts)))
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_EXTENSION);
         /* A peer may only answer what we sent; the cookie, renegotiation
-         * info and SCTs are the exceptions stock makes. */
+         * info and SCTs are the exceptions stock makes, and the CryptoPro
+         * code point in a TLS 1.2 ServerHello (stock built with GOST). */
         if (idx >= 0 && (context & UNSOLICITED_OK) == 0 && type != TLSEXT_TYPE_cookie &&
             type != TLSEXT_TYPE_renegotiate && type != TLSEXT_TYPE_signed_certificate_timestamp &&
+            !(type == TLSEXT_TYPE_cryptopro_bug && (context & SSL_EXT_TLS1_2_SERVER_HELLO) != 0) &&
             (hs == NULL || (hs->sent_exts & (1u << idx)) == 0))
             return tls_fatal(s, SSL_AD_UNSUPPORTED_EXTENSION, SSL_R_UNSOLICITED_EXTENSION);
         if (seen != NULL && seen->n < TLS_EXT_MAX_SEEN) {

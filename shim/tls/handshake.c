@@ -10,6 +10,7 @@
 #include "tls/client_hello.h"
 #include "tls/handshake.h"
 #include "tls/machines.h"
+#include "tls/post_handshake.h"
 #include "tls/session.h"
 
 void tls_hs_free(struct tls_hs *hs)
@@ -28,7 +29,6 @@ void tls_hs_free(struct tls_hs *hs)
     sk_X509_NAME_pop_free(hs->peer_ca_names, X509_NAME_free);
     OPENSSL_free(hs->cl.cookie);
     OPENSSL_free(hs->cl.cert_req_context);
-    OPENSSL_free(hs->cl.cert_types);
     OPENSSL_free(hs->sv.alpn_proposed);
     tls_client_hello_cleanup(hs->sv.ch);
     OPENSSL_free(hs->sv.ch);
@@ -108,22 +108,95 @@ static size_t max_message_len(SSL *s, int type)
     }
 }
 
-/* A complete message at pos, if there is one. */
-static int message_ready(SSL *s, struct tls_msg_in *in, int *too_big)
+/* Whether the state the handshake is in (or, after it, the established
+ * connection) takes a message of this type now. */
+static int type_expected(const SSL *s, const struct tls_conn *c, int type, int post_handshake)
 {
-    size_t avail = in->len - in->pos, len;
-    const uint8_t *p;
+    const struct tls_hs *hs = c->hs;
 
-    *too_big = 0;
-    if (avail < 4)
-        return 0; /* (before the first record, in->buf is NULL) */
+    if (hs != NULL) {
+        const struct tls_state *st;
+        if (hs->machine == NULL || hs->state < 0 || (size_t)hs->state >= hs->machine->nstates)
+            return 1; /* the driver fails it when it runs */
+        st = &hs->machine->states[hs->state];
+        return st->expects == NULL || st->expects(s, c, hs, type);
+    }
+    return !post_handshake || tls_post_handshake_expected(s, c, type);
+}
+
+/*
+ * The header of the next message has arrived: stock's state machine reports
+ * its current state to the info callback now, before the message itself.
+ * After the handshake, stock first passes through its writing side, which
+ * reports the same state once more.
+ */
+static void note_header(SSL *s, struct tls_conn *c)
+{
+    if (c->hs == NULL) {
+        /* Before TLS 1.3 any message after the handshake begins a new one. */
+        if (c->version < TLS1_3_VERSION)
+            tls_info(s, SSL_CB_HANDSHAKE_START, 1);
+        tls_info_loop(s);
+    }
+    c->writing = 0;
+    tls_info_loop(s);
+}
+
+/*
+ * What the header of the message at pos decides as soon as its four bytes
+ * are in, in stock's order: an empty HelloRequest during a client's handshake
+ * is dropped (RFC 5246 7.4.1.1: ignored, and not hashed); the info callback
+ * hears of the message; its type must be one the current state expects
+ * (unexpected_message), then its length within that type's limit
+ * (illegal_parameter / excessive_message_size), all before any of its body
+ * is awaited.  1: the header is good; 0: not all in yet; -1: failed.
+ */
+static int check_header(SSL *s, struct tls_conn *c, int post_handshake)
+{
+    struct tls_msg_in *in = &c->hm;
+    const uint8_t *p;
+    size_t len;
+
+    if (in->header_seen)
+        return 1;
+    for (;;) {
+        if (in->len - in->pos < 4)
+            return 0; /* (before the first record, in->buf is NULL) */
+        p = in->buf + in->pos;
+        if (s->server || c->hs == NULL || p[0] != SSL3_MT_HELLO_REQUEST ||
+            (p[1] | p[2] | p[3]) != 0)
+            break;
+        tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, p, 4);
+        in->pos += 4;
+    }
+    in->header_seen = 1;
+    note_header(s, c);
+    len = ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
+    if (!type_expected(s, c, p[0], post_handshake)) {
+        tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_MESSAGE);
+        return -1;
+    }
+    if (len > max_message_len(s, p[0])) {
+        tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_EXCESSIVE_MESSAGE_SIZE);
+        return -1;
+    }
+    return 1;
+}
+
+/* A complete message at pos, if there is one: 1 (then in in->msg), 0 (not
+ * yet), -1 (its header failed the connection). */
+static int message_ready(SSL *s, struct tls_conn *c, int post_handshake)
+{
+    struct tls_msg_in *in = &c->hm;
+    const uint8_t *p;
+    size_t len;
+    int h = check_header(s, c, post_handshake);
+
+    if (h <= 0)
+        return h;
     p = in->buf + in->pos;
     len = ((size_t)p[1] << 16) | ((size_t)p[2] << 8) | p[3];
-    if (len > max_message_len(s, p[0])) {
-        *too_big = 1;
-        return 0;
-    }
-    if (avail - 4 < len)
+    if (in->len - in->pos - 4 < len)
         return 0;
     in->msg.type = p[0];
     in->msg.body = p + 4;
@@ -131,6 +204,7 @@ static int message_ready(SSL *s, struct tls_msg_in *in, int *too_big)
     in->msg.raw = p;
     in->msg.raw_len = 4 + len;
     in->have = 1;
+    tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, in->msg.raw, in->msg.raw_len);
     return 1;
 }
 
@@ -160,64 +234,58 @@ int tls_hs_append_record(SSL *s, struct tls_conn *c)
     return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
 }
 
-/*
- * The header of the next message has arrived: stock's state machine reports
- * its current state to the info callback now, before the message itself.
- * After the handshake, stock first passes through its writing side, which
- * reports the same state once more.
- */
-static void note_header(SSL *s, struct tls_conn *c)
-{
-    struct tls_msg_in *in = &c->hm;
-
-    if (in->header_seen || in->len - in->pos < 4)
-        return;
-    in->header_seen = 1;
-    if (c->hs == NULL) {
-        /* Before TLS 1.3 any message after the handshake begins a new one. */
-        if (c->version < TLS1_3_VERSION)
-            tls_info(s, SSL_CB_HANDSHAKE_START, 1);
-        tls_info_loop(s);
-    }
-    c->writing = 0;
-    tls_info_loop(s);
-}
-
 int tls_hs_next_buffered(SSL *s, struct tls_conn *c)
 {
-    int too_big;
     if (c->hm.have)
         return 1;
-    note_header(s, c);
-    if (message_ready(s, &c->hm, &too_big)) {
-        tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, c->hm.msg.raw, c->hm.msg.raw_len);
-        return 1;
-    }
-    if (too_big)
-        tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_EXCESSIVE_MESSAGE_SIZE);
-    return 0;
+    return message_ready(s, c, 1) > 0;
+}
+
+/* No version is chosen yet: a client before the ServerHello, a server
+ * before the ClientHello (a method for one version has chosen it). */
+static int no_version_yet(const SSL *s, const struct tls_conn *c)
+{
+    return c->version == 0 && s->method->version == TLS_ANY_VERSION;
+}
+
+/* A record the handshake cannot take.  Until a version is chosen stock
+ * refuses any such record as an unexpected message. */
+static enum tls_rl_result unexpected_record(SSL *s, struct tls_conn *c)
+{
+    tls_rl_release_record(&c->rl);
+    tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE,
+              no_version_yet(s, c) ? SSL_R_UNEXPECTED_MESSAGE : SSL_R_UNEXPECTED_RECORD);
+    return TLS_RL_FATAL;
+}
+
+static enum tls_rl_result ccs_failure(SSL *s, struct tls_conn *c, int reason)
+{
+    tls_rl_release_record(&c->rl);
+    tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, reason);
+    return TLS_RL_FATAL;
 }
 
 enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
 {
-    int too_big;
-
     if (c->hm.have)
         return TLS_RL_OK;
     for (;;) {
         enum tls_rl_result r;
+        int ready = message_ready(s, c, 0);
 
-        note_header(s, c);
-        if (message_ready(s, &c->hm, &too_big)) {
-            tls_msg(s, 0, s->version, SSL3_RT_HANDSHAKE, c->hm.msg.raw, c->hm.msg.raw_len);
+        if (ready > 0)
             return TLS_RL_OK;
-        }
-        if (too_big) {
-            tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_EXCESSIVE_MESSAGE_SIZE);
+        if (ready < 0)
             return TLS_RL_FATAL;
-        }
         if ((r = tls_rl_read(s, &c->rl)) != TLS_RL_OK)
             return r;
+        /* Between the peer's ChangeCipherSpec and its Finished only the
+         * Finished may come (stock: any other record, alerts too). */
+        if (c->ccs_before_finished && c->rl.rtype != SSL3_RT_HANDSHAKE) {
+            tls_rl_release_record(&c->rl);
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_DATA_BETWEEN_CCS_AND_FINISHED);
+            return TLS_RL_FATAL;
+        }
         switch (c->rl.rtype) {
         case SSL3_RT_HANDSHAKE:
             if (!tls_hs_append_record(s, c))
@@ -238,16 +306,18 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
         case SSL3_RT_CHANGE_CIPHER_SPEC:
             /* TLS 1.2 and below: the CCS comes to the state machine as a
              * pseudo message (TLS 1.3's are dropped by the record layer). */
-            if (c->version == 0 || c->version >= TLS1_3_VERSION) {
-                tls_rl_release_record(&c->rl);
-                tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
-                return TLS_RL_FATAL;
-            }
-            if (c->rl.rlen != 1 || c->rl.rdata[0] != SSL3_MT_CCS) {
-                tls_rl_release_record(&c->rl);
-                tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_CHANGE_CIPHER_SPEC);
-                return TLS_RL_FATAL;
-            }
+            if (c->version >= TLS1_3_VERSION)
+                return unexpected_record(s, c);
+            /* RFC 5246 7.1: the single byte 1, never inside a handshake
+             * message.  Stock fails both with unexpected_message: once a
+             * message's header is in, the CCS came early (or, before a
+             * version is chosen, is any unexpected record); before that (a
+             * header half read, or a malformed CCS) it is a bad one. */
+            if (c->hm.len - c->hm.pos >= 4)
+                return no_version_yet(s, c) ? unexpected_record(s, c)
+                                            : ccs_failure(s, c, SSL_R_CCS_RECEIVED_EARLY);
+            if (c->hm.len != c->hm.pos || c->rl.rlen != 1 || c->rl.rdata[0] != SSL3_MT_CCS)
+                return ccs_failure(s, c, SSL_R_BAD_CHANGE_CIPHER_SPEC);
             /* A CCS is a message to stock's state machine (a LOOP event),
              * though it reports no message callback for it. */
             c->writing = 0;
@@ -263,6 +333,10 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
              * answers its ClientHello, as stock does, when it is reading. */
             if (c->hs != NULL && c->hs->renegotiation && c->state == TLS_ST_CW_CLNT_HELLO &&
                 c->in_read_app) {
+                if (c->rl.rlen == 0) { /* nothing to give */
+                    tls_rl_release_record(&c->rl);
+                    break;
+                }
                 c->app = c->rl.rdata;
                 c->app_len = c->rl.rlen;
                 return TLS_RL_APPDATA;
@@ -277,13 +351,9 @@ enum tls_rl_result tls_hs_read_msg(SSL *s, struct tls_conn *c)
                     return TLS_RL_FATAL;
                 break;
             }
-            tls_rl_release_record(&c->rl);
-            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
-            return TLS_RL_FATAL;
+            return unexpected_record(s, c);
         default:
-            tls_rl_release_record(&c->rl);
-            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_UNEXPECTED_RECORD);
-            return TLS_RL_FATAL;
+            return unexpected_record(s, c);
         }
     }
 }
@@ -414,6 +484,7 @@ static int new_hs(SSL *s, struct tls_conn *c)
     }
     tls_transcript_init(&c->hs->transcript);
     c->hs->machine = s->server ? &tls_server_hello_machine : &tls_client_hello_machine;
+    c->cert_req = 0; /* each handshake says anew whether a certificate was asked for */
     return 1;
 }
 
@@ -533,8 +604,7 @@ int tls_handshake(SSL *s)
     }
     if (c->hs == NULL && c->state == TLS_ST_OK) {
         /* Established: only a scheduled KeyUpdate can be left to send. */
-        if (!tls_flush_key_update(s, c) ||
-            (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK))
+        if (!tls_flush_key_update(s, c) || tls_rl_flush_flight(s, &c->rl) != TLS_RL_OK)
             return -1;
         c->in_init = 0;
         return 1;
@@ -547,7 +617,7 @@ int tls_handshake(SSL *s)
     }
     /* A flight goes out in one write: only what a retried call left
      * behind is sent before the machine runs on. */
-    if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+    if (tls_rl_flush_flight(s, &c->rl) != TLS_RL_OK)
         goto out;
     if (c->hs->machine_done) {
         ret = finish(s, c);
@@ -565,7 +635,7 @@ int tls_handshake(SSL *s)
         if (step == TLS_STEP_DONE)
             c->hs->machine_done = 1;
         /* Whatever happens next, what we have written must reach the peer. */
-        if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
+        if (tls_rl_flush_flight(s, &c->rl) != TLS_RL_OK)
             break;
         if (step == TLS_STEP_SUSPEND) {
             s->rwstate = wanted; /* what the application must do (the flush reset it) */

@@ -40,6 +40,11 @@ struct tls_hs;
 struct tls_state {
     enum tls_step (*run)(SSL *s, struct tls_conn *c, struct tls_hs *hs);
     int reads; /* runs on the next handshake message, which the driver reads first */
+    /* A reading state's answer to "may a message of this type come now?",
+     * asked as soon as its header is in, before its size limit and its body
+     * (stock's transition check: unexpected_message at the header).  NULL:
+     * any type is read whole and left to run to judge. */
+    int (*expects)(const SSL *s, const struct tls_conn *c, const struct tls_hs *hs, int type);
 };
 
 /* A state machine: its states, indexed by the machine's own enum. */
@@ -60,8 +65,6 @@ struct tls_hs_client {
     int cert_requested;
     uint8_t *cert_req_context; /* TLS 1.3 certificate_request_context */
     size_t cert_req_context_len;
-    uint8_t *cert_types; /* TLS 1.2 certificate_types */
-    size_t cert_types_len;
     int got_cert; /* the certificate callbacks have run */
 };
 

@@ -25,6 +25,8 @@ int tls12_process_ccs(SSL *s, struct tls_conn *c)
     /* Handshake messages must not span the change of keys. */
     if (!tls_hs_msg_ends_record(c))
         return tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_CCS_RECEIVED_EARLY);
+    /* Until the Finished, nothing but handshake records may come. */
+    c->ccs_before_finished = 1;
     return tls_hs_consume_msg(s, c, NULL) && tls12_install_keys(s, c, 0);
 }
 
@@ -64,6 +66,7 @@ int tls12_process_finished(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     uint8_t expected[TLS12_FINISHED_LEN];
 
+    c->ccs_before_finished = 0;
     if (!finished_of(s, c, hs, s->server, expected))
         return 0;
     if (c->hm.msg.len != TLS12_FINISHED_LEN)

@@ -335,11 +335,11 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     tls_r_init(&r, c->hm.msg.body, c->hm.msg.len);
     if (!tls_r_sub_u8(&r, &types))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    OPENSSL_free(hs->cl.cert_types);
-    hs->cl.cert_types_len = 0;
-    if ((hs->cl.cert_types = OPENSSL_memdup(types.p, types.len > 0 ? types.len : 1)) == NULL)
+    OPENSSL_free(c->peer_cert_types);
+    c->peer_cert_types_len = 0;
+    if ((c->peer_cert_types = OPENSSL_memdup(types.p, types.len > 0 ? types.len : 1)) == NULL)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
-    hs->cl.cert_types_len = types.len;
+    c->peer_cert_types_len = types.len;
     if (c->version >= TLS1_2_VERSION) {
         if (!tls_r_sub_u16(&r, &algs))
             return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
@@ -358,6 +358,7 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     if (!tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     hs->cl.cert_requested = 1;
+    c->cert_req = 1;
     return tls_hs_consume_msg(s, c, hs);
 }
 
@@ -662,21 +663,58 @@ static enum tls_step do_done(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     return TLS_STEP_DONE;
 }
 
+/*
+ * The messages the server may send next, checked at their header as stock's
+ * transitions are: a state of the first flight takes its own message or,
+ * when that one may be left out, what a later state would take.
+ */
+static int c12_expects(const SSL *s, const struct tls_conn *c, const struct tls_hs *hs, int type)
+{
+    int req_or_done =
+        (type == SSL3_MT_CERTIFICATE_REQUEST &&
+         (c->cipher->algorithm_auth & (SHIM_A_NULL | SHIM_A_PSK | SHIM_A_SRP)) == 0) ||
+        type == SSL3_MT_SERVER_DONE;
+    int ske_on = key_exchange_expected(c) ? type == SSL3_MT_SERVER_KEY_EXCHANGE : req_or_done;
+
+    (void)s;
+    switch (hs->state) {
+    case C12_READ_SERVER_CERTIFICATE:
+        return certificate_expected(c) ? type == SSL3_MT_CERTIFICATE : ske_on;
+    case C12_READ_CERTIFICATE_STATUS:
+        return (hs->status_expected && type == SSL3_MT_CERTIFICATE_STATUS) || ske_on;
+    case C12_READ_SERVER_KEY_EXCHANGE:
+        return ske_on;
+    case C12_READ_CERTIFICATE_REQUEST:
+        return req_or_done;
+    case C12_READ_SERVER_DONE:
+        return type == SSL3_MT_SERVER_DONE;
+    case C12_READ_SESSION_TICKET:
+        /* Without a ticket to come, a ChangeCipherSpec (not a message). */
+        return hs->ticket_expected && type == SSL3_MT_NEWSESSION_TICKET;
+    case C12_READ_FINISHED:
+        return type == SSL3_MT_FINISHED;
+    case C12_READ_CHANGE_CIPHER_SPEC:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 static const struct tls_state c12_states[] = {
-    [C12_READ_SERVER_CERTIFICATE] = {do_read_server_certificate, 1},
-    [C12_READ_CERTIFICATE_STATUS] = {do_read_certificate_status, 1},
-    [C12_READ_SERVER_KEY_EXCHANGE] = {do_read_server_key_exchange, 1},
-    [C12_READ_CERTIFICATE_REQUEST] = {do_read_certificate_request, 1},
-    [C12_READ_SERVER_DONE] = {do_read_server_done, 1},
+    [C12_READ_SERVER_CERTIFICATE] = {do_read_server_certificate, 1, c12_expects},
+    [C12_READ_CERTIFICATE_STATUS] = {do_read_certificate_status, 1, c12_expects},
+    [C12_READ_SERVER_KEY_EXCHANGE] = {do_read_server_key_exchange, 1, c12_expects},
+    [C12_READ_CERTIFICATE_REQUEST] = {do_read_certificate_request, 1, c12_expects},
+    [C12_READ_SERVER_DONE] = {do_read_server_done, 1, c12_expects},
     [C12_SEND_CLIENT_CERTIFICATE] = {do_send_client_certificate, 0},
     [C12_SEND_CLIENT_KEY_EXCHANGE] = {do_send_client_key_exchange, 0},
     [C12_SEND_CERTIFICATE_VERIFY] = {do_send_certificate_verify, 0},
     [C12_SEND_CHANGE_CIPHER_SPEC] = {do_send_change_cipher_spec, 0},
     [C12_SEND_NEXT_PROTOCOL] = {do_send_next_protocol, 0},
     [C12_SEND_FINISHED] = {do_send_finished, 0},
-    [C12_READ_SESSION_TICKET] = {do_read_session_ticket, 1},
-    [C12_READ_CHANGE_CIPHER_SPEC] = {do_read_change_cipher_spec, 1},
-    [C12_READ_FINISHED] = {do_read_finished, 1},
+    [C12_READ_SESSION_TICKET] = {do_read_session_ticket, 1, c12_expects},
+    [C12_READ_CHANGE_CIPHER_SPEC] = {do_read_change_cipher_spec, 1, c12_expects},
+    [C12_READ_FINISHED] = {do_read_finished, 1, c12_expects},
     [C12_DONE] = {do_done, 0},
 };
 

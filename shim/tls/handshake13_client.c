@@ -28,6 +28,7 @@
 #include "tls/keylog.h"
 #include "tls/machines.h"
 #include "tls/session.h"
+#include "tls/session_cache.h"
 #include "tls/traffic_keys.h"
 
 enum c13_state {
@@ -225,6 +226,11 @@ static int process_certificate_request(SSL *s, struct tls_conn *c, struct tls_hs
     if (!tls_r_done(&r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
     hs->cl.cert_requested = 1;
+    /* TLS 1.3 has no certificate types: the last ones are forgotten. */
+    OPENSSL_free(c->peer_cert_types);
+    c->peer_cert_types = NULL;
+    c->peer_cert_types_len = 0;
+    c->cert_req = 1;
     return tls_hs_consume_msg(s, c, hs);
 }
 
@@ -356,6 +362,11 @@ static enum tls_step do_send_client_finished(SSL *s, struct tls_conn *c, struct 
 static enum tls_step do_done(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
     (void)c, (void)hs;
+    /* Stock has a TLS 1.3 ticket used once: with the client cache on, the
+     * session this handshake resumed leaves it (no longer resumable); the
+     * tickets to come are new sessions. */
+    if (s->session_ctx->session_cache_mode & SSL_SESS_CACHE_CLIENT)
+        tls_cache_remove(s->session_ctx, s->session);
     shim_counter_inc(&s->session_ctx->stats.connect_good);
     if (s->hit)
         shim_counter_inc(&s->session_ctx->stats.hit);
@@ -384,17 +395,40 @@ static enum tls_step do_pha_send_finished(SSL *s, struct tls_conn *c, struct tls
     return TLS_STEP_DONE;
 }
 
+/* The message the server may send next, checked at its header (stock's
+ * transitions). */
+static int c13_expects(const SSL *s, const struct tls_conn *c, const struct tls_hs *hs, int type)
+{
+    (void)s, (void)c;
+    switch (hs->state) {
+    case C13_READ_ENCRYPTED_EXTENSIONS:
+        return type == SSL3_MT_ENCRYPTED_EXTENSIONS;
+    case C13_READ_CERT_REQUEST_OR_CERT:
+        return type == SSL3_MT_CERTIFICATE_REQUEST || type == SSL3_MT_CERTIFICATE;
+    case C13_READ_SERVER_CERTIFICATE:
+        return type == SSL3_MT_CERTIFICATE;
+    case C13_READ_CERTIFICATE_VERIFY:
+        return type == SSL3_MT_CERTIFICATE_VERIFY;
+    case C13_READ_SERVER_FINISHED:
+        return type == SSL3_MT_FINISHED;
+    case C13_PHA_READ_CERT_REQUEST:
+        return type == SSL3_MT_CERTIFICATE_REQUEST;
+    default:
+        return 1;
+    }
+}
+
 static const struct tls_state c13_states[] = {
-    [C13_READ_ENCRYPTED_EXTENSIONS] = {do_read_encrypted_extensions, 1},
-    [C13_READ_CERT_REQUEST_OR_CERT] = {do_read_cert_request_or_cert, 1},
-    [C13_READ_SERVER_CERTIFICATE] = {do_read_server_certificate, 1},
-    [C13_READ_CERTIFICATE_VERIFY] = {do_read_certificate_verify, 1},
-    [C13_READ_SERVER_FINISHED] = {do_read_server_finished, 1},
+    [C13_READ_ENCRYPTED_EXTENSIONS] = {do_read_encrypted_extensions, 1, c13_expects},
+    [C13_READ_CERT_REQUEST_OR_CERT] = {do_read_cert_request_or_cert, 1, c13_expects},
+    [C13_READ_SERVER_CERTIFICATE] = {do_read_server_certificate, 1, c13_expects},
+    [C13_READ_CERTIFICATE_VERIFY] = {do_read_certificate_verify, 1, c13_expects},
+    [C13_READ_SERVER_FINISHED] = {do_read_server_finished, 1, c13_expects},
     [C13_SEND_CLIENT_CERTIFICATE] = {do_send_client_certificate, 0},
     [C13_SEND_CERTIFICATE_VERIFY] = {do_send_certificate_verify, 0},
     [C13_SEND_CLIENT_FINISHED] = {do_send_client_finished, 0},
     [C13_DONE] = {do_done, 0},
-    [C13_PHA_READ_CERT_REQUEST] = {do_pha_read_cert_request, 1},
+    [C13_PHA_READ_CERT_REQUEST] = {do_pha_read_cert_request, 1, c13_expects},
     [C13_PHA_SEND_FINISHED] = {do_pha_send_finished, 0},
 };
 

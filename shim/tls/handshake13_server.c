@@ -562,7 +562,7 @@ static int flush_tickets(SSL *s, struct tls_conn *c)
     enum tls_rl_result r;
 
     errno = 0;
-    if (!tls_rl_write_pending(&c->rl) || (r = tls_rl_flush(s, &c->rl)) == TLS_RL_OK)
+    if ((r = tls_rl_flush_flight(s, &c->rl)) == TLS_RL_OK)
         return 1;
     if (r == TLS_RL_RETRY && s->rwstate != SSL_WRITING && (errno == EPIPE || errno == ECONNRESET)) {
         c->rl.w_pos = c->rl.w_end;

@@ -335,9 +335,16 @@ static enum tls_step do_read_server_hello(SSL *s, struct tls_conn *c, struct tls
     return tls12_client_server_hello(s, c, hs, &sh);
 }
 
+/* Only a ServerHello (or HelloRetryRequest) answers a ClientHello. */
+static int hello_expects(const SSL *s, const struct tls_conn *c, const struct tls_hs *hs, int type)
+{
+    (void)s, (void)c, (void)hs;
+    return type == SSL3_MT_SERVER_HELLO;
+}
+
 static const struct tls_state client_hello_states[] = {
     [TLS_CH_SEND_CLIENT_HELLO] = {do_send_client_hello, 0},
-    [TLS_CH_READ_SERVER_HELLO] = {do_read_server_hello, 1},
+    [TLS_CH_READ_SERVER_HELLO] = {do_read_server_hello, 1, hello_expects},
 };
 
 const struct tls_machine tls_client_hello_machine = {"client hello", client_hello_states,

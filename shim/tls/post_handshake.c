@@ -38,22 +38,33 @@ static int start_pha(SSL *s, struct tls_conn *c)
     return 1;
 }
 
+int tls_post_handshake_expected(const SSL *s, const struct tls_conn *c, int type)
+{
+    /* After a TLS 1.2 handshake only a HelloRequest may come to a client,
+     * a ClientHello (renegotiation) to a server; after a TLS 1.3 one a
+     * ticket, a KeyUpdate, and a CertificateRequest if we offered
+     * post-handshake authentication; a server takes KeyUpdates, and the
+     * Certificate answering its own request. */
+    if (s->server && c->version < TLS1_3_VERSION)
+        return type == SSL3_MT_CLIENT_HELLO;
+    if (s->server)
+        return type == SSL3_MT_KEY_UPDATE ||
+               (type == SSL3_MT_CERTIFICATE && c->pha_state == TLS_PHA_REQUESTED);
+    if (c->version < TLS1_3_VERSION)
+        return type == SSL3_MT_HELLO_REQUEST;
+    return type == SSL3_MT_NEWSESSION_TICKET || type == SSL3_MT_KEY_UPDATE ||
+           (type == SSL3_MT_CERTIFICATE_REQUEST && c->pha != NULL);
+}
+
 int tls_post_handshake_msg(SSL *s, struct tls_conn *c)
 {
     int ok, type = c->hm.msg.type;
-    /* After a TLS 1.2 handshake only a HelloRequest may come (to a client);
-     * after a TLS 1.3 one anything but. */
-    int allowed = !s->server && (c->version < TLS1_3_VERSION) == (type == SSL3_MT_HELLO_REQUEST);
 
     /* A ClientHello on an established TLS 1.2 connection: a renegotiation
      * the server asked for, or the client's own. */
     if (s->server && c->version < TLS1_3_VERSION && type == SSL3_MT_CLIENT_HELLO)
         return tls_server_renegotiation_hello(s, c);
-    if (s->server && c->version == TLS1_3_VERSION &&
-        (type == SSL3_MT_KEY_UPDATE ||
-         (type == SSL3_MT_CERTIFICATE && c->pha_state == TLS_PHA_REQUESTED)))
-        allowed = 1;
-    switch (allowed ? type : -1) {
+    switch (tls_post_handshake_expected(s, c, type) ? type : -1) {
     case SSL3_MT_NEWSESSION_TICKET:
         tls_conn_set_state(s, c, TLS_ST_CR_SESSION_TICKET);
         ok = tls13_process_new_session_ticket(s, c);

@@ -15,4 +15,8 @@
  * 0 after tls_fatal. */
 int tls_post_handshake_msg(SSL *s, struct tls_conn *c);
 
+/* Whether an established connection takes a handshake message of this type
+ * (asked at its header, as stock's transition from TLS_ST_OK). */
+int tls_post_handshake_expected(const SSL *s, const struct tls_conn *c, int type);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tls/alert.h"
+#include "tls/conn.h"
 #include "tls/record.h"
 
 /* The largest record stock accepts before anything else is checked
@@ -128,6 +129,7 @@ static enum tls_rl_result fill(SSL *s, struct tls_rl *rl, size_t n)
         int ret;
         if (s->rbio == NULL) {
             tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_READ_BIO_NOT_SET);
+            s->rwstate = SSL_READING; /* what stock reports, alert or not */
             return TLS_RL_FATAL;
         }
         s->rwstate = SSL_READING;
@@ -142,6 +144,7 @@ static enum tls_rl_result fill(SSL *s, struct tls_rl *rl, size_t n)
                 s->shutdown |= SSL_RECEIVED_SHUTDOWN;
                 s->warn_alert = SSL_AD_CLOSE_NOTIFY;
             } else {
+                rl->eof = 1;
                 tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_UNEXPECTED_EOF_WHILE_READING);
                 return TLS_RL_FATAL;
             }
@@ -335,9 +338,16 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         if (len == 0) {
             if (!count_empty(s, rl, SSL_R_RECORD_TOO_SMALL))
                 return TLS_RL_FATAL;
-            continue;
+            /* An empty application-data record still is one: stock refuses
+             * it where data may not come (during a handshake, between
+             * ChangeCipherSpec and Finished); the rest carry nothing. */
+            if (type != SSL3_RT_APPLICATION_DATA)
+                continue;
+        } else {
+            rl->empty_records = 0;
+            if (type != SSL3_RT_ALERT)
+                rl->warn_alerts = 0;
         }
-        rl->empty_records = 0;
         rl->rtype = type;
         rl->rdata = content;
         rl->rlen = len;
@@ -529,10 +539,34 @@ int tls_rl_queue_all(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, s
     return 1;
 }
 
+enum tls_rl_result tls_rl_flush_flight(SSL *s, struct tls_rl *rl)
+{
+    enum tls_rl_result r;
+
+    if (!tls_rl_write_pending(rl) && !rl->bio_flush_due)
+        return TLS_RL_OK;
+    if ((r = tls_rl_flush(s, rl)) != TLS_RL_OK)
+        return r;
+    if (BIO_flush(s->wbio) <= 0) {
+        s->rwstate = SSL_WRITING;
+        return TLS_RL_RETRY;
+    }
+    rl->bio_flush_due = 0;
+    return TLS_RL_OK;
+}
+
 enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl)
 {
     while (rl->w_pos < rl->w_end) {
         int ret;
+        if (s->wbio == NULL && tls_conn_in_init(s)) {
+            /* Stock writes a handshake into a buffering BIO it puts in
+             * front of the write BIO: without one, only that buffer's
+             * flush fails, raising nothing (SSL_ERROR_SYSCALL), and the
+             * flight stays for a retry. */
+            s->rwstate = SSL_WRITING;
+            return TLS_RL_RETRY;
+        }
         if (s->wbio == NULL) {
             ERR_raise(ERR_LIB_SSL, SSL_R_BIO_NOT_SET);
             rl->w_pos = rl->w_end = 0;
@@ -543,6 +577,7 @@ enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl)
         if (ret <= 0)
             return TLS_RL_RETRY;
         rl->w_pos += (size_t)ret;
+        rl->bio_flush_due = 1;
     }
     s->rwstate = SSL_NOTHING;
     /* Everything sent: an idle connection keeps no write buffer either. */

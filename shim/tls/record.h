@@ -50,7 +50,9 @@ struct tls_rl {
     uint8_t *rbuf;
     size_t r_pos, r_end;
     int read_any;      /* a first record has been seen (not-TLS detection) */
+    int eof;           /* the transport ended without close_notify (a fatal error) */
     int empty_records; /* consecutive empty records, bounded as stock does */
+    int warn_alerts;   /* warning alerts since the last record with content (stock stops at 5) */
     /* The record last returned by tls_rl_read (its plaintext lives in rbuf). */
     int rtype;
     uint8_t *rdata;
@@ -59,6 +61,7 @@ struct tls_rl {
     /* Writing: wbuf holds protected records from w_pos to w_end still to send. */
     uint8_t *wbuf;
     size_t w_cap, w_pos, w_end;
+    int bio_flush_due; /* written to the BIO since its last BIO_flush */
     uint16_t wversion; /* legacy_record_version written in headers */
     int version;       /* negotiated version, 0 before ServerHello */
     /* A TLS 1.3 server between its ServerHello and the client's first
@@ -90,6 +93,11 @@ int tls_rl_queue(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_
 int tls_rl_queue_all(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len);
 /* Sends what is queued. */
 enum tls_rl_result tls_rl_flush(SSL *s, struct tls_rl *rl);
+
+/* The end of a handshake flight: tls_rl_flush, then BIO_flush, as stock's
+ * state machine flushes each flight (a buffering BIO, such as mod_ssl's
+ * output filter, sends only then).  RETRY (SSL_WRITING) until both went. */
+enum tls_rl_result tls_rl_flush_flight(SSL *s, struct tls_rl *rl);
 static inline int tls_rl_write_pending(const struct tls_rl *rl)
 {
     return rl->w_pos < rl->w_end;

@@ -13,13 +13,19 @@
  *   ca=FILE host=NAME sni=NAME verify=none|peer min=1.2|1.3 max=1.2|1.3
  *   suites=STR ciphers=STR groups=STR alpn=a,b cert=FILE key=FILE
  *   io=block|nonblock|biopair:N  request=STR  resume=1|2 (2: a third connection offers the
- *   first session again)  cache=client (SSL_SESS_CACHE_CLIENT)  keyupdate=1  trace=1  noreneg=1
+ *   first session again)  cache=client (SSL_SESS_CACHE_CLIENT; the cache's size is shown after
+ *   each connection)  rounds=N (N more connections, each resuming the one before)
+ *   keyupdate=1  trace=1  noreneg=1
  *   clientreneg=1  pha=1  export=LABEL  reasonless=LIB (print that library's errors without reason)
+ *   readmore=1 (after the echo, one more SSL_read)
  *   shutdown=1  mode=partial  sigpipe  status=1|reject (OCSP stapling, the callback's answer)
  *   mfl=1..4 (max_fragment_length 512..4096; the echo's record count is shown)
  *   engine_cert=FILE engine_key=FILE (the client certificate comes from an ENGINE)
  *   client_sigalgs=STR (what we may sign a CertificateVerify with)
  *   npn=a,b (next protocol negotiation: what we would take)
+ *   certtypes=1 (SSL_get0_certificate_types and SSL_get0_ec_point_formats after the handshake)
+ *   sncb=ok|noack|warning|fatal (a servername callback on the context, and its answer)
+ *   extdebug=1 (SSL_set_tlsext_debug_callback: the server's extensions, as s_client -tlsextdebug)
  *   bio=connect|buffer  the whole connection through BIO_new_ssl_connect or
  *                       BIO_new_buffer_ssl_connect instead of SSL_* calls
  */
@@ -347,6 +353,33 @@ static int client_cert_cb(SSL *s, X509 **x509, EVP_PKEY **pkey)
     return 1;
 }
 
+/* sncb=: the servername callback, which stock calls on a client too, once
+ * the server's extensions are in (s_client prints from it). */
+static int servername_cb(SSL *s, int *alert, void *arg)
+{
+    const char *answer = arg;
+    const char *name = SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
+
+    printf("servername callback: name %s, type %d, alert %d\n", name != NULL ? name : "-",
+           SSL_get_servername_type(s), *alert);
+    if (strcmp(answer, "fatal") == 0) {
+        *alert = SSL_AD_ACCESS_DENIED;
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    if (strcmp(answer, "warning") == 0)
+        return SSL_TLSEXT_ERR_ALERT_WARNING;
+    return strcmp(answer, "noack") == 0 ? SSL_TLSEXT_ERR_NOACK : SSL_TLSEXT_ERR_OK;
+}
+
+/* extdebug=1: every extension of the server's messages, as it arrives. */
+static void ext_debug_cb(SSL *s, int client_server, int type, const unsigned char *data, int len,
+                         void *arg)
+{
+    (void)s, (void)data;
+    printf("  extension from %s: type %d, %d bytes, arg %s\n", client_server ? "server" : "client",
+           type, len, (const char *)arg);
+}
+
 /* trace=1: the info, message and key-log callbacks, as stock calls them.
  * Only what is the same on every run is printed (no key material). */
 static void info_cb(const SSL *s, int where, int ret)
@@ -393,6 +426,10 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
         SSL_set1_host(s, host);
     if (resume != NULL)
         printf("set_session: %d\n", SSL_set_session(s, resume));
+    if (opt(argc, argv, "extdebug")) {
+        SSL_set_tlsext_debug_callback(s, ext_debug_cb);
+        SSL_set_tlsext_debug_arg(s, "given");
+    }
     if (strncmp(io, "biopair", 7) == 0) {
         BIO *ours;
         size_t size = io[7] == ':' ? (size_t)atoi(io + 8) : 17000;
@@ -417,6 +454,21 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
         SSL_get0_next_proto_negotiated(s, &proto, &len);
         printf("npn negotiated %s %.*s\n", proto != NULL ? "yes" : "no", (int)len,
                proto != NULL ? (const char *)proto : "");
+    }
+    if (opt(argc, argv, "certtypes")) {
+        /* What s_client prints as "Client Certificate Types" (TLS 1.2),
+         * and the server's point formats. */
+        const unsigned char *types = NULL, *formats = NULL;
+        long n = SSL_get0_certificate_types(s, &types);
+        printf("certificate types: %ld:", n);
+        for (long i = 0; i < n && types != NULL; i++)
+            printf(" %d", types[i]);
+        printf("\n");
+        n = SSL_get0_ec_point_formats(s, &formats);
+        printf("ec point formats: %ld:", n);
+        for (long i = 0; i < n && formats != NULL; i++)
+            printf(" %d", formats[i]);
+        printf("\n");
     }
     if (opt(argc, argv, "mfl") && SSL_get_session(s) != NULL)
         printf("session max fragment length %u\n",
@@ -469,6 +521,13 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
             printf("in %d reads\n", reads);
         if (r <= 0)
             report("read", s, r);
+        if (r > 0 && opt(argc, argv, "readmore")) {
+            /* One read more: what the end of the stream looks like. */
+            w.buf = buf;
+            w.len = sizeof(buf);
+            report("read more", s, drive(s, op_read, &w, io, &p, &saw_retry));
+            printf("shutdown state %d\n", SSL_get_shutdown(s));
+        }
     }
     if (opt(argc, argv, "shutdown")) {
         r = drive(s, op_shutdown, NULL, io, &p, &saw_retry);
@@ -480,6 +539,8 @@ static SSL_SESSION *one_connection(SSL_CTX *ctx, int argc, char **argv, SSL_SESS
     printf("io %s: retries seen %s\n", io,
            strncmp(io, "biopair", 7) != 0 ? "n/a" : (saw_retry ? "yes" : "no"));
     sess = SSL_get1_session(s);
+    if (opt(argc, argv, "cache"))
+        printf("client cache holds %ld sessions\n", SSL_CTX_sess_number(ctx));
     SSL_free(s);
     BIO_free(p.net);
     close(fd);
@@ -612,6 +673,10 @@ int main(int argc, char **argv)
         cb_retries = atoi(v);
         SSL_CTX_set_client_cert_cb(ctx, client_cert_cb);
     }
+    if ((v = opt(argc, argv, "sncb")) != NULL) {
+        SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
+        SSL_CTX_set_tlsext_servername_arg(ctx, (void *)v);
+    }
     if (opt(argc, argv, "pha"))
         SSL_CTX_set_post_handshake_auth(ctx, 1);
     if (opt(argc, argv, "noreneg"))
@@ -648,6 +713,17 @@ int main(int argc, char **argv)
                sess != NULL && SSL_SESSION_is_resumable(sess));
         SSL_SESSION *again = one_connection(ctx, argc, argv, sess);
         SSL_SESSION_free(again);
+    }
+    if ((v = opt(argc, argv, "rounds")) != NULL) {
+        /* Resuming again and again, as a client that keeps its latest
+         * session does (stunnel): how many sessions the cache holds. */
+        for (int i = 0, n = atoi(v); i < n; i++) {
+            printf("-- round %d: resumable %d\n", i + 1,
+                   sess != NULL && SSL_SESSION_is_resumable(sess));
+            SSL_SESSION *next = one_connection(ctx, argc, argv, sess);
+            SSL_SESSION_free(sess);
+            sess = next;
+        }
     }
     SSL_SESSION_free(sess);
     SSL_CTX_free(ctx);

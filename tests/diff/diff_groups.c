@@ -4,7 +4,7 @@
  * SSL_CTX_set1_sigalgs(_list), SSL_CTX_set1_client_sigalgs(_list)).
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * usage: diff_groups groups|sigalgs
+ * usage: diff_groups groups|sigalgs|tmp_ecdh
  */
 #include "diff_common.h"
 
@@ -129,6 +129,95 @@ static void sigalgs(void)
     SSL_CTX_free(ctx);
 }
 
+/* The supported_groups extension of the ClientHello s sends (the code
+ * points, in order), and the group of its first key share. */
+static void show_groups(const char *label, SSL *s)
+{
+    BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+    const unsigned char *p, *end;
+    char *data;
+    long n;
+
+    SSL_set_bio(s, rb, wb);
+    printf("%s: connect %d\n", label, SSL_connect(s));
+    diff_print_errors("  ");
+    n = BIO_get_mem_data(wb, &data);
+    p = (const unsigned char *)data;
+    end = p + n;
+    printf("%s:", label);
+    /* record header 5, handshake header 4, version 2, random 32 */
+    p += 5 + 4 + 2 + 32;
+    if (p >= end)
+        goto done;
+    p += 1 + p[0]; /* session id */
+    if (p + 2 > end)
+        goto done;
+    p += 2 + (p[0] << 8 | p[1]); /* cipher suites */
+    if (p >= end)
+        goto done;
+    p += 1 + p[0]; /* compression methods */
+    p += 2;        /* extensions length */
+    while (p + 4 <= end) {
+        int type = p[0] << 8 | p[1], len = p[2] << 8 | p[3];
+        const unsigned char *body = p + 4;
+        if (body + len > end)
+            break;
+        if (type == TLSEXT_TYPE_supported_groups) {
+            printf(" groups");
+            for (int i = 2; i + 1 < len; i += 2)
+                printf(" 0x%04x", body[i] << 8 | body[i + 1]);
+        } else if (type == TLSEXT_TYPE_key_share && len >= 4) {
+            printf("; key share 0x%04x", body[2] << 8 | body[3]);
+        }
+        p = body + len;
+    }
+done:
+    printf("\n");
+}
+
+/* SSL_CTX_set_tmp_ecdh / SSL_set_tmp_ecdh (socat sets its curve this way):
+ * the groups become that curve alone; a failure leaves nothing behind that
+ * a later error report would show instead of its own. */
+static void tmp_ecdh(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    EC_KEY *p384 = EC_KEY_new_by_curve_name(NID_secp384r1);
+    EC_KEY *p256 = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1);
+    EC_KEY *brainpool = EC_KEY_new_by_curve_name(NID_brainpoolP256r1);
+    EC_KEY *bare = EC_KEY_new();
+    SSL *s;
+
+    printf("ctx P-384: %ld\n", SSL_CTX_set_tmp_ecdh(ctx, p384));
+    diff_print_errors("  ");
+    s = SSL_new(ctx);
+    show_groups("ssl from ctx", s);
+    SSL_free(s);
+    s = SSL_new(ctx);
+    printf("ssl P-256: %ld\n", SSL_set_tmp_ecdh(s, p256));
+    diff_print_errors("  ");
+    show_groups("ssl", s);
+    SSL_free(s);
+    printf("ctx key without a group: %ld\n", SSL_CTX_set_tmp_ecdh(ctx, bare));
+    diff_print_errors("  ");
+    printf("ctx NULL: %ld\n", SSL_CTX_set_tmp_ecdh(ctx, NULL));
+    diff_print_errors("  ");
+    s = SSL_new(ctx);
+    show_groups("after the failures", s);
+    SSL_free(s);
+    /* A TLS 1.2 group only: a TLS 1.3 client has nothing to offer. */
+    printf("ctx brainpoolP256r1: %ld\n", SSL_CTX_set_tmp_ecdh(ctx, brainpool));
+    diff_print_errors("  ");
+    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+    s = SSL_new(ctx);
+    show_groups("brainpool, TLS 1.2", s);
+    SSL_free(s);
+    EC_KEY_free(p384);
+    EC_KEY_free(p256);
+    EC_KEY_free(brainpool);
+    EC_KEY_free(bare);
+    SSL_CTX_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -138,6 +227,8 @@ int main(int argc, char **argv)
         groups();
     else if (strcmp(argv[1], "sigalgs") == 0)
         sigalgs();
+    else if (strcmp(argv[1], "tmp_ecdh") == 0)
+        tmp_ecdh();
     else
         return 2;
     return 0;

@@ -23,8 +23,12 @@
  * With "flip", each body byte is instead altered in place (low bit, then
  * every bit inverted), which reaches the checks on values, not only lengths.
  *
+ * With "order", each message is instead replaced by one of another type (its
+ * header alone), preceded by an empty HelloRequest, or split by a
+ * ChangeCipherSpec record (unexpected_messages below).
+ *
  * usage: diff_parse tls12 | tls12-certreq | tls13 | hrr | tls13-enc | tls13-enc-certreq |
- *        tls13-post  [flip]
+ *        tls13-post  [flip | order]
  */
 #include "diff_common.h"
 
@@ -561,8 +565,23 @@ static int flight_13_encrypted(const char *kind, const struct hello *h, struct b
     return count;
 }
 
-/* How the chosen message is damaged. */
-enum damage { INTACT, CUT, LONGER, HUGE, FLIP };
+/* How the chosen message is damaged; for "order", what takes its place:
+ * another message (REPLACE), or it comes after an empty HelloRequest
+ * (HELLO_REQ) or with a ChangeCipherSpec record inside it (CCS_IN). */
+enum damage { INTACT, CUT, LONGER, HUGE, FLIP, REPLACE, HELLO_REQ, CCS_IN };
+
+/* REPLACE: a message of this type whose header claims this length, of
+ * which only `keep` body bytes are sent. */
+static unsigned repl_type;
+static size_t repl_claim;
+
+/* CCS_IN: `keep` bytes of the message, then a record of this type (a
+ * ChangeCipherSpec, or another) with this body, then the rest of the message
+ * (TLS 1.2 flights, in the clear). */
+static unsigned ccs_type;
+static unsigned char ccs_body[2];
+static size_t ccs_len;
+static size_t ccs_cut; /* where in the clear flight the record goes, or SIZE_MAX */
 
 /* FLIP: body byte `keep` is XORed with this. */
 static unsigned char flip_mask;
@@ -588,6 +607,17 @@ static void emit(struct buf *out, const struct buf *m, enum damage d, size_t kee
     } else if (d == FLIP) {
         put(out, m->b, m->n);
         out->b[out->n - body + keep] ^= flip_mask;
+    } else if (d == REPLACE) {
+        put_u8(out, repl_type);
+        put_u24(out, repl_claim);
+        for (size_t i = 0; i < keep; i++)
+            put_u8(out, 0);
+    } else if (d == HELLO_REQ) {
+        put_u8(out, 0), put_u24(out, 0);
+        put(out, m->b, m->n);
+    } else if (d == CCS_IN) {
+        ccs_cut = out->n + keep;
+        put(out, m->b, m->n);
     } else {
         put(out, m->b, m->n);
     }
@@ -624,7 +654,8 @@ static int flight(const char *kind, const struct hello *h, int target, enum dama
         count = 1;
     }
     out->n = 0;
-    for (int i = 0; i < count && (d == INTACT || i <= target); i++) {
+    for (int i = 0; i < count && (d == INTACT || d == HELLO_REQ || d == CCS_IN || i <= target);
+         i++) {
         if (i == encrypted_from)
             out = enc;
         if (i == target)
@@ -663,6 +694,46 @@ static void show_written(BIO *wb)
             printf("    record type %d len %d\n", out[i], len);
         i += 5 + len;
     }
+}
+
+/* A filter that counts the writes reaching the transport: a flight of
+ * messages must go out in one. */
+static int transport_writes;
+
+static int count_write(BIO *b, const char *data, int len)
+{
+    int r = BIO_write(BIO_next(b), data, len);
+    transport_writes++;
+    BIO_clear_retry_flags(b);
+    BIO_copy_next_retry(b);
+    return r;
+}
+
+static int count_read(BIO *b, char *data, int len)
+{
+    int r = BIO_read(BIO_next(b), data, len);
+    BIO_clear_retry_flags(b);
+    BIO_copy_next_retry(b);
+    return r;
+}
+
+static long count_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    return BIO_ctrl(BIO_next(b), cmd, num, ptr);
+}
+
+static BIO *counting_bio(BIO *next)
+{
+    static BIO_METHOD *m;
+    if (m == NULL) {
+        m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_FILTER, "write counter");
+        BIO_meth_set_write(m, count_write);
+        BIO_meth_set_read(m, count_read);
+        BIO_meth_set_ctrl(m, count_ctrl);
+    }
+    BIO *b = BIO_new(m);
+    BIO_set_init(b, 1);
+    return BIO_push(b, next);
 }
 
 static void show_info(const SSL *s, int where, int ret)
@@ -749,13 +820,14 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
                const char *label)
 {
     SSL *s = SSL_new(ctx);
-    BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+    BIO *rb = BIO_new(BIO_s_mem()), *wb = counting_bio(BIO_new(BIO_s_mem()));
     static struct hello h;
     static struct buf fl, enc, rec;
     size_t body_len = 0;
     int r, count, post = strcmp(kind, "tls13-post") == 0;
 
     rec.n = 0;
+    ccs_cut = SIZE_MAX;
     BIO_set_mem_eof_return(rb, -1);
     SSL_set_bio(s, rb, wb);
     if (strncmp(kind, "tls13-enc", 9) == 0 || post) {
@@ -771,13 +843,24 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
     }
     /* tls13-post damages what follows an intact handshake. */
     count = flight(kind, &h, post ? -1 : target, post ? INTACT : d, keep, &fl, &enc, &body_len);
-    /* All of it in handshake records of at most 2^14 bytes. */
-    for (size_t off = 0; off < fl.n; off += 16384) {
+    /* All of it in handshake records of at most 2^14 bytes (CCS_IN: one
+     * ChangeCipherSpec record between two of them). */
+    for (size_t off = 0; off < fl.n;) {
         size_t len = fl.n - off < 16384 ? fl.n - off : 16384;
-        put_u8(&rec, 22);
-        put_u16(&rec, 0x0303);
-        put_u16(&rec, (unsigned)len);
-        put(&rec, fl.b + off, len);
+        if (ccs_cut != SIZE_MAX && off <= ccs_cut && ccs_cut < off + len)
+            len = ccs_cut - off;
+        if (len > 0) {
+            put_u8(&rec, 22);
+            put_u16(&rec, 0x0303);
+            put_u16(&rec, (unsigned)len);
+            put(&rec, fl.b + off, len);
+        }
+        off += len;
+        if (off == ccs_cut) {
+            put_u8(&rec, ccs_type), put_u16(&rec, 0x0303), put_u16(&rec, (unsigned)ccs_len);
+            put(&rec, ccs_body, ccs_len);
+            ccs_cut = SIZE_MAX;
+        }
     }
     if (enc.n > 0) {
         /* The middlebox-compatibility change_cipher_spec, then the rest. */
@@ -786,7 +869,10 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
             seal_record(&rec, enc.b + off, enc.n - off < 16384 ? enc.n - off : 16384, 22);
     }
     BIO_write(rb, rec.b, (int)rec.n);
+    transport_writes = 0;
     r = SSL_connect(s);
+    if (label != NULL && d == INTACT)
+        printf("%s: the client's flight in %d write(s)\n", label, transport_writes);
     if (post) {
         if (r != 1)
             printf("%s: handshake failed\n", label != NULL ? label : "measure");
@@ -803,10 +889,65 @@ static int run(SSL_CTX *ctx, const char *kind, int target, enum damage d, size_t
     return d == INTACT ? count : (int)body_len;
 }
 
+/*
+ * "order": each message of the flight in turn gives way to a message of
+ * another type (or of its own), whose header claims a length the type allows
+ * or not, sent without its body: stock judges the type and then the length
+ * as soon as the header is in (unexpected_message before
+ * excessive_message_size, before waiting for the body).  Then an empty
+ * HelloRequest before each message (a client drops it during a handshake),
+ * and ChangeCipherSpec records, good and malformed, and other records at
+ * and inside each message sent in the clear.
+ */
+static void unexpected_messages(SSL_CTX *ctx, const char *kind, int count)
+{
+    static const unsigned types[] = {0, 1, 2, 4, 5, 8, 11, 12, 13, 14, 15, 16, 20, 22, 24, 67, 99};
+    static const size_t claims[] = {0, 10, 65, 0xffffff};
+    static const struct {
+        const char *name;
+        unsigned type;
+        size_t len;
+        unsigned char body[2];
+    } ccs[] = {{"good ChangeCipherSpec", 20, 1, {1, 0}},
+               {"two-byte ChangeCipherSpec", 20, 2, {1, 1}},
+               {"ChangeCipherSpec 2", 20, 1, {2, 0}},
+               {"application data", 23, 1, {'x', 0}},
+               {"record type 99", 99, 1, {'x', 0}}};
+    static const size_t ccs_at[] = {0, 2, 4, 6};
+    int tls12 = strncmp(kind, "tls12", 5) == 0;
+    char label[128];
+
+    for (int m = strncmp(kind, "tls13-enc", 9) == 0; m < count; m++) {
+        for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+            for (size_t k = 0; k < sizeof(claims) / sizeof(claims[0]); k++) {
+                repl_type = types[t];
+                repl_claim = claims[k];
+                snprintf(label, sizeof(label), "message %d as type %u claiming %zu, header only", m,
+                         repl_type, repl_claim);
+                run(ctx, kind, m, REPLACE, 0, label);
+            }
+        }
+        snprintf(label, sizeof(label), "empty HelloRequest before message %d", m);
+        run(ctx, kind, m, HELLO_REQ, 0, label);
+        int clear = tls12 || (m == 0 && strcmp(kind, "tls13-post") != 0);
+        for (size_t c = 0; clear && c < sizeof(ccs) / sizeof(ccs[0]); c++) {
+            for (size_t a = 0; a < sizeof(ccs_at) / sizeof(ccs_at[0]); a++) {
+                memcpy(ccs_body, ccs[c].body, 2);
+                ccs_len = ccs[c].len;
+                ccs_type = ccs[c].type;
+                snprintf(label, sizeof(label), "%s record after %zu bytes of message %d",
+                         ccs[c].name, ccs_at[a], m);
+                run(ctx, kind, m, CCS_IN, ccs_at[a], label);
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
     int flip = argc > 2 && strcmp(argv[2], "flip") == 0;
+    int order = argc > 2 && strcmp(argv[2], "order") == 0;
     SSL_CTX *ctx;
     int count;
     char label[96];
@@ -848,6 +989,10 @@ int main(int argc, char **argv)
         SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 
     count = run(ctx, kind, -1, INTACT, 0, "intact flight");
+    if (order) {
+        unexpected_messages(ctx, kind, count);
+        count = 0;
+    }
     /* (tls13 covers the ServerHello of the encrypted kinds) */
     for (int m = strncmp(kind, "tls13-enc", 9) == 0; m < count; m++) {
         int body = run(ctx, kind, m, LONGER, 0, NULL); /* measures the body */

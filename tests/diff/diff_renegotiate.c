@@ -1,6 +1,7 @@
 /*
  * shimssl - differential test: TLS 1.2 renegotiation, both ends in one
- * process over a BIO pair (both on the library under test).
+ * process over a BIO pair (both on the library under test), and flights
+ * written through a buffering BIO.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
  * Modes:
@@ -12,6 +13,9 @@
  *                   server: a warning no_renegotiation, the client fails
  *   client-allowed  the same with SSL_OP_ALLOW_CLIENT_RENEGOTIATION
  *   no-reneg        the server's SSL_renegotiate under SSL_OP_NO_RENEGOTIATION
+ *   buffered-13, buffered-12  the server writes through BIO_f_buffer, which
+ *                   sends only on BIO_flush (as mod_ssl's output filter):
+ *                   each flight must be flushed for the handshake to end
  * Printed: return values, SSL_get_error, renegotiation pending / in init,
  * the server's state and info events, reuse, the error queue.
  */
@@ -94,11 +98,18 @@ int main(int argc, char **argv)
     if (strcmp(mode, "no-reneg") == 0)
         SSL_CTX_set_options(sctx, SSL_OP_NO_RENEGOTIATION);
 
+    if (strcmp(mode, "buffered-13") == 0)
+        SSL_CTX_set_max_proto_version(cctx, TLS1_3_VERSION);
     c = SSL_new(cctx);
     s = server_ssl = SSL_new(sctx);
     BIO_new_bio_pair(&b1, 0, &b2, 0);
     SSL_set_bio(c, b1, b1);
-    SSL_set_bio(s, b2, b2);
+    if (strncmp(mode, "buffered", 8) == 0) {
+        BIO_up_ref(b2);
+        SSL_set_bio(s, b2, BIO_push(BIO_new(BIO_f_buffer()), b2));
+    } else {
+        SSL_set_bio(s, b2, b2);
+    }
     SSL_set_connect_state(c);
     SSL_set_accept_state(s);
     for (int i = 0; i < 8; i++) {
@@ -108,7 +119,21 @@ int main(int argc, char **argv)
     printf("handshake: %s %s reused %d secure %ld\n", SSL_get_version(s),
            SSL_CIPHER_get_name(SSL_get_current_cipher(s)), SSL_session_reused(s),
            SSL_get_secure_renegotiation_support(s));
+    printf("finished: client %d server %d\n", SSL_is_init_finished(c), SSL_is_init_finished(s));
     diff_print_errors("handshake");
+    if (strncmp(mode, "buffered", 8) == 0) {
+        r = SSL_write(c, "data", 4);
+        printf("client write: %d\n", r);
+        r = SSL_read(s, buf, sizeof(buf));
+        printf("server read: %d (%d)\n", r, SSL_get_error(s, r));
+        SSL_free(c);
+        SSL_free(s);
+        SSL_CTX_free(sctx);
+        SSL_CTX_free(cctx);
+        X509_free(cert);
+        EVP_PKEY_free(key);
+        return 0;
+    }
 
     SSL *who = strncmp(mode, "client", 6) == 0 ? c : s;
     r = strcmp(mode, "server-abbr") == 0 ? SSL_renegotiate_abbreviated(who) : SSL_renegotiate(who);

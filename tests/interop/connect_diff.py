@@ -117,6 +117,15 @@ def flip_in_flight(client, server, msg_type):
             client.sendall(data)
 
 
+def tls_hangs_up(pki, tls12=False, after_close_notify=False):
+    """A TLS server (Python's ssl module, on stock libssl) that echoes one
+    line and then closes the TCP connection without a close_notify: at once,
+    or once the client's close_notify has come."""
+    extra = (['--tls12'] if tls12 else []) + (['--after-close-notify'] if after_close_notify else [])
+    return lambda: peers.HangupServer(os.path.join(pki, 'server-ec.pem'),
+                                      os.path.join(pki, 'server-ec.key'), extra)
+
+
 def scripted(handler):
     return lambda: peers.ScriptedServer(handler)
 
@@ -170,6 +179,10 @@ def scenarios(pki):
         'hrr-x448': (s_server(pki, extra=['-groups', 'X448']), base, done(group='X448')),
         'hrr-ffdhe2048': (s_server(pki, extra=['-groups', 'ffdhe2048']), base,
                           done(group='ffdhe2048')),
+        # Issue 19: a TLS 1.2 server certificate on a curve we did not offer.
+        'wrong-curve-tls12': (gnutls(pki, 'server-ec384', 'NORMAL:-VERS-ALL:+VERS-TLS1.2'),
+                              base + ['groups=P-256:X25519'],
+                              ['groups: 1'] + fails('error lib=20 reason=378 (wrong curve)')),
         'p256-first': (s_server(pki, extra=['-groups', 'P-256']), base + ['groups=P-256:X25519'],
                        ['groups: 1'] + done(group='prime256v1')),
         # Features.  (The server's preference picks h2 from our list.)
@@ -191,6 +204,40 @@ def scenarios(pki):
             ['session cache mode 2'] + resumed('TLSv1.2')
             + ['-- third connection, the first session again: resumable 1']
             + done('TLSv1.2', reused=1)),
+        # Issue 16 (stunnel, TLS 1.3 resumption): each resumed handshake
+        # takes its session out of the client cache and the server's one
+        # ticket puts one in, so the cache stays at the first connection's
+        # two tickets; a TLS 1.2 session is replaced by the one resumed.
+        'resume-tls13-rounds-client-cache': (
+            s_server(pki), base + ['rounds=5', 'shutdown=1', 'cache=client'],
+            ['session cache mode 2'] + ok13 + ['client cache holds 2 sessions']
+            + ['-- round 1: resumable 1'] + done(reused=1) + ['client cache holds 2 sessions']
+            + ['-- round 5: resumable 1'] + done(reused=1) + ['client cache holds 2 sessions']),
+        'resume-tls12-rounds-client-cache': (
+            s_server(pki, extra=['-tls1_2']), base + ['rounds=5', 'shutdown=1', 'cache=client'],
+            ['session cache mode 2'] + ok12 + ['client cache holds 1 sessions']
+            + ['-- round 5: resumable 1'] + done('TLSv1.2', reused=1)
+            + ['client cache holds 1 sessions']),
+        # Issue 16 (s_client): the servername callback runs on a client once
+        # the server's extensions are in, and the extension-debug callback
+        # sees each of them; a fatal answer ends the handshake with its alert.
+        'servername-cb-tls13': (s_server(pki), base + ['sncb=ok', 'extdebug=1'],
+                                ['  extension from server: type 43, 2 bytes, arg given',
+                                 '  extension from server: type 51, 36 bytes, arg given',
+                                 'servername callback: name localhost, type 0, alert 112'] + ok13),
+        'servername-cb-tls12': (s_server(pki, extra=['-tls1_2']), base + ['sncb=noack', 'extdebug=1'],
+                                ['  extension from server: type 35, 0 bytes, arg given',
+                                 '  extension from server: type 23, 0 bytes, arg given',
+                                 'servername callback: name localhost, type 0, alert 112'] + ok12),
+        'servername-cb-warning-tls12': (s_server(pki, extra=['-tls1_2']), base + ['sncb=warning', 'trace=1'],
+                                        ['servername callback: name localhost, type 0, alert 112',
+                                         '  msg out version 0x0303 type 21 len 2 first 1'] + ok12),
+        'servername-cb-fatal-tls13': (s_server(pki), base + ['sncb=fatal'],
+                                      ['servername callback: name localhost, type 0, alert 112']
+                                      + fails('error lib=20 reason=234 (callback failed)')),
+        'servername-cb-fatal-tls12': (s_server(pki, extra=['-tls1_2']), base + ['sncb=fatal'],
+                                      ['servername callback: name localhost, type 0, alert 112']
+                                      + fails('error lib=20 reason=234 (callback failed)')),
         'resume-unclean': (s_server(pki), base + ['resume=1'],
                            ok13 + ['-- second connection, resuming: session resumable 0']
                            + done(reused=0)),
@@ -206,6 +253,18 @@ def scenarios(pki):
         # s_server -verify (lower case) asks for a certificate without requiring one.
         'client-cert-absent': (s_server(pki, extra=['-verify', '1', '-CAfile',
                                                     os.path.join(pki, 'ca.pem')]), base, ok13),
+        # Issue 16 (s_client's "Client Certificate Types"): the types a TLS 1.2
+        # CertificateRequest lists, none in TLS 1.3; the server's point formats.
+        'certtypes-tls12': (s_server(pki, extra=['-tls1_2', '-verify', '1', '-CAfile',
+                                                 os.path.join(pki, 'ca.pem')]), base + ['certtypes=1'],
+                            done('TLSv1.2', echo=None)
+                            + ['certificate types: 3: 1 2 64', 'ec point formats: 3: 0 1 2']),
+        'certtypes-none-tls12': (s_server(pki, extra=['-tls1_2']), base + ['certtypes=1'],
+                                 done('TLSv1.2', echo=None)
+                                 + ['certificate types: 0:', 'ec point formats: 3: 0 1 2']),
+        'certtypes-tls13': (s_server(pki, extra=['-verify', '1', '-CAfile', os.path.join(pki, 'ca.pem')]),
+                            base + ['certtypes=1'],
+                            done(echo=None) + ['certificate types: 0:', 'ec point formats: 0:']),
         # The info, message and key-log callbacks: same events, same order.
         'trace-tls13': (s_server(pki), base + ['trace=1', 'shutdown=1'],
                         ['keylog SERVER_HANDSHAKE_TRAFFIC_SECRET', 'state TLSv1.3 read encrypted extensions',
@@ -252,6 +311,29 @@ def scenarios(pki):
         'reset': (scripted(resets_on_client_hello), base,
                   ['connect: ret -1, SSL_get_error 5', 'connect: no error',
                    'state SSLv3/TLS write client hello, init finished 0']),
+        # The server hangs up without close_notify: SSL_read returns 0
+        # (stock's BIO_read result) with SSL_ERROR_SSL, unexpected eof.
+        'eof-after-reply': (tls_hangs_up(pki), base + ['readmore=1'],
+                            ok13 + ['read more: ret 0, SSL_get_error 1',
+                                    'read more: ' + UNEXPECTED_EOF]),
+        'eof-after-reply-tls12': (tls_hangs_up(pki, tls12=True), base + ['readmore=1'],
+                                  ok12 + ['read more: ret 0, SSL_get_error 1',
+                                          'read more: ' + UNEXPECTED_EOF]),
+        # ... after our close_notify: the failure does not make the session
+        # unresumable (stock removes a session only with an alert it sends,
+        # and sends none once its close_notify is out).
+        'eof-after-close-notify': (tls_hangs_up(pki, after_close_notify=True),
+                                   base + ['shutdown=1', 'resume=1'],
+                                   ok13 + ['shutdown: ret -1, SSL_get_error 1',
+                                           'shutdown: ' + UNEXPECTED_EOF]
+                                   + ['-- second connection, resuming: session resumable 1']
+                                   + done(reused=1)),
+        'eof-after-close-notify-tls12': (tls_hangs_up(pki, tls12=True, after_close_notify=True),
+                                         base + ['shutdown=1', 'resume=1'],
+                                         ok12 + ['shutdown: ret -1, SSL_get_error 1',
+                                                 'shutdown: ' + UNEXPECTED_EOF]
+                                         + ['-- second connection, resuming: session resumable 1']
+                                         + done('TLSv1.2', reused=1)),
         'no-shared-suite': (s_server(pki, extra=['-ciphersuites', 'TLS_AES_128_CCM_SHA256']), base,
                             fails(ALERT_HANDSHAKE_FAILURE)),
     }
@@ -524,13 +606,7 @@ TLS12_DEFAULT_SUITES = [
 #   goes out as one record and s_server answers record_overflow; stock cuts at
 #   512 << (mode - 1).  (Until the request was fixed to be the 3000-byte line,
 #   these sent 14 bytes and passed without testing the limit.)
-# - resume-tls13-twice-client-cache: with SSL_SESS_CACHE_CLIENT, stock ends a
-#   TLS 1.3 client handshake by removing s->session from the cache
-#   (ssl/statem/statem_lib.c, tls_finish_handshake: "We encourage
-#   applications to only use TLSv1.3 tickets once"), which marks a resumed
-#   session not resumable (and calls remove_session_cb); ours keeps it
-#   resumable and resumes it again.
-PENDING = {'mfl-tls13', 'mfl-tls12', 'resume-tls13-twice-client-cache'}
+PENDING = {'mfl-tls13', 'mfl-tls12'}
 
 
 EXPORTERS = {'tls13': [], 'tls12': ['-tls1_2']}

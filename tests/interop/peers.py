@@ -205,3 +205,19 @@ class GnutlsServ(Peer):
         self.proc = subprocess.Popen(args, env=CLEAN_ENV, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
         wait_listening(self.port, self.proc)
+
+
+class HangupServer(Peer):
+    """hangup_server.py: echoes a line, then closes without close_notify."""
+
+    def __init__(self, cert, key, extra=()):
+        super().__init__()
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'hangup_server.py')
+        self.proc = subprocess.Popen(['python3', script, cert, key] + list(extra),
+                                     stdout=subprocess.PIPE, env=CLEAN_ENV, text=True,
+                                     start_new_session=True)
+        line = self.proc.stdout.readline()
+        if not line.strip().isdigit():
+            self.close()
+            raise RuntimeError('hangup_server.py did not start')
+        self.port = int(line)

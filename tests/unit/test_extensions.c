@@ -275,13 +275,15 @@ END_TEST
  * EncryptedExtensions, Certificate) may only hold what our ClientHello
  * sent: otherwise unsupported_extension / unsolicited_extension (RFC 8446
  * 4.2), except renegotiation_info (a ClientHello signals it with an SCSV),
- * the cookie and SCTs, as stock.  A ClientHello, a CertificateRequest and a
+ * the cookie, SCTs and CryptoPro, as stock.  A ClientHello, a CertificateRequest and a
  * NewSessionTicket answer nothing and may hold any extension they allow. */
 START_TEST(unsolicited_answers_refused)
 {
     const struct tls_ext_def *d = tls_ext_def(_i);
+    /* CryptoPro may appear only in a ClientHello and a TLS 1.2 ServerHello,
+     * where stock exempts it. */
     int exempt = d->type == TLSEXT_TYPE_renegotiate || d->type == TLSEXT_TYPE_cookie ||
-                 d->type == TLSEXT_TYPE_signed_certificate_timestamp;
+                 d->type == TLSEXT_TYPE_signed_certificate_timestamp || d->type == 0xfde8;
 
     for (int k = 0; k < NCONTEXTS; k++) {
         int answer = (contexts[k] & (CH | CR | NST)) == 0;
@@ -369,15 +371,11 @@ START_TEST(empty_block)
 END_TEST
 
 /*
- * KNOWN DIVERGENCE FROM STOCK, kept out of the build until fixed (reported,
- * not fixed here).  Stock 3.0 (built with GOST, as Debian's is) accepts the
- * CryptoPro extension (0xfde8) unsolicited in a TLS 1.2 ServerHello: its
- * unsolicited check exempts it there.  We refuse it with
- * unsupported_extension / unsolicited_extension (shim/tls/extensions.c:181-184).
- * Checked against stock 3.0.19: a TLS 1.2 ServerHello holding renegotiation_info
- * and an empty 0xfde8 makes stock wait for the Certificate; ours fails.
+ * Stock 3.0 (built with GOST, as Debian's is) accepts the CryptoPro extension
+ * (0xfde8) unsolicited in a TLS 1.2 ServerHello: its unsolicited check exempts
+ * it there.  Checked against stock 3.0.19: a TLS 1.2 ServerHello holding
+ * renegotiation_info and an empty 0xfde8 makes stock wait for the Certificate.
  */
-#if 0
 START_TEST(cryptopro_unsolicited_in_tls12_server_hello)
 {
     struct collector c;
@@ -391,7 +389,6 @@ START_TEST(cryptopro_unsolicited_in_tls12_server_hello)
     collector_free(&c);
 }
 END_TEST
-#endif
 
 /* RFC 8446 4.2.11: pre_shared_key must be the last extension of a
  * ClientHello; stock refuses it anywhere else with illegal_parameter /
@@ -473,6 +470,7 @@ Suite *unit_suite(void)
     tcase_add_loop_test(tc, malformed_block, 0, 6);
     tcase_add_test(tc, empty_block);
     tcase_add_test(tc, psk_must_be_last_in_client_hello);
+    tcase_add_test(tc, cryptopro_unsolicited_in_tls12_server_hello);
     tcase_add_test(tc, relevance_by_version);
     suite_add_tcase(s, tc);
     return s;

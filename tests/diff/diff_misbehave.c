@@ -1,0 +1,227 @@
+/*
+ * shimssl differential test: a peer that misbehaves between records (issue
+ * 19), played over memory BIOs in plaintext, before any keys are in use.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ *
+ * A client has sent its ClientHello, or a TLS 1.2 server has answered one
+ * (the ClientHello comes from a client of the same library), and then
+ * receives what the mode names: N warning alerts in a row (stock stops at
+ * the fifth: too many warn alerts), or an empty application-data record
+ * (stock: unexpected message before a version is chosen, unexpected record
+ * once one is).  Each prints the handshake call's result and error queue.
+ *
+ * Mode ccs-gap: a TLS 1.2 client's last flight with an empty application-data
+ * record between its ChangeCipherSpec and Finished, sealed under the
+ * client's new keys (derived here from the key log's master secret), so
+ * that the server reads it as a valid record (stock: data between ccs and
+ * finished).
+ *
+ * usage: diff_misbehave warn-alerts|empty-appdata|ccs-gap
+ */
+#include "diff_common.h"
+
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/x509.h>
+#include <string.h>
+
+/* A plaintext record of the given type. */
+static void put_record(BIO *b, int type, const unsigned char *body, size_t len)
+{
+    unsigned char hdr[5] = {(unsigned char)type, 3, 3, (unsigned char)(len >> 8),
+                            (unsigned char)len};
+    BIO_write(b, hdr, 5);
+    if (len > 0)
+        BIO_write(b, body, (int)len);
+}
+
+static void report(const char *label, SSL *s, int r)
+{
+    printf("%s: ret %d, SSL_get_error %d\n", label, r, SSL_get_error(s, r));
+    diff_print_errors("   ");
+}
+
+/* What arrives next: n warning alerts (unrecognized_name, then user_canceled
+ * as a TLS 1.3 peer would send), or an empty application-data record. */
+static void feed(BIO *b, const char *what, int n)
+{
+    static const unsigned char warn[2] = {SSL3_AL_WARNING, SSL_AD_UNRECOGNIZED_NAME};
+    static const unsigned char canceled[2] = {SSL3_AL_WARNING, SSL_AD_USER_CANCELLED};
+
+    if (strcmp(what, "warn-alerts") == 0)
+        for (int i = 0; i < n; i++)
+            put_record(b, SSL3_RT_ALERT, i % 2 ? canceled : warn, 2);
+    else
+        put_record(b, SSL3_RT_APPLICATION_DATA, NULL, 0);
+}
+
+/* A client that has sent its ClientHello. */
+static void client(const char *what, const SSL_METHOD *method, const char *name, int n)
+{
+    SSL_CTX *ctx = SSL_CTX_new(method);
+    SSL *s = SSL_new(ctx);
+    BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+    char label[96];
+
+    BIO_set_mem_eof_return(rb, -1);
+    SSL_set_bio(s, rb, wb);
+    SSL_set_connect_state(s);
+    snprintf(label, sizeof(label), "client %s, ClientHello", name);
+    report(label, s, SSL_connect(s));
+    feed(rb, what, n);
+    snprintf(label, sizeof(label), "client %s, after %d", name, n);
+    report(label, s, SSL_connect(s));
+    SSL_free(s);
+    SSL_CTX_free(ctx);
+}
+
+static unsigned char master[48];
+
+static void keylog(const SSL *s, const char *line)
+{
+    const char *p = strrchr(line, ' ');
+    (void)s;
+    if (strncmp(line, "CLIENT_RANDOM ", 14) == 0 && p != NULL && strlen(p + 1) == 96)
+        for (int i = 0; i < 48; i++)
+            sscanf(p + 1 + 2 * i, "%2hhx", &master[i]);
+}
+
+/* An empty application-data record as the client's first under its new
+ * keys (ECDHE-ECDSA-AES128-GCM-SHA256: RFC 5246 6.3 key block, RFC 5288
+ * nonce), written to rec; the caller puts it before the Finished. */
+static size_t seal_empty(SSL *c, unsigned char *rec)
+{
+    unsigned char block[40], seed[13 + 64], nonce[12] = {0}, aad[13] = {0};
+    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
+    EVP_KDF_CTX *kctx = EVP_KDF_CTX_new(kdf);
+    EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
+    OSSL_PARAM params[4];
+    int outl;
+
+    memcpy(seed, "key expansion", 13);
+    SSL_get_server_random(c, seed + 13, 32);
+    SSL_get_client_random(c, seed + 45, 32);
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, "SHA256", 0);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, master, 48);
+    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, seed, sizeof(seed));
+    params[3] = OSSL_PARAM_construct_end();
+    if (EVP_KDF_derive(kctx, block, sizeof(block), params) <= 0)
+        printf("key block not derived\n");
+    /* client key 0..15, client IV 32..35; explicit nonce = sequence 0 */
+    memcpy(nonce, block + 32, 4);
+    aad[8] = SSL3_RT_APPLICATION_DATA;
+    aad[9] = 3;
+    aad[10] = 3;
+    rec[0] = SSL3_RT_APPLICATION_DATA;
+    rec[1] = 3;
+    rec[2] = 3;
+    rec[3] = 0;
+    rec[4] = 8 + 16;
+    memset(rec + 5, 0, 8);
+    EVP_EncryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, block, nonce);
+    EVP_EncryptUpdate(cctx, NULL, &outl, aad, sizeof(aad));
+    EVP_EncryptFinal_ex(cctx, rec + 13, &outl);
+    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_GET_TAG, 16, rec + 13);
+    EVP_CIPHER_CTX_free(cctx);
+    EVP_KDF_CTX_free(kctx);
+    EVP_KDF_free(kdf);
+    return 5 + 8 + 16;
+}
+
+/* A TLS 1.2 server that has sent its first flight. */
+static void server12(const char *what, int n)
+{
+    SSL_CTX *cctx = SSL_CTX_new(TLS_client_method()), *sctx = SSL_CTX_new(TLS_server_method());
+    SSL *c = SSL_new(cctx), *s;
+    BIO *crb = BIO_new(BIO_s_mem()), *cwb = BIO_new(BIO_s_mem());
+    BIO *srb = BIO_new(BIO_s_mem()), *swb = BIO_new(BIO_s_mem());
+    char label[96];
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    X509 *x = X509_new();
+
+    /* A self-signed certificate made here: the server needs one to answer. */
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                               (const unsigned char *)"localhost", -1, -1, 0);
+    X509_set_issuer_name(x, X509_get_subject_name(x));
+    X509_set_pubkey(x, key);
+    X509_sign(x, key, EVP_sha256());
+    if (SSL_CTX_use_certificate(sctx, x) != 1 || SSL_CTX_use_PrivateKey(sctx, key) != 1)
+        printf("server certificate not loaded\n");
+    X509_free(x);
+    EVP_PKEY_free(key);
+    SSL_CTX_set_max_proto_version(sctx, TLS1_2_VERSION);
+    SSL_CTX_set_cipher_list(sctx, "ECDHE-ECDSA-AES128-GCM-SHA256");
+    SSL_CTX_set_keylog_callback(cctx, keylog);
+    s = SSL_new(sctx);
+    BIO_set_mem_eof_return(crb, -1);
+    BIO_set_mem_eof_return(srb, -1);
+    SSL_set_bio(c, crb, cwb);
+    SSL_set_bio(s, srb, swb);
+    SSL_connect(c);
+    /* The ClientHello, moved across. */
+    {
+        char buf[4096];
+        int len = BIO_read(cwb, buf, sizeof(buf));
+        BIO_write(srb, buf, len);
+    }
+    report("server TLS 1.2, first flight", s, SSL_accept(s));
+    printf("   version %s\n", SSL_get_version(s));
+    if (strcmp(what, "ccs-gap") == 0) {
+        char buf[8192];
+        unsigned char out[8192];
+        size_t at = 0, o = 0;
+        int len = BIO_read(swb, buf, sizeof(buf));
+        BIO_write(crb, buf, len);
+        report("client, last flight", c, SSL_connect(c));
+        len = BIO_read(cwb, buf, sizeof(buf));
+        /* Copy record by record; after the CCS comes the empty record. */
+        while (at + 5 <= (size_t)len) {
+            size_t rlen = 5 + ((unsigned char)buf[at + 3] << 8 | (unsigned char)buf[at + 4]);
+            memcpy(out + o, buf + at, rlen);
+            o += rlen;
+            if (buf[at] == SSL3_RT_CHANGE_CIPHER_SPEC)
+                o += seal_empty(c, out + o);
+            at += rlen;
+        }
+        printf("   client flight %d bytes, %zu with the empty record\n", len, o);
+        BIO_write(srb, out, (int)o);
+    } else {
+        feed(srb, what, n);
+    }
+    snprintf(label, sizeof(label), "server TLS 1.2, after %d", n);
+    report(label, s, SSL_accept(s));
+    SSL_free(c);
+    SSL_free(s);
+    SSL_CTX_free(cctx);
+    SSL_CTX_free(sctx);
+}
+
+int main(int argc, char **argv)
+{
+    const char *what;
+
+    if (argc < 2)
+        return 2;
+    diff_report_lib();
+    what = argv[1];
+    if (strcmp(what, "warn-alerts") == 0) {
+        for (int n = 4; n <= 5; n++) {
+            client(what, TLS_client_method(), "any version", n);
+            client(what, TLSv1_2_client_method(), "TLS 1.2", n);
+            server12(what, n);
+        }
+    } else if (strcmp(what, "ccs-gap") == 0) {
+        server12(what, 1);
+    } else if (strcmp(what, "empty-appdata") == 0) {
+        client(what, TLS_client_method(), "any version", 1);
+        client(what, TLSv1_2_client_method(), "TLS 1.2", 1);
+        server12(what, 1);
+    } else {
+        return 2;
+    }
+    return 0;
+}
