@@ -41,8 +41,6 @@ static struct shim_algs *algs_new(OSSL_LIB_CTX *libctx, const char *propq)
     a->aes256ccm = EVP_CIPHER_fetch(libctx, "AES-256-CCM", propq);
     a->aes128cbc = EVP_CIPHER_fetch(libctx, "AES-128-CBC", propq);
     a->aes256cbc = EVP_CIPHER_fetch(libctx, "AES-256-CBC", propq);
-    a->hkdf = EVP_KDF_fetch(libctx, OSSL_KDF_NAME_HKDF, propq);
-    a->tls13_kdf = EVP_KDF_fetch(libctx, OSSL_KDF_NAME_TLS1_3_KDF, propq);
     a->tls1_prf = EVP_KDF_fetch(libctx, OSSL_KDF_NAME_TLS1_PRF, propq);
     a->hmac = EVP_MAC_fetch(libctx, OSSL_MAC_NAME_HMAC, propq);
     ERR_pop_to_mark();
@@ -66,8 +64,6 @@ void shim_algs_free(struct shim_algs *a)
     EVP_CIPHER_free(a->aes256ccm);
     EVP_CIPHER_free(a->aes128cbc);
     EVP_CIPHER_free(a->aes256cbc);
-    EVP_KDF_free(a->hkdf);
-    EVP_KDF_free(a->tls13_kdf);
     EVP_KDF_free(a->tls1_prf);
     EVP_MAC_free(a->hmac);
     for (size_t i = 0; i < sizeof(a->group_template) / sizeof(a->group_template[0]); i++)

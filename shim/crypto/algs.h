@@ -22,9 +22,7 @@ struct shim_algs {
     EVP_MD *md5_sha1, *sha1, *sha224, *sha256, *sha384, *sha512;
     EVP_CIPHER *aes128gcm, *aes256gcm, *chacha20poly1305, *aes128ccm, *aes256ccm;
     EVP_CIPHER *aes128cbc, *aes256cbc;
-    EVP_KDF *hkdf;      /* HKDF-Extract (RFC 5869) */
-    EVP_KDF *tls13_kdf; /* HKDF-Expand-Label (RFC 8446 7.1) */
-    EVP_KDF *tls1_prf;  /* the TLS 1.2 PRF (RFC 5246 5) */
+    EVP_KDF *tls1_prf; /* the TLS 1.0/1.1 PRF (MD5+SHA-1; see kdf.c) */
     EVP_MAC *hmac;
     /* Per group, a key whose parameters new key shares are generated from
      * (made on first use; see kex.c). */

@@ -26,32 +26,42 @@ static int run_kdf(EVP_KDF *kdf, OSSL_PARAM *params, uint8_t *out, size_t out_le
 }
 
 /*
- * HKDF contexts kept per thread, with digest and mode set once.  Naming the
- * digest makes libcrypto fetch it (a global lock and a lookup) on every new
- * context, and a handshake runs some twenty derivations; libcrypto 3.0
- * cannot duplicate KDF contexts, so they are reused instead.  Every use sets
- * all the other parameters again, so nothing carries over between uses (the
- * last key stays in the context until the next use or thread exit).
+ * HMAC contexts kept per thread, one per digest, with the digest set once.
+ * HKDF-Extract, HKDF-Expand-Label and the TLS 1.2 PRF are composed here from
+ * libcrypto's HMAC (RFC 5869 2.2-2.3, RFC 8446 7.1, RFC 5246 5): libcrypto's
+ * KDFs build HMAC contexts anew on every call (twice the instructions), and
+ * a context reused with the key it already holds is re-initialised without
+ * the key schedule (EVP_MAC_init with a NULL key), which is what the PRF's
+ * blocks and the several labels expanded from one secret do.  The context
+ * remembers its key (the HMAC state holds it anyway) until the next use or
+ * thread exit.  Unit tests hold the bytes to libcrypto's HKDF, TLS13-KDF and
+ * TLS1-PRF.
  */
-enum { HKDF_EXTRACT, HKDF_EXPAND_LABEL, HKDF_USES };
 enum { MD_SHA256, MD_SHA384, MDS };
 
-struct kdf_cache {
-    const struct shim_algs *algs; /* whose KDFs and digests these are */
-    EVP_KDF_CTX *ctx[HKDF_USES][MDS];
+struct mac_slot {
+    EVP_MAC_CTX *ctx;
+    size_t key_len; /* the key ctx holds, when key_set */
+    int key_set;
+    uint8_t key[EVP_MAX_MD_SIZE];
+};
+
+struct mac_cache {
+    const struct shim_algs *algs; /* whose HMAC and digests these are */
+    struct mac_slot slot[MDS];
 };
 
 static CRYPTO_ONCE cache_once = CRYPTO_ONCE_STATIC_INIT;
 static CRYPTO_THREAD_LOCAL cache_key;
 static int cache_key_ok;
 
-static void cache_clear(struct kdf_cache *c)
+static void cache_clear(struct mac_cache *c)
 {
-    for (int u = 0; u < HKDF_USES; u++)
-        for (int m = 0; m < MDS; m++) {
-            EVP_KDF_CTX_free(c->ctx[u][m]);
-            c->ctx[u][m] = NULL;
-        }
+    for (int m = 0; m < MDS; m++) {
+        EVP_MAC_CTX_free(c->slot[m].ctx);
+        OPENSSL_cleanse(&c->slot[m], sizeof(c->slot[m]));
+        c->slot[m].ctx = NULL;
+    }
 }
 
 static void cache_free(void *p)
@@ -87,14 +97,28 @@ static void cache_init(void)
         OPENSSL_atexit(cache_cleanup);
 }
 
-/* The reusable context for this use and digest, or NULL (then a fresh one
- * is made per call). */
-static EVP_KDF_CTX *cached_ctx(const struct shim_algs *a, int use, const EVP_MD *md)
+static EVP_MAC_CTX *new_hmac(const struct shim_algs *a, const EVP_MD *md)
 {
-    struct kdf_cache *c;
+    EVP_MAC_CTX *ctx = a->hmac != NULL ? EVP_MAC_CTX_new(a->hmac) : NULL;
+    OSSL_PARAM params[2];
+
+    params[0] =
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
+    params[1] = OSSL_PARAM_construct_end();
+    if (ctx != NULL && !EVP_MAC_CTX_set_params(ctx, params)) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
+/* This thread's slot for md, its context made on first use; NULL when md is
+ * not one the cache keeps, or there is no memory (the caller then uses a
+ * context of its own). */
+static struct mac_slot *cached_slot(const struct shim_algs *a, const EVP_MD *md)
+{
+    struct mac_cache *c;
     int m = md == a->sha256 ? MD_SHA256 : md == a->sha384 ? MD_SHA384 : -1;
-    int mode = use == HKDF_EXTRACT ? EVP_KDF_HKDF_MODE_EXTRACT_ONLY : EVP_KDF_HKDF_MODE_EXPAND_ONLY;
-    OSSL_PARAM params[3];
 
     if (m < 0 || !CRYPTO_THREAD_run_once(&cache_once, cache_init) || !cache_key_ok)
         return NULL;
@@ -108,36 +132,56 @@ static EVP_KDF_CTX *cached_ctx(const struct shim_algs *a, int use, const EVP_MD 
         cache_clear(c);
         c->algs = a;
     }
-    if (c->ctx[use][m] != NULL)
-        return c->ctx[use][m];
-    c->ctx[use][m] = EVP_KDF_CTX_new(use == HKDF_EXTRACT ? a->hkdf : a->tls13_kdf);
-    if (c->ctx[use][m] == NULL)
+    if (c->slot[m].ctx == NULL && (c->slot[m].ctx = new_hmac(a, md)) == NULL)
         return NULL;
-    params[0] =
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
-    params[1] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-    params[2] = OSSL_PARAM_construct_end();
-    if (!EVP_KDF_CTX_set_params(c->ctx[use][m], params)) {
-        EVP_KDF_CTX_free(c->ctx[use][m]);
-        c->ctx[use][m] = NULL;
-    }
-    return c->ctx[use][m];
+    return &c->slot[m];
 }
 
-/* params[0] and [1] are the digest and the mode, which a cached context
- * already has. */
-static int run_hkdf(const struct shim_algs *a, int use, const EVP_MD *md, OSSL_PARAM *params,
-                    uint8_t *out, size_t out_len)
+/* An HMAC keyed with key, ready for updates: the thread's context for md
+ * (re-initialised without a key schedule when it already holds this key),
+ * or, for other digests, *own, made here and freed by the caller. */
+static EVP_MAC_CTX *hmac_start(const struct shim_algs *a, const EVP_MD *md, const uint8_t *key,
+                               size_t key_len, EVP_MAC_CTX **own)
 {
-    EVP_KDF_CTX *kctx = cached_ctx(a, use, md);
+    struct mac_slot *s = cached_slot(a, md);
+    EVP_MAC_CTX *ctx;
 
-    if (kctx == NULL)
-        return run_kdf(use == HKDF_EXTRACT ? a->hkdf : a->tls13_kdf, params, out, out_len);
-    if (EVP_KDF_derive(kctx, out, out_len, params + 2) <= 0) {
-        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
-        return 0;
+    *own = NULL;
+    if (s == NULL) {
+        if ((*own = new_hmac(a, md)) == NULL || !EVP_MAC_init(*own, key, key_len, NULL))
+            return NULL;
+        return *own;
     }
-    return 1;
+    ctx = s->ctx;
+    if (s->key_set && s->key_len == key_len && CRYPTO_memcmp(s->key, key, key_len) == 0)
+        return EVP_MAC_init(ctx, NULL, 0, NULL) ? ctx : NULL;
+    s->key_set = 0;
+    if (!EVP_MAC_init(ctx, key, key_len, NULL))
+        return NULL;
+    if (key_len <= sizeof(s->key)) {
+        memcpy(s->key, key, key_len);
+        s->key_len = key_len;
+        s->key_set = 1;
+    }
+    return ctx;
+}
+
+/* One HMAC(key, p1 || p2 || p3 || p4) into out (the digest's size). */
+static int hmac4(const struct shim_algs *a, const EVP_MD *md, const uint8_t *key, size_t key_len,
+                 const uint8_t *p1, size_t l1, const uint8_t *p2, size_t l2, const uint8_t *p3,
+                 size_t l3, const uint8_t *p4, size_t l4, uint8_t *out)
+{
+    EVP_MAC_CTX *own, *ctx = hmac_start(a, md, key, key_len, &own);
+    size_t n;
+    int ok = ctx != NULL && (l1 == 0 || EVP_MAC_update(ctx, p1, l1)) &&
+             (l2 == 0 || EVP_MAC_update(ctx, p2, l2)) && (l3 == 0 || EVP_MAC_update(ctx, p3, l3)) &&
+             (l4 == 0 || EVP_MAC_update(ctx, p4, l4)) &&
+             EVP_MAC_final(ctx, out, &n, EVP_MAX_MD_SIZE);
+
+    EVP_MAC_CTX_free(own);
+    if (!ok)
+        ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+    return ok;
 }
 
 int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *salt,
@@ -145,8 +189,6 @@ int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8
 {
     static const uint8_t zeros[EVP_MAX_MD_SIZE];
     size_t hlen = (size_t)EVP_MD_get_size(md);
-    int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-    OSSL_PARAM params[5], *p = params;
 
     if (salt == NULL) {
         salt = zeros;
@@ -156,34 +198,86 @@ int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8
         ikm = zeros;
         ikm_len = hlen;
     }
-    *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
-    *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikm_len);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len);
-    *p = OSSL_PARAM_construct_end();
-    return run_hkdf(algs, HKDF_EXTRACT, md, params, out, hlen);
+    /* RFC 5869 2.2: PRK = HMAC-Hash(salt, IKM) */
+    return hmac4(algs, md, salt, salt_len, ikm, ikm_len, NULL, 0, NULL, 0, NULL, 0, out);
 }
 
 int tls_hkdf_expand_label(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,
                           size_t secret_len, const char *label, size_t label_len,
                           const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
 {
-    static const char prefix[] = "tls13 ";
-    int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
-    OSSL_PARAM params[7], *p = params;
+    /* RFC 8446 7.1: HkdfLabel = uint16 length, opaque label<7..255> ("tls13 "
+     * || Label), opaque context<0..255>; RFC 5869 2.3: T(i) = HMAC(PRK,
+     * T(i-1) || info || i). */
+    uint8_t info[2 + 1 + 6 + 255 + 1 + 255], t[EVP_MAX_MD_SIZE];
+    size_t hlen = (size_t)EVP_MD_get_size(md), info_len = 0, done = 0;
+    uint8_t i = 0;
 
-    if (context == NULL) /* the KDF wants a pointer even for an empty context */
-        context = (const uint8_t *)"";
+    if (label_len > 255 - 6 || context_len > 255 || out_len > 255 * hlen || out_len > 0xffff) {
+        ERR_raise(ERR_LIB_SSL, ERR_R_INTERNAL_ERROR);
+        return 0;
+    }
+    info[info_len++] = (uint8_t)(out_len >> 8);
+    info[info_len++] = (uint8_t)out_len;
+    info[info_len++] = (uint8_t)(6 + label_len);
+    memcpy(info + info_len, "tls13 ", 6);
+    memcpy(info + info_len + 6, label, label_len);
+    info_len += 6 + label_len;
+    info[info_len++] = (uint8_t)context_len;
+    if (context_len > 0)
+        memcpy(info + info_len, context, context_len);
+    info_len += context_len;
+    while (done < out_len) {
+        size_t take = out_len - done < hlen ? out_len - done : hlen;
+        i++;
+        if (!hmac4(algs, md, secret, secret_len, t, i > 1 ? hlen : 0, info, info_len, &i, 1, NULL,
+                   0, t)) {
+            OPENSSL_cleanse(t, sizeof(t));
+            return 0;
+        }
+        memcpy(out + done, t, take);
+        done += take;
+    }
+    OPENSSL_cleanse(t, sizeof(t));
+    return 1;
+}
 
-    *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
-    *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, secret_len);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PREFIX, (void *)prefix,
-                                             sizeof(prefix) - 1);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_LABEL, (void *)label, label_len);
-    *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_DATA, (void *)context, context_len);
-    *p = OSSL_PARAM_construct_end();
-    return run_hkdf(algs, HKDF_EXPAND_LABEL, md, params, out, out_len);
+/* RFC 5246 5: P_hash(secret, seed) = HMAC(secret, A(1) || seed) ||
+ * HMAC(secret, A(2) || seed) || ..., A(0) = seed, A(i) = HMAC(secret,
+ * A(i-1)); here seed = label || seed1 || seed2 || seed3. */
+static int p_hash(const struct shim_algs *a, const EVP_MD *md, const uint8_t *secret,
+                  size_t secret_len, const char *label, const uint8_t *seed1, size_t seed1_len,
+                  const uint8_t *seed2, size_t seed2_len, const uint8_t *seed3, size_t seed3_len,
+                  uint8_t *out, size_t out_len)
+{
+    uint8_t a_i[EVP_MAX_MD_SIZE], block[EVP_MAX_MD_SIZE];
+    size_t hlen = (size_t)EVP_MD_get_size(md), label_len = strlen(label), done = 0;
+    int ok = hmac4(a, md, secret, secret_len, (const uint8_t *)label, label_len, seed1, seed1_len,
+                   seed2, seed2_len, seed3, seed3_len, a_i);
+
+    while (ok && done < out_len) {
+        size_t take = out_len - done < hlen ? out_len - done : hlen;
+        EVP_MAC_CTX *own, *ctx = hmac_start(a, md, secret, secret_len, &own);
+        size_t n;
+        ok = ctx != NULL && EVP_MAC_update(ctx, a_i, hlen) &&
+             EVP_MAC_update(ctx, (const uint8_t *)label, label_len) &&
+             (seed1_len == 0 || EVP_MAC_update(ctx, seed1, seed1_len)) &&
+             (seed2_len == 0 || EVP_MAC_update(ctx, seed2, seed2_len)) &&
+             (seed3_len == 0 || EVP_MAC_update(ctx, seed3, seed3_len)) &&
+             EVP_MAC_final(ctx, block, &n, sizeof(block));
+        EVP_MAC_CTX_free(own);
+        if (!ok) {
+            ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
+            break;
+        }
+        memcpy(out + done, block, take);
+        done += take;
+        if (done < out_len)
+            ok = hmac4(a, md, secret, secret_len, a_i, hlen, NULL, 0, NULL, 0, NULL, 0, a_i);
+    }
+    OPENSSL_cleanse(a_i, sizeof(a_i));
+    OPENSSL_cleanse(block, sizeof(block));
+    return ok;
 }
 
 int tls1_prf(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secret,
@@ -192,6 +286,12 @@ int tls1_prf(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *secr
              uint8_t *out, size_t out_len)
 {
     OSSL_PARAM params[7], *p = params;
+
+    /* TLS 1.2's PRF is one P_hash; TLS 1.0 and 1.1 XOR P_MD5 and P_SHA-1
+     * over the two halves of the secret (rare: left to libcrypto's KDF). */
+    if (md != algs->md5_sha1)
+        return p_hash(algs, md, secret, secret_len, label, seed1, seed1_len, seed2, seed2_len,
+                      seed3, seed3_len, out, out_len);
 
     *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md), 0);
     *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, secret_len);
