@@ -85,6 +85,12 @@ SSL_TICKET_STATUS tls_ticket_open(SSL *s, struct tls_hs *hs, const uint8_t *tick
         (ret == SSL_TICKET_EMPTY || ret == SSL_TICKET_NO_DECRYPT || ret == SSL_TICKET_SUCCESS ||
          ret == SSL_TICKET_SUCCESS_RENEW))
         ret = run_decrypt_cb(s, ret, tick, len, sess);
+    /* Only a ticket that opened hands its session on (an application that
+     * aborts leaves nothing to free). */
+    if (ret != SSL_TICKET_SUCCESS && ret != SSL_TICKET_SUCCESS_RENEW) {
+        tls_session_free(*sess);
+        *sess = NULL;
+    }
     if ((s->session_secret_cb == NULL || tls13) &&
         (ret == SSL_TICKET_NO_DECRYPT || ret == SSL_TICKET_SUCCESS_RENEW ||
          ret == SSL_TICKET_EMPTY))
