@@ -6,13 +6,18 @@ import nginx_conf
 from harness import Group, Scenario
 
 
-def client(args, cert='server-ec', protocols='TLSv1.2 TLSv1.3'):
+def client(args, cert='server-ec', protocols='TLSv1.2 TLSv1.3', page_only=False):
+    """page_only: report only whether the page arrived (how ncat then exits
+    depends on whether nginx's close_notify comes before its EOF, which
+    varies from run to run on stock as on ours)."""
     def fn(r):
         up = nginx_conf.upstream(r, cert=cert, protocols=protocols)
         status, out = r.client(['ncat', '--ssl', '--ssl-verify', '--ssl-trustfile', r.pem('ca.pem')]
                                + list(args) + ['localhost', str(up)],
                                stdin='GET / HTTP/1.0\r\n\r\n', under_test=True)
         lines = [line for line in out.replace('\r', '').split('\n') if line]
+        if page_only:
+            return {'got_page': 'HTTP/1.1 200 OK' in out}
         return {'exit': status, 'last': lines[-1] if lines else None,
                 'got_page': 'HTTP/1.1 200 OK' in out}
     return fn
@@ -40,12 +45,12 @@ def s_client(r, port):
 def scenarios(pki):
     S = Scenario
     return [
-        # Stock: ncat prints the whole response, then "Ncat: Input/output error."
-        # and exits 1 (nginx closes after the response).
-        S('client-verify', client([]), {'exit': 1, 'got_page': True}, quick=True),
+        # Stock: ncat prints the whole response, then mostly "Ncat: Input/output
+        # error." and exit 1 (nginx closes after the response), sometimes exit 0.
+        S('client-verify', client([], page_only=True), {'got_page': True}, quick=True),
         S('client-cert', client(['--ssl-cert', '%s/client-ec.pem' % pki,
-                                 '--ssl-key', '%s/client-ec.key' % pki]),
-          {'exit': 1, 'got_page': True}),
+                                 '--ssl-key', '%s/client-ec.key' % pki], page_only=True),
+          {'got_page': True}),
         S('client-wrong-ca', client([], cert='server-untrusted'),
           {'exit': 1, 'got_page': False, 'last': 'Ncat: Input/output error.'}, quick=True),
         S('client-host-mismatch', client([], cert='server-wronghost'),
