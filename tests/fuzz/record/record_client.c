@@ -14,6 +14,7 @@
  *   MODE: 0 the default client, 1 TLS 1.2 only (the target's first byte)
  */
 #include "fuzz.h"
+#include "capture_bio.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,52 +24,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-struct capture {
-    int fd, eof;
-    unsigned char *buf;
-    size_t len;
-};
-
-static int cap_read(BIO *b, char *out, int len)
-{
-    struct capture *c = BIO_get_data(b);
-    ssize_t n = recv(c->fd, out, (size_t)len, 0);
-    if (n <= 0) {
-        c->eof = 1;
-        return n == 0 ? 0 : -1;
-    }
-    c->buf = realloc(c->buf, c->len + (size_t)n);
-    memcpy(c->buf + c->len, out, (size_t)n);
-    c->len += (size_t)n;
-    return (int)n;
-}
-
-static int cap_write(BIO *b, const char *in, int len)
-{
-    struct capture *c = BIO_get_data(b);
-    for (int off = 0; off < len;) {
-        ssize_t n = send(c->fd, in + off, (size_t)(len - off), MSG_NOSIGNAL);
-        if (n <= 0)
-            return off > 0 ? off : -1;
-        off += (int)n;
-    }
-    return len;
-}
-
-static long cap_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-    struct capture *c = BIO_get_data(b);
-    (void)num, (void)ptr;
-    switch (cmd) {
-    case BIO_CTRL_FLUSH:
-        return 1;
-    case BIO_CTRL_EOF:
-        return c->eof;
-    default:
-        return 0;
-    }
-}
 
 static int tcp_connect(int port)
 {
@@ -102,7 +57,6 @@ int main(int argc, char **argv)
 {
     struct capture cap = {0};
     struct fuzz_flight result;
-    BIO_METHOD *meth;
     BIO *bio;
     SSL *s;
     unsigned char mode;
@@ -114,13 +68,7 @@ int main(int argc, char **argv)
     mode = (unsigned char)atoi(argv[2]);
     s = fuzz_client_new(mode % 2 == 0 ? FUZZ_CLIENT_DEFAULT : FUZZ_CLIENT_TLS12_ONLY);
     cap.fd = tcp_connect(atoi(argv[1]));
-    meth = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "recording socket");
-    BIO_meth_set_read(meth, cap_read);
-    BIO_meth_set_write(meth, cap_write);
-    BIO_meth_set_ctrl(meth, cap_ctrl);
-    bio = BIO_new(meth);
-    BIO_set_data(bio, &cap);
-    BIO_set_init(bio, 1);
+    bio = capture_bio_new(&cap);
     SSL_set_bio(s, bio, bio);
 
     fuzz_flight_drive(s, &result);
@@ -142,7 +90,6 @@ int main(int argc, char **argv)
         SSL_SESSION_free(sess);
     }
     SSL_free(s);
-    BIO_meth_free(meth);
     close(cap.fd);
     free(cap.buf);
     return 0;
