@@ -485,7 +485,8 @@ X509 *wire_self_signed(EVP_PKEY *key, const char *cn, const char *not_before, co
     /* (ECDSA: re-signed until the signature has 72 bytes, the same size
      * every run; RSA's has the modulus's size anyway) */
     while (sig == NULL || (ec && ASN1_STRING_length(sig) != 72))
-        if (X509_sign(x, key, EVP_sha256()) > 0)
+        if (X509_sign(x, key, EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 ? NULL : EVP_sha256()) >
+            0)
             X509_get0_signature(&sig, NULL, x);
     return x;
 }
