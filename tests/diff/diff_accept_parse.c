@@ -52,6 +52,9 @@
  *   tls12-cv-rsa         the CertificateVerify of an RSA client key
  *                        (rsa_pss_rsae_sha256)
  *   tls12-cv-ed25519     the CertificateVerify of an Ed25519 client key
+ *   tls12-reneg          the ClientHello of a client-initiated renegotiation
+ *                        (allowed by the server), followed to the server's
+ *                        ServerHelloDone
  */
 #include "diff_common.h"
 #include "diff_wire.h"
@@ -185,6 +188,7 @@ enum {
     SRV_PHA = 16,      /* a client certificate asked for after the handshake */
     SRV_P256 = 32,     /* P-256 as its only group: an X25519 share gets a retry */
     SRV_STATEFUL = 64, /* TLS 1.3 tickets naming a session in the server's cache */
+    SRV_RENEG = 128,   /* client-initiated renegotiation allowed */
 };
 
 struct variant;
@@ -200,10 +204,12 @@ struct mode {
     unsigned suites[8]; /* the client's, in its order; 0 ends */
     int psk;            /* the ClientHello resumes with a ticket */
     int post;           /* KeyUpdate and post-handshake authentication */
-    int hello_cases;    /* extension cases on ClientHello 0 or 1 (-1: none) */
+    int hello_cases;    /* extension cases on ClientHello 0, 1 or 2, the
+                           renegotiation one (-1: none) */
     const struct variant *variants;
     size_t num_variants;
     enum client_key_kind ckey; /* the client certificate's key */
+    int reneg;                 /* TLS 1.2: a renegotiation ClientHello after the data */
 };
 
 /* ------------------------------------------------------------ ClientHello */
@@ -360,7 +366,8 @@ enum tweak {
 struct variant {
     const char *label;
     void (*edit)(struct hello *h);
-    int which; /* the ClientHello `edit` changes: 0 the first, 1 the second */
+    int which; /* the ClientHello `edit` changes: 0 the first, 1 the second,
+                  2 the renegotiation one */
     enum tweak tweak;
 };
 
@@ -403,6 +410,9 @@ struct client {
     struct hello hello; /* the last ClientHello, as built */
     int ccs_sent;
     int done; /* the handshake completed (our Finished accepted) */
+    /* TLS 1.2 renegotiation (RFC 5746): both Finished's verify_data */
+    unsigned char verify_client[12], verify_server[12];
+    int renegotiating;
     /* TLS 1.3 secrets and record keys */
     unsigned char hs[EVP_MAX_MD_SIZE], master[EVP_MAX_MD_SIZE];
     unsigned char c_hs[EVP_MAX_MD_SIZE], s_hs[EVP_MAX_MD_SIZE];
@@ -1041,6 +1051,19 @@ static void on_hello_retry(struct client *c, const unsigned char *m, size_t len,
     transcript_add(c, m, len);
 }
 
+/* RFC 5746 3.7: in a renegotiation the server's renegotiation_info holds
+ * the client's verify_data, then its own. */
+static void renegotiation_info_seen(struct client *c, const struct rd *body)
+{
+    struct rd r = *body, v;
+    int both = rd_vec(&r, 1, &v) && r.n == 0 && v.n == 24 &&
+               memcmp(v.p, c->verify_client, 12) == 0 &&
+               memcmp(v.p + 12, c->verify_server, 12) == 0;
+
+    say(c, "renegotiation_info of %zu bytes%s", body->n,
+        both ? ", both verify_data" : ", not both verify_data");
+}
+
 static void on_server_hello(struct client *c, const unsigned char *m, size_t len)
 {
     struct rd r, sid, exts, walk;
@@ -1072,6 +1095,8 @@ static void on_server_hello(struct client *c, const unsigned char *m, size_t len
                 psk = (int)rd_u16(&body);
             else if (type == 23)
                 c->ems = 1;
+            else if (type == 0xff01 && c->renegotiating)
+                renegotiation_info_seen(c, &body);
             else if (type == 44 && rd_vec(&body, 2, &walk) && walk.n <= sizeof(c->cookie)) {
                 memcpy(c->cookie, walk.p, walk.n);
                 c->cookie_len = walk.n;
@@ -1342,6 +1367,7 @@ static void on_finished12(struct client *c, const unsigned char *m, size_t len)
     wire_tls12_prf(c->md, c->master12, 48, "server finished", th, c->hl, want, 12);
     ok = len == 16 && memcmp(m + 4, want, 12) == 0;
     say(c, "Finished %s", ok ? "right" : "wrong");
+    memcpy(c->verify_server, want, 12);
     transcript_add(c, m, len);
     c->finished_ok = ok;
 }
@@ -1609,6 +1635,28 @@ static size_t sign72(EVP_PKEY *key, const EVP_MD *md, const unsigned char *tbs, 
     return sig_len;
 }
 
+/* The case's edits of ClientHello `which` (0, 1, or 2: renegotiation). */
+static void edit_hello(const struct client *c, struct hello *h, int which)
+{
+    if (c->v != NULL && c->v->edit != NULL && c->v->which == which)
+        c->v->edit(h);
+    if (c->ee.kind != EE_NONE && c->ee.which == which) {
+        struct ext *e = find_ext(h, c->ee.type);
+        if (c->ee.kind == EE_CUT)
+            e->len = c->ee.len, e->binders_at = 0;
+        else if (c->ee.kind == EE_LONGER)
+            e->body[e->len++] = 0, e->binders_at = 0;
+        else if (c->ee.kind == EE_OUT)
+            del_ext(h, c->ee.type);
+        else if (c->ee.kind == EE_TWICE) {
+            size_t at = (size_t)(e - h->ext);
+            memmove(&h->ext[at + 1], &h->ext[at], (h->num_ext - at) * sizeof(h->ext[0]));
+            h->num_ext++;
+            h->ext[at + 1].binders_at = 0;
+        }
+    }
+}
+
 static int send_hello(struct client *c, SSL *s, int second)
 {
     static struct buf m, sent, out;
@@ -1634,23 +1682,7 @@ static int send_hello(struct client *c, SSL *s, int second)
         }
         del_ext(h, 42);
     }
-    if (c->v != NULL && c->v->edit != NULL && c->v->which == second)
-        c->v->edit(h);
-    if (c->ee.kind != EE_NONE && c->ee.which == second) {
-        struct ext *e = find_ext(h, c->ee.type);
-        if (c->ee.kind == EE_CUT)
-            e->len = c->ee.len, e->binders_at = 0;
-        else if (c->ee.kind == EE_LONGER)
-            e->body[e->len++] = 0, e->binders_at = 0;
-        else if (c->ee.kind == EE_OUT)
-            del_ext(h, c->ee.type);
-        else if (c->ee.kind == EE_TWICE) {
-            size_t at = (size_t)(e - h->ext);
-            memmove(&h->ext[at + 1], &h->ext[at], (h->num_ext - at) * sizeof(h->ext[0]));
-            h->num_ext++;
-            h->ext[at + 1].binders_at = 0;
-        }
-    }
+    edit_hello(c, h, second);
     out.n = 0;
     if (second && !c->ccs_sent && h->sid_len > 0) {
         /* Middlebox compatibility (RFC 8446 D.4): before the second flight. */
@@ -2265,7 +2297,7 @@ static void client_flight12(struct client *c, SSL *s)
             handshake_records12(&out, &plain);
         else
             wire_seal12(&out, &c->wr, 22, plain.b, plain.n);
-        memcpy(c->cr_ctx, m.b + 4, 12); /* our verify_data, for renegotiation */
+        memcpy(c->verify_client, m.b + 4, 12); /* for renegotiation */
     }
     exchange(c, s, &out, "client flight", CALL_ACCEPT);
     if (last_ret == 1 && go)
@@ -2323,22 +2355,41 @@ static void close_step(struct client *c, SSL *s)
     take_output(c, SSL_get_wbio(s));
 }
 
-/* A client-initiated renegotiation (RFC 5746 3.5: renegotiation_info with
- * the client's verify_data). */
+static void suites_no_scsv(struct hello *h);
+
+/* The renegotiation ClientHello (RFC 5746 3.5): the first one's contents,
+ * renegotiation_info with the client's verify_data, no SCSV. */
+static void reneg_hello(const struct mode *m, struct hello *h, const unsigned char *verify)
+{
+    unsigned char ri[13];
+
+    hello_default(m, h);
+    suites_no_scsv(h);
+    ri[0] = 12;
+    memcpy(ri + 1, verify, 12);
+    set_ext(h, 0xff01, ri, sizeof(ri));
+}
+
+/* A client-initiated renegotiation: the ClientHello under the current keys,
+ * damaged as the case asks, and the server's answer (a new handshake's
+ * flight, followed as far as its ServerHelloDone) or refusal. */
 static void renegotiate12(struct client *c, SSL *s)
 {
-    static struct buf out, m, ri;
-    static struct hello h;
+    static struct buf out, m, sent;
+    struct hello *h = &c->hello;
     size_t at;
 
-    hello_default(c->mode, &h);
-    ri.n = 0;
-    put_u8(&ri, 12);
-    put(&ri, c->cr_ctx, 12);
-    set_ext_buf(&h, 0xff01, &ri);
-    hello_serialize(&h, &m, &at);
-    out.n = 0;
-    wire_seal12(&out, &c->wr, 22, m.b, m.n);
+    reneg_hello(c->mode, h, c->verify_client);
+    edit_hello(c, h, 2);
+    hello_serialize(h, &m, &at);
+    c->transcript.n = 0; /* a new handshake */
+    c->flight_done = 0;
+    c->ems = 0;
+    c->renegotiating = 1;
+    sent.n = out.n = 0;
+    add_message(c, &sent, &m);
+    for (size_t off = 0; off < sent.n; off += 16384)
+        wire_seal12(&out, &c->wr, 22, sent.b + off, sent.n - off < 16384 ? sent.n - off : 16384);
     exchange(c, s, &out, "renegotiation ClientHello", CALL_READ);
 }
 
@@ -2517,15 +2568,15 @@ static int play(SSL_CTX *ctx, struct client *c)
                    SSL_CIPHER_get_name(SSL_get_current_cipher(s)), SSL_session_reused(s));
         /* A damaged ClientHello the server went along with, or an extension
          * case: the handshake is what shows; the rest is the intact run's. */
-        if (c->damaged || c->ee.kind != EE_NONE)
+        if (c->damaged || (c->ee.kind != EE_NONE && c->ee.which != 2))
             goto end;
         data_step(c, s);
-        if (tweak(c) == T12_RENEGOTIATE)
+        if (tweak(c) == T12_RENEGOTIATE || c->mode->reneg)
             renegotiate12(c, s);
         else if (c->mode->post)
             post13(c, s);
-        if (tweak(c) != T12_RENEGOTIATE && (!c->damaged || c->damaged_hello) && !c->alert &&
-            !c->broken)
+        if (tweak(c) != T12_RENEGOTIATE && !c->mode->reneg && (!c->damaged || c->damaged_hello) &&
+            !c->alert && !c->broken)
             close_step(c, s);
     }
 end:
@@ -2907,6 +2958,42 @@ static void reneg_ext_no_scsv(struct hello *h)
 {
     suites_no_scsv(h);
     reneg_empty(h);
+}
+/* Renegotiation ClientHello edits (RFC 5746 3.7). */
+static void reneg_ri_out(struct hello *h)
+{
+    del_ext(h, 0xff01);
+}
+static void reneg_ri_altered(struct hello *h)
+{
+    find_ext(h, 0xff01)->body[12] ^= 0x01;
+}
+static void reneg_ri_24(struct hello *h)
+{
+    struct ext *e = find_ext(h, 0xff01);
+    e->body[0] = 24;
+    memset(e->body + 13, 0, 12);
+    e->len = 25;
+}
+static void reneg_ri_short(struct hello *h)
+{
+    struct ext *e = find_ext(h, 0xff01);
+    e->body[0] = 11;
+    e->len = 12;
+}
+static void reneg_scsv(struct hello *h)
+{
+    h->suites[h->suites_len++] = 0x00;
+    h->suites[h->suites_len++] = 0xff;
+}
+static void reneg_scsv_no_ri(struct hello *h)
+{
+    reneg_scsv(h);
+    reneg_ri_out(h);
+}
+static void reneg_no_ems(struct hello *h)
+{
+    del_ext(h, 23);
 }
 static void reneg_nonempty(struct hello *h)
 {
@@ -3310,6 +3397,25 @@ static const struct variant tls12_ch_variants[] = {
     {"twice in one record", fr_twice, 0, T_NONE},
 };
 
+static const struct variant tls12_reneg_variants[] = {
+    {"renegotiation_info left out", reneg_ri_out, 2, T_NONE},
+    {"renegotiation_info empty", reneg_empty, 2, T_NONE},
+    {"renegotiation_info with a verify_data altered", reneg_ri_altered, 2, T_NONE},
+    {"renegotiation_info of 24 bytes", reneg_ri_24, 2, T_NONE},
+    {"renegotiation_info of 11 bytes", reneg_ri_short, 2, T_NONE},
+    {"the renegotiation SCSV as well", reneg_scsv, 2, T_NONE},
+    {"the renegotiation SCSV instead", reneg_scsv_no_ri, 2, T_NONE},
+    {"no extensions block", no_exts, 2, T_NONE},
+    {"extended_master_secret left out", reneg_no_ems, 2, T_NONE},
+    {"legacy_version 0x0302", legacy_0302, 2, T_NONE},
+    {"supported_versions TLS 1.3 and 1.2", sv_13_12, 2, T_NONE},
+    {"TLS_FALLBACK_SCSV", suites_fallback, 2, T_NONE},
+    {"compression without null", comp_no_null, 2, T_NONE},
+    {"an unknown session id", sid_32, 2, T_NONE},
+    {"supported_groups with no common group", groups_none_common, 2, T_NONE},
+    {"signature_algorithms SHA-1 only", sa_sha1, 2, T_NONE},
+};
+
 static const struct variant tls12_ecdhe_variants[] = {
     {"no ChangeCipherSpec", NULL, 0, T12_NO_CCS},
     {"two ChangeCipherSpec", NULL, 0, T12_CCS_TWICE},
@@ -3509,6 +3615,18 @@ static const struct mode modes[] = {
      -1,
      VARIANTS(tls12_cv_ed25519_variants),
      CK_ED25519},
+    {"tls12-reneg",
+     0,
+     3,
+     3,
+     SRV_EC | SRV_RENEG,
+     {0xc02b, 0x00ff},
+     0,
+     0,
+     2,
+     VARIANTS(tls12_reneg_variants),
+     CK_P256,
+     1},
 };
 
 /* ------------------------------------------------------------- the server */
@@ -3559,6 +3677,8 @@ static SSL_CTX *server_ctx(const struct mode *m)
     }
     if (m->server & SRV_DHE)
         SSL_CTX_set_dh_auto(ctx, 1);
+    if (m->server & SRV_RENEG)
+        SSL_CTX_set_options(ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
     if (m->server & (SRV_AUTH | SRV_PHA)) {
         X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), client_cert);
         SSL_CTX_add_client_CA(ctx, client_cert);
@@ -3594,9 +3714,13 @@ static void extension_cases(SSL_CTX *ctx, const struct mode *m)
     static struct hello h;
     char label[128];
 
+    static const unsigned char no_verify[12];
+
     hello_default(m, &h);
     if (m->hello_cases == 1)
         set_key_share(&h, LIST(0x0017)); /* the share the retry asks for */
+    if (m->hello_cases == 2)
+        reneg_hello(m, &h, no_verify);
     for (size_t i = 0; i < h.num_ext; i++) {
         struct ext_edit ee = {EE_CUT, h.ext[i].type, 0, m->hello_cases};
         struct client *c;
