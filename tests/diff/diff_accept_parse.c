@@ -52,6 +52,9 @@
  *   tls12-cv-rsa         the CertificateVerify of an RSA client key
  *                        (rsa_pss_rsae_sha256)
  *   tls12-cv-ed25519     the CertificateVerify of an Ed25519 client key
+ *   tls12-cbc            the Finished of a CBC suite without encrypt_then_mac
+ *                        (MAC then encrypt), and records with a bad padding
+ *                        or a bad MAC
  *   tls12-reneg          the ClientHello of a client-initiated renegotiation
  *                        (allowed by the server), followed to the server's
  *                        ServerHelloDone
@@ -146,12 +149,14 @@ static const unsigned char hrr_random[32] = {
 
 enum kx { KX_TLS13, KX_ECDHE, KX_DHE, KX_RSA };
 
-/* The suites the client can follow: AEAD only. */
+/* The suites the client can follow: AEAD, and a few CBC ones (TLS 1.2,
+ * `mac` set). */
 struct suite {
     unsigned id;
     const EVP_MD *(*md)(void);
     const EVP_CIPHER *(*cipher)(void);
     enum kx kx;
+    const EVP_MD *(*mac)(void);
 };
 static const struct suite suites[] = {
     {0x1301, EVP_sha256, EVP_aes_128_gcm, KX_TLS13},
@@ -167,6 +172,9 @@ static const struct suite suites[] = {
     {0x009f, EVP_sha384, EVP_aes_256_gcm, KX_DHE},
     {0x009c, EVP_sha256, EVP_aes_128_gcm, KX_RSA},
     {0x009d, EVP_sha384, EVP_aes_256_gcm, KX_RSA},
+    {0xc009, EVP_sha256, EVP_aes_128_cbc, KX_ECDHE, EVP_sha1},
+    {0xc023, EVP_sha256, EVP_aes_128_cbc, KX_ECDHE, EVP_sha256},
+    {0xc024, EVP_sha384, EVP_aes_256_cbc, KX_ECDHE, EVP_sha384},
 };
 
 static const struct suite *find_suite(unsigned id)
@@ -210,6 +218,7 @@ struct mode {
     size_t num_variants;
     enum client_key_kind ckey; /* the client certificate's key */
     int reneg;                 /* TLS 1.2: a renegotiation ClientHello after the data */
+    int mte;                   /* TLS 1.2 CBC: no encrypt_then_mac offered */
 };
 
 /* ------------------------------------------------------------ ClientHello */
@@ -360,6 +369,11 @@ enum tweak {
     T12_EC_P256_OFF_CURVE,
     T12_EC_P256_COMPRESSED,
     T12_EC_P256_INFINITY,
+    /* TLS 1.2 CBC, MAC then encrypt */
+    T12_CBC_FIN_BAD_PADDING,
+    T12_CBC_FIN_BAD_MAC,
+    T12_CBC_DATA_BAD_PADDING,
+    T12_CBC_DATA_BAD_MAC,
 };
 
 /* A named case: an edit of a ClientHello and/or a tweak of what follows. */
@@ -405,6 +419,7 @@ struct client {
     int psk_accepted;
     unsigned char server_random[32];
     int ems;
+    int etm; /* the server agreed to encrypt_then_mac */
     /* the handshake so far */
     struct buf transcript;
     struct hello hello; /* the last ClientHello, as built */
@@ -700,6 +715,8 @@ static void hello_default(const struct mode *m, struct hello *h)
                      LIST(0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0401,
                           0x0501, 0x0601));
     set_ext(h, 5, "\x01\x00\x00\x00\x00", 5);
+    if (m->mte)
+        del_ext(h, 22);
     if (m->tls13) {
         set_u16_list_ext(h, 43, 1, LIST(0x0304, 0x0303));
         set_ext(h, 45, "\x01\x01", 2);
@@ -1095,6 +1112,8 @@ static void on_server_hello(struct client *c, const unsigned char *m, size_t len
                 psk = (int)rd_u16(&body);
             else if (type == 23)
                 c->ems = 1;
+            else if (type == 22)
+                c->etm = 1;
             else if (type == 0xff01 && c->renegotiating)
                 renegotiation_info_seen(c, &body);
             else if (type == 44 && rd_vec(&body, 2, &walk) && walk.n <= sizeof(c->cookie)) {
@@ -2046,9 +2065,11 @@ static int ecdh_premaster(struct client *c, struct buf *b, unsigned char *pms, s
  * block (RFC 5246 6.3): the client's write key first. */
 static void keys12(struct client *c, const unsigned char *pms, size_t pms_len)
 {
-    unsigned char seed[64], block[2 * 32 + 2 * 12], th[EVP_MAX_MD_SIZE];
+    unsigned char seed[64], block[2 * 48 + 2 * 32 + 2 * 12], th[EVP_MAX_MD_SIZE];
     size_t kl = (size_t)EVP_CIPHER_get_key_length(c->cipher);
     size_t il = EVP_CIPHER_get_nid(c->cipher) == NID_chacha20_poly1305 ? 12 : 4;
+    const EVP_MD *mac = c->suite->mac != NULL ? c->suite->mac() : NULL;
+    size_t ml = mac != NULL ? (size_t)EVP_MD_get_size(mac) : 0;
 
     if (c->ems) {
         transcript_hash(c, th);
@@ -2060,6 +2081,21 @@ static void keys12(struct client *c, const unsigned char *pms, size_t pms_len)
     }
     memcpy(seed, c->server_random, 32);
     memcpy(seed + 32, c->hello.random, 32);
+    if (mac != NULL) {
+        /* CBC: the MAC keys first, no implicit IV (RFC 5246 6.3) */
+        wire_tls12_prf(c->md, c->master12, 48, "key expansion", seed, 64, block, 2 * ml + 2 * kl);
+        c->wr.mac = c->rd.mac = mac;
+        c->wr.etm = c->rd.etm = c->etm;
+        c->wr.mac_key_len = c->rd.mac_key_len = ml;
+        memcpy(c->wr.mac_key, block, ml);
+        memcpy(c->rd.mac_key, block + ml, ml);
+        c->wr.cipher = c->rd.cipher = c->cipher;
+        c->wr.key_len = c->rd.key_len = kl;
+        memcpy(c->wr.key, block + 2 * ml, kl);
+        memcpy(c->rd.key, block + 2 * ml + kl, kl);
+        c->wr.seq = c->rd.seq = 0;
+        return;
+    }
     wire_tls12_prf(c->md, c->master12, 48, "key expansion", seed, 64, block, 2 * kl + 2 * il);
     c->wr.cipher = c->rd.cipher = c->cipher;
     c->wr.key_len = c->rd.key_len = kl;
@@ -2293,6 +2329,8 @@ static void client_flight12(struct client *c, SSL *s)
         finished12(c, &m);
         plain.n = 0;
         go = add_message(c, &plain, &m);
+        if (t == T12_CBC_FIN_BAD_PADDING || t == T12_CBC_FIN_BAD_MAC)
+            c->wr.damage = t == T12_CBC_FIN_BAD_PADDING ? CBC_BAD_PADDING : CBC_BAD_MAC;
         if (t == T12_FINISHED_PLAIN)
             handshake_records12(&out, &plain);
         else
@@ -2332,6 +2370,10 @@ static void data_step(struct client *c, SSL *s)
     static struct buf out;
 
     out.n = 0;
+    if (tweak(c) == T12_CBC_DATA_BAD_PADDING)
+        c->wr.damage = CBC_BAD_PADDING;
+    if (tweak(c) == T12_CBC_DATA_BAD_MAC)
+        c->wr.damage = CBC_BAD_MAC;
     seal_content(c, &out, 23, "ping", 4);
     exchange(c, s, &out, "data", CALL_READ);
     if (last_ret > 0)
@@ -2384,7 +2426,7 @@ static void renegotiate12(struct client *c, SSL *s)
     hello_serialize(h, &m, &at);
     c->transcript.n = 0; /* a new handshake */
     c->flight_done = 0;
-    c->ems = 0;
+    c->ems = c->etm = 0;
     c->renegotiating = 1;
     sent.n = out.n = 0;
     add_message(c, &sent, &m);
@@ -2959,6 +3001,20 @@ static void reneg_ext_no_scsv(struct hello *h)
     suites_no_scsv(h);
     reneg_empty(h);
 }
+/* CBC suites. */
+static void suites_c023(struct hello *h)
+{
+    set_suites(h, LIST(0xc023, 0x00ff));
+}
+static void suites_c024(struct hello *h)
+{
+    set_suites(h, LIST(0xc024, 0x00ff));
+}
+static void etm_offered(struct hello *h)
+{
+    set_ext(h, 22, NULL, 0);
+}
+
 /* Renegotiation ClientHello edits (RFC 5746 3.7). */
 static void reneg_ri_out(struct hello *h)
 {
@@ -3416,6 +3472,29 @@ static const struct variant tls12_reneg_variants[] = {
     {"signature_algorithms SHA-1 only", sa_sha1, 2, T_NONE},
 };
 
+/* MAC-then-encrypt CBC (no encrypt_then_mac): a record whose padding
+ * disagrees with its length and one whose MAC is wrong get the same answer,
+ * bad_record_mac (RFC 5246 6.2.3.2, no padding oracle). */
+static const struct variant tls12_cbc_variants[] = {
+    {"Finished with a bad padding", NULL, 0, T12_CBC_FIN_BAD_PADDING},
+    {"Finished with a bad MAC", NULL, 0, T12_CBC_FIN_BAD_MAC},
+    {"application data with a bad padding", NULL, 0, T12_CBC_DATA_BAD_PADDING},
+    {"application data with a bad MAC", NULL, 0, T12_CBC_DATA_BAD_MAC},
+    {"ECDHE-ECDSA-AES128-SHA256", suites_c023, 0, T_NONE},
+    {"ECDHE-ECDSA-AES128-SHA256, application data with a bad padding", suites_c023, 0,
+     T12_CBC_DATA_BAD_PADDING},
+    {"ECDHE-ECDSA-AES128-SHA256, application data with a bad MAC", suites_c023, 0,
+     T12_CBC_DATA_BAD_MAC},
+    {"ECDHE-ECDSA-AES256-SHA384, application data with a bad padding", suites_c024, 0,
+     T12_CBC_DATA_BAD_PADDING},
+    {"ECDHE-ECDSA-AES256-SHA384, application data with a bad MAC", suites_c024, 0,
+     T12_CBC_DATA_BAD_MAC},
+    {"encrypt_then_mac", etm_offered, 0, T_NONE},
+    {"encrypt_then_mac, application data with a bad padding", etm_offered, 0,
+     T12_CBC_DATA_BAD_PADDING},
+    {"encrypt_then_mac, application data with a bad MAC", etm_offered, 0, T12_CBC_DATA_BAD_MAC},
+};
+
 static const struct variant tls12_ecdhe_variants[] = {
     {"no ChangeCipherSpec", NULL, 0, T12_NO_CCS},
     {"two ChangeCipherSpec", NULL, 0, T12_CCS_TWICE},
@@ -3626,6 +3705,19 @@ static const struct mode modes[] = {
      2,
      VARIANTS(tls12_reneg_variants),
      CK_P256,
+     1},
+    {"tls12-cbc",
+     0,
+     2,
+     2,
+     SRV_EC,
+     {0xc009, 0x00ff},
+     0,
+     0,
+     -1,
+     VARIANTS(tls12_cbc_variants),
+     CK_P256,
+     0,
      1},
 };
 
