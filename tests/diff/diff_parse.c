@@ -100,6 +100,10 @@ static const unsigned char sentinel_tls12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x
 static const unsigned char sentinel_tls11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
 /* The TLS 1.2 ServerHello's random, as the ServerKeyExchange signs it. */
 static unsigned char random_12[32];
+/* The ec_point_formats list the TLS 1.2 ServerHello carries (RFC 8422
+ * 5.2): uncompressed by default. */
+static const unsigned char *point_formats = (const unsigned char *)"\x00";
+static size_t point_formats_len = 1;
 
 /* The fixed random that marks a HelloRetryRequest (RFC 8446 4.1.3). */
 static const unsigned char hrr_random[32] = {
@@ -119,10 +123,11 @@ static void server_hello_12(struct buf *o, const struct hello *h)
     put(&b, h->sid, h->sid_len);
     put_u16(&b, 0xc02b); /* ECDHE-ECDSA-AES128-GCM-SHA256 */
     put_u8(&b, 0);
-    put_u16(&b, 4 + 1 + 4 + 4 + 2);
-    put_u16(&b, 0xff01), put_u16(&b, 1), put_u8(&b, 0);                /* renegotiation_info */
-    put_u16(&b, 0x0017), put_u16(&b, 0);                               /* extended_master_secret */
-    put_u16(&b, 0x000b), put_u16(&b, 2), put_u8(&b, 1), put_u8(&b, 0); /* point formats */
+    put_u16(&b, 4 + 1 + 4 + 4 + 1 + (unsigned)point_formats_len);
+    put_u16(&b, 0xff01), put_u16(&b, 1), put_u8(&b, 0); /* renegotiation_info */
+    put_u16(&b, 0x0017), put_u16(&b, 0);                /* extended_master_secret */
+    put_u16(&b, 0x000b), put_u16(&b, 1 + (unsigned)point_formats_len);
+    put_u8(&b, (unsigned)point_formats_len), put(&b, point_formats, point_formats_len);
     message(o, 2, &b);
 }
 
@@ -736,6 +741,25 @@ int main(int argc, char **argv)
             downgrade_sentinel = NULL;
             SSL_CTX_free(c);
         }
+        /* ec_point_formats without the uncompressed format (RFC 8422 5.2
+         * requires it), and an empty list. */
+        static const struct {
+            const char *label;
+            const char *list;
+            size_t len;
+        } formats[] = {
+            {"point formats compressed only", "\x01\x02", 2},
+            {"point formats unknown 7", "\x07", 1},
+            {"point formats compressed, then uncompressed", "\x01\x00", 2},
+            {"point formats empty", "", 0},
+        };
+        for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+            point_formats = (const unsigned char *)formats[i].list;
+            point_formats_len = formats[i].len;
+            run(ctx, kind, -1, &intact, formats[i].label);
+        }
+        point_formats = (const unsigned char *)"\x00";
+        point_formats_len = 1;
     }
     if (strcmp(kind, "tls13-post") == 0 && !flip) {
         ku_variant = KU_REQUESTED;
