@@ -8,6 +8,7 @@
 #include <openssl/core_names.h>
 #include <openssl/kdf.h>
 #include <openssl/pem.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,9 +125,9 @@ int rd_vec(struct rd *r, int len_bytes, struct rd *sub)
 
 /* ------------------------------------------------------------- damaging */
 
-void wire_emit(struct buf *out, const struct buf *m, const struct damage *d)
+size_t wire_emit(struct buf *out, const struct buf *m, const struct damage *d)
 {
-    size_t body = m->n - 4;
+    size_t body = m->n - 4, split = SIZE_MAX;
 
     switch (d != NULL ? d->kind : INTACT) {
     case CUT:
@@ -149,11 +150,27 @@ void wire_emit(struct buf *out, const struct buf *m, const struct damage *d)
         put(out, m->b, m->n);
         out->b[out->n - body + d->at] ^= d->mask;
         break;
+    case REPLACE:
+        put_u8(out, d->type);
+        put_u24(out, d->claim);
+        for (size_t i = 0; i < d->at; i++)
+            put_u8(out, 0);
+        break;
+    case HELLO_REQ:
+        put_u8(out, 0);
+        put_u24(out, 0);
+        put(out, m->b, m->n);
+        break;
+    case SPLIT:
+        split = out->n + d->at;
+        put(out, m->b, m->n);
+        break;
     case INTACT:
     default:
         put(out, m->b, m->n);
         break;
     }
+    return split;
 }
 
 void wire_sweep(void *arg, wire_run_fn run, int count, int first, int last, int flip)
