@@ -14,9 +14,11 @@
  * record between its ChangeCipherSpec and Finished, sealed under the
  * client's new keys (derived here from the key log's master secret), so
  * that the server reads it as a valid record (stock: data between ccs and
- * finished).
+ * finished).  Mode ccs-gap-client: the same in the server's last flight,
+ * under the server's keys, an empty record and one of one byte, for the
+ * client to meet.
  *
- * usage: diff_misbehave warn-alerts|empty-appdata|ccs-gap
+ * usage: diff_misbehave warn-alerts|empty-appdata|ccs-gap|ccs-gap-client
  */
 #include "diff_common.h"
 
@@ -86,10 +88,11 @@ static void keylog(const SSL *s, const char *line)
             sscanf(p + 1 + 2 * i, "%2hhx", &master[i]);
 }
 
-/* An empty application-data record as the client's first under its new
- * keys (ECDHE-ECDSA-AES128-GCM-SHA256: RFC 5246 6.3 key block, RFC 5288
- * nonce), written to rec; the caller puts it before the Finished. */
-static size_t seal_empty(SSL *c, unsigned char *rec)
+/* An application-data record of len bytes (0 or 1: 'x') as the first under
+ * the client's (or, from_server, the server's) new keys
+ * (ECDHE-ECDSA-AES128-GCM-SHA256: RFC 5246 6.3 key block, RFC 5288 nonce),
+ * written to rec; the caller puts it before the Finished. */
+static size_t seal_appdata(SSL *c, unsigned char *rec, int from_server, size_t len)
 {
     unsigned char block[40], seed[13 + 64], nonce[12] = {0}, aad[13] = {0};
     EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
@@ -107,25 +110,51 @@ static size_t seal_empty(SSL *c, unsigned char *rec)
     params[3] = OSSL_PARAM_construct_end();
     if (EVP_KDF_derive(kctx, block, sizeof(block), params) <= 0)
         printf("key block not derived\n");
-    /* client key 0..15, client IV 32..35; explicit nonce = sequence 0 */
-    memcpy(nonce, block + 32, 4);
+    /* client key 0..15, server key 16..31, client IV 32..35, server IV
+     * 36..39; explicit nonce = sequence 0 */
+    memcpy(nonce, block + (from_server ? 36 : 32), 4);
     aad[8] = SSL3_RT_APPLICATION_DATA;
     aad[9] = 3;
     aad[10] = 3;
+    aad[12] = (unsigned char)len;
     rec[0] = SSL3_RT_APPLICATION_DATA;
     rec[1] = 3;
     rec[2] = 3;
     rec[3] = 0;
-    rec[4] = 8 + 16;
+    rec[4] = (unsigned char)(8 + len + 16);
     memset(rec + 5, 0, 8);
-    EVP_EncryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, block, nonce);
+    EVP_EncryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, block + (from_server ? 16 : 0), nonce);
     EVP_EncryptUpdate(cctx, NULL, &outl, aad, sizeof(aad));
-    EVP_EncryptFinal_ex(cctx, rec + 13, &outl);
-    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_GET_TAG, 16, rec + 13);
+    if (len > 0)
+        EVP_EncryptUpdate(cctx, rec + 13, &outl, (const unsigned char *)"x", 1);
+    EVP_EncryptFinal_ex(cctx, rec + 13 + len, &outl);
+    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_GET_TAG, 16, rec + 13 + len);
     EVP_CIPHER_CTX_free(cctx);
     EVP_KDF_CTX_free(kctx);
     EVP_KDF_free(kdf);
-    return 5 + 8 + 16;
+    return 5 + 8 + len + 16;
+}
+
+/* Moves one flight from wb to rb record by record; after the CCS comes an
+ * application-data record of len bytes under the sender's new keys. */
+static void move_with_gap(SSL *c, BIO *wb, BIO *rb, int from_server, size_t len)
+{
+    char buf[8192];
+    unsigned char out[8192];
+    size_t at = 0, o = 0;
+    int n = BIO_read(wb, buf, sizeof(buf));
+
+    while (n > 0 && at + 5 <= (size_t)n) {
+        size_t rlen = 5 + ((unsigned char)buf[at + 3] << 8 | (unsigned char)buf[at + 4]);
+        memcpy(out + o, buf + at, rlen);
+        o += rlen;
+        if (buf[at] == SSL3_RT_CHANGE_CIPHER_SPEC)
+            o += seal_appdata(c, out + o, from_server, len);
+        at += rlen;
+    }
+    printf("   %s flight %d bytes, %zu with the record of %zu bytes\n",
+           from_server ? "server" : "client", n, o, len);
+    BIO_write(rb, out, (int)o);
 }
 
 /* A TLS 1.2 server that has sent its first flight. */
@@ -170,30 +199,30 @@ static void server12(const char *what, int n)
     }
     report("server TLS 1.2, first flight", s, SSL_accept(s));
     printf("   version %s\n", SSL_get_version(s));
-    if (strcmp(what, "ccs-gap") == 0) {
+    if (strncmp(what, "ccs-gap", 7) == 0) {
         char buf[8192];
-        unsigned char out[8192];
-        size_t at = 0, o = 0;
         int len = BIO_read(swb, buf, sizeof(buf));
         BIO_write(crb, buf, len);
         report("client, last flight", c, SSL_connect(c));
-        len = BIO_read(cwb, buf, sizeof(buf));
-        /* Copy record by record; after the CCS comes the empty record. */
-        while (at + 5 <= (size_t)len) {
-            size_t rlen = 5 + ((unsigned char)buf[at + 3] << 8 | (unsigned char)buf[at + 4]);
-            memcpy(out + o, buf + at, rlen);
-            o += rlen;
-            if (buf[at] == SSL3_RT_CHANGE_CIPHER_SPEC)
-                o += seal_empty(c, out + o);
-            at += rlen;
+        if (strcmp(what, "ccs-gap-client") == 0) {
+            /* The server finishes; its last flight reaches the client with
+             * n bytes of application data after its CCS. */
+            len = BIO_read(cwb, buf, sizeof(buf));
+            BIO_write(srb, buf, len);
+            report("server TLS 1.2, last flight", s, SSL_accept(s));
+            move_with_gap(c, swb, crb, 1, (size_t)n);
+            snprintf(label, sizeof(label), "client TLS 1.2, %d byte(s) between CCS and Finished",
+                     n);
+            report(label, c, SSL_connect(c));
+            goto done;
         }
-        printf("   client flight %d bytes, %zu with the empty record\n", len, o);
-        BIO_write(srb, out, (int)o);
+        move_with_gap(c, cwb, srb, 0, 0);
     } else {
         feed(srb, what, n);
     }
     snprintf(label, sizeof(label), "server TLS 1.2, after %d", n);
     report(label, s, SSL_accept(s));
+done:
     SSL_free(c);
     SSL_free(s);
     SSL_CTX_free(cctx);
@@ -215,6 +244,9 @@ int main(int argc, char **argv)
             server12(what, n);
         }
     } else if (strcmp(what, "ccs-gap") == 0) {
+        server12(what, 1);
+    } else if (strcmp(what, "ccs-gap-client") == 0) {
+        server12(what, 0);
         server12(what, 1);
     } else if (strcmp(what, "empty-appdata") == 0) {
         client(what, TLS_client_method(), "any version", 1);
