@@ -20,7 +20,14 @@
  * takes up to 32 in a row, the 33rd is record too small).  Each case prints
  * the victim's handshake or read result and its error queue.
  *
- * usage: diff_misbehave13 warn-alerts | empty-records
+ * Mode boundaries: a message after the ClientHello or ServerHello in its
+ * record, or after the Finished in its record (RFC 8446 5.1: a key change
+ * falls on a record boundary; stock: not on record boundary); after the
+ * handshake, N KeyUpdates in a row, each in its own record under the key
+ * the previous one made, update_not_requested or update_requested (stock
+ * sets no limit; it answers a request with one KeyUpdate of its own).
+ *
+ * usage: diff_misbehave13 warn-alerts | empty-records | boundaries
  */
 #include "diff_common.h"
 #include "diff_wire.h"
@@ -63,7 +70,19 @@ static void key_for(const unsigned char *secret, struct aead_key *k)
 }
 
 /* What the misbehaving peer adds. */
-enum extra { WARN_ALERTS, EMPTY_HANDSHAKE, EMPTY_ALERT, EMPTY_APPDATA };
+enum extra {
+    WARN_ALERTS,
+    EMPTY_HANDSHAKE,
+    EMPTY_ALERT,
+    EMPTY_APPDATA,
+    AFTER_HELLO,    /* a KeyUpdate after the hello, in its record */
+    AFTER_FINISHED, /* a KeyUpdate after the Finished, in its record */
+    KEY_UPDATES,    /* after the handshake: KeyUpdates, not requested */
+    KEY_UPDATES_REQ /* the same, update_requested */
+};
+
+/* A KeyUpdate message: update_not_requested (RFC 8446 4.6.3). */
+static const unsigned char key_update[5] = {SSL3_MT_KEY_UPDATE, 0, 0, 1, 0};
 
 static const char *extra_name(enum extra e)
 {
@@ -74,19 +93,41 @@ static const char *extra_name(enum extra e)
         return "empty handshake records";
     case EMPTY_ALERT:
         return "empty alert records";
+    case AFTER_HELLO:
+        return "KeyUpdate after the hello in its record";
+    case AFTER_FINISHED:
+        return "KeyUpdate after the Finished in its record";
+    case KEY_UPDATES:
+        return "KeyUpdates";
+    case KEY_UPDATES_REQ:
+        return "KeyUpdates requesting one";
     case EMPTY_APPDATA:
     default:
         return "empty application-data records";
     }
 }
 
-/* n records of the kind, sealed under k. */
-static void seal_extra(struct buf *o, struct aead_key *k, enum extra e, int n)
+/* n records of the kind, sealed under k (made from secret, which
+ * KeyUpdates move on, RFC 8446 7.2). */
+static void seal_extra(struct buf *o, struct aead_key *k, unsigned char *secret, enum extra e,
+                       int n)
 {
     static const unsigned char canceled[2] = {SSL3_AL_WARNING, SSL_AD_USER_CANCELLED};
+    static const unsigned char key_update_req[5] = {SSL3_MT_KEY_UPDATE, 0, 0, 1, 1};
+    unsigned char next[32];
 
     for (int i = 0; i < n; i++) {
         switch (e) {
+        case KEY_UPDATES:
+        case KEY_UPDATES_REQ:
+            wire_seal13(o, k, e == KEY_UPDATES ? key_update : key_update_req, 5, SSL3_RT_HANDSHAKE);
+            wire_expand_label(EVP_sha256(), secret, "traffic upd", NULL, 0, next, 32);
+            memcpy(secret, next, 32);
+            key_for(secret, k);
+            break;
+        case AFTER_HELLO:
+        case AFTER_FINISHED:
+            break;
         case WARN_ALERTS:
             wire_seal13(o, k, canceled, 2, SSL3_RT_ALERT);
             break;
@@ -107,7 +148,9 @@ static void seal_extra(struct buf *o, struct aead_key *k, enum extra e, int n)
 /* Moves what `from` wrote to `to`'s read BIO: plaintext records as they
  * are; before the first encrypted one, the extra records sealed under the
  * sender's key; each encrypted record opened under the sender's key and
- * sealed again after them (n 0: everything as it is). */
+ * sealed again after them (n 0: everything as it is).  AFTER_HELLO adds a
+ * KeyUpdate to the first handshake record, AFTER_FINISHED to the last
+ * encrypted one. */
 static void relay(SSL *from, SSL *to, const unsigned char *secret, enum extra e, int n)
 {
     static unsigned char in[WIRE_BUF_SIZE];
@@ -117,7 +160,7 @@ static void relay(SSL *from, SSL *to, const unsigned char *secret, enum extra e,
     size_t at = 0;
 
     out.n = 0;
-    if (n > 0) {
+    if (n > 0 && secret != NULL) {
         key_for(secret, &rd);
         key_for(secret, &wr);
     }
@@ -129,16 +172,29 @@ static void relay(SSL *from, SSL *to, const unsigned char *secret, enum extra e,
 
         if (at + rlen > (size_t)len)
             break;
-        if (in[at] != SSL3_RT_APPLICATION_DATA || n == 0) {
+        if (n > 0 && e == AFTER_HELLO && !added && in[at] == SSL3_RT_HANDSHAKE) {
+            put_u8(&out, in[at]);
+            put_u16(&out, u16_at(in + at + 1));
+            put_u16(&out, (unsigned)(rlen - 5 + sizeof(key_update)));
+            put(&out, in + at + 5, rlen - 5);
+            put(&out, key_update, sizeof(key_update));
+            added = 1;
+        } else if (in[at] != SSL3_RT_APPLICATION_DATA || n == 0 || e == AFTER_HELLO) {
             put(&out, in + at, rlen);
         } else {
             if (!added)
-                seal_extra(&out, &wr, e, n);
+                seal_extra(&out, &wr, NULL, e, n);
             added = 1;
-            if (wire_open13(&rd, in + at, rlen, inner, &inner_len, &type))
+            if (wire_open13(&rd, in + at, rlen, inner, &inner_len, &type)) {
+                /* (the last record of the flight ends with the Finished) */
+                if (e == AFTER_FINISHED && at + rlen == (size_t)len) {
+                    memcpy(inner + inner_len, key_update, sizeof(key_update));
+                    inner_len += sizeof(key_update);
+                }
                 wire_seal13(&out, &wr, inner, inner_len, type);
-            else
+            } else {
                 printf("   a record of the peer did not open\n");
+            }
         }
         at += rlen;
     }
@@ -190,6 +246,11 @@ static void run(int victim_server, int after, enum extra e, int n)
     snprintf(label, sizeof(label), "%s, %s, %d %s", victim_server ? "server" : "client",
              after ? "after the handshake" : "in the handshake", n, extra_name(e));
     SSL_connect(c);
+    if (e == AFTER_HELLO && victim_server) {
+        relay(c, s, NULL, e, n);
+        report(label, s, SSL_accept(s));
+        goto done;
+    }
     relay(c, s, NULL, e, 0);
     SSL_accept(s);
     if (!after && !victim_server) {
@@ -218,7 +279,7 @@ static void run(int victim_server, int after, enum extra e, int n)
 
         out.n = 0;
         key_for(victim_server ? secrets.c_ap : secrets.s_ap, &k);
-        seal_extra(&out, &k, e, n);
+        seal_extra(&out, &k, victim_server ? secrets.c_ap : secrets.s_ap, e, n);
         wire_seal13(&out, &k, (const unsigned char *)"ok", 2, SSL3_RT_APPLICATION_DATA);
         BIO_write(SSL_get_rbio(victim), out.b, (int)out.n);
         r = SSL_read(victim, data, sizeof(data));
@@ -252,6 +313,15 @@ int main(int argc, char **argv)
                 if (after) {
                     run(victim_server, after, EMPTY_APPDATA, 32);
                     run(victim_server, after, EMPTY_APPDATA, 33);
+                }
+            } else if (strcmp(mode, "boundaries") == 0) {
+                if (!after) {
+                    run(victim_server, after, AFTER_HELLO, 1);
+                    run(victim_server, after, AFTER_FINISHED, 1);
+                } else {
+                    run(victim_server, after, KEY_UPDATES, 100);
+                    run(victim_server, after, KEY_UPDATES_REQ, 3);
+                    run(victim_server, after, KEY_UPDATES_REQ, 100);
                 }
             } else {
                 return 2;
