@@ -27,7 +27,11 @@
  * the previous one made, update_not_requested or update_requested (stock
  * sets no limit; it answers a request with one KeyUpdate of its own).
  *
- * usage: diff_misbehave13 warn-alerts | empty-records | boundaries
+ * Mode split: a handshake message cut in two records with a user_canceled
+ * warning alert between them, the cut in its header (stock: mixed handshake
+ * and non-handshake data) or in its body.
+ *
+ * usage: diff_misbehave13 warn-alerts | empty-records | boundaries | split
  */
 #include "diff_common.h"
 #include "diff_wire.h"
@@ -77,6 +81,8 @@ enum extra {
     EMPTY_APPDATA,
     AFTER_HELLO,    /* a KeyUpdate after the hello, in its record */
     AFTER_FINISHED, /* a KeyUpdate after the Finished, in its record */
+    SPLIT_BY_ALERT, /* a handshake message cut after n bytes, a user_canceled
+                     * warning alert between its two records */
     KEY_UPDATES,    /* after the handshake: KeyUpdates, not requested */
     KEY_UPDATES_REQ /* the same, update_requested */
 };
@@ -97,6 +103,8 @@ static const char *extra_name(enum extra e)
         return "KeyUpdate after the hello in its record";
     case AFTER_FINISHED:
         return "KeyUpdate after the Finished in its record";
+    case SPLIT_BY_ALERT:
+        return "byte(s) of a message, an alert, the rest";
     case KEY_UPDATES:
         return "KeyUpdates";
     case KEY_UPDATES_REQ:
@@ -125,6 +133,15 @@ static void seal_extra(struct buf *o, struct aead_key *k, unsigned char *secret,
             memcpy(secret, next, 32);
             key_for(secret, k);
             break;
+        case SPLIT_BY_ALERT:
+            /* after the handshake: a KeyUpdate cut after n bytes */
+            wire_seal13(o, k, key_update, (size_t)n, SSL3_RT_HANDSHAKE);
+            wire_seal13(o, k, canceled, 2, SSL3_RT_ALERT);
+            wire_seal13(o, k, key_update + n, sizeof(key_update) - (size_t)n, SSL3_RT_HANDSHAKE);
+            wire_expand_label(EVP_sha256(), secret, "traffic upd", NULL, 0, next, 32);
+            memcpy(secret, next, 32);
+            key_for(secret, k);
+            return;
         case AFTER_HELLO:
         case AFTER_FINISHED:
             break;
@@ -182,18 +199,26 @@ static void relay(SSL *from, SSL *to, const unsigned char *secret, enum extra e,
         } else if (in[at] != SSL3_RT_APPLICATION_DATA || n == 0 || e == AFTER_HELLO) {
             put(&out, in + at, rlen);
         } else {
-            if (!added)
+            int first = !added;
+
+            if (first && e != SPLIT_BY_ALERT)
                 seal_extra(&out, &wr, NULL, e, n);
             added = 1;
-            if (wire_open13(&rd, in + at, rlen, inner, &inner_len, &type)) {
+            if (!wire_open13(&rd, in + at, rlen, inner, &inner_len, &type)) {
+                printf("   a record of the peer did not open\n");
+            } else if (first && e == SPLIT_BY_ALERT && inner_len > (size_t)n) {
+                /* the first encrypted record's first message, cut */
+                static const unsigned char canceled[2] = {SSL3_AL_WARNING, SSL_AD_USER_CANCELLED};
+                wire_seal13(&out, &wr, inner, (size_t)n, type);
+                wire_seal13(&out, &wr, canceled, 2, SSL3_RT_ALERT);
+                wire_seal13(&out, &wr, inner + n, inner_len - (size_t)n, type);
+            } else {
                 /* (the last record of the flight ends with the Finished) */
                 if (e == AFTER_FINISHED && at + rlen == (size_t)len) {
                     memcpy(inner + inner_len, key_update, sizeof(key_update));
                     inner_len += sizeof(key_update);
                 }
                 wire_seal13(&out, &wr, inner, inner_len, type);
-            } else {
-                printf("   a record of the peer did not open\n");
             }
         }
         at += rlen;
@@ -314,6 +339,10 @@ int main(int argc, char **argv)
                     run(victim_server, after, EMPTY_APPDATA, 32);
                     run(victim_server, after, EMPTY_APPDATA, 33);
                 }
+            } else if (strcmp(mode, "split") == 0) {
+                /* in the message's header, then (in the handshake) in its body */
+                run(victim_server, after, SPLIT_BY_ALERT, 2);
+                run(victim_server, after, SPLIT_BY_ALERT, after ? 4 : 6);
             } else if (strcmp(mode, "boundaries") == 0) {
                 if (!after) {
                     run(victim_server, after, AFTER_HELLO, 1);
