@@ -15,6 +15,7 @@
 
 #include "shim.h"
 
+#include <openssl/lhash.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -106,6 +107,13 @@ struct ssl_session_st {
     /* The SSL_CTX cache that holds it, and its place in that cache's list. */
     SSL_CTX *owner;
     SSL_SESSION *cache_prev, *cache_next;
+    /* Its key in the cache's index, as it was when cached (so that a later
+     * SSL_SESSION_set1_id cannot strand the index's entry). */
+    struct {
+        int version;
+        size_t len;
+        unsigned char id[SSL_MAX_SSL_SESSION_ID_LENGTH];
+    } cache_key;
     CRYPTO_RWLOCK *lock; /* guards the mutable ticket/appdata fields */
 };
 
@@ -293,6 +301,9 @@ struct ssl_ctx_st {
     long session_timeout;
     SSL_SESSION *cache_head, *cache_tail; /* most recently added first */
     size_t cache_count;
+    /* The same sessions by version and id: lookups, and the LHASH stock's
+     * SSL_CTX_sessions returns (programs count and walk it). */
+    OPENSSL_LHASH *cache_index;
     int (*new_session_cb)(SSL *ssl, SSL_SESSION *sess);
     void (*remove_session_cb)(SSL_CTX *ctx, SSL_SESSION *sess);
     SSL_SESSION *(*get_session_cb)(SSL *ssl, const unsigned char *data, int len, int *copy);
@@ -341,6 +352,19 @@ struct ssl_ctx_st {
 
 struct tls_conn; /* the protocol engine's state: shim/tls/conn.h */
 
+/* What SSL_get0_dane returns.  Programs hand it to libcrypto
+ * (X509_STORE_CTX_set0_dane), which reads it with the layout of OpenSSL
+ * 3.0's SSL_DANE: five pointers (context, TLSA records, certificates,
+ * matched record, matched certificate), the usage mask, the match and PKIX
+ * depths, the flags.  DANE is not supported here, so it stays all zero:
+ * "no TLSA records", the state of stock's before SSL_dane_enable. */
+struct shim_dane_off {
+    void *dctx, *trecs, *certs, *mtlsa, *mcert;
+    uint32_t umask;
+    int mdpth, pdpth;
+    unsigned long flags;
+};
+
 struct ssl_st {
     shim_refcount_t refs;
     SSL_CTX *ctx;         /* current context (SSL_set_SSL_CTX may change it) */
@@ -348,6 +372,7 @@ struct ssl_st {
     const SSL_METHOD *method;
     struct shim_config cfg;
     CRYPTO_EX_DATA ex_data;
+    struct shim_dane_off dane; /* SSL_get0_dane (shim/api/features_off.c) */
 
     BIO *rbio;
     BIO *wbio;

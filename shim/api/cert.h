@@ -13,6 +13,10 @@ struct shim_cert *shim_cert_dup(const struct shim_cert *src);
 void shim_cert_up_ref(struct shim_cert *c);
 void shim_cert_free(struct shim_cert *c);
 
+/* Drops every certificate, key, chain and serverinfo (SSL_certs_clear);
+ * the other settings stay. */
+void shim_cert_clear_keys(struct shim_cert *c);
+
 /* SSL_set_SSL_CTX: what the connection did with each custom extension
  * carries over to the new context's table, for those registered in both
  * (custom_ext.c). */

@@ -101,6 +101,23 @@ void shim_cert_up_ref(struct shim_cert *c)
     shim_ref_up(&c->refs);
 }
 
+void shim_cert_clear_keys(struct shim_cert *c)
+{
+    for (int i = 0; i < SHIM_PKEY_NUM; i++) {
+        struct shim_cert_pkey *k = &c->pkeys[i];
+
+        X509_free(k->x509);
+        EVP_PKEY_free(k->privatekey);
+        sk_X509_pop_free(k->chain, X509_free);
+        OPENSSL_free(k->serverinfo);
+        k->x509 = NULL;
+        k->privatekey = NULL;
+        k->chain = NULL;
+        k->serverinfo = NULL;
+        k->serverinfo_length = 0;
+    }
+}
+
 void shim_cert_free(struct shim_cert *c)
 {
     if (c == NULL || shim_ref_down(&c->refs) > 0)

@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "objects.h"
+#include "api/cert.h"
 #include "crypto/pkey.h"
 #include "tls/our_certs.h"
 
@@ -62,6 +63,14 @@ int SSL_CTX_use_certificate(SSL_CTX *ctx, X509 *x)
 int SSL_use_certificate(SSL *s, X509 *x)
 {
     return set_cert(of_ssl(s), x);
+}
+
+/* A certificate callback that picks its chain (s_server -xcert) clears
+ * the SSL's certificates first; the context's own are untouched (the SSL
+ * holds its own copy). */
+void SSL_certs_clear(SSL *s)
+{
+    shim_cert_clear_keys(s->cfg.cert);
 }
 
 int SSL_CTX_use_PrivateKey(SSL_CTX *ctx, EVP_PKEY *pkey)

@@ -42,7 +42,7 @@ SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *libctx, const char *propq, const SSL_METHO
     if ((ctx->lock = CRYPTO_THREAD_lock_new()) == NULL ||
         (propq != NULL && (ctx->propq = OPENSSL_strdup(propq)) == NULL) ||
         !shim_config_init_ctx(&ctx->cfg) || (ctx->cert_store = X509_STORE_new()) == NULL ||
-        (ctx->ctlog_store = CTLOG_STORE_new_ex(libctx, propq)) == NULL ||
+        (ctx->ctlog_store = CTLOG_STORE_new_ex(libctx, propq)) == NULL || !tls_cache_init(ctx) ||
         !CRYPTO_new_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data))
         goto malloc_err;
     if (!shim_cipher_ctx_init(ctx)) {
@@ -81,6 +81,7 @@ void SSL_CTX_free(SSL_CTX *ctx)
     /* The remove-session callback may look at the context's ex_data, so the
      * cache is emptied before ex_data goes (stock's order). */
     tls_cache_flush(ctx, 0);
+    tls_cache_free(ctx);
     CRYPTO_free_ex_data(CRYPTO_EX_INDEX_SSL_CTX, ctx, &ctx->ex_data);
     shim_config_free(&ctx->cfg);
     X509_STORE_free(ctx->cert_store);

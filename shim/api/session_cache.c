@@ -27,6 +27,13 @@ void SSL_CTX_flush_sessions(SSL_CTX *ctx, long t)
     tls_cache_flush(ctx, t);
 }
 
+/* Stock hands out its cache's LHASH; ours is the cache's index, the same
+ * sessions (programs count it and walk it with OPENSSL_LH_* functions). */
+LHASH_OF(SSL_SESSION) * SSL_CTX_sessions(SSL_CTX *ctx)
+{
+    return (LHASH_OF(SSL_SESSION) *)ctx->cache_index;
+}
+
 int SSL_has_matching_session_id(const SSL *s, const unsigned char *id, unsigned int len)
 {
     if (id == NULL || len > SSL_MAX_SSL_SESSION_ID_LENGTH)

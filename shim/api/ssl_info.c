@@ -181,6 +181,11 @@ const char *SSL_get_servername(const SSL *s, const int type)
         } else if (s->version != TLS1_3_VERSION && s->hit && s->session->hostname != NULL) {
             return s->session->hostname;
         }
+    } else if (s->hit && s->version != TLS1_3_VERSION) {
+        /* A server resuming a TLS 1.2 session answers with the session's
+         * name (the one accepted when it was made), not this ClientHello's,
+         * as stock does (pyOpenSSL's get_servername() after a resumption). */
+        return s->session->hostname;
     }
     return s->hostname;
 }

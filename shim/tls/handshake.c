@@ -4,6 +4,8 @@
  */
 #include "shim.h"
 
+#include <errno.h>
+
 #include <string.h>
 
 #include "tls/appdata.h"
@@ -632,6 +634,14 @@ int tls_handshake(SSL *s)
         return -1;
     if (c->failed)
         return -1; /* a failed connection stays failed, raising nothing new (stock) */
+    /* Every handshake step starts with an empty error queue and errno, as
+     * stock's state machine does: SSL_get_error after a step that merely
+     * wants to read must not find another connection's left-over error
+     * (ncat -l --keep-open printed one error of a failed connection, and
+     * our next connection's first want-read then read as SSL_ERROR_SSL:
+     * ncat dropped it). */
+    ERR_clear_error();
+    errno = 0;
     if (c->hs == NULL && c->state == TLS_ST_OK && c->renegotiate && !tls_rl_write_pending(&c->rl) &&
         !tls_rl_has_unread(&c->rl)) {
         /* SSL_renegotiate asked for one: it starts here, when nothing is

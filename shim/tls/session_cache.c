@@ -3,8 +3,10 @@
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
  * Sessions are kept in a list, most recently added first; when the cache
- * is full the oldest goes.  Lookups walk the list: a client's cache holds a
- * few sessions.  The cache holds one reference per session.
+ * is full the oldest goes.  Lookups go through an index by version and id,
+ * a libcrypto LHASH because stock's SSL_CTX_sessions hands its LHASH to
+ * programs (which count and walk it).  The cache holds one reference per
+ * session; the index holds none.
  */
 #include "shim.h"
 
@@ -13,8 +15,42 @@
 #include "tls/session.h"
 #include "tls/session_cache.h"
 
+/* Stock's cache key: the protocol version and the session id, taken when
+ * the session is cached (cache_key). */
+static unsigned long index_hash(const void *p)
+{
+    const SSL_SESSION *ss = p;
+    unsigned long h = (unsigned long)ss->cache_key.version;
+
+    for (size_t i = 0; i < ss->cache_key.len; i++)
+        h = h * 31 + ss->cache_key.id[i];
+    return h;
+}
+
+static int index_cmp(const void *a, const void *b)
+{
+    const SSL_SESSION *x = a, *y = b;
+
+    if (x->cache_key.version != y->cache_key.version || x->cache_key.len != y->cache_key.len)
+        return 1;
+    return memcmp(x->cache_key.id, y->cache_key.id, x->cache_key.len);
+}
+
+int tls_cache_init(SSL_CTX *ctx)
+{
+    return (ctx->cache_index = OPENSSL_LH_new(index_hash, index_cmp)) != NULL;
+}
+
+void tls_cache_free(SSL_CTX *ctx)
+{
+    OPENSSL_LH_free(ctx->cache_index);
+    ctx->cache_index = NULL;
+}
+
 static void list_remove(SSL_CTX *ctx, SSL_SESSION *ss)
 {
+    if (OPENSSL_LH_retrieve(ctx->cache_index, ss) == ss)
+        OPENSSL_LH_delete(ctx->cache_index, ss);
     if (ss->cache_prev != NULL)
         ss->cache_prev->cache_next = ss->cache_next;
     else
@@ -39,16 +75,25 @@ static void list_add_head(SSL_CTX *ctx, SSL_SESSION *ss)
     ctx->cache_head = ss;
     ss->owner = ctx;
     ctx->cache_count++;
+    ss->cache_key.version = ss->ssl_version;
+    ss->cache_key.len = ss->session_id_length;
+    memcpy(ss->cache_key.id, ss->session_id, ss->session_id_length);
+    /* (keys are unique: add and lookups go through find() first; a failed
+     * insert leaves the session cached but not found, a miss) */
+    (void)OPENSSL_LH_insert(ctx->cache_index, ss);
 }
 
 /* The cached session with this version and id (stock's cache key). */
 static SSL_SESSION *find(SSL_CTX *ctx, int version, const unsigned char *id, size_t len)
 {
-    for (SSL_SESSION *ss = ctx->cache_head; ss != NULL; ss = ss->cache_next)
-        if (ss->ssl_version == version && ss->session_id_length == len &&
-            memcmp(ss->session_id, id, len) == 0)
-            return ss;
-    return NULL;
+    SSL_SESSION key;
+
+    if (len > sizeof(key.cache_key.id))
+        return NULL;
+    key.cache_key.version = version;
+    key.cache_key.len = len;
+    memcpy(key.cache_key.id, id, len);
+    return OPENSSL_LH_retrieve(ctx->cache_index, &key);
 }
 
 /* Takes the session cached under ss's id out of the cache, if any, and

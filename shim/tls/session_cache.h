@@ -7,6 +7,11 @@
 
 #include "objects.h"
 
+/* The cache's index (ctx->cache_index), made with the context and freed
+ * with it once the cache is empty. */
+int tls_cache_init(SSL_CTX *ctx);
+void tls_cache_free(SSL_CTX *ctx);
+
 /* SSL_CTX_add_session: 1 if ss was added, 0 if it was cached already. */
 int tls_cache_add(SSL_CTX *ctx, SSL_SESSION *ss);
 

@@ -32,8 +32,9 @@ def _first(regex, out, group=1):
     return m.group(group) if m else None
 
 
-def curl(r, url, ca=None, args=(), resolve=None, cert=None):
-    """curl GET url: exit, http status, body, version / suite, ALPN, error."""
+def curl(r, url, ca=None, args=(), resolve=None, cert=None, under_test=False):
+    """curl GET url: exit, http status, body, version / suite, ALPN, error
+    (under_test: curl itself is the program on this run's libssl)."""
     body = r.path('curl-body-%d' % len(r.transcript))
     cmd = ['curl', '-sS', '-v', '--max-time', '20', '-o', body, '-w', 'http %{http_code}\n']
     cmd += ['--cacert', ca or r.pem('ca.pem')]
@@ -41,7 +42,7 @@ def curl(r, url, ca=None, args=(), resolve=None, cert=None):
         cmd += ['--resolve', resolve]
     if cert:
         cmd += ['--cert', r.pem(cert + '.pem'), '--key', r.pem(cert + '.key')]
-    status, out = r.client(cmd + list(args) + [url])
+    status, out = r.client(cmd + list(args) + [url], under_test=under_test)
     facts = {'exit': status, 'http': _first(r'^http (\d+)', out),
              'body': r.read(body) if status == 0 else None,
              'tls': _first(r'SSL connection using (\S+ / \S+)', out),

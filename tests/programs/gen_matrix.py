@@ -29,13 +29,17 @@ def rows():
 
 
 def load(results):
-    """key -> {scenario name -> entry} over every part that ran."""
+    """key -> {scenario name -> entry} over every part that ran.  A result
+    from a part the scenario is no longer in (a file left by a run from
+    before it left pending.py) is not read."""
+    part = {(g.key, s.name): matrix.part_of(g, s) for g in matrix.groups() for s in g.make('/pki')}
     out = {}
     for path in sorted(glob.glob(os.path.join(results, '*.json'))):
         with open(path) as fh:
             rec = json.load(fh)
         for e in rec['scenarios']:
-            out.setdefault(rec['group'], {})[e['name']] = e
+            if part.get((rec['group'], e['name'])) == rec['part']:
+                out.setdefault(rec['group'], {})[e['name']] = e
     return out
 
 

@@ -26,7 +26,8 @@ import harness  # noqa: E402
 import pending  # noqa: E402
 
 MODULES = ['prog_nginx_server', 'prog_s_server', 'prog_socat', 'prog_stunnel', 'prog_python_server', 'prog_haproxy',
-           'prog_nginx_client', 'prog_ncat', 'prog_more_servers']
+           'prog_nginx_client', 'prog_ncat', 'prog_more_servers', 'prog_curl', 'prog_s_time',
+           'prog_pyopenssl', 'prog_python_memorybio']
 PARTS = ('quick', 'more', 'pending')
 
 

@@ -56,6 +56,26 @@ def s_client(args):
     return client
 
 
+def twice(args):
+    """Two s_client runs, the second offering the first's TLS 1.3 session;
+    both send a request, and haproxy's answers say whom it saw and whether
+    it resumed (a resumed session keeps the client's certificate)."""
+    def client(r, port):
+        sess = r.path('haproxy.sess')
+        out = {'exit': [], 'sessions': [], 'saw': []}
+        for extra in (['-sess_out', sess], ['-sess_in', sess]):
+            status, text = r.client(['openssl', 's_client', '-connect', '127.0.0.1:%d' % port,
+                                     '-servername', 'localhost', '-CAfile', r.pem('ca.pem'),
+                                     '-verify_return_error', '-ign_eof'] + list(args) + extra,
+                                    stdin='GET / HTTP/1.0\r\n\r\n')
+            f = clients.s_client_facts(status, text)
+            out['exit'].append(status)
+            out['sessions'] += f['sessions']
+            out['saw'] += [line for line in text.splitlines() if line.startswith('TLSv1.3 ')]
+        return out
+    return client
+
+
 def backend(server_opts, fetches=2, protocols='TLSv1.2 TLSv1.3', cert='server-ec', client_cert=False):
     """haproxy (under test) forwards plain HTTP to a stock nginx over TLS;
     each fetch is a new backend connection."""
@@ -102,6 +122,19 @@ def scenarios(pki):
         S('frontend-resumption-tls12', frontend('', s_client(['-tls1_2', '-reconnect'])),
           {'exit': 0, 'sessions': ['New TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] +
            ['Reused TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] * 5}),
+        # A client certificate verified on the full handshake; the resumed
+        # ones carry it in the session.
+        S('frontend-client-cert-resumption-tls12',
+          frontend(verify, s_client(['-tls1_2', '-reconnect', '-cert', '%s/client-ec.pem' % pki,
+                                     '-key', '%s/client-ec.key' % pki])),
+          {'exit': 0, 'reasons': [], 'sessions': ['New TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] +
+           ['Reused TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] * 5}),
+        S('frontend-client-cert-resumption-tls13',
+          frontend(verify, twice(['-tls1_3', '-cert', '%s/client-ec.pem' % pki,
+                                  '-key', '%s/client-ec.key' % pki])),
+          {'exit': [0, 0], 'sessions': ['New TLSv1.3 ' + a256, 'Reused TLSv1.3 ' + a256],
+           'saw': [(saw % ('TLSv1.3', a256, '', 'localhost', '/CN=shimssl-client', n)).strip()
+                   for n in (0, 1)]}),
         S('frontend-client-cert-absent', frontend(verify, s_client(['-tls1_3', '-ign_eof'])),
           {'exit': 1, 'reasons': ['tlsv13 alert certificate required']}, quick=True),
         S('frontend-version-refused', frontend('ssl-min-ver TLSv1.3', curl(args=['--tls-max', '1.2'])),

@@ -2,6 +2,8 @@
 and an asyncio server), served to stock s_client, curl, gnutls-cli and a
 stock python client: versions, ALPN, client certificates, resumption by
 ticket, refusals.  Each reply says what the server saw."""
+import re
+
 import clients
 from harness import Group, Scenario
 
@@ -54,6 +56,48 @@ async def main():
         await srv.serve_forever()
 asyncio.run(main())
 '''
+
+
+# http.server's HTTPServer with its listening socket wrapped in ssl: the
+# handshake happens in accept() (do_handshake_on_connect), the files of the
+# current directory are served.
+HTTP_SERVER = SERVER_COMMON + r'''
+import http.server
+httpd = http.server.HTTPServer(('127.0.0.1', int(port)), http.server.SimpleHTTPRequestHandler)
+httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+httpd.serve_forever()
+'''
+
+
+def http_server(verify='none', minv=''):
+    """(port, directory served) of a python3 http.server over TLS under test."""
+    def start(r):
+        port = r.port()
+        r.write('page.txt', 'served by python http.server\n')
+        r.start('http-server', [clients.PYTHON, '-c', HTTP_SERVER, str(port), r.pem('server-ec.pem'),
+                                r.pem('server-ec.key'), r.pem('ca.pem'), verify, minv, ''],
+                port=port)
+        return port
+    return start
+
+
+def curl_pages(server, args=(), cert=None, fetches=2):
+    """curl fetches the page fetches times in one run (one connection each:
+    http.server speaks HTTP/1.0), so the later ones offer the first's session."""
+    def fn(r):
+        port = server(r)
+        url = 'https://localhost:%d/page.txt' % port
+        cmd = ['curl', '-sS', '-v', '--max-time', '20', '--cacert', r.pem('ca.pem')] + list(args)
+        if cert:
+            cmd += ['--cert', r.pem(cert + '.pem'), '--key', r.pem(cert + '.key')]
+        status, out = r.client(cmd + [url] * fetches)
+        err = re.search(r'^curl: \(\d+\) (.*)$', out, re.M)
+        return {'exit': status,
+                'bodies': out.count('served by python http.server'),
+                'tls': sorted(set(re.findall(r'SSL connection using (\S+ / \S+)', out))),
+                'reused': out.count('SSL re-using session ID'),
+                'error': re.sub(r'OpenSSL/[\d.]+: ', '', err.group(1)) if err else None}
+    return fn
 
 
 def python_server(script, verify='none', minv='', alpn=''):
@@ -144,6 +188,19 @@ def scenarios(pki):
                                                    ['--tls-max', '1.2']),
               {'exit': 35, 'error': refused_version}),
         ]
+    a256, e256 = 'TLS_AES_256_GCM_SHA384', 'ECDHE-ECDSA-AES256-GCM-SHA384'
+    out += [
+        S('http-server-curl-tls13', curl_pages(http_server()),
+          {'exit': 0, 'bodies': 2, 'tls': ['TLSv1.3 / ' + a256], 'reused': 1, 'error': None}, quick=True),
+        S('http-server-curl-tls12', curl_pages(http_server(), ['--tls-max', '1.2']),
+          {'exit': 0, 'bodies': 2, 'tls': ['TLSv1.2 / ' + e256], 'reused': 1, 'error': None}),
+        S('http-server-curl-client-cert', curl_pages(http_server('required'), cert='client-ec', fetches=1),
+          {'exit': 0, 'bodies': 1, 'tls': ['TLSv1.3 / ' + a256], 'reused': 0, 'error': None}),
+        S('http-server-curl-version-refused', curl_pages(http_server(minv='TLSv1_3'), ['--tls-max', '1.2'],
+                                                         fetches=1),
+          {'exit': 35, 'bodies': 0, 'tls': [],
+           'error': 'error:0A00042E:SSL routines::tlsv1 alert protocol version'}),
+    ]
     return out
 
 

@@ -69,6 +69,27 @@ def other_clients(r):
                        for x in p['connections'] or []]}
 
 
+def xcert(version, cert, client_args=()):
+    """s_server -xcert: its certificate callback clears the certificates and
+    installs the -xcert chain when SSL_check_chain calls it valid (the
+    flags it prints are SSL_check_chain's); the client sees which
+    certificate was used."""
+    def fn(r):
+        port = r.port()
+        proc = r.start('s_server', ['openssl', 's_server', '-accept', '127.0.0.1:%d' % port, '-www',
+                                    '-cert', r.pem('server-ec.pem'), '-key', r.pem('server-ec.key'),
+                                    '-xcert', r.pem(cert + '.pem'), '-xkey', r.pem(cert + '.key')],
+                       port=port)
+        status, out = r.client(['openssl', 's_client', '-connect', '127.0.0.1:%d' % port, version,
+                                '-ign_eof'] + list(client_args), stdin='GET / HTTP/1.0\r\n\r\n')
+        f = clients.s_client_facts(status, out)
+        m = re.search(r'^Peer signature type: (.*)$', out, re.M)
+        flags = re.findall(r'^\t([^:]+): OK$', r.log_of(proc), re.M)
+        return {'exit': status, 'sessions': f['sessions'], 'peer_sig': m.group(1) if m else None,
+                'chain_flags_ok': flags}
+    return fn
+
+
 def scenarios(pki):
     S = Scenario
     out = []
@@ -110,6 +131,16 @@ def scenarios(pki):
           {'curl': [0, '200', 'TLSv1.3 / TLS_AES_256_GCM_SHA384', True],
            'gnutls': [0, '(TLS1.3-X.509)-(ECDHE-SECP256R1)-(ECDSA-SECP256R1-SHA256)-(AES-256-GCM)', 1],
            'python': [['TLSv1.3', a256, False], ['TLSv1.3', a256, True]]}, quick=True),
+        S('xcert-rsa-tls12', xcert('-tls1_2', 'server-rsa'),
+          {'exit': 0, 'sessions': ['New TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384'], 'peer_sig': 'RSA-PSS'}),
+        S('xcert-rsa-tls13', xcert('-tls1_3', 'server-rsa'),
+          {'exit': 0, 'sessions': ['New TLSv1.3 ' + a256], 'peer_sig': 'RSA-PSS'}),
+        # The client accepts only ECDSA signatures: SSL_check_chain finds
+        # the RSA chain's signature unusable, s_server installs no
+        # certificate, the handshake fails.
+        S('xcert-rsa-tls13-ecdsa-only', xcert('-tls1_3', 'server-rsa', ['-sigalgs', 'ECDSA+SHA256']),
+          {'exit': 1, 'sessions': [], 'chain_flags_ok': ['CA signature', 'EE key parameters', 'CA key parameters',
+                                                         'Issuer Name', 'Certificate Type']}),
         # Failures.
         S('client-cert-absent-tls13', with_server(['-Verify', '1', '-CAfile', '%s/ca.pem' % pki],
                                                   ['-tls1_3', '-ign_eof'], stdin='x\n'),

@@ -77,6 +77,17 @@ def scenarios(pki):
           {'exit': 0, 'reasons': [],
            'sessions': ['New TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] +
            ['Reused TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] * 5}),
+        S('server-client-cert-resumption-tls12',
+          server(ca, s_client(['-tls1_2', '-reconnect', '-cert', '%s/client-ec.pem' % pki,
+                               '-key', '%s/client-ec.key' % pki])),
+          {'exit': 0, 'reasons': [],
+           'sessions': ['New TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] +
+           ['Reused TLSv1.2 ECDHE-ECDSA-AES256-GCM-SHA384'] * 5}),
+        S('server-client-cert-resumption-tls13',
+          server(ca, lambda r, port: clients.s_client_twice(
+              r, port, ['-tls1_3', '-cert', '%s/client-ec.pem' % pki, '-key', '%s/client-ec.key' % pki])),
+          {'exit': [0, 0], 'sessions': ['New TLSv1.3 TLS_AES_256_GCM_SHA384',
+                                        'Reused TLSv1.3 TLS_AES_256_GCM_SHA384']}),
         S('server-client-cert-absent', server(ca, s_client(['-tls1_3', '-ign_eof'])),
           {'exit': 1, 'reasons': ['tlsv13 alert certificate required']}, quick=True),
         S('server-version-refused', server('sslVersionMin = TLSv1.3', curl(args=['--tls-max', '1.2'])),
