@@ -7,6 +7,7 @@
 #include <openssl/core_names.h>
 
 #include "crypto/algs.h"
+#include "crypto/kex.h"
 #include "crypto/x509_cache.h"
 
 /* Fetches everything; algorithms a provider lacks stay NULL, and whatever
@@ -67,7 +68,7 @@ void shim_algs_free(struct shim_algs *a)
     EVP_KDF_free(a->tls1_prf);
     EVP_MAC_free(a->hmac);
     for (size_t i = 0; i < sizeof(a->group_template) / sizeof(a->group_template[0]); i++)
-        EVP_PKEY_free(a->group_template[i].key);
+        shim_kex_template_free(a->group_template[i]);
     shim_x509_cache_free(a->peer_certs);
     CRYPTO_THREAD_lock_free(a->lock);
     OPENSSL_free(a->propq);

@@ -15,6 +15,7 @@
 #include <openssl/kdf.h>
 
 struct shim_kex_group;
+struct shim_kex_template;
 
 struct shim_algs {
     OSSL_LIB_CTX *libctx;
@@ -24,13 +25,10 @@ struct shim_algs {
     EVP_CIPHER *aes128cbc, *aes256cbc;
     EVP_KDF *tls1_prf; /* the TLS 1.0/1.1 PRF (MD5+SHA-1; see kdf.c) */
     EVP_MAC *hmac;
-    /* Per group, a key whose parameters new key shares are generated from
-     * (made on first use; see kex.c). */
     CRYPTO_RWLOCK *lock;
-    struct {
-        const struct shim_kex_group *group;
-        EVP_PKEY *key;
-    } group_template[40];
+    /* Per group, what new key shares are generated from, published once,
+     * read without a lock (see kex.c). */
+    struct shim_kex_template *group_template[40];
     struct shim_x509_cache *peer_certs; /* see x509_cache.h */
 };
 
