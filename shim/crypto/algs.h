@@ -16,6 +16,7 @@
 
 struct shim_kex_group;
 struct shim_kex_template;
+struct shim_sig_cache;
 
 struct shim_algs {
     OSSL_LIB_CTX *libctx;
@@ -30,6 +31,7 @@ struct shim_algs {
      * read without a lock (see kex.c). */
     struct shim_kex_template *group_template[40];
     struct shim_x509_cache *peer_certs; /* see x509_cache.h */
+    struct shim_sig_cache *sig_ctxs;    /* peer keys' verification contexts (sig.c) */
 };
 
 /* The algorithms for ctx's library context; NULL (with an error) on failure. */

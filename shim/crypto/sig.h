@@ -14,6 +14,10 @@ struct shim_sig_scheme {
     int pss;
 };
 
+/* The kept verification contexts of struct shim_algs (see sig.c). */
+struct shim_sig_cache *shim_sig_cache_new(void);
+void shim_sig_cache_free(struct shim_sig_cache *c);
+
 /* Verifies sig over tbs with pkey.  Returns 1 if valid, 0 otherwise
  * (libcrypto's errors are left queued). */
 int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme scheme, EVP_PKEY *pkey,

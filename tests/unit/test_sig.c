@@ -1,0 +1,138 @@
+/*
+ * shimssl unit tests: handshake signature verification (shim/crypto/sig.c)
+ * on kept contexts.  Contexts are kept per peer key and scheme, so the
+ * sequences below alternate keys and schemes (ECDSA keys of one curve, RSA
+ * with PKCS #1 v1.5 and with PSS, SHA-256 and SHA-384): a context reused for
+ * the wrong key, digest or padding accepts a signature it must refuse, or
+ * refuses one it must accept.  The signatures are libcrypto's own
+ * (EVP_DigestSign), which shares none of our code.
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+#include "shim.h"
+
+#include <openssl/rsa.h>
+#include <string.h>
+
+#include "crypto/algs.h"
+#include "crypto/sig.h"
+#include "unit.h"
+#include "unit_util.h"
+
+static const struct shim_algs *algs(void)
+{
+    return shim_algs_get(unit_ctx());
+}
+
+static EVP_PKEY *keygen(const char *type, const char *arg)
+{
+    EVP_PKEY *k = strcmp(type, "EC") == 0 ? EVP_EC_gen(arg) : EVP_RSA_gen(2048);
+    ck_assert_ptr_nonnull(k);
+    return k;
+}
+
+/* libcrypto's signature over tbs with key under scheme. */
+static size_t sign(EVP_PKEY *key, struct shim_sig_scheme sch, const uint8_t *tbs, size_t tbs_len,
+                   uint8_t *sig)
+{
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *p = NULL;
+    size_t n = 512;
+
+    ck_assert_int_eq(EVP_DigestSignInit(m, &p, EVP_get_digestbynid(sch.hash_nid), NULL, key), 1);
+    if (sch.pss) {
+        ck_assert_int_gt(EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PSS_PADDING), 0);
+        ck_assert_int_gt(EVP_PKEY_CTX_set_rsa_pss_saltlen(p, RSA_PSS_SALTLEN_DIGEST), 0);
+    }
+    ck_assert_int_eq(EVP_DigestSign(m, sig, &n, tbs, tbs_len), 1);
+    EVP_MD_CTX_free(m);
+    return n;
+}
+
+static int verify(EVP_PKEY *key, struct shim_sig_scheme sch, const uint8_t *tbs, size_t tbs_len,
+                  const uint8_t *sig, size_t sig_len)
+{
+    int ok = tls_sig_verify(algs(), sch, key, tbs, tbs_len, sig, sig_len);
+    ERR_clear_error();
+    return ok;
+}
+
+START_TEST(ecdsa_keys_and_digests_kept_apart)
+{
+    EVP_PKEY *a = keygen("EC", "P-256"), *b = keygen("EC", "P-256");
+    struct shim_sig_scheme s256 = {NID_sha256, 0}, s384 = {NID_sha384, 0};
+    uint8_t tbs[130], sa[160], sb[160], sa384[160];
+    size_t la, lb, la384;
+
+    memset(tbs, 0x5a, sizeof(tbs));
+    la = sign(a, s256, tbs, sizeof(tbs), sa);
+    lb = sign(b, s256, tbs, sizeof(tbs), sb);
+    la384 = sign(a, s384, tbs, sizeof(tbs), sa384);
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(verify(a, s256, tbs, sizeof(tbs), sa, la), 1);
+        ck_assert_int_eq(verify(b, s256, tbs, sizeof(tbs), sa, la), 0);
+        ck_assert_int_eq(verify(b, s256, tbs, sizeof(tbs), sb, lb), 1);
+        ck_assert_int_eq(verify(a, s256, tbs, sizeof(tbs), sb, lb), 0);
+        ck_assert_int_eq(verify(a, s384, tbs, sizeof(tbs), sa, la), 0);
+        ck_assert_int_eq(verify(a, s384, tbs, sizeof(tbs), sa384, la384), 1);
+        ck_assert_int_eq(verify(a, s256, tbs, sizeof(tbs), sa384, la384), 0);
+        ck_assert_int_eq(verify(a, s256, tbs, sizeof(tbs) - 1, sa, la), 0);
+    }
+    EVP_PKEY_free(a);
+    EVP_PKEY_free(b);
+}
+END_TEST
+
+START_TEST(rsa_paddings_kept_apart)
+{
+    EVP_PKEY *k = keygen("RSA", NULL);
+    struct shim_sig_scheme pkcs1 = {NID_sha256, 0}, pss = {NID_sha256, 1};
+    uint8_t tbs[100], s1[512], s2[512];
+    size_t l1, l2;
+
+    memset(tbs, 0xa5, sizeof(tbs));
+    l1 = sign(k, pkcs1, tbs, sizeof(tbs), s1);
+    l2 = sign(k, pss, tbs, sizeof(tbs), s2);
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(verify(k, pkcs1, tbs, sizeof(tbs), s1, l1), 1);
+        ck_assert_int_eq(verify(k, pss, tbs, sizeof(tbs), s1, l1), 0);
+        ck_assert_int_eq(verify(k, pss, tbs, sizeof(tbs), s2, l2), 1);
+        ck_assert_int_eq(verify(k, pkcs1, tbs, sizeof(tbs), s2, l2), 0);
+    }
+    EVP_PKEY_free(k);
+}
+END_TEST
+
+/* More keys than the kept slots: old ones are replaced, all still verify. */
+START_TEST(many_keys)
+{
+    struct shim_sig_scheme s256 = {NID_sha256, 0};
+    EVP_PKEY *k[40];
+    uint8_t tbs[64], sig[40][160];
+    size_t len[40];
+
+    memset(tbs, 1, sizeof(tbs));
+    for (int i = 0; i < 40; i++) {
+        k[i] = keygen("EC", "P-256");
+        len[i] = sign(k[i], s256, tbs, sizeof(tbs), sig[i]);
+    }
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 40; i++) {
+            ck_assert_int_eq(verify(k[i], s256, tbs, sizeof(tbs), sig[i], len[i]), 1);
+            ck_assert_int_eq(verify(k[(i + 1) % 40], s256, tbs, sizeof(tbs), sig[i], len[i]), 0);
+        }
+    for (int i = 0; i < 40; i++)
+        EVP_PKEY_free(k[i]);
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+    Suite *s = suite_create("sig");
+    TCase *tc = tcase_create("sig");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, ecdsa_keys_and_digests_kept_apart);
+    tcase_add_test(tc, rsa_paddings_kept_apart);
+    tcase_add_test(tc, many_keys);
+    suite_add_tcase(s, tc);
+    return s;
+}
