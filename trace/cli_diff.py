@@ -2,8 +2,9 @@
 """shimssl diff: runs a program under the tracer over stock libssl and over
 ours, and compares the two traces.
 
-usage: cli_diff.py TRACER_LIB OUR_LIB [--ignore FN,...] [--peer[=s_server|s_client]]
-                                      [--keep DIR] [--timeout S] PROGRAM [ARGS...]
+usage: cli_diff.py TRACER_LIB OUR_LIB [--ignore FN,...] [--data-lengths]
+                                      [--peer[=s_server|s_client]] [--keep DIR] [--timeout S]
+                                      PROGRAM [ARGS...]
 
 Exit status: 0 when the normalised traces (and the exit statuses) are
 equal, 1 when they differ, 2 when the comparison could not be made.
@@ -50,6 +51,9 @@ def parse(argv):
                                              'libssl and over shimssl.')
     ap.add_argument('--ignore', default='', metavar='FN,...',
                     help='functions (or cb:KIND callbacks) left out of the comparison')
+    ap.add_argument('--data-lengths', action='store_true',
+                    help='compare the bytes written and read by length only (for replies '
+                         'that hold the time, as HTTP\'s Date header)')
     ap.add_argument('--peer', choices=('s_server', 's_client'),
                     help='start a local stock peer: s_server (default, for client programs) '
                          'or s_client (for server programs); PORT in the arguments is its port')
@@ -118,7 +122,7 @@ def check_libraries(libs, which, files):
     return not bad
 
 
-def compare_runs(runs, ignore):
+def compare_runs(runs, ignore, data_lengths=False):
     result = compare.Result()
     stock, ours = runs['stock'][1], runs['shimssl'][1]
     for i in range(max(len(stock), len(ours))):
@@ -133,7 +137,7 @@ def compare_runs(runs, ignore):
         entries = []
         for f in (stock[i], ours[i]):
             with open(f, errors='replace') as fh:
-                entries.append(normalise.normalise(fh, ignore))
+                entries.append(normalise.normalise(fh, ignore, data_lengths))
         label = 'process %d (%s)' % (i + 1, runner.header(stock[i]).get('cmd', '?')[:60])
         compare.compare_process(result, label, entries[0], entries[1])
     return result
@@ -163,7 +167,7 @@ def main():
         server_peer = peer if args.peer == 's_client' else None
         runs = {which: run_once(libs, which, program, workdir, stdin_data, extra_env,
                                 args.timeout, server_peer) for which in RUNS}
-        return report(libs, runs, ignore, workdir, args.keep)
+        return report(libs, runs, ignore, workdir, args.keep, args.data_lengths)
     finally:
         if peer is not None:
             peer.__exit__(None, None, None)
@@ -171,13 +175,13 @@ def main():
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def report(libs, runs, ignore, workdir, keep):
+def report(libs, runs, ignore, workdir, keep, data_lengths=False):
     ok = all(check_libraries(libs, w, runs[w][1]) for w in RUNS)
     if not ok:
         return 2
     for w in RUNS:
         print('%s: exit %s, %d process(es) traced' % (w, runs[w][0], len(runs[w][1])))
-    result = compare_runs(runs, ignore)
+    result = compare_runs(runs, ignore, data_lengths)
     if runs['stock'][0] != runs['shimssl'][0]:
         result.divergences += 1
         if result.first is None:

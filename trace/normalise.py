@@ -9,8 +9,9 @@ between two runs of the same program even on the same library.
   a random ticket age as ASN.1 INTEGERs, one byte longer now and then.
 - Retries: a non-blocking call that answered SSL_ERROR_WANT_READ or
   _WANT_WRITE, and the program's SSL_get_error call saying so, depend on how
-  the peer's bytes happened to arrive; they are left out (callbacks that ran
-  inside them stay).
+  the peer's bytes happened to arrive; they are left out, and so is the info
+  callback's EXIT event with -1 that ended such a call (other callbacks that
+  ran inside them stay: they happen however the bytes are cut).
 - Polls: event loops ask the same questions (SSL_get_fd, SSL_pending,
   SSL_is_init_finished ...) once per wake-up, and how often they wake up is
   timing.  A query that gives the same answer as the last time the same
@@ -18,14 +19,19 @@ between two runs of the same program even on the same library.
 - "> NAME(...)" lines only announce a call whose callbacks follow; the call's
   own line ("< NAME(...) = ...") says everything, without the marker.
 - Functions named with --ignore (and callbacks, as cb:KIND) are left out.
+- With --data-lengths, the bytes a program writes and reads are compared by
+  length only (data[235:93c3f7c4] -> data[235]): for a server whose replies
+  hold the time of day (HTTP's Date header), which libssl does not choose.
 """
 import re
 
 LINE = re.compile(r'^t(\d+) (\d+) ( *)(.*)$')
 OBJ = re.compile(r'#(ssl|ctx|sess|bio|conf)(\d+)')
 VBUF = re.compile(r'~data\[(\d+):[0-9a-f]+\]')
+DBUF = re.compile(r'(?<!~)data\[(\d+):[0-9a-f]+\]')
 VINT = re.compile(r'~-?\d+')
 RETRY = re.compile(r' \| SSL_ERROR_WANT_(READ|WRITE)\b')
+EXIT_RETRY = re.compile(r'^ *cb:info\(#\w+, SSL_CB_EXIT\|SSL_ST_(ACCEPT|CONNECT), -1\)$')
 GET_ERROR_RETRY = re.compile(r'^SSL_get_error\(.*\) = SSL_ERROR_WANT_(READ|WRITE)$')
 NAME = re.compile(r'^((?:cb:)?\w+)\(')
 QUERY = re.compile(r'^(SSL|SSL_CTX|SSL_SESSION|SSL_CIPHER)_(get|is_|has_|want|pending|version$|'
@@ -50,7 +56,7 @@ def function_name(text):
     return m.group(1) if m else '?'
 
 
-def normalise(lines, ignore=()):
+def normalise(lines, ignore=(), data_lengths=False):
     """Entries of one process's trace, thread by thread (threads in the order
     they first called libssl), each thread's calls in its own order."""
     ids, threads = {}, {}
@@ -66,6 +72,9 @@ def normalise(lines, ignore=()):
         if text.startswith('< '):
             text = text[2:]
         if RETRY.search(text) or GET_ERROR_RETRY.match(text):
+            done = per_thread.get(threads.get(thread))
+            if done and EXIT_RETRY.match(done[-1].text):
+                done.pop()
             continue
         name = function_name(text)
         if name in ignore:
@@ -79,6 +88,8 @@ def normalise(lines, ignore=()):
         text = OBJ.sub(renumber, text)
         text = VBUF.sub('~data', text)
         text = VINT.sub('~', text)
+        if data_lengths:
+            text = DBUF.sub(r'data[\1]', text)
         t = threads.setdefault(thread, len(threads) + 1)
         if QUERY.match(name):
             question = (t, indent + text.split(' = ')[0])

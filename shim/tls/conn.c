@@ -112,6 +112,8 @@ STACK_OF(X509_NAME) * tls_conn_peer_ca_names(const struct tls_conn *c)
 
 void tls_info(const SSL *s, int where, int ret)
 {
+    if ((where & SSL_CB_EXIT) == 0)
+        tls_conn_pay_loop(s);
     shim_info_cb cb = shim_ssl_info_callback(s);
     if (cb != NULL)
         cb(s, where, ret);
@@ -119,6 +121,8 @@ void tls_info(const SSL *s, int where, int ret)
 
 void tls_msg(SSL *s, int write_p, int version, int content_type, const void *buf, size_t len)
 {
+    if (write_p)
+        tls_conn_pay_loop(s);
     if (s->cfg.msg_callback != NULL)
         s->cfg.msg_callback(write_p, version, content_type, buf, len, s, s->cfg.msg_callback_arg);
 }
@@ -159,15 +163,30 @@ void tls_info_loop(const SSL *s)
     tls_info(s, s->server ? SSL_CB_ACCEPT_LOOP : SSL_CB_CONNECT_LOOP, 1);
 }
 
+void tls_conn_pay_loop(const SSL *s)
+{
+    struct tls_conn *c = s->conn;
+    if (c != NULL && c->loop_owed) {
+        c->loop_owed = 0;
+        tls_info_loop(s);
+    }
+}
+
 void tls_conn_set_state(SSL *s, struct tls_conn *c, OSSL_HANDSHAKE_STATE st)
 {
+    tls_conn_pay_loop(s); /* the state we leave first */
     c->state = st;
-    if (is_send_state(st))
+    if (!is_send_state(st))
+        return;
+    if (tls_rl_write_pending(&c->rl))
+        c->loop_owed = 1;
+    else
         tls_info_loop(s);
 }
 
 void tls_conn_note_send(SSL *s, struct tls_conn *c)
 {
+    tls_conn_pay_loop(s);
     if (!c->writing)
         tls_info_loop(s);
     c->writing = 1;

@@ -55,6 +55,7 @@ struct tls_conn {
     int before;                 /* SSL_in_before */
     int failed;                 /* a fatal error happened: every later call fails */
     int writing;                /* in a flight of messages we send (info callback) */
+    int loop_owed; /* the LOOP event of a state we sent in waits for the flight to leave */
     int fatal_alert_received;
 
     /* What was negotiated. */
@@ -175,8 +176,14 @@ STACK_OF(X509_NAME) * tls_conn_peer_ca_names(const struct tls_conn *c);
  * receive has arrived (with the state before that message).
  */
 /* Moves to a new handshake state; a state in which we have just sent a
- * message is reported to the info callback. */
+ * message is reported to the info callback.  Stock writes each message
+ * through a buffer and flushes at the end of a flight before it reports
+ * the last one, so while our flight is still queued the report is owed:
+ * made before anything else is reported, or once the flight has left
+ * (tls_conn_pay_loop), never before a WANT_WRITE exit. */
 void tls_conn_set_state(SSL *s, struct tls_conn *c, OSSL_HANDSHAKE_STATE st);
+/* Makes the owed LOOP event, if any. */
+void tls_conn_pay_loop(const SSL *s);
 /* Before a message we send: the LOOP event that opens a flight. */
 void tls_conn_note_send(SSL *s, struct tls_conn *c);
 /* The LOOP event for the current state. */

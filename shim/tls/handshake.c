@@ -616,6 +616,7 @@ static enum tls_step run_machine(SSL *s, struct tls_conn *c)
         st = &m->states[hs->state];
         if (st->reads && !c->hm.have)
             return TLS_STEP_READ;
+        tls_conn_pay_loop(s); /* a new state: the one we left is reported first */
         step = st->run(s, c, hs);
         if (step != TLS_STEP_CONTINUE)
             return step;

@@ -17,6 +17,7 @@ void tls_keylog(SSL *s, const struct tls_conn *c, const char *label, const uint8
            n = label_len + 1 + 2 * SSL3_RANDOM_SIZE + 1 + 2 * secret_len + 1;
     char *line, *p;
 
+    tls_conn_pay_loop(s); /* stock reports the state it left first */
     if (cb == NULL || (line = OPENSSL_malloc(n)) == NULL)
         return;
     memcpy(line, label, label_len);

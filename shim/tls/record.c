@@ -334,11 +334,15 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
         if (s->server && !rl->read_any && (hdr[0] & 0x80) != 0 && hdr[2] == SSL2_MT_CLIENT_HELLO)
             return read_sslv2_hello(s, rl);
         len = ((size_t)hdr[3] << 8) | hdr[4];
-        tls_msg(s, 0, (hdr[1] << 8) | hdr[2], SSL3_RT_HEADER, hdr, SSL3_RT_HEADER_LENGTH);
-        if (!check_header(s, rl, hdr, len))
-            return TLS_RL_FATAL;
+        if (!rl->hdr_done) {
+            tls_msg(s, 0, (hdr[1] << 8) | hdr[2], SSL3_RT_HEADER, hdr, SSL3_RT_HEADER_LENGTH);
+            if (!check_header(s, rl, hdr, len))
+                return TLS_RL_FATAL;
+            rl->hdr_done = 1;
+        }
         if ((r = fill(s, rl, SSL3_RT_HEADER_LENGTH + len)) != TLS_RL_OK)
             return r;
+        rl->hdr_done = 0;
         hdr = rl->rbuf + rl->r_pos; /* fill() may have moved the data */
         rl->r_pos += SSL3_RT_HEADER_LENGTH + len;
         rl->read_any = 1;
@@ -587,15 +591,17 @@ enum tls_rl_result tls_rl_flush_flight(SSL *s, struct tls_rl *rl)
 {
     enum tls_rl_result r;
 
-    if (!tls_rl_write_pending(rl) && !rl->bio_flush_due)
-        return TLS_RL_OK;
-    if ((r = tls_rl_flush(s, rl)) != TLS_RL_OK)
-        return r;
-    if (BIO_flush(s->wbio) <= 0) {
-        s->rwstate = SSL_WRITING;
-        return TLS_RL_RETRY;
+    if (tls_rl_write_pending(rl) || rl->bio_flush_due) {
+        if ((r = tls_rl_flush(s, rl)) != TLS_RL_OK)
+            return r;
+        if (BIO_flush(s->wbio) <= 0) {
+            s->rwstate = SSL_WRITING;
+            return TLS_RL_RETRY;
+        }
+        rl->bio_flush_due = 0;
     }
-    rl->bio_flush_due = 0;
+    /* The flight has left: its last state is reported now (tls_conn_set_state). */
+    tls_conn_pay_loop(s);
     return TLS_RL_OK;
 }
 

@@ -53,6 +53,9 @@ struct tls_rl {
     int eof;           /* the transport ended without close_notify (a fatal error) */
     int empty_records; /* consecutive empty records, bounded as stock does */
     int warn_alerts;   /* warning alerts since the last record with content (stock stops at 5) */
+    /* The header at r_pos was checked and shown to the msg callback; the
+     * body is still arriving (stock's READ_BODY state: reported once). */
+    int hdr_done;
     /* The record last returned by tls_rl_read (its plaintext lives in rbuf). */
     int rtype;
     uint8_t *rdata;

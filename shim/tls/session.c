@@ -153,6 +153,7 @@ void tls_session_update_client_cache(SSL *s)
     if ((mode & SSL_SESS_CACHE_NO_INTERNAL_STORE) == 0)
         tls_cache_add(ctx, s->session);
     if (ctx->new_session_cb != NULL) {
+        tls_conn_pay_loop(s);
         tls_session_up_ref(s->session);
         if (!ctx->new_session_cb(s, s->session))
             tls_session_free(s->session);

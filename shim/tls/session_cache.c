@@ -224,6 +224,7 @@ void tls_update_server_cache(SSL *s)
             (!tls13 || ctx->remove_session_cb != NULL || (s->cfg.options & SSL_OP_NO_TICKET)))
             tls_cache_add(ctx, s->session);
         if (ctx->new_session_cb != NULL) {
+            tls_conn_pay_loop(s);
             tls_session_up_ref(s->session);
             if (!ctx->new_session_cb(s, s->session))
                 tls_session_free(s->session);

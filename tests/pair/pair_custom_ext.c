@@ -14,6 +14,7 @@
  * expectation here is stock 3.0's.
  */
 #include "pair.h"
+#include "pair_ext_log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,95 +26,24 @@
 #define EXT_B 1001
 #define EXT_C 1002
 
-struct log {
-    int add_calls, free_calls, parse_calls;
-    unsigned add_contexts, parse_contexts;
-    int add_result; /* 1 add, 0 do not, -1 fail */
-    int parse_result;
-    int alert;
-    int add_with_cert, parse_with_cert;
-    size_t add_chainidx_max, parse_chainidx_max;
-    unsigned char last[64];
-    size_t last_len;
-    const char *payload;
-};
-
-static struct log cl, sl, cl2, sl2;
-
-static int add_cb(SSL *s, unsigned int ext_type, unsigned int context, const unsigned char **out,
-                  size_t *outlen, X509 *x, size_t chainidx, int *al, void *arg)
-{
-    (void)s;
-    (void)ext_type;
-    struct log *l = arg;
-    l->add_calls++;
-    l->add_contexts |= context;
-    if (x != NULL)
-        l->add_with_cert++;
-    if (chainidx > l->add_chainidx_max)
-        l->add_chainidx_max = chainidx;
-    if (l->add_result < 0) {
-        *al = l->alert;
-        return -1;
-    }
-    if (l->add_result == 0)
-        return 0;
-    *out = (const unsigned char *)l->payload;
-    *outlen = strlen(l->payload);
-    return 1;
-}
-
-static void free_cb(SSL *s, unsigned int ext_type, unsigned int context, const unsigned char *out,
-                    void *arg)
-{
-    (void)s;
-    (void)ext_type;
-    (void)context;
-    (void)out;
-    ((struct log *)arg)->free_calls++;
-}
-
-static int parse_cb(SSL *s, unsigned int ext_type, unsigned int context, const unsigned char *in,
-                    size_t inlen, X509 *x, size_t chainidx, int *al, void *arg)
-{
-    (void)s;
-    (void)ext_type;
-    struct log *l = arg;
-    l->parse_calls++;
-    l->parse_contexts |= context;
-    if (x != NULL)
-        l->parse_with_cert++;
-    if (chainidx > l->parse_chainidx_max)
-        l->parse_chainidx_max = chainidx;
-    l->last_len = inlen < sizeof(l->last) ? inlen : sizeof(l->last);
-    memcpy(l->last, in, l->last_len);
-    if (!l->parse_result) {
-        *al = l->alert;
-        return 0;
-    }
-    return 1;
-}
+static struct pair_ext_log cl, sl, cl2, sl2;
 
 static void reset(void)
 {
-    struct log *all[] = {&cl, &sl, &cl2, &sl2};
-    for (int i = 0; i < 4; i++) {
-        memset(all[i], 0, sizeof(*all[i]));
-        all[i]->add_result = all[i]->parse_result = 1;
-    }
-    cl.payload = "from client";
-    sl.payload = "from server";
-    cl2.payload = "client B";
-    sl2.payload = "server B";
+    pair_ext_log_reset(&cl, "from client");
+    pair_ext_log_reset(&sl, "from server");
+    pair_ext_log_reset(&cl2, "client B");
+    pair_ext_log_reset(&sl2, "server B");
 }
 
-static void reg(SSL_CTX *ctx, unsigned type, unsigned context, struct log *l)
+static void reg(SSL_CTX *ctx, unsigned type, unsigned context, struct pair_ext_log *l)
 {
-    ck_assert_int_eq(SSL_CTX_add_custom_ext(ctx, type, context, add_cb, free_cb, l, parse_cb, l),
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(ctx, type, context, pair_ext_add_cb, pair_ext_free_cb,
+                                            l, pair_ext_parse_cb, l),
                      1);
 }
 
-static void last_is(const struct log *l, const char *s)
+static void last_is(const struct pair_ext_log *l, const char *s)
 {
     ck_assert_uint_eq(l->last_len, strlen(s));
     ck_assert_mem_eq(l->last, s, l->last_len);
@@ -327,8 +257,10 @@ START_TEST(no_add_callback)
 {
     reset();
     unsigned ctx = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS;
-    ck_assert_int_eq(SSL_CTX_add_custom_ext(cctx, EXT_A, ctx, NULL, NULL, NULL, parse_cb, &cl), 1);
-    ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, EXT_A, ctx, NULL, NULL, NULL, parse_cb, &sl), 1);
+    ck_assert_int_eq(
+        SSL_CTX_add_custom_ext(cctx, EXT_A, ctx, NULL, NULL, NULL, pair_ext_parse_cb, &cl), 1);
+    ck_assert_int_eq(
+        SSL_CTX_add_custom_ext(sctx, EXT_A, ctx, NULL, NULL, NULL, pair_ext_parse_cb, &sl), 1);
     struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     pair_connect(p);
     ck_assert_int_eq(sl.parse_calls, 1);
@@ -547,9 +479,9 @@ START_TEST(registration_rules)
 {
     reset();
     /* A free callback without an add callback would never run. */
-    ck_assert_int_eq(
-        SSL_CTX_add_custom_ext(sctx, EXT_A, SSL_EXT_CLIENT_HELLO, NULL, free_cb, &sl, NULL, NULL),
-        0);
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, EXT_A, SSL_EXT_CLIENT_HELLO, NULL,
+                                            pair_ext_free_cb, &sl, NULL, NULL),
+                     0);
     /* ... the legacy forms take it (their callbacks are wrapped). */
     ck_assert_int_eq(SSL_CTX_add_server_custom_ext(sctx, EXT_C, NULL, lg_free, NULL, NULL, NULL),
                      1);

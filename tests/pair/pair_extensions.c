@@ -13,6 +13,7 @@
  * certificate it was loaded with.
  */
 #include "pair.h"
+#include "pair_ext_log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,97 +26,27 @@
 #define EXT_INFO 1002
 
 /* What the callbacks saw, per side. */
-struct ext_log {
-    int add_calls, free_calls, parse_calls;
-    unsigned add_contexts, parse_contexts;
-    int add_result; /* 1 add, 0 do not, -1 fail */
-    int parse_result;
-    int alert;
-    unsigned char last[64];
-    size_t last_len;
-    int parse_with_cert;       /* parse calls that had a certificate */
-    size_t parse_chainidx_max; /* the largest chain index seen */
-    int add_with_cert;
-    size_t add_chainidx_max;
-    const char *payload;
-};
-
-static struct ext_log c_log, s_log;
-
-static int add_cb(SSL *s, unsigned int ext_type, unsigned int context, const unsigned char **out,
-                  size_t *outlen, X509 *x, size_t chainidx, int *al, void *add_arg)
-{
-    (void)s;
-    (void)ext_type;
-    struct ext_log *l = add_arg;
-    l->add_calls++;
-    l->add_contexts |= context;
-    if (x != NULL)
-        l->add_with_cert++;
-    if (chainidx > l->add_chainidx_max)
-        l->add_chainidx_max = chainidx;
-    if (l->add_result < 0) {
-        *al = l->alert;
-        return -1;
-    }
-    /* In a Certificate, only on the leaf. */
-    if (l->add_result == 0 || chainidx > 0)
-        return 0;
-    *out = (const unsigned char *)l->payload;
-    *outlen = strlen(l->payload);
-    return 1;
-}
-
-static void free_cb(SSL *s, unsigned int ext_type, unsigned int context, const unsigned char *out,
-                    void *add_arg)
-{
-    (void)s;
-    (void)ext_type;
-    (void)context;
-    (void)out;
-    ((struct ext_log *)add_arg)->free_calls++;
-}
-
-static int parse_cb(SSL *s, unsigned int ext_type, unsigned int context, const unsigned char *in,
-                    size_t inlen, X509 *x, size_t chainidx, int *al, void *parse_arg)
-{
-    (void)s;
-    (void)ext_type;
-    struct ext_log *l = parse_arg;
-    l->parse_calls++;
-    l->parse_contexts |= context;
-    l->last_len = inlen < sizeof(l->last) ? inlen : sizeof(l->last);
-    memcpy(l->last, in, l->last_len);
-    if (x != NULL)
-        l->parse_with_cert++;
-    if (chainidx > l->parse_chainidx_max)
-        l->parse_chainidx_max = chainidx;
-    if (!l->parse_result) {
-        *al = l->alert;
-        return 0;
-    }
-    return 1;
-}
+static struct pair_ext_log c_log, s_log;
 
 static void logs_reset(void)
 {
-    memset(&c_log, 0, sizeof(c_log));
-    memset(&s_log, 0, sizeof(s_log));
-    c_log.add_result = s_log.add_result = 1;
-    c_log.parse_result = s_log.parse_result = 1;
-    c_log.payload = "hello";
-    s_log.payload = "world";
+    pair_ext_log_reset(&c_log, "hello");
+    pair_ext_log_reset(&s_log, "world");
+    /* In a Certificate, only on the leaf. */
+    c_log.leaf_only = s_log.leaf_only = 1;
 }
 
 static void add_both(unsigned type, unsigned context)
 {
-    ck_assert_int_eq(
-        SSL_CTX_add_custom_ext(cctx, type, context, add_cb, free_cb, &c_log, parse_cb, &c_log), 1);
-    ck_assert_int_eq(
-        SSL_CTX_add_custom_ext(sctx, type, context, add_cb, free_cb, &s_log, parse_cb, &s_log), 1);
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(cctx, type, context, pair_ext_add_cb, pair_ext_free_cb,
+                                            &c_log, pair_ext_parse_cb, &c_log),
+                     1);
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, type, context, pair_ext_add_cb, pair_ext_free_cb,
+                                            &s_log, pair_ext_parse_cb, &s_log),
+                     1);
 }
 
-static void last_is(const struct ext_log *l, const char *s)
+static void last_is(const struct pair_ext_log *l, const char *s)
 {
     ck_assert_uint_eq(l->last_len, strlen(s));
     ck_assert_mem_eq(l->last, s, l->last_len);
@@ -179,7 +110,7 @@ START_TEST(not_sent_unless_offered)
     logs_reset();
     ck_assert_int_eq(SSL_CTX_add_custom_ext(
                          sctx, EXT_EE, SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_3_ENCRYPTED_EXTENSIONS,
-                         add_cb, free_cb, &s_log, parse_cb, &s_log),
+                         pair_ext_add_cb, pair_ext_free_cb, &s_log, pair_ext_parse_cb, &s_log),
                      1);
     struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
     pair_connect(p);
@@ -296,20 +227,21 @@ START_TEST(registration)
     ck_assert_int_eq(SSL_extension_supported(TLSEXT_TYPE_server_name), 1);
     ck_assert_int_eq(SSL_extension_supported(EXT_EE), 0);
     ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, TLSEXT_TYPE_server_name, SSL_EXT_CLIENT_HELLO,
-                                            add_cb, NULL, &s_log, parse_cb, &s_log),
+                                            pair_ext_add_cb, NULL, &s_log, pair_ext_parse_cb,
+                                            &s_log),
                      0);
-    ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, EXT_EE, SSL_EXT_CLIENT_HELLO, add_cb, NULL,
-                                            &s_log, parse_cb, &s_log),
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, EXT_EE, SSL_EXT_CLIENT_HELLO, pair_ext_add_cb,
+                                            NULL, &s_log, pair_ext_parse_cb, &s_log),
                      1);
-    ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, EXT_EE, SSL_EXT_CLIENT_HELLO, add_cb, NULL,
-                                            &s_log, parse_cb, &s_log),
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(sctx, EXT_EE, SSL_EXT_CLIENT_HELLO, pair_ext_add_cb,
+                                            NULL, &s_log, pair_ext_parse_cb, &s_log),
                      0);
     /* (The new form registers for both roles: "has client ext" is true on
      * a server context too.) */
     ck_assert_int_eq(SSL_CTX_has_client_custom_ext(sctx, EXT_EE), 1);
     ck_assert_int_eq(SSL_CTX_has_client_custom_ext(sctx, EXT_INFO), 0);
-    ck_assert_int_eq(SSL_CTX_add_custom_ext(cctx, EXT_EE, SSL_EXT_CLIENT_HELLO, add_cb, NULL,
-                                            &c_log, parse_cb, &c_log),
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(cctx, EXT_EE, SSL_EXT_CLIENT_HELLO, pair_ext_add_cb,
+                                            NULL, &c_log, pair_ext_parse_cb, &c_log),
                      1);
     ck_assert_int_eq(SSL_CTX_has_client_custom_ext(cctx, EXT_EE), 1);
     ERR_clear_error();
@@ -340,8 +272,9 @@ static size_t make_serverinfo_v2(unsigned char *out, unsigned context, unsigned 
 static void client_asks(unsigned type, unsigned context)
 {
     c_log.payload = "";
-    ck_assert_int_eq(
-        SSL_CTX_add_custom_ext(cctx, type, context, add_cb, NULL, &c_log, parse_cb, &c_log), 1);
+    ck_assert_int_eq(SSL_CTX_add_custom_ext(cctx, type, context, pair_ext_add_cb, NULL, &c_log,
+                                            pair_ext_parse_cb, &c_log),
+                     1);
 }
 
 static const unsigned info_contexts[] = {
