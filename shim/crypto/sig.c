@@ -10,7 +10,10 @@
  * parsed certificates are kept (x509_cache.h), so the same EVP_PKEY comes
  * back for the same server; a template holds a reference to its key, so the
  * pointer it is keyed by cannot be reused for another key while it is kept.
- * Only public keys are kept this way.
+ * Peer (public) keys' templates live in the library context's set
+ * (struct shim_algs); our own private keys' signing templates live in the
+ * SSL_CTX that holds the key (tls_sig_sign's kept), so that no private key
+ * outlives the context that was given it.
  */
 #include "shim.h"
 
@@ -20,17 +23,18 @@
 
 /* Enough for the leaf keys of the servers a client talks to in turn, under
  * a few schemes each; replaced round-robin. */
-#define VERIFY_SLOTS 32
+#define KEPT_SLOTS 32
 
-struct verify_slot {
+struct kept_slot {
     const EVP_PKEY *pkey; /* the key (ctx holds the reference) */
     struct shim_sig_scheme scheme;
-    EVP_PKEY_CTX *ctx; /* initialised for verification, digest and padding set */
+    int sign;
+    EVP_PKEY_CTX *ctx; /* initialised to sign or verify, digest and padding set */
 };
 
 struct shim_sig_cache {
     CRYPTO_RWLOCK *lock;
-    struct verify_slot slot[VERIFY_SLOTS];
+    struct kept_slot slot[KEPT_SLOTS];
     size_t next;
 };
 
@@ -49,7 +53,7 @@ void shim_sig_cache_free(struct shim_sig_cache *c)
 {
     if (c == NULL)
         return;
-    for (size_t i = 0; i < VERIFY_SLOTS; i++)
+    for (size_t i = 0; i < KEPT_SLOTS; i++)
         EVP_PKEY_CTX_free(c->slot[i].ctx);
     CRYPTO_THREAD_lock_free(c->lock);
     OPENSSL_free(c);
@@ -72,12 +76,12 @@ static int setup(EVP_MD_CTX *mctx, const struct shim_algs *a, struct shim_sig_sc
     return ok > 0 && set_padding(pctx, alg);
 }
 
-static EVP_PKEY_CTX *new_verify_template(const struct shim_algs *a, struct shim_sig_scheme alg,
-                                         const EVP_MD *md, EVP_PKEY *pkey)
+static EVP_PKEY_CTX *new_template(const struct shim_algs *a, struct shim_sig_scheme alg,
+                                  const EVP_MD *md, EVP_PKEY *pkey, int sign)
 {
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, pkey, a->propq);
 
-    if (pctx == NULL || EVP_PKEY_verify_init(pctx) <= 0 ||
+    if (pctx == NULL || (sign ? EVP_PKEY_sign_init(pctx) : EVP_PKEY_verify_init(pctx)) <= 0 ||
         EVP_PKEY_CTX_set_signature_md(pctx, md) <= 0 || !set_padding(pctx, alg)) {
         EVP_PKEY_CTX_free(pctx);
         return NULL;
@@ -85,48 +89,50 @@ static EVP_PKEY_CTX *new_verify_template(const struct shim_algs *a, struct shim_
     return pctx;
 }
 
-static int same(const struct verify_slot *sl, const EVP_PKEY *pkey, struct shim_sig_scheme alg)
+static int same(const struct kept_slot *sl, const EVP_PKEY *pkey, struct shim_sig_scheme alg,
+                int sign)
 {
-    return sl->ctx != NULL && sl->pkey == pkey && sl->scheme.hash_nid == alg.hash_nid &&
-           sl->scheme.pss == alg.pss;
+    return sl->ctx != NULL && sl->pkey == pkey && sl->sign == sign &&
+           sl->scheme.hash_nid == alg.hash_nid && sl->scheme.pss == alg.pss;
 }
 
-/* A verification context for pkey under alg, the caller's to free: a
- * duplicate of the kept template, made (and kept) on first use. */
-static EVP_PKEY_CTX *verify_ctx(const struct shim_algs *a, struct shim_sig_scheme alg,
-                                const EVP_MD *md, EVP_PKEY *pkey)
+/* A context to sign or verify with pkey under alg, the caller's to free: a
+ * duplicate of the template kept in c (NULL: none kept), made (and kept) on
+ * first use. */
+static EVP_PKEY_CTX *kept_ctx(struct shim_sig_cache *c, const struct shim_algs *a,
+                              struct shim_sig_scheme alg, const EVP_MD *md, EVP_PKEY *pkey,
+                              int sign)
 {
-    struct shim_sig_cache *c = a->sig_ctxs;
     EVP_PKEY_CTX *dup = NULL, *tmpl;
-    struct verify_slot *sl;
+    struct kept_slot *sl;
 
     if (c == NULL)
-        return new_verify_template(a, alg, md, pkey);
+        return new_template(a, alg, md, pkey, sign);
     if (!CRYPTO_THREAD_read_lock(c->lock))
         return NULL;
-    for (size_t i = 0; i < VERIFY_SLOTS && dup == NULL; i++)
-        if (same(&c->slot[i], pkey, alg))
+    for (size_t i = 0; i < KEPT_SLOTS && dup == NULL; i++)
+        if (same(&c->slot[i], pkey, alg, sign))
             dup = EVP_PKEY_CTX_dup(c->slot[i].ctx);
     CRYPTO_THREAD_unlock(c->lock);
     if (dup != NULL)
         return dup;
-    if ((tmpl = new_verify_template(a, alg, md, pkey)) == NULL)
+    if ((tmpl = new_template(a, alg, md, pkey, sign)) == NULL)
         return NULL;
     if ((dup = EVP_PKEY_CTX_dup(tmpl)) == NULL || !CRYPTO_THREAD_write_lock(c->lock)) {
         /* Not kept: the template itself is used once. */
         EVP_PKEY_CTX_free(dup);
         return tmpl;
     }
-    for (size_t i = 0; i < VERIFY_SLOTS && tmpl != NULL; i++)
-        if (same(&c->slot[i], pkey, alg)) { /* another thread kept one meanwhile */
+    for (size_t i = 0; i < KEPT_SLOTS && tmpl != NULL; i++)
+        if (same(&c->slot[i], pkey, alg, sign)) { /* another thread kept one meanwhile */
             EVP_PKEY_CTX_free(tmpl);
             tmpl = NULL;
         }
     if (tmpl != NULL) {
         sl = &c->slot[c->next];
         EVP_PKEY_CTX_free(sl->ctx);
-        *sl = (struct verify_slot){pkey, alg, tmpl};
-        c->next = (c->next + 1) % VERIFY_SLOTS;
+        *sl = (struct kept_slot){pkey, alg, sign, tmpl};
+        c->next = (c->next + 1) % KEPT_SLOTS;
     }
     CRYPTO_THREAD_unlock(c->lock);
     return dup;
@@ -146,7 +152,7 @@ int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme alg, EVP_PK
         /* Hash, then verify the digest: what EVP_DigestVerify does, on a
          * kept context. */
         ok = EVP_Digest(tbs, tbs_len, digest, &digest_len, md, NULL) &&
-             (pctx = verify_ctx(a, alg, md, pkey)) != NULL;
+             (pctx = kept_ctx(a->sig_ctxs, a, alg, md, pkey, 0)) != NULL;
         if (ok) {
             ok = EVP_PKEY_verify(pctx, sig, sig_len, digest, digest_len) > 0;
             EVP_PKEY_CTX_free(pctx);
@@ -162,23 +168,39 @@ int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme alg, EVP_PK
     return ok;
 }
 
-int tls_sig_sign(const struct shim_algs *a, struct shim_sig_scheme alg, EVP_PKEY *pkey,
-                 const uint8_t *tbs, size_t tbs_len, uint8_t **sig, size_t *sig_len)
+int tls_sig_sign(const struct shim_algs *a, struct shim_sig_cache *kept, struct shim_sig_scheme alg,
+                 EVP_PKEY *pkey, const uint8_t *tbs, size_t tbs_len, uint8_t **sig, size_t *sig_len)
 {
-    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    const EVP_MD *md = alg.hash_nid == NID_undef ? NULL : shim_algs_md_by_nid(a, alg.hash_nid);
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_MD_CTX *mctx = NULL;
     int ok = 0;
 
     *sig = NULL;
-    if (mctx == NULL || !setup(mctx, a, alg, pkey, 1) ||
-        EVP_DigestSign(mctx, NULL, sig_len, tbs, tbs_len) <= 0 ||
-        (*sig = OPENSSL_malloc(*sig_len)) == NULL ||
-        EVP_DigestSign(mctx, *sig, sig_len, tbs, tbs_len) <= 0) {
+    if (md != NULL) {
+        /* Hash, then sign the digest: what EVP_DigestSign does, on a kept
+         * context. */
+        ok = EVP_Digest(tbs, tbs_len, digest, &digest_len, md, NULL) &&
+             (pctx = kept_ctx(kept, a, alg, md, pkey, 1)) != NULL &&
+             EVP_PKEY_sign(pctx, NULL, sig_len, digest, digest_len) > 0 &&
+             (*sig = OPENSSL_malloc(*sig_len)) != NULL &&
+             EVP_PKEY_sign(pctx, *sig, sig_len, digest, digest_len) > 0;
+        EVP_PKEY_CTX_free(pctx);
+        OPENSSL_cleanse(digest, sizeof(digest));
+    } else {
+        /* EdDSA signs the message itself. */
+        ok = (mctx = EVP_MD_CTX_new()) != NULL && setup(mctx, a, alg, pkey, 1) &&
+             EVP_DigestSign(mctx, NULL, sig_len, tbs, tbs_len) > 0 &&
+             (*sig = OPENSSL_malloc(*sig_len)) != NULL &&
+             EVP_DigestSign(mctx, *sig, sig_len, tbs, tbs_len) > 0;
+        EVP_MD_CTX_free(mctx);
+    }
+    if (!ok) {
         OPENSSL_free(*sig);
         *sig = NULL;
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
-    } else {
-        ok = 1;
     }
-    EVP_MD_CTX_free(mctx);
     return ok;
 }

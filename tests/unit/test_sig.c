@@ -125,6 +125,64 @@ START_TEST(many_keys)
 }
 END_TEST
 
+/* libcrypto's verdict on sig (the witness for what we sign). */
+static int libcrypto_verifies(EVP_PKEY *key, struct shim_sig_scheme sch, const uint8_t *tbs,
+                              size_t tbs_len, const uint8_t *sig, size_t sig_len)
+{
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *p = NULL;
+    int ok;
+
+    ck_assert_int_eq(EVP_DigestVerifyInit(m, &p, EVP_get_digestbynid(sch.hash_nid), NULL, key), 1);
+    if (sch.pss) {
+        ck_assert_int_gt(EVP_PKEY_CTX_set_rsa_padding(p, RSA_PKCS1_PSS_PADDING), 0);
+        ck_assert_int_gt(EVP_PKEY_CTX_set_rsa_pss_saltlen(p, RSA_PSS_SALTLEN_DIGEST), 0);
+    }
+    ok = EVP_DigestVerify(m, sig, sig_len, tbs, tbs_len) == 1;
+    EVP_MD_CTX_free(m);
+    ERR_clear_error();
+    return ok;
+}
+
+/* Signing on kept contexts: each signature is the right key's, digest's
+ * and padding's, with keys and schemes alternated. */
+START_TEST(signing_on_kept_contexts)
+{
+    struct shim_sig_cache *kept = shim_sig_cache_new();
+    EVP_PKEY *a = keygen("EC", "P-256"), *b = keygen("EC", "P-256"), *r = keygen("RSA", NULL);
+    struct shim_sig_scheme s256 = {NID_sha256, 0}, s384 = {NID_sha384, 0}, pss = {NID_sha256, 1};
+    struct {
+        EVP_PKEY *key, *other;
+        struct shim_sig_scheme sch, wrong;
+    } steps[] = {{a, b, s256, s384},   {b, a, s256, s384},   {a, b, s384, s256},
+                 {r, NULL, pss, s256}, {r, NULL, s256, pss}, {a, b, s256, s384}};
+    uint8_t tbs[130], *sig;
+    size_t len;
+
+    ck_assert_ptr_nonnull(kept);
+    memset(tbs, 0x3c, sizeof(tbs));
+    /* Round 0 without kept contexts, then the first use and the reuse. */
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+            ck_assert(tls_sig_sign(algs(), round ? kept : NULL, steps[i].sch, steps[i].key, tbs,
+                                   sizeof(tbs), &sig, &len));
+            ck_assert_int_eq(
+                libcrypto_verifies(steps[i].key, steps[i].sch, tbs, sizeof(tbs), sig, len), 1);
+            ck_assert_int_eq(
+                libcrypto_verifies(steps[i].key, steps[i].wrong, tbs, sizeof(tbs), sig, len), 0);
+            if (steps[i].other != NULL)
+                ck_assert_int_eq(
+                    libcrypto_verifies(steps[i].other, steps[i].sch, tbs, sizeof(tbs), sig, len),
+                    0);
+            OPENSSL_free(sig);
+        }
+    shim_sig_cache_free(kept);
+    EVP_PKEY_free(a);
+    EVP_PKEY_free(b);
+    EVP_PKEY_free(r);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("sig");
@@ -133,6 +191,7 @@ Suite *unit_suite(void)
     tcase_add_test(tc, ecdsa_keys_and_digests_kept_apart);
     tcase_add_test(tc, rsa_paddings_kept_apart);
     tcase_add_test(tc, many_keys);
+    tcase_add_test(tc, signing_on_kept_contexts);
     suite_add_tcase(s, tc);
     return s;
 }
