@@ -58,6 +58,18 @@ static int post_handshake(SSL *s, struct tls_conn *c)
     return !c->failed;
 }
 
+/* TLS 1.3: the first bytes of a post-handshake message's header are
+ * buffered and a record of another type comes before the rest.  Stock
+ * refuses that at the record (mixed handshake and non-handshake data); once
+ * the header is whole, its body may wait behind other records. */
+static int header_interrupted(const struct tls_conn *c)
+{
+    size_t buffered = c->hm.len - c->hm.pos;
+
+    return c->version == TLS1_3_VERSION && c->rl.rtype != SSL3_RT_HANDSHAKE && !c->hm.have &&
+           buffered > 0 && buffered < 4;
+}
+
 /* Without SSL_MODE_AUTO_RETRY, stock returns to the application after a
  * handshake message (and the handshake it started) when nothing more is
  * buffered: 1 when the read must stop with SSL_ERROR_WANT_READ. */
@@ -104,6 +116,11 @@ static int next_app_record(SSL *s, struct tls_conn *c)
                 s->rwstate = SSL_NOTHING;
                 return 0;
             }
+            return -1;
+        }
+        if (header_interrupted(c)) {
+            tls_rl_release_record(&c->rl);
+            tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_MIXED_HANDSHAKE_AND_NON_HANDSHAKE_DATA);
             return -1;
         }
         switch (c->rl.rtype) {

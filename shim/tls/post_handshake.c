@@ -5,6 +5,7 @@
 #include "shim.h"
 
 #include "tls/alert.h"
+#include "tls/appdata.h"
 #include "tls/handshake.h"
 #include "tls/handshake13.h"
 #include "tls/machines.h"
@@ -59,6 +60,14 @@ int tls_post_handshake_expected(const SSL *s, const struct tls_conn *c, int type
 int tls_post_handshake_msg(SSL *s, struct tls_conn *c)
 {
     int ok, type = c->hm.msg.type;
+
+    /* A KeyUpdate still owed (the answer to an earlier update_requested)
+     * goes out before the next message is read: stock's state machine,
+     * entered for each message, writes it first.  So a run of requests is
+     * answered one by one while reading, the last at the next write. */
+    if (c->version == TLS1_3_VERSION && c->key_update != SSL_KEY_UPDATE_NONE &&
+        !tls_flush_key_update(s, c))
+        return 0;
 
     /* A ClientHello on an established TLS 1.2 connection: a renegotiation
      * the server asked for, or the client's own. */

@@ -6,6 +6,7 @@
 #include "shim.h"
 
 #include <openssl/obj_mac.h>
+#include <string.h>
 
 #include "crypto/hash.h"
 #include "crypto/pkey.h"
@@ -327,6 +328,23 @@ static int ec_curve_ok(SSL *s, EVP_PKEY *pkey)
     return tls_listed(g->id, s->conn->peer_groups, s->conn->peer_groups_len);
 }
 
+/* A peer's EC key must be in a point format we said we take (RFC 8422
+ * 5.1.2): with our ec_point_formats list the peer's, when it sent one (a
+ * TLS 1.2 ServerHello, or a ClientHello before TLS 1.2).  TLS 1.3 has no
+ * such list, but stock still checks an uncompressed key against one that
+ * was received (stock's tls1_check_pkey_comp). */
+static int ec_point_format_ok(const struct tls_conn *c, const EVP_PKEY *pkey, int tls13)
+{
+    int form = shim_pkey_ec_point_format(pkey);
+
+    if (form < 0)
+        return 0;
+    if (form != 0 && tls13)
+        return 1;
+    return c->peer_ec_point_formats == NULL ||
+           memchr(c->peer_ec_point_formats, form, c->peer_ec_point_formats_len) != NULL;
+}
+
 const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint16_t code,
                                                EVP_PKEY *pkey)
 {
@@ -351,6 +369,10 @@ const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint1
         return NULL;
     }
     if (kt == SHIM_KEY_EC) {
+        if (!ec_point_format_ok(c, pkey, tls13)) {
+            tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_ILLEGAL_POINT_COMPRESSION);
+            return NULL;
+        }
         /* TLS 1.3 binds the curve to the algorithm. */
         if (tls13 && a->curve_nid != NID_undef && shim_pkey_curve_nid(pkey) != a->curve_nid) {
             tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CURVE);

@@ -23,8 +23,12 @@
  * With "flip", each body byte is instead altered in place (low bit, then
  * every bit inverted), which reaches the checks on values, not only lengths.
  *
+ * With "order", each message is instead replaced by one of another type (its
+ * header alone), preceded by an empty HelloRequest, or split by a
+ * ChangeCipherSpec record or another (unexpected_messages below).
+ *
  * usage: diff_parse tls12 | tls12-certreq | tls13 | hrr | tls13-enc | tls13-enc-certreq |
- *        tls13-post  [flip]
+ *        tls13-post  [flip | order]
  */
 #include "diff_common.h"
 #include "diff_wire.h"
@@ -100,6 +104,10 @@ static const unsigned char sentinel_tls12[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x
 static const unsigned char sentinel_tls11[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00};
 /* The TLS 1.2 ServerHello's random, as the ServerKeyExchange signs it. */
 static unsigned char random_12[32];
+/* The ec_point_formats list the TLS 1.2 ServerHello carries (RFC 8422
+ * 5.2): uncompressed by default. */
+static const unsigned char *point_formats = (const unsigned char *)"\x00";
+static size_t point_formats_len = 1;
 
 /* The fixed random that marks a HelloRetryRequest (RFC 8446 4.1.3). */
 static const unsigned char hrr_random[32] = {
@@ -119,10 +127,11 @@ static void server_hello_12(struct buf *o, const struct hello *h)
     put(&b, h->sid, h->sid_len);
     put_u16(&b, 0xc02b); /* ECDHE-ECDSA-AES128-GCM-SHA256 */
     put_u8(&b, 0);
-    put_u16(&b, 4 + 1 + 4 + 4 + 2);
-    put_u16(&b, 0xff01), put_u16(&b, 1), put_u8(&b, 0);                /* renegotiation_info */
-    put_u16(&b, 0x0017), put_u16(&b, 0);                               /* extended_master_secret */
-    put_u16(&b, 0x000b), put_u16(&b, 2), put_u8(&b, 1), put_u8(&b, 0); /* point formats */
+    put_u16(&b, 4 + 1 + 4 + 4 + 1 + (unsigned)point_formats_len);
+    put_u16(&b, 0xff01), put_u16(&b, 1), put_u8(&b, 0); /* renegotiation_info */
+    put_u16(&b, 0x0017), put_u16(&b, 0);                /* extended_master_secret */
+    put_u16(&b, 0x000b), put_u16(&b, 1 + (unsigned)point_formats_len);
+    put_u8(&b, (unsigned)point_formats_len), put(&b, point_formats, point_formats_len);
     message(o, 2, &b);
 }
 
@@ -416,12 +425,27 @@ static int flight_13_encrypted(const char *kind, const struct hello *h, struct b
     return count;
 }
 
-static const struct damage intact = {INTACT, 0, 0};
+static const struct damage intact = {.kind = INTACT};
+
+/* SPLIT: the record that goes inside the message (a ChangeCipherSpec, or
+ * another) and where in the clear flight, or SIZE_MAX. */
+static struct {
+    unsigned type;
+    unsigned char body[2];
+    size_t len;
+    size_t at;
+} inserted = {0, {0}, 0, SIZE_MAX};
 
 /* Builds the flight for this ClientHello; message number `target` gets the
- * damage (cut to `keep` body bytes).  Messages after a damaged one are left
- * out.  The messages from `encrypted_from` on go to `enc`, to be sent under
- * the handshake keys.  Returns the number of messages in the full flight. */
+ * damage.  Messages after a damaged one are left out, but after one with a
+ * HelloRequest before it or a record inside it.  The messages from `encrypted_from` on go to `enc`,
+ * to be sent under the handshake keys.  Returns the number of messages in the full flight. */
+/* Whether the messages after the damaged one are sent too. */
+static int whole_flight(const struct damage *d)
+{
+    return d->kind == INTACT || d->kind == HELLO_REQ || d->kind == SPLIT;
+}
+
 static int flight(const char *kind, const struct hello *h, int target, const struct damage *d,
                   struct buf *clear, struct buf *enc, size_t *target_body_len)
 {
@@ -449,12 +473,15 @@ static int flight(const char *kind, const struct hello *h, int target, const str
         count = 1;
     }
     out->n = 0;
-    for (int i = 0; i < count && (d->kind == INTACT || i <= target); i++) {
+    for (int i = 0; i < count && (whole_flight(d) || i <= target); i++) {
+        size_t split;
         if (i == encrypted_from)
             out = enc;
         if (i == target)
             *target_body_len = msgs[i].n - 4;
-        wire_emit(out, &msgs[i], i == target ? d : NULL);
+        split = wire_emit(out, &msgs[i], i == target ? d : NULL);
+        if (split != SIZE_MAX && out == clear)
+            inserted.at = split;
     }
     return count;
 }
@@ -530,7 +557,7 @@ static int post_handshake(SSL *s, int target, const struct damage *d, const char
 
     application_keys();
     rec.n = 0;
-    for (int i = 0; i < count && (d->kind == INTACT || i <= target); i++) {
+    for (int i = 0; i < count && (whole_flight(d) || i <= target); i++) {
         one.n = 0;
         if (i == target)
             body_len = msgs[i].n - 4;
@@ -621,6 +648,7 @@ static int run(SSL_CTX *ctx, const char *kind, int target, const struct damage *
     int r, count, post = strcmp(kind, "tls13-post") == 0;
 
     rec.n = 0;
+    inserted.at = SIZE_MAX;
     BIO_set_mem_eof_return(rb, -1);
     SSL_set_bio(s, rb, wb);
     if (strncmp(kind, "tls13-enc", 9) == 0 || post) {
@@ -636,13 +664,19 @@ static int run(SSL_CTX *ctx, const char *kind, int target, const struct damage *
     }
     /* tls13-post damages what follows an intact handshake. */
     count = flight(kind, &h, post ? -1 : target, post ? &intact : d, &fl, &enc, &body_len);
-    /* All of it in handshake records of at most 2^14 bytes. */
-    for (size_t off = 0; off < fl.n; off += 16384) {
+    /* All of it in handshake records of at most 2^14 bytes (SPLIT: the
+     * inserted record between two of them). */
+    for (size_t off = 0; off < fl.n;) {
         size_t len = fl.n - off < 16384 ? fl.n - off : 16384;
-        put_u8(&rec, 22);
-        put_u16(&rec, 0x0303);
-        put_u16(&rec, (unsigned)len);
-        put(&rec, fl.b + off, len);
+        if (inserted.at != SIZE_MAX && off <= inserted.at && inserted.at < off + len)
+            len = inserted.at - off;
+        if (len > 0)
+            wire_record(&rec, 22, 0x0303, fl.b + off, len);
+        off += len;
+        if (off == inserted.at) {
+            wire_record(&rec, inserted.type, 0x0303, inserted.body, inserted.len);
+            inserted.at = SIZE_MAX;
+        }
     }
     if (enc.n > 0) {
         /* The middlebox-compatibility change_cipher_spec, then the rest. */
@@ -671,6 +705,64 @@ static int run(SSL_CTX *ctx, const char *kind, int target, const struct damage *
     return d->kind == INTACT ? count : (int)body_len;
 }
 
+/*
+ * "order": each message of the flight in turn gives way to a message of
+ * another type (or of its own), whose header claims a length the type allows
+ * or not, sent without its body: stock judges the type and then the length
+ * as soon as the header is in (unexpected_message before
+ * excessive_message_size, before waiting for the body).  Then an empty
+ * HelloRequest before each message (a client drops it during a handshake),
+ * and ChangeCipherSpec records, good and malformed, and other records at
+ * and inside each message sent in the clear.
+ */
+static void unexpected_messages(SSL_CTX *ctx, const char *kind, int count)
+{
+    static const unsigned types[] = {0, 1, 2, 4, 5, 8, 11, 12, 13, 14, 15, 16, 20, 22, 24, 67, 99};
+    static const size_t claims[] = {0, 10, 65, 0xffffff};
+    static const struct {
+        const char *name;
+        unsigned type;
+        size_t len;
+        unsigned char body[2];
+    } records[] = {{"good ChangeCipherSpec", 20, 1, {1, 0}},
+                   {"two-byte ChangeCipherSpec", 20, 2, {1, 1}},
+                   {"ChangeCipherSpec 2", 20, 1, {2, 0}},
+                   {"application data", 23, 1, {'x', 0}},
+                   {"record type 99", 99, 1, {'x', 0}}};
+    static const size_t split_at[] = {0, 2, 4, 6};
+    int tls12 = strncmp(kind, "tls12", 5) == 0;
+    char label[128];
+
+    for (int m = strncmp(kind, "tls13-enc", 9) == 0; m < count; m++) {
+        /* Only the messages sent in the clear can have a record inside. */
+        int clear = tls12 || (m == 0 && strcmp(kind, "tls13-post") != 0);
+        struct damage d = {.kind = REPLACE};
+
+        for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+            for (size_t k = 0; k < sizeof(claims) / sizeof(claims[0]); k++) {
+                d = (struct damage){.kind = REPLACE, .type = types[t], .claim = claims[k]};
+                snprintf(label, sizeof(label), "message %d as type %u claiming %zu, header only", m,
+                         d.type, d.claim);
+                run(ctx, kind, m, &d, label);
+            }
+        }
+        snprintf(label, sizeof(label), "empty HelloRequest before message %d", m);
+        d = (struct damage){.kind = HELLO_REQ};
+        run(ctx, kind, m, &d, label);
+        for (size_t c = 0; clear && c < sizeof(records) / sizeof(records[0]); c++) {
+            for (size_t a = 0; a < sizeof(split_at) / sizeof(split_at[0]); a++) {
+                inserted.type = records[c].type;
+                inserted.len = records[c].len;
+                memcpy(inserted.body, records[c].body, 2);
+                d = (struct damage){.kind = SPLIT, .at = split_at[a]};
+                snprintf(label, sizeof(label), "%s record after %zu bytes of message %d",
+                         records[c].name, split_at[a], m);
+                run(ctx, kind, m, &d, label);
+            }
+        }
+    }
+}
+
 struct sweep {
     SSL_CTX *ctx;
     const char *kind;
@@ -686,6 +778,7 @@ int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
     int flip = argc > 2 && strcmp(argv[2], "flip") == 0;
+    int order = argc > 2 && strcmp(argv[2], "order") == 0;
     SSL_CTX *ctx;
     int count;
     struct sweep sw;
@@ -694,7 +787,7 @@ int main(int argc, char **argv)
         strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0 && strcmp(kind, "tls13-enc") != 0 &&
         strcmp(kind, "tls13-enc-certreq") != 0 && strcmp(kind, "tls13-post") != 0) {
         fprintf(stderr, "usage: diff_parse tls12|tls12-certreq|tls13|hrr|tls13-enc|"
-                        "tls13-enc-certreq|tls13-post\n");
+                        "tls13-enc-certreq|tls13-post [flip|order]\n");
         return 2;
     }
     diff_report_lib();
@@ -710,11 +803,15 @@ int main(int argc, char **argv)
         SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 
     count = run(ctx, kind, -1, &intact, "intact flight");
+    if (order) {
+        unexpected_messages(ctx, kind, count);
+        count = 0;
+    }
     /* (tls13 covers the ServerHello of the encrypted kinds) */
     sw.ctx = ctx;
     sw.kind = kind;
     wire_sweep(&sw, sweep_run, count, strncmp(kind, "tls13-enc", 9) == 0, -1, flip);
-    if (strcmp(kind, "tls12") == 0 && !flip) {
+    if (strcmp(kind, "tls12") == 0 && !flip && !order) {
         /* The downgrade sentinels, to a client that could have had TLS 1.3
          * and to one that could not. */
         static const struct {
@@ -736,8 +833,27 @@ int main(int argc, char **argv)
             downgrade_sentinel = NULL;
             SSL_CTX_free(c);
         }
+        /* ec_point_formats without the uncompressed format (RFC 8422 5.2
+         * requires it), and an empty list. */
+        static const struct {
+            const char *label;
+            const char *list;
+            size_t len;
+        } formats[] = {
+            {"point formats compressed only", "\x01\x02", 2},
+            {"point formats unknown 7", "\x07", 1},
+            {"point formats compressed, then uncompressed", "\x01\x00", 2},
+            {"point formats empty", "", 0},
+        };
+        for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+            point_formats = (const unsigned char *)formats[i].list;
+            point_formats_len = formats[i].len;
+            run(ctx, kind, -1, &intact, formats[i].label);
+        }
+        point_formats = (const unsigned char *)"\x00";
+        point_formats_len = 1;
     }
-    if (strcmp(kind, "tls13-post") == 0 && !flip) {
+    if (strcmp(kind, "tls13-post") == 0 && !flip && !order) {
         ku_variant = KU_REQUESTED;
         run(ctx, kind, -1, &intact, "key update requested");
         ku_variant = KU_BAD_VALUE;

@@ -8,6 +8,7 @@
 #include <openssl/core_names.h>
 #include <openssl/kdf.h>
 #include <openssl/pem.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,9 +125,9 @@ int rd_vec(struct rd *r, int len_bytes, struct rd *sub)
 
 /* ------------------------------------------------------------- damaging */
 
-void wire_emit(struct buf *out, const struct buf *m, const struct damage *d)
+size_t wire_emit(struct buf *out, const struct buf *m, const struct damage *d)
 {
-    size_t body = m->n - 4;
+    size_t body = m->n - 4, split = SIZE_MAX;
 
     switch (d != NULL ? d->kind : INTACT) {
     case CUT:
@@ -149,11 +150,27 @@ void wire_emit(struct buf *out, const struct buf *m, const struct damage *d)
         put(out, m->b, m->n);
         out->b[out->n - body + d->at] ^= d->mask;
         break;
+    case REPLACE:
+        put_u8(out, d->type);
+        put_u24(out, d->claim);
+        for (size_t i = 0; i < d->at; i++)
+            put_u8(out, 0);
+        break;
+    case HELLO_REQ:
+        put_u8(out, 0);
+        put_u24(out, 0);
+        put(out, m->b, m->n);
+        break;
+    case SPLIT:
+        split = out->n + d->at;
+        put(out, m->b, m->n);
+        break;
     case INTACT:
     default:
         put(out, m->b, m->n);
         break;
     }
+    return split;
 }
 
 void wire_sweep(void *arg, wire_run_fn run, int count, int first, int last, int flip)
@@ -164,13 +181,13 @@ void wire_sweep(void *arg, wire_run_fn run, int count, int first, int last, int 
     if (last < 0 || last > count - 1)
         last = count - 1;
     for (int m = first; m <= last; m++) {
-        struct damage d = {LONGER, 0, 0};
+        struct damage d = {.kind = LONGER};
         int body = run(arg, m, &d, NULL); /* measures the body */
         if (flip) {
             /* Each body byte with its low bit, then all its bits, inverted. */
             for (int at = 0; at < body; at++) {
                 for (size_t i = 0; i < sizeof(masks); i++) {
-                    d = (struct damage){FLIP, (size_t)at, masks[i]};
+                    d = (struct damage){.kind = FLIP, .at = (size_t)at, .mask = masks[i]};
                     snprintf(label, sizeof(label), "message %d byte %d of %d ^ 0x%02x", m, at, body,
                              masks[i]);
                     run(arg, m, &d, label);
@@ -179,14 +196,14 @@ void wire_sweep(void *arg, wire_run_fn run, int count, int first, int last, int 
             continue;
         }
         snprintf(label, sizeof(label), "message %d one byte longer", m);
-        d = (struct damage){LONGER, 0, 0};
+        d = (struct damage){.kind = LONGER};
         run(arg, m, &d, label);
         snprintf(label, sizeof(label), "message %d claiming 16 MB", m);
-        d = (struct damage){HUGE, 0, 0};
+        d = (struct damage){.kind = HUGE};
         run(arg, m, &d, label);
         for (int at = 0; at < body; at++) {
             snprintf(label, sizeof(label), "message %d cut to %d of %d", m, at, body);
-            d = (struct damage){CUT, (size_t)at, 0};
+            d = (struct damage){.kind = CUT, .at = (size_t)at};
             run(arg, m, &d, label);
         }
     }

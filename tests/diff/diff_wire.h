@@ -67,16 +67,25 @@ int rd_vec(struct rd *r, int len_bytes, struct rd *sub);
 
 /* How a message is sent: intact, its body cut to `at` bytes (the header
  * saying so), one byte longer (a zero added, the header saying so), with a
- * header claiming 16 MB, or with body byte `at` XORed with `mask`. */
-enum damage_kind { INTACT, CUT, LONGER, HUGE, FLIP };
+ * header claiming 16 MB, or with body byte `at` XORed with `mask`.
+ *
+ * Out of order (diff_parse's "order" mode): REPLACE sends, instead of the
+ * message, a header of type `type` claiming `claim` bytes followed by `at`
+ * zero bytes; HELLO_REQ sends an empty HelloRequest before the message;
+ * SPLIT sends the message intact, and the caller puts a record of its own
+ * after its first `at` bytes (wire_emit says where). */
+enum damage_kind { INTACT, CUT, LONGER, HUGE, FLIP, REPLACE, HELLO_REQ, SPLIT };
 struct damage {
     enum damage_kind kind;
     size_t at;
     unsigned char mask;
+    unsigned type; /* REPLACE */
+    size_t claim;  /* REPLACE */
 };
 
-/* Appends message `m` (header and body) damaged as `d` says (NULL: intact). */
-void wire_emit(struct buf *out, const struct buf *m, const struct damage *d);
+/* Appends message `m` (header and body) damaged as `d` says (NULL: intact).
+ * Returns the offset in `out` where a SPLIT's record goes, else SIZE_MAX. */
+size_t wire_emit(struct buf *out, const struct buf *m, const struct damage *d);
 
 /* Runs one case: message `target` damaged as `d`, printed under `label`
  * (NULL: a quiet run that only measures).  With d->kind LONGER and a NULL
