@@ -11,6 +11,8 @@
 #include "shim.h"
 
 #include <openssl/rsa.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "crypto/algs.h"
@@ -183,6 +185,56 @@ START_TEST(signing_on_kept_contexts)
 }
 END_TEST
 
+/* Threads share the kept contexts (the TSan build runs this too): each
+ * signs and verifies with the same keys at once. */
+static struct shim_sig_cache *shared_kept;
+static EVP_PKEY *shared_keys[2];
+static const struct shim_algs
+    *shared_algs; /* (unit_ctx is made on first use: before the threads) */
+
+static void *sign_and_verify(void *arg)
+{
+    struct shim_sig_scheme s256 = {NID_sha256, 0};
+    uint8_t tbs[64], *sig;
+    size_t len;
+
+    memset(tbs, (int)(intptr_t)arg, sizeof(tbs));
+    for (int i = 0; i < 20; i++) {
+        EVP_PKEY *k = shared_keys[i % 2];
+        if (!tls_sig_sign(shared_algs, shared_kept, s256, k, tbs, sizeof(tbs), &sig, &len))
+            return (void *)1;
+        int ok = tls_sig_verify(shared_algs, s256, k, tbs, sizeof(tbs), sig, len) == 1 &&
+                 tls_sig_verify(shared_algs, s256, shared_keys[(i + 1) % 2], tbs, sizeof(tbs), sig,
+                                len) == 0;
+        ERR_clear_error();
+        OPENSSL_free(sig);
+        if (!ok)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+START_TEST(threads_share_kept_contexts)
+{
+    pthread_t t[4];
+    void *ret;
+
+    shared_algs = algs();
+    shared_kept = shim_sig_cache_new();
+    shared_keys[0] = keygen("EC", "P-256");
+    shared_keys[1] = keygen("EC", "P-256");
+    for (intptr_t i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, sign_and_verify, (void *)i), 0);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(pthread_join(t[i], &ret), 0);
+        ck_assert_ptr_null(ret);
+    }
+    shim_sig_cache_free(shared_kept);
+    EVP_PKEY_free(shared_keys[0]);
+    EVP_PKEY_free(shared_keys[1]);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
     Suite *s = suite_create("sig");
@@ -192,6 +244,7 @@ Suite *unit_suite(void)
     tcase_add_test(tc, rsa_paddings_kept_apart);
     tcase_add_test(tc, many_keys);
     tcase_add_test(tc, signing_on_kept_contexts);
+    tcase_add_test(tc, threads_share_kept_contexts);
     suite_add_tcase(s, tc);
     return s;
 }
