@@ -39,6 +39,14 @@ static long refuse(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
     return 0;
 }
 
+/* A callback given to the plain ctrl: it belongs to the callback ctrl. */
+static long callback_only(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
+{
+    (void)ctx, (void)s, (void)cmd, (void)larg, (void)parg;
+    ERR_raise(ERR_LIB_SSL, ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED);
+    return 0;
+}
+
 /* ------------------------------------------------------- simple settings */
 
 static long read_ahead(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
@@ -335,6 +343,7 @@ static long status_req_none(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg
 
 static const struct ctrl_entry ctrl_table[] = {
     [SSL_CTRL_SET_TMP_DH] = {shim_cert_ctrl, ON_BOTH},
+    [SSL_CTRL_SET_TMP_DH_CB] = {callback_only, ON_BOTH},
     [SSL_CTRL_SET_TMP_ECDH] = {shim_groups_ctrl, ON_BOTH},
     [SSL_CTRL_GET_CLIENT_CERT_REQUEST] = {shim_conn_ctrl, ON_SSL},
     [SSL_CTRL_GET_NUM_RENEGOTIATIONS] = {shim_conn_ctrl, ON_SSL},

@@ -214,6 +214,20 @@ void SSL_set_not_resumable_session_callback(SSL *s, int (*cb)(SSL *ssl, int is_f
     s->cfg.not_resumable_session_cb = cb;
 }
 
+/* The temporary-DH callback (deprecated in 3.0, still used by servers):
+ * consulted for DHE only when neither SSL_CTX_set_dh_auto nor
+ * SSL_CTX_set0_tmp_dh_pkey gave parameters (shim/tls/handshake12_server.c).
+ * Set through the callback ctrl, as stock's wrappers do. */
+void SSL_CTX_set_tmp_dh_callback(SSL_CTX *ctx, DH *(*dh)(SSL *ssl, int is_export, int keylength))
+{
+    SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TMP_DH_CB, (void (*)(void))dh);
+}
+
+void SSL_set_tmp_dh_callback(SSL *s, DH *(*dh)(SSL *ssl, int is_export, int keylength))
+{
+    SSL_callback_ctrl(s, SSL_CTRL_SET_TMP_DH_CB, (void (*)(void))dh);
+}
+
 /* ------------------------------------------------------------------- ALPN */
 
 /* The list must be well formed: non-empty names, each with its length

@@ -44,6 +44,16 @@ static struct shim_algs *algs_new(OSSL_LIB_CTX *libctx, const char *propq)
     a->aes256ccm = EVP_CIPHER_fetch(libctx, "AES-256-CCM", propq);
     a->aes128cbc = EVP_CIPHER_fetch(libctx, "AES-128-CBC", propq);
     a->aes256cbc = EVP_CIPHER_fetch(libctx, "AES-256-CBC", propq);
+    for (int aes256 = 0; aes256 < 2; aes256++)
+        for (int sha256 = 0; sha256 < 2; sha256++) {
+            static const char *const names[2][2] = {
+                {"AES-128-CBC-HMAC-SHA1", "AES-128-CBC-HMAC-SHA256"},
+                {"AES-256-CBC-HMAC-SHA1", "AES-256-CBC-HMAC-SHA256"}};
+            EVP_CIPHER *stitched = EVP_CIPHER_fetch(libctx, names[aes256][sha256], propq);
+
+            a->cbc_hmac_stitched[aes256][sha256] = stitched != NULL;
+            EVP_CIPHER_free(stitched);
+        }
     a->tls1_prf = EVP_KDF_fetch(libctx, OSSL_KDF_NAME_TLS1_PRF, propq);
     a->hmac = EVP_MAC_fetch(libctx, OSSL_MAC_NAME_HMAC, propq);
     ERR_pop_to_mark();

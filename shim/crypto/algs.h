@@ -24,6 +24,10 @@ struct shim_algs {
     EVP_MD *md5_sha1, *sha1, *sha224, *sha256, *sha384, *sha512;
     EVP_CIPHER *aes128gcm, *aes256gcm, *chacha20poly1305, *aes128ccm, *aes256ccm;
     EVP_CIPHER *aes128cbc, *aes256cbc;
+    /* Whether libcrypto has the stitched AES-CBC-HMAC ciphers stock uses for
+     * MAC-then-encrypt (CPU-dependent), [AES-256][SHA-256]: stock's error
+     * queue after a bad record follows them (see cbc.h). */
+    int cbc_hmac_stitched[2][2];
     EVP_KDF *tls1_prf; /* the TLS 1.0/1.1 PRF (MD5+SHA-1; see kdf.c) */
     EVP_MAC *hmac;
     CRYPTO_RWLOCK *lock;

@@ -5,6 +5,7 @@
 #include "shim.h"
 
 #include <openssl/core_names.h>
+#include <openssl/proverr.h>
 #include <openssl/rand.h>
 #include <string.h>
 
@@ -25,6 +26,11 @@ int tls_cbc_init(struct tls_cbc *c, const struct shim_algs *a, const EVP_CIPHER 
     c->etm = etm;
     c->explicit_iv = version >= TLS1_1_VERSION;
     c->enc = enc;
+    if (!etm && (EVP_MD_get_type(md) == NID_sha1 || EVP_MD_get_type(md) == NID_sha256) &&
+        (EVP_CIPHER_get_nid(cipher) == NID_aes_128_cbc ||
+         EVP_CIPHER_get_nid(cipher) == NID_aes_256_cbc))
+        c->stitched = a->cbc_hmac_stitched[EVP_CIPHER_get_nid(cipher) == NID_aes_256_cbc]
+                                          [EVP_MD_get_type(md) == NID_sha256];
     /* The cipher strips MAC-then-encrypt MACs; with encrypt-then-MAC there
      * is none inside the ciphertext. */
     macsize = etm ? 0 : c->mac_len;
@@ -50,6 +56,12 @@ int tls_cbc_init(struct tls_cbc *c, const struct shim_algs *a, const EVP_CIPHER 
         }
     }
     return 1;
+}
+
+void tls_cbc_open_failed(const struct tls_cbc *c)
+{
+    if (c->stitched || c->cipher_failed)
+        ERR_raise(ERR_LIB_PROV, PROV_R_CIPHER_OPERATION_FAILED);
 }
 
 void tls_cbc_cleanup(struct tls_cbc *c)
@@ -143,6 +155,7 @@ int tls_cbc_open(struct tls_cbc *c, uint64_t seq, uint8_t type, uint16_t version
     OSSL_PARAM params[2];
     int n;
 
+    c->cipher_failed = 0;
     if (c->etm) {
         if (len < c->mac_len)
             return 0;
@@ -153,8 +166,10 @@ int tls_cbc_open(struct tls_cbc *c, uint64_t seq, uint8_t type, uint16_t version
     }
     if (len < iv + c->block || len % c->block != 0)
         return 0;
-    if (!EVP_CipherUpdate(c->ctx, buf, &n, buf, (int)len))
+    if (!EVP_CipherUpdate(c->ctx, buf, &n, buf, (int)len)) {
+        c->cipher_failed = 1;
         return 0;
+    }
     *content = buf + iv;
     *content_len = (size_t)n;
     if (c->etm)

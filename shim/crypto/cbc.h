@@ -20,12 +20,23 @@ struct tls_cbc {
     const EVP_MD *md;
     size_t mac_len, block;
     int version, etm, explicit_iv, enc;
+    int stitched;      /* stock would use a stitched AES-CBC-HMAC cipher here */
+    int cipher_failed; /* the last open failed in the cipher (public: see below) */
 };
 
 int tls_cbc_init(struct tls_cbc *c, const struct shim_algs *a, const EVP_CIPHER *cipher,
                  const EVP_MD *md, int enc, int version, int etm, const uint8_t *key,
                  const uint8_t *iv, const uint8_t *mac_key);
 void tls_cbc_cleanup(struct tls_cbc *c);
+
+/* After a record failed to open: what stock's error queue holds then.  For
+ * MAC-then-encrypt with AES and SHA-1 or SHA-256, stock decrypts with
+ * libcrypto's stitched AES-CBC-HMAC cipher where the CPU has one, and that
+ * cipher reports every bad record (padding or MAC alike) as a failed cipher
+ * operation.  Otherwise the cipher reports what it refused itself: a
+ * padding that is publicly wrong (MAC-then-encrypt), or any bad padding
+ * after a good MAC (encrypt-then-MAC); a bad MAC it never sees. */
+void tls_cbc_open_failed(const struct tls_cbc *c);
 
 /* The most a record can grow: explicit IV, MAC and padding. */
 size_t tls_cbc_overhead(const struct tls_cbc *c);

@@ -60,7 +60,10 @@ static X509 *lookup(struct shim_x509_cache *c, const uint8_t *der, size_t len)
         return NULL;
     for (size_t i = 0; i < CACHE_SLOTS && x == NULL; i++) {
         const struct slot *sl = &c->slots[i];
-        if (sl->len == len && memcmp(sl->der, der, len) == 0 && X509_up_ref(sl->x509))
+        /* (An empty slot has length 0: a peer's zero-length entry must not
+         * match it.) */
+        if (sl->x509 != NULL && sl->len == len && memcmp(sl->der, der, len) == 0 &&
+            X509_up_ref(sl->x509))
             x = sl->x509;
     }
     CRYPTO_THREAD_unlock(c->lock);

@@ -104,6 +104,7 @@ enum tls_ext_write tls_exs_add_certificate_authorities(struct tls_ext_ctx *x);
 
 /* After a ClientHello (server). */
 int tls_exs_final_renegotiate(struct tls_ext_ctx *x, int present);
+int tls_exs_final_extended_master_secret(struct tls_ext_ctx *x, int present);
 int tls_exs_final_server_name(struct tls_ext_ctx *x, int present);
 int tls_exs_final_alpn(struct tls_ext_ctx *x, int present);
 int tls_exs_final_key_share(struct tls_ext_ctx *x, int present);

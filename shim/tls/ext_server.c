@@ -410,6 +410,17 @@ int tls_exs_final_renegotiate(struct tls_ext_ctx *x, int present)
     return 1;
 }
 
+/* Once a connection has used the extended master secret, a renegotiation
+ * without it is refused (RFC 7627 5.3 asks it of resumption; stock holds
+ * renegotiation to it as well). */
+int tls_exs_final_extended_master_secret(struct tls_ext_ctx *x, int present)
+{
+    (void)present;
+    if (x->hs->renegotiation && x->hs->reneg_ems_required && !x->hs->ems)
+        return tls_fatal(x->s, SSL_AD_HANDSHAKE_FAILURE, SSL_R_INCONSISTENT_EXTMS);
+    return 1;
+}
+
 /* The servername callback: it may switch contexts, accept the name, ignore
  * it, or end the handshake with an alert of its choice. */
 int tls_exs_final_server_name(struct tls_ext_ctx *x, int present)

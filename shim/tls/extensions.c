@@ -156,6 +156,7 @@ static const struct tls_ext_def ext_table[TLS_EXT_NUM] = {
             .parse_server = tls_exc_parse_extended_master_secret,
             .final_client = tls_exc_final_extended_master_secret,
             .parse_client_hello = tls_exs_parse_extended_master_secret,
+            .final_server = tls_exs_final_extended_master_secret,
             .add_server = tls_exs_add_extended_master_secret,
         },
     [TLS_EXT_SIG_ALGS_CERT] =

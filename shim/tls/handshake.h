@@ -99,13 +99,14 @@ struct tls_hs {
     int state; /* an index into machine->states */
     struct tls_transcript transcript;
     struct tls13_secrets ks;
-    int renegotiation;     /* this handshake renegotiates an established one */
-    int reneg_new_session; /* ... offering no session (SSL_renegotiate) */
-    int post_handshake;    /* TLS 1.3 post-handshake authentication */
-    int hrr;               /* a HelloRetryRequest was sent or received */
-    int sent_ccs;          /* the middlebox-compatibility CCS went out */
-    int machine_done;      /* the machine said DONE: a call retried to flush only finishes */
-    uint32_t sent_exts;    /* bit per extension index: what we sent (extensions.h) */
+    int renegotiation;      /* this handshake renegotiates an established one */
+    int reneg_new_session;  /* ... offering no session (SSL_renegotiate) */
+    int reneg_ems_required; /* ... of a connection that used the extended master secret */
+    int post_handshake;     /* TLS 1.3 post-handshake authentication */
+    int hrr;                /* a HelloRetryRequest was sent or received */
+    int sent_ccs;           /* the middlebox-compatibility CCS went out */
+    int machine_done;       /* the machine said DONE: a call retried to flush only finishes */
+    uint32_t sent_exts;     /* bit per extension index: what we sent (extensions.h) */
     /* What the hellos agreed (either role). */
     int ticket_expected; /* a NewSessionTicket is to come (TLS 1.2), or to issue */
     int status_expected; /* an OCSP response is to come, or to staple */

@@ -406,6 +406,8 @@ int tls_server_renegotiation_hello(SSL *s, struct tls_conn *c)
     c->hs->post_handshake = 0;
     c->hs->renegotiation = 1;
     c->hs->reneg_new_session = c->renegotiate_new_session;
+    /* (the session is still the one being renegotiated) */
+    c->hs->reneg_ems_required = s->session != NULL && (s->session->flags & SHIM_SESS_FLAG_EXTMS);
     c->in_init = 1;
     return 1;
 }

@@ -260,6 +260,8 @@ static int unprotect(SSL *s, struct tls_rl *rl, uint8_t *hdr, uint8_t **pp, size
         ERR_pop_to_mark();
         if (d->prot == TLS_PROT_AEAD_XOR || d->prot == TLS_PROT_AEAD_EXPLICIT)
             tls_aead_tls12_open_failed(&d->aead);
+        if (d->prot == TLS_PROT_CBC)
+            tls_cbc_open_failed(&d->cbc);
         /* Refused 0-RTT data comes under a key we never made: skipped. */
         if (rl->skip_early_data)
             return -1;

@@ -48,7 +48,16 @@
  *   tls12-rsa            ClientKeyExchange with an RSA-encrypted premaster
  *   tls12-dhe            ClientKeyExchange with a DH public value
  *   tls12-client-auth    Certificate, ClientKeyExchange, CertificateVerify,
- *                        Finished
+ *                        Finished (a P-256 client key, ecdsa_secp256r1_sha256)
+ *   tls12-cv-rsa         the CertificateVerify of an RSA client key
+ *                        (rsa_pss_rsae_sha256)
+ *   tls12-cv-ed25519     the CertificateVerify of an Ed25519 client key
+ *   tls12-cbc            the Finished of a CBC suite without encrypt_then_mac
+ *                        (MAC then encrypt), and records with a bad padding
+ *                        or a bad MAC
+ *   tls12-reneg          the ClientHello of a client-initiated renegotiation
+ *                        (allowed by the server), followed to the server's
+ *                        ServerHelloDone
  */
 #include "diff_common.h"
 #include "diff_wire.h"
@@ -112,6 +121,9 @@ static const char p256_share_pem[] =
 static const unsigned char x25519_share_priv[32] = {
     0xc9, 0xc9, 0x9e, 0x04, 0x53, 0xe4, 0xf5, 0xe2, 0x58, 0xad, 0x82, 0x54, 0xf7, 0xf5, 0x91, 0x87,
     0xd2, 0x1c, 0x91, 0xed, 0xd8, 0x2d, 0x4f, 0x41, 0xde, 0x14, 0xf2, 0xf6, 0x4d, 0x40, 0xe4, 0x82};
+static const unsigned char ed25519_client_priv[32] = {
+    0x3d, 0x40, 0x17, 0xc3, 0xe8, 0x43, 0x89, 0x5a, 0x92, 0xb7, 0x0a, 0xa7, 0x4d, 0x1b, 0x7e, 0xbc,
+    0x9c, 0x98, 0x2c, 0xcf, 0x2e, 0xc4, 0x96, 0x8c, 0xc0, 0xcd, 0x55, 0xf1, 0x2a, 0xf4, 0x66, 0x0c};
 static const unsigned char dh_exponent[32] = {
     0x1e, 0xe1, 0xf2, 0xeb, 0xfb, 0x70, 0x68, 0x5a, 0xba, 0x40, 0x67, 0xfe, 0xdc, 0xb9, 0x88, 0xaa,
     0xdf, 0x2a, 0x06, 0xbe, 0x1e, 0x5b, 0x41, 0xbf, 0x72, 0xfd, 0x1b, 0xe6, 0x6f, 0x89, 0x4e, 0x2d};
@@ -137,12 +149,14 @@ static const unsigned char hrr_random[32] = {
 
 enum kx { KX_TLS13, KX_ECDHE, KX_DHE, KX_RSA };
 
-/* The suites the client can follow: AEAD only. */
+/* The suites the client can follow: AEAD, and a few CBC ones (TLS 1.2,
+ * `mac` set). */
 struct suite {
     unsigned id;
     const EVP_MD *(*md)(void);
     const EVP_CIPHER *(*cipher)(void);
     enum kx kx;
+    const EVP_MD *(*mac)(void);
 };
 static const struct suite suites[] = {
     {0x1301, EVP_sha256, EVP_aes_128_gcm, KX_TLS13},
@@ -158,6 +172,9 @@ static const struct suite suites[] = {
     {0x009f, EVP_sha384, EVP_aes_256_gcm, KX_DHE},
     {0x009c, EVP_sha256, EVP_aes_128_gcm, KX_RSA},
     {0x009d, EVP_sha384, EVP_aes_256_gcm, KX_RSA},
+    {0xc009, EVP_sha256, EVP_aes_128_cbc, KX_ECDHE, EVP_sha1},
+    {0xc023, EVP_sha256, EVP_aes_128_cbc, KX_ECDHE, EVP_sha256},
+    {0xc024, EVP_sha384, EVP_aes_256_cbc, KX_ECDHE, EVP_sha384},
 };
 
 static const struct suite *find_suite(unsigned id)
@@ -179,9 +196,13 @@ enum {
     SRV_PHA = 16,      /* a client certificate asked for after the handshake */
     SRV_P256 = 32,     /* P-256 as its only group: an X25519 share gets a retry */
     SRV_STATEFUL = 64, /* TLS 1.3 tickets naming a session in the server's cache */
+    SRV_RENEG = 128,   /* client-initiated renegotiation allowed */
 };
 
 struct variant;
+
+/* The client certificate's key (TLS 1.2 client authentication). */
+enum client_key_kind { CK_P256, CK_RSA, CK_ED25519 };
 
 struct mode {
     const char *name;
@@ -191,9 +212,13 @@ struct mode {
     unsigned suites[8]; /* the client's, in its order; 0 ends */
     int psk;            /* the ClientHello resumes with a ticket */
     int post;           /* KeyUpdate and post-handshake authentication */
-    int hello_cases;    /* extension cases on ClientHello 0 or 1 (-1: none) */
+    int hello_cases;    /* extension cases on ClientHello 0, 1 or 2, the
+                           renegotiation one (-1: none) */
     const struct variant *variants;
     size_t num_variants;
+    enum client_key_kind ckey; /* the client certificate's key */
+    int reneg;                 /* TLS 1.2: a renegotiation ClientHello after the data */
+    int mte;                   /* TLS 1.2 CBC: no encrypt_then_mac offered */
 };
 
 /* ------------------------------------------------------------ ClientHello */
@@ -300,6 +325,26 @@ enum tweak {
     T12_CV_P384_SCHEME,
     T12_CV_SHA1_SCHEME,
     T12_CERT_UNTRUSTED,
+    T12_CERT_TRAILING,       /* a byte after the list, inside the message */
+    T12_CERT_LIST_LONGER,    /* the list claims a byte more than it holds */
+    T12_CERT_LIST_SHORTER,   /* the list claims a byte less */
+    T12_CERT_ENTRY_LONGER,   /* the entry claims a byte more than the list holds */
+    T12_CERT_ENTRY_SHORTER,  /* the entry claims a byte less: one byte left over */
+    T12_CERT_ENTRY_EMPTY,    /* an entry of no bytes */
+    T12_CERT_DER_TRAILING,   /* a byte after the DER, inside the entry */
+    T12_CERT_GARBAGE,        /* an entry that is no certificate */
+    T12_CERT_GARBAGE_SECOND, /* the certificate, then an entry that is none */
+    /* CertificateVerify: the scheme announced, and what was signed */
+    T12_CV_AS_PKCS1,   /* RSA: PSS signature announced as rsa_pkcs1_sha256 */
+    T12_CV_PKCS1,      /* RSA: a PKCS #1 v1.5 signature, rsa_pkcs1_sha256 */
+    T12_CV_PKCS1_SHA1, /* RSA: rsa_pkcs1_sha1 */
+    T12_CV_AS_PSS_PSS, /* RSA: rsa_pss_rsae signature as rsa_pss_pss_sha256 */
+    T12_CV_PSS_SHA384, /* RSA: rsa_pss_rsae_sha384 */
+    T12_CV_AS_ED25519, /* the key's own signature announced as ed25519 */
+    T12_CV_AS_ED448,   /* Ed25519: announced as ed448 */
+    T12_CV_AS_ECDSA,   /* Ed25519 or RSA: announced as ecdsa_secp256r1_sha256 */
+    T12_CV_OTHER_DATA, /* a signature over another transcript */
+    T12_CV_SIG_EMPTY,  /* an empty signature */
     T12_PMS_VERSION,
     T12_PMS_OTHER,
     T12_PMS_SHORT,
@@ -324,13 +369,19 @@ enum tweak {
     T12_EC_P256_OFF_CURVE,
     T12_EC_P256_COMPRESSED,
     T12_EC_P256_INFINITY,
+    /* TLS 1.2 CBC, MAC then encrypt */
+    T12_CBC_FIN_BAD_PADDING,
+    T12_CBC_FIN_BAD_MAC,
+    T12_CBC_DATA_BAD_PADDING,
+    T12_CBC_DATA_BAD_MAC,
 };
 
 /* A named case: an edit of a ClientHello and/or a tweak of what follows. */
 struct variant {
     const char *label;
     void (*edit)(struct hello *h);
-    int which; /* the ClientHello `edit` changes: 0 the first, 1 the second */
+    int which; /* the ClientHello `edit` changes: 0 the first, 1 the second,
+                  2 the renegotiation one */
     enum tweak tweak;
 };
 
@@ -368,11 +419,15 @@ struct client {
     int psk_accepted;
     unsigned char server_random[32];
     int ems;
+    int etm; /* the server agreed to encrypt_then_mac */
     /* the handshake so far */
     struct buf transcript;
     struct hello hello; /* the last ClientHello, as built */
     int ccs_sent;
     int done; /* the handshake completed (our Finished accepted) */
+    /* TLS 1.2 renegotiation (RFC 5746): both Finished's verify_data */
+    unsigned char verify_client[12], verify_server[12];
+    int renegotiating;
     /* TLS 1.3 secrets and record keys */
     unsigned char hs[EVP_MAX_MD_SIZE], master[EVP_MAX_MD_SIZE];
     unsigned char c_hs[EVP_MAX_MD_SIZE], s_hs[EVP_MAX_MD_SIZE];
@@ -660,6 +715,8 @@ static void hello_default(const struct mode *m, struct hello *h)
                      LIST(0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0401,
                           0x0501, 0x0601));
     set_ext(h, 5, "\x01\x00\x00\x00\x00", 5);
+    if (m->mte)
+        del_ext(h, 22);
     if (m->tls13) {
         set_u16_list_ext(h, 43, 1, LIST(0x0304, 0x0303));
         set_ext(h, 45, "\x01\x01", 2);
@@ -1011,6 +1068,19 @@ static void on_hello_retry(struct client *c, const unsigned char *m, size_t len,
     transcript_add(c, m, len);
 }
 
+/* RFC 5746 3.7: in a renegotiation the server's renegotiation_info holds
+ * the client's verify_data, then its own. */
+static void renegotiation_info_seen(struct client *c, const struct rd *body)
+{
+    struct rd r = *body, v;
+    int both = rd_vec(&r, 1, &v) && r.n == 0 && v.n == 24 &&
+               memcmp(v.p, c->verify_client, 12) == 0 &&
+               memcmp(v.p + 12, c->verify_server, 12) == 0;
+
+    say(c, "renegotiation_info of %zu bytes%s", body->n,
+        both ? ", both verify_data" : ", not both verify_data");
+}
+
 static void on_server_hello(struct client *c, const unsigned char *m, size_t len)
 {
     struct rd r, sid, exts, walk;
@@ -1042,6 +1112,10 @@ static void on_server_hello(struct client *c, const unsigned char *m, size_t len
                 psk = (int)rd_u16(&body);
             else if (type == 23)
                 c->ems = 1;
+            else if (type == 22)
+                c->etm = 1;
+            else if (type == 0xff01 && c->renegotiating)
+                renegotiation_info_seen(c, &body);
             else if (type == 44 && rd_vec(&body, 2, &walk) && walk.n <= sizeof(c->cookie)) {
                 memcpy(c->cookie, walk.p, walk.n);
                 c->cookie_len = walk.n;
@@ -1312,6 +1386,7 @@ static void on_finished12(struct client *c, const unsigned char *m, size_t len)
     wire_tls12_prf(c->md, c->master12, 48, "server finished", th, c->hl, want, 12);
     ok = len == 16 && memcmp(m + 4, want, 12) == 0;
     say(c, "Finished %s", ok ? "right" : "wrong");
+    memcpy(c->verify_server, want, 12);
     transcript_add(c, m, len);
     c->finished_ok = ok;
 }
@@ -1579,6 +1654,28 @@ static size_t sign72(EVP_PKEY *key, const EVP_MD *md, const unsigned char *tbs, 
     return sig_len;
 }
 
+/* The case's edits of ClientHello `which` (0, 1, or 2: renegotiation). */
+static void edit_hello(const struct client *c, struct hello *h, int which)
+{
+    if (c->v != NULL && c->v->edit != NULL && c->v->which == which)
+        c->v->edit(h);
+    if (c->ee.kind != EE_NONE && c->ee.which == which) {
+        struct ext *e = find_ext(h, c->ee.type);
+        if (c->ee.kind == EE_CUT)
+            e->len = c->ee.len, e->binders_at = 0;
+        else if (c->ee.kind == EE_LONGER)
+            e->body[e->len++] = 0, e->binders_at = 0;
+        else if (c->ee.kind == EE_OUT)
+            del_ext(h, c->ee.type);
+        else if (c->ee.kind == EE_TWICE) {
+            size_t at = (size_t)(e - h->ext);
+            memmove(&h->ext[at + 1], &h->ext[at], (h->num_ext - at) * sizeof(h->ext[0]));
+            h->num_ext++;
+            h->ext[at + 1].binders_at = 0;
+        }
+    }
+}
+
 static int send_hello(struct client *c, SSL *s, int second)
 {
     static struct buf m, sent, out;
@@ -1604,23 +1701,7 @@ static int send_hello(struct client *c, SSL *s, int second)
         }
         del_ext(h, 42);
     }
-    if (c->v != NULL && c->v->edit != NULL && c->v->which == second)
-        c->v->edit(h);
-    if (c->ee.kind != EE_NONE && c->ee.which == second) {
-        struct ext *e = find_ext(h, c->ee.type);
-        if (c->ee.kind == EE_CUT)
-            e->len = c->ee.len, e->binders_at = 0;
-        else if (c->ee.kind == EE_LONGER)
-            e->body[e->len++] = 0, e->binders_at = 0;
-        else if (c->ee.kind == EE_OUT)
-            del_ext(h, c->ee.type);
-        else if (c->ee.kind == EE_TWICE) {
-            size_t at = (size_t)(e - h->ext);
-            memmove(&h->ext[at + 1], &h->ext[at], (h->num_ext - at) * sizeof(h->ext[0]));
-            h->num_ext++;
-            h->ext[at + 1].binders_at = 0;
-        }
-    }
+    edit_hello(c, h, second);
     out.n = 0;
     if (second && !c->ccs_sent && h->sid_len > 0) {
         /* Middlebox compatibility (RFC 8446 D.4): before the second flight. */
@@ -1806,21 +1887,52 @@ static void client_flight13(struct client *c, SSL *s)
 
 /* ---------------------------------------------------- TLS 1.2 client flight */
 
+/* struct { ASN.1Cert certificate_list<0..2^24-1>; } Certificate;
+ * opaque ASN.1Cert<1..2^24-1>;                        (RFC 5246 7.4.2)
+ * built as the case asks: lengths that disagree with what follows, an
+ * entry that is no certificate. */
 static void certificate12(struct client *c, struct buf *m, int empty)
 {
-    struct buf b;
+    static const unsigned char junk[] = {0x30, 0x0b, 0x02, 0x01, 0x01, 0x04, 0x06,
+                                         'n',  'o',  't',  ' ',  'a',  'n'};
+    struct buf b, list;
     unsigned char *der = NULL;
-    int n = i2d_X509(tweak(c) == T12_CERT_UNTRUSTED ? other_client_cert : client_cert, &der);
+    enum tweak t = tweak(c);
+    int n = i2d_X509(t == T12_CERT_UNTRUSTED ? other_client_cert : client_cert, &der);
+    size_t entry = (size_t)n;
 
+    list.n = 0;
+    if (t == T12_CERT_DER_TRAILING)
+        entry++;
+    if (t == T12_CERT_ENTRY_LONGER)
+        entry++;
+    if (t == T12_CERT_ENTRY_SHORTER)
+        entry--;
+    if (t == T12_CERT_ENTRY_EMPTY) {
+        put_u24(&list, 0);
+    } else if (t == T12_CERT_GARBAGE) {
+        put_u24(&list, sizeof(junk));
+        put(&list, junk, sizeof(junk));
+    } else {
+        put_u24(&list, entry);
+        put(&list, der, (size_t)n);
+        if (t == T12_CERT_DER_TRAILING)
+            put_u8(&list, 0);
+        if (t == T12_CERT_GARBAGE_SECOND) {
+            put_u24(&list, sizeof(junk));
+            put(&list, junk, sizeof(junk));
+        }
+    }
+    OPENSSL_free(der);
     b.n = 0;
     if (empty) {
         put_u24(&b, 0);
     } else {
-        put_u24(&b, (size_t)n + 3);
-        put_u24(&b, (size_t)n);
-        put(&b, der, (size_t)n);
+        put_u24(&b, list.n + (t == T12_CERT_LIST_LONGER) - (t == T12_CERT_LIST_SHORTER));
+        put(&b, list.b, list.n);
+        if (t == T12_CERT_TRAILING)
+            put_u8(&b, 0);
     }
-    OPENSSL_free(der);
     m->n = 0;
     message(m, 11, &b);
 }
@@ -1953,9 +2065,11 @@ static int ecdh_premaster(struct client *c, struct buf *b, unsigned char *pms, s
  * block (RFC 5246 6.3): the client's write key first. */
 static void keys12(struct client *c, const unsigned char *pms, size_t pms_len)
 {
-    unsigned char seed[64], block[2 * 32 + 2 * 12], th[EVP_MAX_MD_SIZE];
+    unsigned char seed[64], block[2 * 48 + 2 * 32 + 2 * 12], th[EVP_MAX_MD_SIZE];
     size_t kl = (size_t)EVP_CIPHER_get_key_length(c->cipher);
     size_t il = EVP_CIPHER_get_nid(c->cipher) == NID_chacha20_poly1305 ? 12 : 4;
+    const EVP_MD *mac = c->suite->mac != NULL ? c->suite->mac() : NULL;
+    size_t ml = mac != NULL ? (size_t)EVP_MD_get_size(mac) : 0;
 
     if (c->ems) {
         transcript_hash(c, th);
@@ -1967,6 +2081,21 @@ static void keys12(struct client *c, const unsigned char *pms, size_t pms_len)
     }
     memcpy(seed, c->server_random, 32);
     memcpy(seed + 32, c->hello.random, 32);
+    if (mac != NULL) {
+        /* CBC: the MAC keys first, no implicit IV (RFC 5246 6.3) */
+        wire_tls12_prf(c->md, c->master12, 48, "key expansion", seed, 64, block, 2 * ml + 2 * kl);
+        c->wr.mac = c->rd.mac = mac;
+        c->wr.etm = c->rd.etm = c->etm;
+        c->wr.mac_key_len = c->rd.mac_key_len = ml;
+        memcpy(c->wr.mac_key, block, ml);
+        memcpy(c->rd.mac_key, block + ml, ml);
+        c->wr.cipher = c->rd.cipher = c->cipher;
+        c->wr.key_len = c->rd.key_len = kl;
+        memcpy(c->wr.key, block + 2 * ml, kl);
+        memcpy(c->rd.key, block + 2 * ml + kl, kl);
+        c->wr.seq = c->rd.seq = 0;
+        return;
+    }
     wire_tls12_prf(c->md, c->master12, 48, "key expansion", seed, 64, block, 2 * kl + 2 * il);
     c->wr.cipher = c->rd.cipher = c->cipher;
     c->wr.key_len = c->rd.key_len = kl;
@@ -1978,18 +2107,144 @@ static void keys12(struct client *c, const unsigned char *pms, size_t pms_len)
     c->wr.seq = c->rd.seq = 0;
 }
 
+/* The client key's own TLS 1.2 scheme. */
+static unsigned native_scheme(EVP_PKEY *key)
+{
+    switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_RSA:
+        return 0x0804; /* rsa_pss_rsae_sha256 */
+    case EVP_PKEY_ED25519:
+        return 0x0807;
+    default:
+        return 0x0403; /* ecdsa_secp256r1_sha256 */
+    }
+}
+
+/* RSA-PSS with a fixed salt (of the hash's length, as RFC 8446 4.2.3 asks
+ * and stock checks): the same signature on every run, so that an altered
+ * byte of it means the same to libcrypto's checks every time.  EMSA-PSS
+ * (RFC 8017 9.1.1) by hand, then the raw RSA operation. */
+static size_t pss_fixed_salt(EVP_PKEY *key, const EVP_MD *md, const unsigned char *tbs, size_t len,
+                             unsigned char *sig)
+{
+    unsigned char em[256], m2[8 + 2 * EVP_MAX_MD_SIZE], h[EVP_MAX_MD_SIZE], mask[EVP_MAX_MD_SIZE];
+    size_t hl = (size_t)EVP_MD_get_size(md), em_len = sizeof(em), db_len = em_len - hl - 1;
+    size_t sig_len = 512;
+    unsigned int n;
+    EVP_PKEY_CTX *ctx;
+
+    if (EVP_PKEY_get_bits(key) != 2048)
+        return 0;
+    memset(m2, 0, 8);
+    EVP_Digest(tbs, len, m2 + 8, &n, md, NULL);
+    memset(m2 + 8 + hl, 0x5a, hl); /* the salt */
+    EVP_Digest(m2, 8 + 2 * hl, h, &n, md, NULL);
+    /* DB = PS || 0x01 || salt, masked with MGF1(H) */
+    memset(em, 0, db_len - hl - 1);
+    em[db_len - hl - 1] = 0x01;
+    memset(em + db_len - hl, 0x5a, hl);
+    for (uint32_t counter = 0; counter * hl < db_len; counter++) {
+        unsigned char in[EVP_MAX_MD_SIZE + 4];
+        memcpy(in, h, hl);
+        in[hl] = (unsigned char)(counter >> 24), in[hl + 1] = (unsigned char)(counter >> 16);
+        in[hl + 2] = (unsigned char)(counter >> 8), in[hl + 3] = (unsigned char)counter;
+        EVP_Digest(in, hl + 4, mask, &n, md, NULL);
+        for (size_t i = 0; i < hl && counter * hl + i < db_len; i++)
+            em[counter * hl + i] ^= mask[i];
+    }
+    em[0] &= 0x7f; /* emBits = 2047 */
+    memcpy(em + db_len, h, hl);
+    em[em_len - 1] = 0xbc;
+    ctx = EVP_PKEY_CTX_new(key, NULL);
+    if (ctx == NULL || EVP_PKEY_sign_init(ctx) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING) != 1 ||
+        EVP_PKEY_sign(ctx, sig, &sig_len, em, em_len) != 1)
+        sig_len = 0;
+    EVP_PKEY_CTX_free(ctx);
+    return sig_len;
+}
+
+/* A signature over tbs in `scheme` (ECDSA: 72 bytes; RSA-PSS: a fixed
+ * salt). */
+static size_t sign_scheme(EVP_PKEY *key, unsigned scheme, const unsigned char *tbs, size_t len,
+                          unsigned char *sig)
+{
+    const EVP_MD *md = (scheme >> 8) == 0x02                       ? EVP_sha1()
+                       : (scheme >> 8) == 0x05 || scheme == 0x0805 ? EVP_sha384()
+                                                                   : EVP_sha256();
+    EVP_MD_CTX *ctx;
+    size_t sig_len = 512;
+
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC)
+        return sign72(key, md, tbs, len, sig);
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && (scheme >> 8) == 0x08)
+        return pss_fixed_salt(key, md, tbs, len, sig);
+    ctx = EVP_MD_CTX_new();
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519)
+        md = NULL;
+    if (EVP_DigestSignInit(ctx, NULL, md, NULL, key) != 1)
+        sig_len = 0;
+    if (sig_len > 0 && EVP_DigestSign(ctx, sig, &sig_len, tbs, len) != 1)
+        sig_len = 0;
+    EVP_MD_CTX_free(ctx);
+    return sig_len;
+}
+
+/* struct { SignatureAndHashAlgorithm algorithm; opaque signature<0..2^16-1>;
+ * } CertificateVerify;                       (RFC 5246 7.4.8, 4.7) */
 static void certificate_verify12(struct client *c, struct buf *m)
 {
     struct buf b;
-    unsigned char sig[128];
+    unsigned char sig[512];
     enum tweak t = tweak(c);
-    unsigned scheme = t == T12_CV_P384_SCHEME ? 0x0503 : t == T12_CV_SHA1_SCHEME ? 0x0203 : 0x0403;
-    size_t sig_len = sign72(t == T12_CERT_UNTRUSTED ? other_client_key : client_key,
-                            scheme == 0x0503   ? EVP_sha384()
-                            : scheme == 0x0203 ? EVP_sha1()
-                                               : EVP_sha256(),
-                            c->transcript.b, c->transcript.n, sig);
+    EVP_PKEY *key = t == T12_CERT_UNTRUSTED ? other_client_key : client_key;
+    unsigned scheme = native_scheme(key), signed_as;
+    size_t sig_len;
 
+    switch (t) {
+    case T12_CV_P384_SCHEME:
+        scheme = 0x0503;
+        break;
+    case T12_CV_SHA1_SCHEME:
+        scheme = 0x0203;
+        break;
+    case T12_CV_PKCS1:
+        scheme = 0x0401;
+        break;
+    case T12_CV_PKCS1_SHA1:
+        scheme = 0x0201;
+        break;
+    case T12_CV_PSS_SHA384:
+        scheme = 0x0805;
+        break;
+    default:
+        break;
+    }
+    signed_as = scheme;
+    sig_len = sign_scheme(key, signed_as, c->transcript.b,
+                          t == T12_CV_OTHER_DATA ? c->transcript.n - 1 : c->transcript.n, sig);
+    switch (t) {
+    case T12_CV_AS_PKCS1:
+        scheme = 0x0401;
+        break;
+    case T12_CV_AS_PSS_PSS:
+        scheme = 0x0809;
+        break;
+    case T12_CV_AS_ED25519:
+        scheme = 0x0807;
+        break;
+    case T12_CV_AS_ED448:
+        scheme = 0x0808;
+        break;
+    case T12_CV_AS_ECDSA:
+        scheme = 0x0403;
+        break;
+    case T12_CV_SIG_EMPTY:
+        sig_len = 0;
+        break;
+    default:
+        break;
+    }
     b.n = 0;
     put_u16(&b, scheme);
     put_u16(&b, (unsigned)sig_len);
@@ -2074,11 +2329,13 @@ static void client_flight12(struct client *c, SSL *s)
         finished12(c, &m);
         plain.n = 0;
         go = add_message(c, &plain, &m);
+        if (t == T12_CBC_FIN_BAD_PADDING || t == T12_CBC_FIN_BAD_MAC)
+            c->wr.damage = t == T12_CBC_FIN_BAD_PADDING ? CBC_BAD_PADDING : CBC_BAD_MAC;
         if (t == T12_FINISHED_PLAIN)
             handshake_records12(&out, &plain);
         else
             wire_seal12(&out, &c->wr, 22, plain.b, plain.n);
-        memcpy(c->cr_ctx, m.b + 4, 12); /* our verify_data, for renegotiation */
+        memcpy(c->verify_client, m.b + 4, 12); /* for renegotiation */
     }
     exchange(c, s, &out, "client flight", CALL_ACCEPT);
     if (last_ret == 1 && go)
@@ -2113,6 +2370,10 @@ static void data_step(struct client *c, SSL *s)
     static struct buf out;
 
     out.n = 0;
+    if (tweak(c) == T12_CBC_DATA_BAD_PADDING)
+        c->wr.damage = CBC_BAD_PADDING;
+    if (tweak(c) == T12_CBC_DATA_BAD_MAC)
+        c->wr.damage = CBC_BAD_MAC;
     seal_content(c, &out, 23, "ping", 4);
     exchange(c, s, &out, "data", CALL_READ);
     if (last_ret > 0)
@@ -2136,22 +2397,41 @@ static void close_step(struct client *c, SSL *s)
     take_output(c, SSL_get_wbio(s));
 }
 
-/* A client-initiated renegotiation (RFC 5746 3.5: renegotiation_info with
- * the client's verify_data). */
+static void suites_no_scsv(struct hello *h);
+
+/* The renegotiation ClientHello (RFC 5746 3.5): the first one's contents,
+ * renegotiation_info with the client's verify_data, no SCSV. */
+static void reneg_hello(const struct mode *m, struct hello *h, const unsigned char *verify)
+{
+    unsigned char ri[13];
+
+    hello_default(m, h);
+    suites_no_scsv(h);
+    ri[0] = 12;
+    memcpy(ri + 1, verify, 12);
+    set_ext(h, 0xff01, ri, sizeof(ri));
+}
+
+/* A client-initiated renegotiation: the ClientHello under the current keys,
+ * damaged as the case asks, and the server's answer (a new handshake's
+ * flight, followed as far as its ServerHelloDone) or refusal. */
 static void renegotiate12(struct client *c, SSL *s)
 {
-    static struct buf out, m, ri;
-    static struct hello h;
+    static struct buf out, m, sent;
+    struct hello *h = &c->hello;
     size_t at;
 
-    hello_default(c->mode, &h);
-    ri.n = 0;
-    put_u8(&ri, 12);
-    put(&ri, c->cr_ctx, 12);
-    set_ext_buf(&h, 0xff01, &ri);
-    hello_serialize(&h, &m, &at);
-    out.n = 0;
-    wire_seal12(&out, &c->wr, 22, m.b, m.n);
+    reneg_hello(c->mode, h, c->verify_client);
+    edit_hello(c, h, 2);
+    hello_serialize(h, &m, &at);
+    c->transcript.n = 0; /* a new handshake */
+    c->flight_done = 0;
+    c->ems = c->etm = 0;
+    c->renegotiating = 1;
+    sent.n = out.n = 0;
+    add_message(c, &sent, &m);
+    for (size_t off = 0; off < sent.n; off += 16384)
+        wire_seal12(&out, &c->wr, 22, sent.b + off, sent.n - off < 16384 ? sent.n - off : 16384);
     exchange(c, s, &out, "renegotiation ClientHello", CALL_READ);
 }
 
@@ -2330,15 +2610,15 @@ static int play(SSL_CTX *ctx, struct client *c)
                    SSL_CIPHER_get_name(SSL_get_current_cipher(s)), SSL_session_reused(s));
         /* A damaged ClientHello the server went along with, or an extension
          * case: the handshake is what shows; the rest is the intact run's. */
-        if (c->damaged || c->ee.kind != EE_NONE)
+        if (c->damaged || (c->ee.kind != EE_NONE && c->ee.which != 2))
             goto end;
         data_step(c, s);
-        if (tweak(c) == T12_RENEGOTIATE)
+        if (tweak(c) == T12_RENEGOTIATE || c->mode->reneg)
             renegotiate12(c, s);
         else if (c->mode->post)
             post13(c, s);
-        if (tweak(c) != T12_RENEGOTIATE && (!c->damaged || c->damaged_hello) && !c->alert &&
-            !c->broken)
+        if (tweak(c) != T12_RENEGOTIATE && !c->mode->reneg && (!c->damaged || c->damaged_hello) &&
+            !c->alert && !c->broken)
             close_step(c, s);
     }
 end:
@@ -2720,6 +3000,56 @@ static void reneg_ext_no_scsv(struct hello *h)
 {
     suites_no_scsv(h);
     reneg_empty(h);
+}
+/* CBC suites. */
+static void suites_c023(struct hello *h)
+{
+    set_suites(h, LIST(0xc023, 0x00ff));
+}
+static void suites_c024(struct hello *h)
+{
+    set_suites(h, LIST(0xc024, 0x00ff));
+}
+static void etm_offered(struct hello *h)
+{
+    set_ext(h, 22, NULL, 0);
+}
+
+/* Renegotiation ClientHello edits (RFC 5746 3.7). */
+static void reneg_ri_out(struct hello *h)
+{
+    del_ext(h, 0xff01);
+}
+static void reneg_ri_altered(struct hello *h)
+{
+    find_ext(h, 0xff01)->body[12] ^= 0x01;
+}
+static void reneg_ri_24(struct hello *h)
+{
+    struct ext *e = find_ext(h, 0xff01);
+    e->body[0] = 24;
+    memset(e->body + 13, 0, 12);
+    e->len = 25;
+}
+static void reneg_ri_short(struct hello *h)
+{
+    struct ext *e = find_ext(h, 0xff01);
+    e->body[0] = 11;
+    e->len = 12;
+}
+static void reneg_scsv(struct hello *h)
+{
+    h->suites[h->suites_len++] = 0x00;
+    h->suites[h->suites_len++] = 0xff;
+}
+static void reneg_scsv_no_ri(struct hello *h)
+{
+    reneg_scsv(h);
+    reneg_ri_out(h);
+}
+static void reneg_no_ems(struct hello *h)
+{
+    del_ext(h, 23);
 }
 static void reneg_nonempty(struct hello *h)
 {
@@ -3123,6 +3453,48 @@ static const struct variant tls12_ch_variants[] = {
     {"twice in one record", fr_twice, 0, T_NONE},
 };
 
+static const struct variant tls12_reneg_variants[] = {
+    {"renegotiation_info left out", reneg_ri_out, 2, T_NONE},
+    {"renegotiation_info empty", reneg_empty, 2, T_NONE},
+    {"renegotiation_info with a verify_data altered", reneg_ri_altered, 2, T_NONE},
+    {"renegotiation_info of 24 bytes", reneg_ri_24, 2, T_NONE},
+    {"renegotiation_info of 11 bytes", reneg_ri_short, 2, T_NONE},
+    {"the renegotiation SCSV as well", reneg_scsv, 2, T_NONE},
+    {"the renegotiation SCSV instead", reneg_scsv_no_ri, 2, T_NONE},
+    {"no extensions block", no_exts, 2, T_NONE},
+    {"extended_master_secret left out", reneg_no_ems, 2, T_NONE},
+    {"legacy_version 0x0302", legacy_0302, 2, T_NONE},
+    {"supported_versions TLS 1.3 and 1.2", sv_13_12, 2, T_NONE},
+    {"TLS_FALLBACK_SCSV", suites_fallback, 2, T_NONE},
+    {"compression without null", comp_no_null, 2, T_NONE},
+    {"an unknown session id", sid_32, 2, T_NONE},
+    {"supported_groups with no common group", groups_none_common, 2, T_NONE},
+    {"signature_algorithms SHA-1 only", sa_sha1, 2, T_NONE},
+};
+
+/* MAC-then-encrypt CBC (no encrypt_then_mac): a record whose padding
+ * disagrees with its length and one whose MAC is wrong get the same answer,
+ * bad_record_mac (RFC 5246 6.2.3.2, no padding oracle). */
+static const struct variant tls12_cbc_variants[] = {
+    {"Finished with a bad padding", NULL, 0, T12_CBC_FIN_BAD_PADDING},
+    {"Finished with a bad MAC", NULL, 0, T12_CBC_FIN_BAD_MAC},
+    {"application data with a bad padding", NULL, 0, T12_CBC_DATA_BAD_PADDING},
+    {"application data with a bad MAC", NULL, 0, T12_CBC_DATA_BAD_MAC},
+    {"ECDHE-ECDSA-AES128-SHA256", suites_c023, 0, T_NONE},
+    {"ECDHE-ECDSA-AES128-SHA256, application data with a bad padding", suites_c023, 0,
+     T12_CBC_DATA_BAD_PADDING},
+    {"ECDHE-ECDSA-AES128-SHA256, application data with a bad MAC", suites_c023, 0,
+     T12_CBC_DATA_BAD_MAC},
+    {"ECDHE-ECDSA-AES256-SHA384, application data with a bad padding", suites_c024, 0,
+     T12_CBC_DATA_BAD_PADDING},
+    {"ECDHE-ECDSA-AES256-SHA384, application data with a bad MAC", suites_c024, 0,
+     T12_CBC_DATA_BAD_MAC},
+    {"encrypt_then_mac", etm_offered, 0, T_NONE},
+    {"encrypt_then_mac, application data with a bad padding", etm_offered, 0,
+     T12_CBC_DATA_BAD_PADDING},
+    {"encrypt_then_mac, application data with a bad MAC", etm_offered, 0, T12_CBC_DATA_BAD_MAC},
+};
+
 static const struct variant tls12_ecdhe_variants[] = {
     {"no ChangeCipherSpec", NULL, 0, T12_NO_CCS},
     {"two ChangeCipherSpec", NULL, 0, T12_CCS_TWICE},
@@ -3180,6 +3552,39 @@ static const struct variant tls12_auth_variants[] = {
     {"CertificateVerify as ecdsa_secp384r1_sha384", NULL, 0, T12_CV_P384_SCHEME},
     {"CertificateVerify as ecdsa_sha1", NULL, 0, T12_CV_SHA1_SCHEME},
     {"an untrusted certificate", NULL, 0, T12_CERT_UNTRUSTED},
+    {"Certificate with a byte after the list", NULL, 0, T12_CERT_TRAILING},
+    {"Certificate list claiming a byte more", NULL, 0, T12_CERT_LIST_LONGER},
+    {"Certificate list claiming a byte less", NULL, 0, T12_CERT_LIST_SHORTER},
+    {"Certificate entry claiming a byte more", NULL, 0, T12_CERT_ENTRY_LONGER},
+    {"Certificate entry claiming a byte less", NULL, 0, T12_CERT_ENTRY_SHORTER},
+    {"Certificate entry of no bytes", NULL, 0, T12_CERT_ENTRY_EMPTY},
+    {"Certificate entry with a byte after the DER", NULL, 0, T12_CERT_DER_TRAILING},
+    {"Certificate entry that is no certificate", NULL, 0, T12_CERT_GARBAGE},
+    {"Certificate, then an entry that is no certificate", NULL, 0, T12_CERT_GARBAGE_SECOND},
+    {"CertificateVerify over another transcript", NULL, 0, T12_CV_OTHER_DATA},
+    {"CertificateVerify with an empty signature", NULL, 0, T12_CV_SIG_EMPTY},
+    {"CertificateVerify as ed25519", NULL, 0, T12_CV_AS_ED25519},
+};
+
+/* The client's CertificateVerify with an RSA key (rsa_pss_rsae_sha256). */
+static const struct variant tls12_cv_rsa_variants[] = {
+    {"PSS signature as rsa_pkcs1_sha256", NULL, 0, T12_CV_AS_PKCS1},
+    {"PKCS #1 signature as rsa_pkcs1_sha256", NULL, 0, T12_CV_PKCS1},
+    {"PKCS #1 signature as rsa_pkcs1_sha1", NULL, 0, T12_CV_PKCS1_SHA1},
+    {"rsae signature as rsa_pss_pss_sha256", NULL, 0, T12_CV_AS_PSS_PSS},
+    {"rsa_pss_rsae_sha384", NULL, 0, T12_CV_PSS_SHA384},
+    {"as ed25519", NULL, 0, T12_CV_AS_ED25519},
+    {"as ecdsa_secp256r1_sha256", NULL, 0, T12_CV_AS_ECDSA},
+    {"over another transcript", NULL, 0, T12_CV_OTHER_DATA},
+    {"an empty signature", NULL, 0, T12_CV_SIG_EMPTY},
+};
+
+/* ... with an Ed25519 key (ed25519). */
+static const struct variant tls12_cv_ed25519_variants[] = {
+    {"as ed448", NULL, 0, T12_CV_AS_ED448},
+    {"as ecdsa_secp256r1_sha256", NULL, 0, T12_CV_AS_ECDSA},
+    {"over another transcript", NULL, 0, T12_CV_OTHER_DATA},
+    {"an empty signature", NULL, 0, T12_CV_SIG_EMPTY},
 };
 
 #define VARIANTS(a) a, sizeof(a) / sizeof(a[0])
@@ -3267,6 +3672,53 @@ static const struct mode modes[] = {
      0,
      -1,
      VARIANTS(tls12_auth_variants)},
+    {"tls12-cv-rsa",
+     0,
+     3,
+     3,
+     SRV_EC | SRV_AUTH,
+     {0xcca9, 0x00ff},
+     0,
+     0,
+     -1,
+     VARIANTS(tls12_cv_rsa_variants),
+     CK_RSA},
+    {"tls12-cv-ed25519",
+     0,
+     3,
+     3,
+     SRV_EC | SRV_AUTH,
+     {0xcca9, 0x00ff},
+     0,
+     0,
+     -1,
+     VARIANTS(tls12_cv_ed25519_variants),
+     CK_ED25519},
+    {"tls12-reneg",
+     0,
+     3,
+     3,
+     SRV_EC | SRV_RENEG,
+     {0xc02b, 0x00ff},
+     0,
+     0,
+     2,
+     VARIANTS(tls12_reneg_variants),
+     CK_P256,
+     1},
+    {"tls12-cbc",
+     0,
+     2,
+     2,
+     SRV_EC,
+     {0xc009, 0x00ff},
+     0,
+     0,
+     -1,
+     VARIANTS(tls12_cbc_variants),
+     CK_P256,
+     0,
+     1},
 };
 
 /* ------------------------------------------------------------- the server */
@@ -3317,6 +3769,8 @@ static SSL_CTX *server_ctx(const struct mode *m)
     }
     if (m->server & SRV_DHE)
         SSL_CTX_set_dh_auto(ctx, 1);
+    if (m->server & SRV_RENEG)
+        SSL_CTX_set_options(ctx, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
     if (m->server & (SRV_AUTH | SRV_PHA)) {
         X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), client_cert);
         SSL_CTX_add_client_CA(ctx, client_cert);
@@ -3352,9 +3806,13 @@ static void extension_cases(SSL_CTX *ctx, const struct mode *m)
     static struct hello h;
     char label[128];
 
+    static const unsigned char no_verify[12];
+
     hello_default(m, &h);
     if (m->hello_cases == 1)
         set_key_share(&h, LIST(0x0017)); /* the share the retry asks for */
+    if (m->hello_cases == 2)
+        reneg_hello(m, &h, no_verify);
     for (size_t i = 0; i < h.num_ext; i++) {
         struct ext_edit ee = {EE_CUT, h.ext[i].type, 0, m->hello_cases};
         struct client *c;
@@ -3408,7 +3866,11 @@ int main(int argc, char **argv)
     diff_report_lib();
     server_ec_key = wire_key_from_pem(wire_p256_key_pem);
     server_rsa_key = wire_key_from_pem(server_rsa_pem);
-    client_key = wire_key_from_pem(client_key_pem);
+    /* (an RSA client uses the server's RSA key: only its kind matters) */
+    client_key = m->ckey == CK_RSA ? wire_key_from_pem(server_rsa_pem)
+                 : m->ckey == CK_ED25519
+                     ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, ed25519_client_priv, 32)
+                     : wire_key_from_pem(client_key_pem);
     other_client_key = wire_key_from_pem(p256_share_pem);
     /* Dates far from today, so that no altered digit lands near it. */
     server_ec_cert =
@@ -3425,6 +3887,12 @@ int main(int argc, char **argv)
     EVP_PKEY_get_octet_string_param(p256_share, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, p256_pub,
                                     sizeof(p256_pub), &len);
 
+    /* The client's signature covers the server's random: a flipped byte of
+     * an RSA signature opens to a different wrong block on every run, and
+     * libcrypto's RSA reason (first or last octet invalid, ...) with it.
+     * The SSL reason and the alert stay compared. */
+    if (m->ckey == CK_RSA)
+        diff_reasonless_lib = ERR_LIB_RSA;
     ctx = server_ctx(m);
     count = play(ctx, new_client(m, "intact", -1, NULL));
     sw.ctx = ctx;

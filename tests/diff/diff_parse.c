@@ -27,8 +27,11 @@
  * header alone), preceded by an empty HelloRequest, or split by a
  * ChangeCipherSpec record or another (unexpected_messages below).
  *
+ * tls12-cbc completes TLS 1.2 handshakes with CBC suites, MAC then encrypt,
+ * and sends records with a bad padding or a bad MAC (Finished, data).
+ *
  * usage: diff_parse tls12 | tls12-certreq | tls13 | hrr | tls13-enc | tls13-enc-certreq |
- *        tls13-post  [flip | order]
+ *        tls13-post | tls12-cbc  [flip | order]
  */
 #include "diff_common.h"
 #include "diff_wire.h"
@@ -114,7 +117,8 @@ static const unsigned char hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
-static void server_hello_12(struct buf *o, const struct hello *h)
+/* ServerHello for `suite`, with extended_master_secret or not. */
+static void server_hello_12_as(struct buf *o, const struct hello *h, unsigned suite, int ems)
 {
     struct buf b = {{0}, 0};
 
@@ -125,14 +129,20 @@ static void server_hello_12(struct buf *o, const struct hello *h)
     put(&b, random_12, 32);
     put_u8(&b, (unsigned)h->sid_len);
     put(&b, h->sid, h->sid_len);
-    put_u16(&b, 0xc02b); /* ECDHE-ECDSA-AES128-GCM-SHA256 */
+    put_u16(&b, suite);
     put_u8(&b, 0);
-    put_u16(&b, 4 + 1 + 4 + 4 + 1 + (unsigned)point_formats_len);
+    put_u16(&b, 4 + 1 + (ems ? 4 : 0) + 4 + 1 + (unsigned)point_formats_len);
     put_u16(&b, 0xff01), put_u16(&b, 1), put_u8(&b, 0); /* renegotiation_info */
-    put_u16(&b, 0x0017), put_u16(&b, 0);                /* extended_master_secret */
+    if (ems)
+        put_u16(&b, 0x0017), put_u16(&b, 0); /* extended_master_secret */
     put_u16(&b, 0x000b), put_u16(&b, 1 + (unsigned)point_formats_len);
     put_u8(&b, (unsigned)point_formats_len), put(&b, point_formats, point_formats_len);
     message(o, 2, &b);
+}
+
+static void server_hello_12(struct buf *o, const struct hello *h)
+{
+    server_hello_12_as(o, h, 0xc02b, 1); /* ECDHE-ECDSA-AES128-GCM-SHA256 */
 }
 
 static void certificate_12(struct buf *o)
@@ -150,7 +160,15 @@ static void certificate_12(struct buf *o)
 
 /* ECDHE over X25519, signed with ecdsa_secp256r1_sha256 over both randoms
  * and the parameters, as RFC 5246 7.4.3 / RFC 8422 5.4 say. */
+static void server_key_exchange_keep(struct buf *o, const struct hello *h, EVP_PKEY **keep);
+
 static void server_key_exchange(struct buf *o, const struct hello *h)
+{
+    server_key_exchange_keep(o, h, NULL);
+}
+
+/* ... and the ephemeral key kept in *keep (NULL: freed). */
+static void server_key_exchange_keep(struct buf *o, const struct hello *h, EVP_PKEY **keep)
 {
     struct buf b = {{0}, 0}, tbs = {{0}, 0};
     EVP_PKEY *eph = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
@@ -177,7 +195,10 @@ static void server_key_exchange(struct buf *o, const struct hello *h)
     put_u16(&b, (unsigned)sig_len);
     put(&b, sig, sig_len);
     EVP_MD_CTX_free(md);
-    EVP_PKEY_free(eph);
+    if (keep != NULL)
+        *keep = eph;
+    else
+        EVP_PKEY_free(eph);
     message(o, 12, &b);
 }
 
@@ -774,6 +795,216 @@ static int sweep_run(void *arg, int target, const struct damage *d, const char *
     return run(sw->ctx, sw->kind, target, d, label);
 }
 
+/* ------------------------------------------- tls12-cbc: records after it */
+
+/* A full TLS 1.2 handshake with a CBC suite and no encrypt_then_mac (MAC
+ * then encrypt, RFC 5246 6.2.3.2), no extended master secret, then the
+ * server's records with a bad padding or a bad MAC: in its Finished or in
+ * application data.  Both must be refused alike: bad_record_mac. */
+struct cbc_case {
+    const char *label;
+    unsigned suite;
+    int in_finished; /* the damage goes to the Finished, else to data */
+    enum cbc_damage damage;
+};
+
+static const struct cbc_case cbc_cases[] = {
+    {"ECDHE-ECDSA-AES128-SHA", 0xc009, 0, CBC_INTACT},
+    {"ECDHE-ECDSA-AES128-SHA, Finished with a bad padding", 0xc009, 1, CBC_BAD_PADDING},
+    {"ECDHE-ECDSA-AES128-SHA, Finished with a bad MAC", 0xc009, 1, CBC_BAD_MAC},
+    {"ECDHE-ECDSA-AES128-SHA, data with a bad padding", 0xc009, 0, CBC_BAD_PADDING},
+    {"ECDHE-ECDSA-AES128-SHA, data with a bad MAC", 0xc009, 0, CBC_BAD_MAC},
+    {"ECDHE-ECDSA-AES128-SHA256, data with a bad padding", 0xc023, 0, CBC_BAD_PADDING},
+    {"ECDHE-ECDSA-AES128-SHA256, data with a bad MAC", 0xc023, 0, CBC_BAD_MAC},
+    {"ECDHE-ECDSA-AES256-SHA384", 0xc024, 0, CBC_INTACT},
+    {"ECDHE-ECDSA-AES256-SHA384, data with a bad padding", 0xc024, 0, CBC_BAD_PADDING},
+    {"ECDHE-ECDSA-AES256-SHA384, data with a bad MAC", 0xc024, 0, CBC_BAD_MAC},
+};
+
+/* The handshake messages the client sent after its ClientHello: the
+ * ClientKeyExchange in the clear, then (after its ChangeCipherSpec) the
+ * Finished under `rd`.  Appends both to the transcript. */
+static int read_client_flight12(BIO *wb, struct aead_key *rd, struct buf *transcript,
+                                unsigned char client_pub[32], int (*keys)(const unsigned char *))
+{
+    static unsigned char in[4096], plain[4096];
+    int n = BIO_read(wb, in, sizeof(in)), i = 0;
+    size_t plain_len;
+
+    while (n > 0 && i + 5 <= n) {
+        size_t len = u16_at(in + i + 3);
+        if ((size_t)i + 5 + len > (size_t)n)
+            return 0;
+        if (in[i] == 22 && rd->mac == NULL) {
+            /* ClientKeyExchange: ECPoint (RFC 8422 5.7) */
+            if (len != 4 + 1 + 32 || in[i + 5] != 16 || in[i + 9] != 32)
+                return 0;
+            memcpy(client_pub, in + i + 10, 32);
+            put(transcript, in + i + 5, len);
+            if (!keys(client_pub))
+                return 0;
+        } else if (in[i] == 22) {
+            if (!wire_open12(rd, in + i, len + 5, plain, &plain_len))
+                return 0;
+            put(transcript, plain, plain_len);
+            return 1;
+        }
+        i += 5 + (int)len;
+    }
+    return 0;
+}
+
+static struct {
+    const EVP_MD *prf, *mac;
+    const EVP_CIPHER *cipher;
+    EVP_PKEY *eph;
+    unsigned char client_random[32], master[48];
+    struct aead_key rd, wr; /* the client's keys, the server's */
+} cbc12;
+
+/* premaster = X25519; master secret and key block (RFC 5246 8.1, 6.3). */
+static int cbc12_keys(const unsigned char *client_pub)
+{
+    EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, client_pub, 32);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(cbc12.eph, NULL);
+    unsigned char pms[32], seed[64], block[2 * 48 + 2 * 32];
+    size_t pms_len = sizeof(pms), ml = (size_t)EVP_MD_get_size(cbc12.mac);
+    size_t kl = (size_t)EVP_CIPHER_get_key_length(cbc12.cipher);
+    int ok = peer != NULL && ctx != NULL && EVP_PKEY_derive_init(ctx) == 1 &&
+             EVP_PKEY_derive_set_peer(ctx, peer) == 1 && EVP_PKEY_derive(ctx, pms, &pms_len) == 1;
+
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(peer);
+    if (!ok)
+        return 0;
+    memcpy(seed, cbc12.client_random, 32);
+    memcpy(seed + 32, random_12, 32);
+    wire_tls12_prf(cbc12.prf, pms, pms_len, "master secret", seed, 64, cbc12.master, 48);
+    memcpy(seed, random_12, 32);
+    memcpy(seed + 32, cbc12.client_random, 32);
+    wire_tls12_prf(cbc12.prf, cbc12.master, 48, "key expansion", seed, 64, block, 2 * ml + 2 * kl);
+    memset(&cbc12.rd, 0, sizeof(cbc12.rd));
+    memset(&cbc12.wr, 0, sizeof(cbc12.wr));
+    cbc12.rd.mac = cbc12.wr.mac = cbc12.mac;
+    cbc12.rd.mac_key_len = cbc12.wr.mac_key_len = ml;
+    cbc12.rd.cipher = cbc12.wr.cipher = cbc12.cipher;
+    cbc12.rd.key_len = cbc12.wr.key_len = kl;
+    memcpy(cbc12.rd.mac_key, block, ml);
+    memcpy(cbc12.wr.mac_key, block + ml, ml);
+    memcpy(cbc12.rd.key, block + 2 * ml, kl);
+    memcpy(cbc12.wr.key, block + 2 * ml + kl, kl);
+    return 1;
+}
+
+/* What the client wrote once keyed: its alert, decrypted. */
+static void show_written_cbc(BIO *wb)
+{
+    static unsigned char out[8192], plain[8192];
+    int n = BIO_read(wb, out, sizeof(out)), i = 0;
+    size_t plain_len;
+
+    if (n <= 0)
+        printf("    wrote nothing\n");
+    while (n > 0 && i + 5 <= n) {
+        size_t len = u16_at(out + i + 3);
+        if ((size_t)i + 5 + len > (size_t)n)
+            break;
+        if (wire_open12(&cbc12.rd, out + i, len + 5, plain, &plain_len) && out[i] == 21 &&
+            plain_len == 2)
+            printf("    encrypted alert level %d desc %d\n", plain[0], plain[1]);
+        else
+            printf("    record type %d len %zu\n", out[i], len);
+        i += 5 + (int)len;
+    }
+}
+
+static void cbc_run(SSL_CTX *ctx, const struct cbc_case *cc)
+{
+    static struct buf fl, rec, transcript, m;
+    static struct hello h;
+    SSL *s = SSL_new(ctx);
+    BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+    unsigned char client_pub[32], th[EVP_MAX_MD_SIZE], data[64];
+    unsigned int th_len;
+    int r;
+
+    memset(&cbc12.rd, 0, sizeof(cbc12.rd)); /* (no keys until the ClientKeyExchange) */
+    cbc12.prf = cc->suite == 0xc024 ? EVP_sha384() : EVP_sha256();
+    cbc12.mac = cc->suite == 0xc009   ? EVP_sha1()
+                : cc->suite == 0xc023 ? EVP_sha256()
+                                      : EVP_sha384();
+    cbc12.cipher = cc->suite == 0xc024 ? EVP_aes_256_cbc() : EVP_aes_128_cbc();
+    BIO_set_mem_eof_return(rb, -1);
+    SSL_set_bio(s, rb, wb);
+    r = SSL_connect(s);
+    if (r != -1 || !read_client_hello(wb, &h)) {
+        printf("%s: no ClientHello\n", cc->label);
+        SSL_free(s);
+        return;
+    }
+    memcpy(cbc12.client_random, h.random, 32);
+    transcript.n = fl.n = rec.n = 0;
+    put(&transcript, h.msg, h.msg_len);
+    server_hello_12_as(&fl, &h, cc->suite, 0);
+    certificate_12(&fl);
+    server_key_exchange_keep(&fl, &h, &cbc12.eph);
+    server_hello_done(&fl);
+    put(&transcript, fl.b, fl.n);
+    wire_record(&rec, 22, 0x0303, fl.b, fl.n);
+    BIO_write(rb, rec.b, (int)rec.n);
+    r = SSL_connect(s);
+    printf("%s: server flight: connect %d, error %d\n", cc->label, r, SSL_get_error(s, r));
+    diff_print_errors("   ");
+    if (!read_client_flight12(wb, &cbc12.rd, &transcript, client_pub, cbc12_keys)) {
+        printf("%s: the client's flight could not be followed\n", cc->label);
+        goto end;
+    }
+    /* ChangeCipherSpec and Finished (RFC 5246 7.4.9) */
+    EVP_Digest(transcript.b, transcript.n, th, &th_len, cbc12.prf, NULL);
+    m.n = 0;
+    put_u8(&m, 20), put_u24(&m, 12);
+    wire_tls12_prf(cbc12.prf, cbc12.master, 48, "server finished", th, th_len, m.b + 4, 12);
+    m.n = 16;
+    rec.n = 0;
+    wire_record(&rec, 20, 0x0303, (const unsigned char *)"\x01", 1);
+    if (cc->in_finished)
+        cbc12.wr.damage = cc->damage;
+    wire_seal12(&rec, &cbc12.wr, 22, m.b, m.n);
+    BIO_write(rb, rec.b, (int)rec.n);
+    r = SSL_connect(s);
+    printf("%s: Finished: connect %d, error %d\n", cc->label, r, SSL_get_error(s, r));
+    diff_print_errors("   ");
+    show_written_cbc(wb);
+    if (r != 1)
+        goto end;
+    rec.n = 0;
+    cbc12.wr.damage = cc->damage;
+    wire_seal12(&rec, &cbc12.wr, 23, (const unsigned char *)"pong", 4);
+    BIO_write(rb, rec.b, (int)rec.n);
+    r = SSL_read(s, data, sizeof(data));
+    printf("%s: data: read %d, error %d\n", cc->label, r, SSL_get_error(s, r));
+    diff_print_errors("   ");
+    show_written_cbc(wb);
+end:
+    ERR_clear_error();
+    EVP_PKEY_free(cbc12.eph);
+    cbc12.eph = NULL;
+    SSL_free(s);
+}
+
+static void cbc_cases_run(void)
+{
+    for (size_t i = 0; i < sizeof(cbc_cases) / sizeof(cbc_cases[0]); i++) {
+        SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+        SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+        SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA256:"
+                                     "ECDHE-ECDSA-AES256-SHA384");
+        cbc_run(ctx, &cbc_cases[i]);
+        SSL_CTX_free(ctx);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
@@ -784,10 +1015,11 @@ int main(int argc, char **argv)
     struct sweep sw;
 
     if (strcmp(kind, "tls12") != 0 && strcmp(kind, "tls12-certreq") != 0 &&
-        strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0 && strcmp(kind, "tls13-enc") != 0 &&
-        strcmp(kind, "tls13-enc-certreq") != 0 && strcmp(kind, "tls13-post") != 0) {
+        strcmp(kind, "tls12-cbc") != 0 && strcmp(kind, "tls13") != 0 && strcmp(kind, "hrr") != 0 &&
+        strcmp(kind, "tls13-enc") != 0 && strcmp(kind, "tls13-enc-certreq") != 0 &&
+        strcmp(kind, "tls13-post") != 0) {
         fprintf(stderr, "usage: diff_parse tls12|tls12-certreq|tls13|hrr|tls13-enc|"
-                        "tls13-enc-certreq|tls13-post [flip|order]\n");
+                        "tls13-enc-certreq|tls13-post|tls12-cbc [flip|order]\n");
         return 2;
     }
     diff_report_lib();
@@ -797,6 +1029,12 @@ int main(int argc, char **argv)
     server_key = wire_key_from_pem(wire_p256_key_pem);
     server_cert = wire_self_signed(server_key, "parse.test", "20250101000000Z", "20450101000000Z");
 
+    if (strcmp(kind, "tls12-cbc") == 0) {
+        cbc_cases_run();
+        X509_free(server_cert);
+        EVP_PKEY_free(server_key);
+        return 0;
+    }
     ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     if (strncmp(kind, "tls12", 5) == 0)

@@ -412,15 +412,123 @@ static void aad12(unsigned char aad[13], uint64_t seq, unsigned type, size_t len
     aad[11] = (unsigned char)(len >> 8), aad[12] = (unsigned char)len;
 }
 
+/* AES-CBC without padding of its own (the record's is in `in`). */
+static int cbc(const struct aead_key *k, int enc, const unsigned char iv[16],
+               const unsigned char *in, size_t len, unsigned char *out)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int n = 0, ok = ctx != NULL && EVP_CipherInit_ex(ctx, k->cipher, NULL, k->key, iv, enc) &&
+                    EVP_CIPHER_CTX_set_padding(ctx, 0) &&
+                    EVP_CipherUpdate(ctx, out, &n, in, (int)len) && (size_t)n == len;
+
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
+
+/* HMAC(mac_key, seq || type || version || length || content); with
+ * encrypt-then-MAC the "content" is the IV and ciphertext. */
+static void mac12(const struct aead_key *k, uint64_t seq, unsigned type, const unsigned char *p,
+                  size_t n, unsigned char *out)
+{
+    static unsigned char in[13 + 16384 + 2048];
+
+    aad12(in, seq, type, n);
+    memcpy(in + 13, p, n);
+    wire_hmac(k->mac, k->mac_key, k->mac_key_len, in, 13 + n, out);
+}
+
+/* MAC then encrypt (RFC 5246 6.2.3.2): IV || E(content || MAC || padding),
+ * or with encrypt-then-MAC (RFC 7366) IV || E(content || padding) || MAC
+ * over the IV and ciphertext; damaged as k->damage asks (a padding byte
+ * that disagrees with its length, or a MAC byte altered). */
+static void seal12_cbc(struct buf *o, struct aead_key *k, unsigned type, const unsigned char *p,
+                       size_t n)
+{
+    static unsigned char plain[16384 + 64 + 256], sealed[16 + sizeof(plain)];
+    size_t ml = (size_t)EVP_MD_get_size(k->mac), inner = k->etm ? 0 : ml, pad, len;
+    uint64_t seq = k->seq++;
+
+    memcpy(plain, p, n);
+    if (!k->etm)
+        mac12(k, seq, type, p, n, plain + n);
+    pad = 15 - (n + inner) % 16;
+    if (pad == 0 && k->damage == CBC_BAD_PADDING)
+        pad = 16; /* a padding byte to damage besides the length */
+    memset(plain + n + inner, (int)pad, pad + 1);
+    len = n + inner + pad + 1;
+    if (k->damage == CBC_BAD_PADDING)
+        plain[n + inner] ^= 0x01;
+    if (k->damage == CBC_BAD_MAC && !k->etm)
+        plain[n] ^= 0x01;
+    for (int i = 0; i < 16; i++)
+        sealed[i] = (unsigned char)(seq >> (8 * (i % 8))) ^ (unsigned char)(0xa0 + i);
+    if (!cbc(k, 1, sealed, plain, len, sealed + 16))
+        die("CBC sealing failed");
+    len += 16;
+    if (k->etm) {
+        mac12(k, seq, type, sealed, len, sealed + len);
+        if (k->damage == CBC_BAD_MAC)
+            sealed[len] ^= 0x01;
+        len += ml;
+    }
+    k->damage = CBC_INTACT;
+    put_u8(o, type);
+    put_u16(o, 0x0303);
+    put_u16(o, (unsigned)len);
+    put(o, sealed, len);
+}
+
+static int open12_cbc(struct aead_key *k, const unsigned char *rec, size_t len, unsigned char *out,
+                      size_t *out_len)
+{
+    static unsigned char plain[16384 + 2048];
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    size_t ml = (size_t)EVP_MD_get_size(k->mac), inner = k->etm ? 0 : ml, body, pad, n;
+
+    if (k->etm) {
+        if (len < 5 + ml)
+            return 0;
+        len -= ml;
+        mac12(k, k->seq, rec[0], rec + 5, len - 5, mac);
+        if (memcmp(mac, rec + len, ml) != 0)
+            return 0;
+    }
+    body = len - 5 - 16;
+    if (len < 5 + 16 + 16 || (len - 5) % 16 != 0 || body > sizeof(plain) ||
+        !cbc(k, 0, rec + 5, rec + 5 + 16, body, plain))
+        return 0;
+    pad = plain[body - 1];
+    if (pad + 1 + inner > body)
+        return 0;
+    for (size_t i = body - 1 - pad; i < body; i++)
+        if (plain[i] != pad)
+            return 0;
+    n = body - 1 - pad - inner;
+    if (!k->etm) {
+        mac12(k, k->seq, rec[0], plain, n, mac);
+        if (memcmp(mac, plain + n, ml) != 0)
+            return 0;
+    }
+    k->seq++;
+    memcpy(out, plain, n);
+    *out_len = n;
+    return 1;
+}
+
 void wire_seal12(struct buf *o, struct aead_key *k, unsigned type, const unsigned char *p, size_t n)
 {
     unsigned char nonce[12], aad[13], sealed[16384 + 16];
     int explicit_nonce = k->iv_len == 4;
-    uint64_t seq = k->seq++;
+    uint64_t seq;
     long len;
 
     if (n > 16384)
         die("TLS 1.2 record too long");
+    if (k->mac != NULL) {
+        seal12_cbc(o, k, type, p, n);
+        return;
+    }
+    seq = k->seq++;
     if (explicit_nonce) {
         memcpy(nonce, k->iv, 4);
         for (int i = 0; i < 8; i++)
@@ -447,6 +555,8 @@ int wire_open12(struct aead_key *k, const unsigned char *rec, size_t len, unsign
     uint64_t seq;
     long n;
 
+    if (k->mac != NULL)
+        return open12_cbc(k, rec, len, out, out_len);
     if (len < 5 + skip + 16)
         return 0;
     seq = k->seq++;
@@ -502,7 +612,8 @@ X509 *wire_self_signed(EVP_PKEY *key, const char *cn, const char *not_before, co
     /* (ECDSA: re-signed until the signature has 72 bytes, the same size
      * every run; RSA's has the modulus's size anyway) */
     while (sig == NULL || (ec && ASN1_STRING_length(sig) != 72))
-        if (X509_sign(x, key, EVP_sha256()) > 0)
+        if (X509_sign(x, key, EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 ? NULL : EVP_sha256()) >
+            0)
             X509_get0_signature(&sig, NULL, x);
     return x;
 }

@@ -102,14 +102,24 @@ void wire_sweep(void *arg, wire_run_fn run, int count, int first, int last, int 
 
 /* ------------------------------------------------------------- keys */
 
+/* Damage to the next MAC-then-encrypt CBC record sealed (then cleared). */
+enum cbc_damage { CBC_INTACT, CBC_BAD_PADDING, CBC_BAD_MAC };
+
 /* One direction of record protection with an AEAD: the key, the IV (TLS
  * 1.3: all 12 bytes; TLS 1.2 GCM: the 4-byte implicit part) and the next
- * sequence number. */
+ * sequence number.  With `mac` set, a TLS 1.2 CBC suite instead, MAC then
+ * encrypt (RFC 5246 6.2.3.2): HMAC over the content, padding, an explicit
+ * IV per record. */
 struct aead_key {
     const EVP_CIPHER *cipher;
     unsigned char key[32], iv[12];
     size_t key_len, iv_len;
     uint64_t seq;
+    const EVP_MD *mac;
+    unsigned char mac_key[48];
+    size_t mac_key_len;
+    int etm; /* encrypt then MAC instead (RFC 7366) */
+    enum cbc_damage damage;
 };
 
 /* HKDF-Extract with a salt of md's size (NULL: zeros) over ikm (NULL:
@@ -143,7 +153,9 @@ void wire_seal13(struct buf *o, struct aead_key *k, const unsigned char *p, size
 int wire_open13(struct aead_key *k, const unsigned char *rec, size_t len, unsigned char *out,
                 size_t *out_len, unsigned *type);
 /* TLS 1.2 AEAD records (RFC 5288: an explicit 8-byte nonce, here the
- * sequence number; ChaCha20-Poly1305, RFC 7905: none). */
+ * sequence number; ChaCha20-Poly1305, RFC 7905: none), or CBC records
+ * when the key has a MAC (the explicit IV made from the sequence number,
+ * so that every run sends the same bytes). */
 void wire_seal12(struct buf *o, struct aead_key *k, unsigned type, const unsigned char *p,
                  size_t n);
 int wire_open12(struct aead_key *k, const unsigned char *rec, size_t len, unsigned char *out,

@@ -385,36 +385,142 @@ START_TEST(dhe_auto)
 END_TEST
 
 /* The temporary-DH callback (deprecated, still used): asked for a key
- * length, its parameters are used. */
+ * length (stock asks for 1024 whatever the certificate), its parameters are
+ * used; the DH stays the callback's. dh_cb_file names what it answers with
+ * (NULL: no parameters). */
 static int dh_cb_calls, dh_cb_export, dh_cb_keylength;
+static const char *dh_cb_file;
+static DH *dh_cb_answer;
 
 static DH *tmp_dh_cb(SSL *s, int is_export, int keylength)
 {
     (void)s;
-    static DH *dh;
     dh_cb_calls++;
     dh_cb_export = is_export;
     dh_cb_keylength = keylength;
-    if (dh == NULL) {
-        BIO *b = BIO_new_file(pair_file("ffdhe2048.pem"), "r");
+    if (dh_cb_answer == NULL && dh_cb_file != NULL) {
+        BIO *b = BIO_new_file(pair_file(dh_cb_file), "r");
         ck_assert_ptr_nonnull(b);
-        dh = PEM_read_bio_DHparams(b, NULL, NULL, NULL);
+        dh_cb_answer = PEM_read_bio_DHparams(b, NULL, NULL, NULL);
         BIO_free(b);
-        ck_assert_ptr_nonnull(dh);
+        ck_assert_ptr_nonnull(dh_cb_answer);
     }
-    return dh;
+    return dh_cb_answer;
 }
 
+static void dh_cb_answers(const char *file)
+{
+    DH_free(dh_cb_answer);
+    dh_cb_answer = NULL;
+    dh_cb_file = file;
+    dh_cb_calls = 0;
+    dh_cb_keylength = -1;
+}
+
+/* _i 0: on the context; 1: on the connection (SSL_set_tmp_dh_callback). */
 START_TEST(dhe_tmp_dh_callback)
 {
     dhe_only();
-    dh_cb_calls = 0;
-    SSL_CTX_set_tmp_dh_callback(sctx, tmp_dh_cb);
-    struct pair *p = connect12();
+    dh_cb_answers("ffdhe2048.pem");
+    struct pair *p;
+    if (_i == 0) {
+        SSL_CTX_set_tmp_dh_callback(sctx, tmp_dh_cb);
+        p = connect12();
+    } else {
+        p = pair_keep(pair_new(cctx, sctx, 0));
+        SSL_set_tmp_dh_callback(p->s.ssl, tmp_dh_cb);
+        pair_connect(p);
+    }
+    ck_assert_str_eq(pair_cipher(p->s.ssl), "DHE-RSA-AES128-GCM-SHA256");
     ck_assert_int_eq(dh_cb_calls, 1);
     ck_assert_int_eq(dh_cb_export, 0);
     ck_assert_int_eq(dh_cb_keylength, 1024);
     check_peer_dh(p, NULL, 2048);
+    /* The callback still owns its DH: the connection did not free it. */
+    ck_assert_int_eq(DH_bits(dh_cb_answer), 2048);
+    ck_assert(pair_send(p, &p->c, DATA, sizeof(DATA)));
+    dh_cb_answers(NULL);
+}
+END_TEST
+
+/* The callback answers nothing: internal_error, ERR_R_INTERNAL_ERROR. */
+START_TEST(dhe_tmp_dh_callback_null)
+{
+    dhe_only();
+    dh_cb_answers(NULL);
+    SSL_CTX_set_tmp_dh_callback(sctx, tmp_dh_cb);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    ck_assert_int_eq(pair_handshake(p), 0);
+    ck_assert_int_eq(dh_cb_calls, 1);
+    refused(p, ERR_GET_REASON(ERR_R_INTERNAL_ERROR), SSL_AD_INTERNAL_ERROR,
+            SSL_R_TLSV1_ALERT_INTERNAL_ERROR);
+}
+END_TEST
+
+/* 1024-bit parameters from the callback fail the security level (2) at
+ * the ServerKeyExchange: handshake_failure, DH_KEY_TOO_SMALL. */
+START_TEST(dhe_tmp_dh_callback_too_small)
+{
+    dhe_only();
+    dh_cb_answers("dh1024.pem");
+    SSL_CTX_set_tmp_dh_callback(sctx, tmp_dh_cb);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    ck_assert_int_eq(pair_handshake(p), 0);
+    ck_assert_int_eq(dh_cb_calls, 1);
+    refused(p, SSL_R_DH_KEY_TOO_SMALL, SSL_AD_HANDSHAKE_FAILURE,
+            SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
+    dh_cb_answers(NULL);
+}
+END_TEST
+
+/* At security level 0 the same 1024-bit group is used. */
+START_TEST(dhe_tmp_dh_callback_small_level0)
+{
+    dhe_only();
+    SSL_CTX_set_security_level(sctx, 0);
+    SSL_CTX_set_security_level(cctx, 0);
+    dh_cb_answers("dh1024.pem");
+    SSL_CTX_set_tmp_dh_callback(sctx, tmp_dh_cb);
+    struct pair *p = connect12();
+    ck_assert_int_eq(dh_cb_calls, 1);
+    check_peer_dh(p, NULL, 1024);
+    dh_cb_answers(NULL);
+}
+END_TEST
+
+/* dh_auto (_i 0) and set0_tmp_dh_pkey (_i 1) come first: the callback is
+ * not asked. */
+START_TEST(dhe_tmp_dh_callback_precedence)
+{
+    dhe_only();
+    dh_cb_answers("dh1024.pem");
+    SSL_CTX_set_tmp_dh_callback(sctx, tmp_dh_cb);
+    if (_i == 0) {
+        ck_assert_int_eq(SSL_CTX_set_dh_auto(sctx, 1), 1);
+    } else {
+        EVP_PKEY *params = read_params("ffdhe2048.pem");
+        ck_assert_int_eq(SSL_CTX_set0_tmp_dh_pkey(sctx, params), 1);
+    }
+    struct pair *p = connect12();
+    ck_assert_int_eq(dh_cb_calls, 0);
+    check_peer_dh(p, NULL, 2048);
+}
+END_TEST
+
+/* The callback belongs to the callback ctrl; the plain ctrl refuses it. */
+START_TEST(dhe_tmp_dh_callback_plain_ctrl)
+{
+    dhe_only();
+    ERR_clear_error();
+    ck_assert_int_eq(SSL_CTX_ctrl(sctx, SSL_CTRL_SET_TMP_DH_CB, 0, (void *)tmp_dh_cb), 0);
+    ck_assert_int_eq(ERR_GET_REASON(ERR_peek_error()),
+                     ERR_GET_REASON(ERR_R_SHOULD_NOT_HAVE_BEEN_CALLED));
+    ERR_clear_error();
+    /* Nothing was set: still no DHE suite. */
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    ck_assert_int_eq(pair_handshake(p), 0);
+    refused(p, SSL_R_NO_SHARED_CIPHER, SSL_AD_HANDSHAKE_FAILURE,
+            SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE);
 }
 END_TEST
 
@@ -952,8 +1058,12 @@ Suite *pair_suite(void)
     tcase_add_test(tc, dhe_set0_tmp_dh_pkey_per_connection);
     tcase_add_test(tc, dhe_parameters_too_small);
     tcase_add_test(tc, dhe_auto);
-    pair_add_pending(tc, dhe_tmp_dh_callback, 0, 1,
-                     "SSL_CTX_set_tmp_dh_callback is not implemented (status.tsv: unsupported)");
+    tcase_add_loop_test(tc, dhe_tmp_dh_callback, 0, 2);
+    tcase_add_test(tc, dhe_tmp_dh_callback_null);
+    tcase_add_test(tc, dhe_tmp_dh_callback_too_small);
+    tcase_add_test(tc, dhe_tmp_dh_callback_small_level0);
+    tcase_add_loop_test(tc, dhe_tmp_dh_callback_precedence, 0, 2);
+    tcase_add_test(tc, dhe_tmp_dh_callback_plain_ctrl);
     suite_add_tcase(s, tc);
 
     tc = pair_tcase("extensions");
