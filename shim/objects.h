@@ -346,6 +346,9 @@ struct ssl_ctx_st {
 
     /* Algorithms fetched once for every connection of this context. */
     struct shim_algs *algs;
+    /* Signing contexts of this context's server keys, kept (crypto/sig.h);
+     * NULL: made per signature. */
+    struct shim_sig_cache *sign_ctxs;
 };
 
 /* ------------------------------------------------------------------- SSL */

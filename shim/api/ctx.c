@@ -12,6 +12,7 @@
 #include "api/config.h"
 #include "tls/session_cache.h"
 #include "crypto/algs.h"
+#include "crypto/sig.h"
 
 /* SSL_get_default_timeout(): two hours, as stock's TLS methods. */
 
@@ -54,6 +55,7 @@ SSL_CTX *SSL_CTX_new_ex(OSSL_LIB_CTX *libctx, const char *propq, const SSL_METHO
         RAND_priv_bytes_ex(libctx, ctx->tick_hmac_key, sizeof(ctx->tick_hmac_key), 0) <= 0 ||
         RAND_priv_bytes_ex(libctx, ctx->tick_aes_key, sizeof(ctx->tick_aes_key), 0) <= 0)
         ctx->cfg.options |= SSL_OP_NO_TICKET;
+    ctx->sign_ctxs = shim_sig_cache_new(); /* without it, a context per signature */
     shim_ctx_system_config(ctx);
     return ctx;
 
@@ -91,6 +93,7 @@ void SSL_CTX_free(SSL_CTX *ctx)
     OPENSSL_cleanse(ctx->tick_hmac_key, sizeof(ctx->tick_hmac_key));
     OPENSSL_cleanse(ctx->tick_aes_key, sizeof(ctx->tick_aes_key));
     shim_algs_free(ctx->algs);
+    shim_sig_cache_free(ctx->sign_ctxs);
     CRYPTO_THREAD_lock_free(ctx->lock);
     OPENSSL_free(ctx->propq);
     OPENSSL_free(ctx);

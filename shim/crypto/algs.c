@@ -7,6 +7,8 @@
 #include <openssl/core_names.h>
 
 #include "crypto/algs.h"
+#include "crypto/kex.h"
+#include "crypto/sig.h"
 #include "crypto/x509_cache.h"
 
 /* Fetches everything; algorithms a provider lacks stay NULL, and whatever
@@ -27,6 +29,7 @@ static struct shim_algs *algs_new(OSSL_LIB_CTX *libctx, const char *propq)
         return NULL;
     }
     a->peer_certs = shim_x509_cache_new(); /* without it, every certificate is parsed */
+    a->sig_ctxs = shim_sig_cache_new();    /* without it, a context per signature */
     ERR_set_mark();
     a->md5_sha1 = EVP_MD_fetch(libctx, "MD5-SHA1", propq);
     a->sha1 = EVP_MD_fetch(libctx, "SHA1", propq);
@@ -77,8 +80,9 @@ void shim_algs_free(struct shim_algs *a)
     EVP_KDF_free(a->tls1_prf);
     EVP_MAC_free(a->hmac);
     for (size_t i = 0; i < sizeof(a->group_template) / sizeof(a->group_template[0]); i++)
-        EVP_PKEY_free(a->group_template[i].key);
+        shim_kex_template_free(a->group_template[i]);
     shim_x509_cache_free(a->peer_certs);
+    shim_sig_cache_free(a->sig_ctxs);
     CRYPTO_THREAD_lock_free(a->lock);
     OPENSSL_free(a->propq);
     OPENSSL_free(a);

@@ -15,6 +15,8 @@
 #include <openssl/kdf.h>
 
 struct shim_kex_group;
+struct shim_kex_template;
+struct shim_sig_cache;
 
 struct shim_algs {
     OSSL_LIB_CTX *libctx;
@@ -28,14 +30,12 @@ struct shim_algs {
     int cbc_hmac_stitched[2][2];
     EVP_KDF *tls1_prf; /* the TLS 1.0/1.1 PRF (MD5+SHA-1; see kdf.c) */
     EVP_MAC *hmac;
-    /* Per group, a key whose parameters new key shares are generated from
-     * (made on first use; see kex.c). */
     CRYPTO_RWLOCK *lock;
-    struct {
-        const struct shim_kex_group *group;
-        EVP_PKEY *key;
-    } group_template[40];
+    /* Per group, what new key shares are generated from, published once,
+     * read without a lock (see kex.c). */
+    struct shim_kex_template *group_template[40];
     struct shim_x509_cache *peer_certs; /* see x509_cache.h */
+    struct shim_sig_cache *sig_ctxs;    /* peer keys' verification contexts (sig.c) */
 };
 
 /* The algorithms for ctx's library context; NULL (with an error) on failure. */

@@ -1,5 +1,5 @@
 /*
- * shimssl - one-shot digests and HMAC.
+ * shimssl - one-shot digests.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  */
 #ifndef SHIM_CRYPTO_HASH_H
@@ -15,9 +15,5 @@ const EVP_MD *shim_md_by_nid(int nid);
 
 /* out = Hash(data); *out_len its length (may be NULL). Raises on failure. */
 int shim_digest(const EVP_MD *md, const uint8_t *data, size_t len, uint8_t *out, size_t *out_len);
-
-/* out = HMAC-Hash(key, data), shim_md_size(md) bytes. Raises on failure. */
-int shim_hmac(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *key, size_t key_len,
-              const uint8_t *data, size_t data_len, uint8_t *out);
 
 #endif

@@ -184,6 +184,12 @@ static int hmac4(const struct shim_algs *a, const EVP_MD *md, const uint8_t *key
     return ok;
 }
 
+int tls_hmac(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *key, size_t key_len,
+             const uint8_t *data, size_t data_len, uint8_t *out)
+{
+    return hmac4(algs, md, key, key_len, data, data_len, NULL, 0, NULL, 0, NULL, 0, out);
+}
+
 int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *salt,
                      size_t salt_len, const uint8_t *ikm, size_t ikm_len, uint8_t *out)
 {

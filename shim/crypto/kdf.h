@@ -7,6 +7,12 @@
 
 #include "crypto/algs.h"
 
+/* out = HMAC-Hash(key, data) (EVP_MD_get_size(md) bytes) on this thread's
+ * kept HMAC context for md (TLS 1.3's Finished, RFC 8446 4.4.4): no context
+ * is made per call.  Raises on failure. */
+int tls_hmac(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *key, size_t key_len,
+             const uint8_t *data, size_t data_len, uint8_t *out);
+
 /* HKDF-Extract(salt, ikm) into out (EVP_MD_get_size(md) bytes).  A NULL salt
  * or ikm means a string of HashLen zeros, as RFC 8446 7.1 uses them. */
 int tls_hkdf_extract(const struct shim_algs *algs, const EVP_MD *md, const uint8_t *salt,

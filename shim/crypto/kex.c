@@ -2,7 +2,7 @@
  * shimssl - (EC)DHE key exchange through EVP_PKEY.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * New keys are generated from a per-group template key, which skips the
+ * New keys are generated from a per-group template context, which skips the
  * provider fetch (and its lock) that creating a context by algorithm name
  * costs on every handshake.
  */
@@ -39,61 +39,82 @@ static EVP_PKEY *make_template(const struct shim_algs *a, const struct shim_kex_
     return pkey;
 }
 
-/* The cache slot of group g (keyed by its descriptor), or -1 when full. */
-static int template_slot(const struct shim_algs *a, const struct shim_kex_group *g)
+/*
+ * A group's template: a key carrying the group's parameters and a context
+ * made from it and never initialised, which each key share's context is
+ * duplicated from.  EVP_PKEY_CTX_dup then EVP_PKEY_keygen_init costs ~1 K
+ * instructions; EVP_PKEY_CTX_new_from_pkey, with its key-type name look-ups,
+ * ~14 K.  The template is only read once published (dup reads its source), so
+ * threads share it without a lock: the slots are filled in order, each once,
+ * by compare-and-swap, and live until the algorithms are freed.
+ */
+struct shim_kex_template {
+    const struct shim_kex_group *group;
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *ctx;
+};
+
+void shim_kex_template_free(struct shim_kex_template *t)
 {
-    size_t n = sizeof(a->group_template) / sizeof(a->group_template[0]);
-    for (size_t i = 0; i < n; i++)
-        if (a->group_template[i].group == g || a->group_template[i].group == NULL)
-            return (int)i;
-    return -1;
+    if (t == NULL)
+        return;
+    EVP_PKEY_CTX_free(t->ctx);
+    EVP_PKEY_free(t->key);
+    OPENSSL_free(t);
 }
 
-static EVP_PKEY *group_template(const struct shim_algs *a, const struct shim_kex_group *g)
+static struct shim_kex_template *new_template(const struct shim_algs *a,
+                                              const struct shim_kex_group *g)
+{
+    struct shim_kex_template *t = OPENSSL_zalloc(sizeof(*t));
+
+    if (t == NULL)
+        return NULL;
+    t->group = g;
+    if ((t->key = make_template(a, g)) == NULL ||
+        (t->ctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, t->key, a->propq)) == NULL) {
+        shim_kex_template_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static const struct shim_kex_template *group_template(const struct shim_algs *a,
+                                                      const struct shim_kex_group *g)
 {
     struct shim_algs *m = (struct shim_algs *)a; /* the cache is the one mutable part */
-    EVP_PKEY *t = NULL;
-    int i;
+    size_t n = sizeof(a->group_template) / sizeof(a->group_template[0]);
+    struct shim_kex_template *t, *mine = NULL;
 
-    if (!CRYPTO_THREAD_read_lock(a->lock))
-        return NULL;
-    if ((i = template_slot(a, g)) >= 0 && a->group_template[i].group == g)
-        t = a->group_template[i].key;
-    CRYPTO_THREAD_unlock(a->lock);
-    if (t != NULL)
-        return t;
-    if ((t = make_template(a, g)) == NULL)
-        return NULL;
-    if (!CRYPTO_THREAD_write_lock(a->lock)) {
-        EVP_PKEY_free(t);
-        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        t = __atomic_load_n(&m->group_template[i], __ATOMIC_ACQUIRE);
+        if (t == NULL) {
+            /* The first free slot: publish ours, unless another thread
+             * has just published one here (then look at it). */
+            if (mine == NULL && (mine = new_template(a, g)) == NULL)
+                return NULL;
+            if (__atomic_compare_exchange_n(&m->group_template[i], &t, mine, 0, __ATOMIC_ACQ_REL,
+                                            __ATOMIC_ACQUIRE))
+                return mine;
+        }
+        if (t->group == g) {
+            shim_kex_template_free(mine); /* another thread won the race */
+            return t;
+        }
     }
-    if ((i = template_slot(a, g)) < 0) {
-        /* Every slot taken: this one is not kept (never happens with the
-         * groups we know). */
-        CRYPTO_THREAD_unlock(a->lock);
-        EVP_PKEY_free(t);
-        return NULL;
-    }
-    if (m->group_template[i].group == NULL) {
-        m->group_template[i].group = g;
-        m->group_template[i].key = t;
-    } else {
-        EVP_PKEY_free(t); /* another thread won the race */
-        t = m->group_template[i].key;
-    }
-    CRYPTO_THREAD_unlock(a->lock);
-    return t;
+    /* Every slot taken: never happens (more slots than groups we know). */
+    shim_kex_template_free(mine);
+    return NULL;
 }
 
 int tls_kex_keygen(const struct shim_algs *a, const struct shim_kex_group *g, EVP_PKEY **priv)
 {
-    EVP_PKEY *tmpl = group_template(a, g);
+    const struct shim_kex_template *tmpl = group_template(a, g);
     EVP_PKEY_CTX *pctx;
     int ok;
 
     *priv = NULL;
-    if (tmpl == NULL || (pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, tmpl, a->propq)) == NULL) {
+    if (tmpl == NULL || (pctx = EVP_PKEY_CTX_dup(tmpl->ctx)) == NULL) {
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
         return 0;
     }
@@ -162,11 +183,18 @@ int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int
                    uint8_t **secret, size_t *secret_len, int *alert, int *reason)
 {
     EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, priv, a->propq);
+    /* X25519 / X448 public keys have nothing to check (any 32 or 56 bytes
+     * are one; libcrypto's derivation refuses the all-zero secret a weak
+     * share gives): their validation is skipped.  (EC points were checked
+     * when the share was decoded; DH keys are validated.) */
+    int validate =
+        EVP_PKEY_get_id(priv) != EVP_PKEY_X25519 && EVP_PKEY_get_id(priv) != EVP_PKEY_X448;
     int ok = 0;
 
     *secret = NULL;
     if (pctx == NULL || EVP_PKEY_derive_init(pctx) <= 0 ||
-        EVP_PKEY_derive_set_peer(pctx, pub) <= 0 || EVP_PKEY_derive(pctx, NULL, secret_len) <= 0) {
+        EVP_PKEY_derive_set_peer_ex(pctx, pub, validate) <= 0 ||
+        EVP_PKEY_derive(pctx, NULL, secret_len) <= 0) {
         *alert = SSL_AD_INTERNAL_ERROR;
         *reason = ERR_R_INTERNAL_ERROR;
         goto done;

@@ -14,6 +14,9 @@ struct shim_kex_group {
     int no_params;         /* X25519 / X448: the type alone says it all */
 };
 
+/* Frees a group's key-share template (kept in struct shim_algs). */
+void shim_kex_template_free(struct shim_kex_template *t);
+
 /* A fresh private key in group g. */
 int tls_kex_keygen(const struct shim_algs *a, const struct shim_kex_group *g, EVP_PKEY **priv);
 

@@ -14,13 +14,20 @@ struct shim_sig_scheme {
     int pss;
 };
 
+/* Kept signing or verification contexts: peer keys' in struct shim_algs,
+ * our own keys' in the SSL_CTX that holds them (see sig.c). */
+struct shim_sig_cache *shim_sig_cache_new(void);
+void shim_sig_cache_free(struct shim_sig_cache *c);
+
 /* Verifies sig over tbs with pkey.  Returns 1 if valid, 0 otherwise
  * (libcrypto's errors are left queued). */
 int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme scheme, EVP_PKEY *pkey,
                    const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, size_t sig_len);
 
-/* Signs tbs; the caller frees *sig. */
-int tls_sig_sign(const struct shim_algs *a, struct shim_sig_scheme scheme, EVP_PKEY *pkey,
-                 const uint8_t *tbs, size_t tbs_len, uint8_t **sig, size_t *sig_len);
+/* Signs tbs with pkey on a context kept in kept (NULL: made for this one
+ * signature); the caller frees *sig.  Raises on failure. */
+int tls_sig_sign(const struct shim_algs *a, struct shim_sig_cache *kept,
+                 struct shim_sig_scheme scheme, EVP_PKEY *pkey, const uint8_t *tbs, size_t tbs_len,
+                 uint8_t **sig, size_t *sig_len);
 
 #endif

@@ -503,7 +503,7 @@ static enum tls_step do_send_certificate_verify(SSL *s, struct tls_conn *c, stru
     tls_builder b;
     int ok;
 
-    if (!tls_sig_sign(c->algs, tls_sigalg_scheme(a), hs->key->privatekey, hs->transcript.buf,
+    if (!tls_sig_sign(c->algs, NULL, tls_sigalg_scheme(a), hs->key->privatekey, hs->transcript.buf,
                       hs->transcript.len, &sig, &sig_len))
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     if (!tls_hs_begin_msg(s, &b, SSL3_MT_CERTIFICATE_VERIFY, sig_len + 16)) {

@@ -397,8 +397,8 @@ static enum tls_step do_send_key_exchange(SSL *s, struct tls_conn *c, struct tls
         memcpy(tbs, c->client_random, SSL3_RANDOM_SIZE);
         memcpy(tbs + SSL3_RANDOM_SIZE, c->server_random, SSL3_RANDOM_SIZE);
         memcpy(tbs + 2 * SSL3_RANDOM_SIZE, b.buf + params_at, params_len);
-        ok = tls_sig_sign(c->algs, tls_sigalg_scheme(a), hs->key->privatekey, tbs, tbs_len, &sig,
-                          &sig_len);
+        ok = tls_sig_sign(c->algs, s->ctx->sign_ctxs, tls_sigalg_scheme(a), hs->key->privatekey,
+                          tbs, tbs_len, &sig, &sig_len);
         OPENSSL_free(tbs);
         if (!ok) {
             tls_b_cleanup(&b);

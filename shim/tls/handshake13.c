@@ -77,8 +77,8 @@ int tls13_send_certificate_verify(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     if (!tls_hs_transcript_hash(s, hs, hash, NULL))
         return 0;
     tbs_len = certificate_verify_input(tbs, s->server, hash, c->hash_len);
-    if (!tls_sig_sign(c->algs, tls_sigalg_scheme(a), hs->key->privatekey, tbs, tbs_len, &sig,
-                      &sig_len))
+    if (!tls_sig_sign(c->algs, s->server ? s->ctx->sign_ctxs : NULL, tls_sigalg_scheme(a),
+                      hs->key->privatekey, tbs, tbs_len, &sig, &sig_len))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
     if (!tls_hs_begin_msg(s, &b, SSL3_MT_CERTIFICATE_VERIFY, sig_len + 16)) {
         OPENSSL_free(sig);

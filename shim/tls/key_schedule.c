@@ -107,7 +107,7 @@ int tls13_finished(const struct shim_algs *algs, const EVP_MD *md, const uint8_t
     uint8_t fkey[EVP_MAX_MD_SIZE];
     int ok =
         tls_hkdf_expand_label(algs, md, base_key, hlen, LABEL("finished"), NULL, 0, fkey, hlen) &&
-        shim_hmac(algs, md, fkey, hlen, hash, hlen, out);
+        tls_hmac(algs, md, fkey, hlen, hash, hlen, out);
     OPENSSL_cleanse(fkey, sizeof(fkey));
     return ok;
 }

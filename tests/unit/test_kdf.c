@@ -12,6 +12,7 @@
 #include "shim.h"
 
 #include <openssl/core_names.h>
+#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <pthread.h>
 #include <string.h>
@@ -214,6 +215,42 @@ START_TEST(reused_contexts_keep_the_right_key)
 }
 END_TEST
 
+/* tls_hmac (TLS 1.3's Finished) against libcrypto's one-shot HMAC(),
+ * interleaved with HKDF on the same thread context: the Finished key is
+ * derived from a secret the context held just before. */
+static void check_hmac(int sha384, const uint8_t *key, size_t key_len, const uint8_t *data,
+                       size_t data_len)
+{
+    uint8_t got[EVP_MAX_MD_SIZE], want[EVP_MAX_MD_SIZE];
+    unsigned int want_len = 0;
+
+    ck_assert_ptr_nonnull(HMAC(EVP_get_digestbyname(md_name(sha384)), key, (int)key_len, data,
+                               data_len, want, &want_len));
+    ck_assert(tls_hmac(algs(), md_of(sha384), key, key_len, data, data_len, got));
+    ck_assert_mem_eq(got, want, want_len);
+}
+
+START_TEST(hmac_matches_libcrypto)
+{
+    uint8_t a[64], b[64], data[100];
+
+    fill(a, sizeof(a), 10);
+    memcpy(b, a, sizeof(b));
+    b[47] ^= 1;
+    fill(data, sizeof(data), 11);
+    for (int round = 0; round < 2; round++) {
+        for (int sha384 = 0; sha384 <= 1; sha384++) {
+            check_expand(sha384, a, 48, "finished", NULL, 0, 48);
+            check_hmac(sha384, a, 48, data, 48);
+            check_hmac(sha384, a, 48, data, 32);
+            check_hmac(sha384, b, 48, data, 48);
+            check_hmac(sha384, a, 47, data, 100);
+            check_hmac(sha384, a, 48, data, 0);
+        }
+    }
+}
+END_TEST
+
 /* The PRF's output on both sides of each block, secrets of every length. */
 START_TEST(prf_matches_libcrypto_over_lengths)
 {
@@ -264,6 +301,7 @@ Suite *unit_suite(void)
     tcase_add_loop_test(tc, extract_matches_libcrypto, 0, 2);
     tcase_add_loop_test(tc, expand_label_matches_libcrypto, 0, 2);
     tcase_add_test(tc, reused_contexts_keep_the_right_key);
+    tcase_add_test(tc, hmac_matches_libcrypto);
     tcase_add_loop_test(tc, prf_matches_libcrypto_over_lengths, 0, 2);
     tcase_add_test(tc, other_threads);
     suite_add_tcase(s, tc);
