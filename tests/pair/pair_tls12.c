@@ -830,6 +830,20 @@ START_TEST(client_cert_verified)
 }
 END_TEST
 
+/* A client certificate whose key is on a curve the server does not take:
+ * stock's server checks it at the CertificateVerify and refuses it, wrong
+ * curve with illegal_parameter (issue 19, the server's side of the TLS 1.2
+ * client's check). */
+START_TEST(client_cert_wrong_curve)
+{
+    struct pair *p = client_auth_pair(SSL_VERIFY_PEER, "client-ec"); /* P-256 */
+    ck_assert_int_eq(SSL_set1_groups_list(p->s.ssl, "X25519"), 1);
+    ck_assert_int_eq(pair_handshake(p), 0);
+    ck_assert_int_eq(pair_hs_count(&p->s, 0, SSL3_MT_CERTIFICATE_VERIFY), 1);
+    refused(p, SSL_R_WRONG_CURVE, SSL_AD_ILLEGAL_PARAMETER, 1000 + SSL_AD_ILLEGAL_PARAMETER);
+}
+END_TEST
+
 /* No certificate: an empty Certificate from the client, accepted unless
  * FAIL_IF_NO_PEER_CERT. */
 START_TEST(client_cert_missing)
@@ -1083,6 +1097,7 @@ Suite *pair_suite(void)
 
     tc = pair_tcase("client_certificates");
     tcase_add_loop_test(tc, client_cert_verified, 0, 2);
+    tcase_add_test(tc, client_cert_wrong_curve);
     tcase_add_loop_test(tc, client_cert_missing, 0, 2);
     tcase_add_test(tc, client_cert_untrusted);
     tcase_add_test(tc, client_cert_not_requested);
