@@ -844,6 +844,51 @@ START_TEST(client_cert_wrong_curve)
 }
 END_TEST
 
+/* Rewrites the ClientHello's ec_point_formats (uncompressed and the two
+ * compressed forms, as both libraries send it) to name no uncompressed form:
+ * the same length, so only the transcript changes. */
+static size_t no_uncompressed(struct pair *p, int from_client, unsigned char **rec, size_t len,
+                              void *arg)
+{
+    (void)p;
+    static const unsigned char ext[] = {0x00, 0x0b, 0x00, 0x04, 0x03, 0x00, 0x01, 0x02};
+    int *done = arg;
+    if (!from_client || *done || len < 6 || (*rec)[0] != SSL3_RT_HANDSHAKE ||
+        (*rec)[5] != SSL3_MT_CLIENT_HELLO)
+        return len;
+    for (size_t i = 5; i + sizeof(ext) <= len; i++) {
+        if (memcmp(*rec + i, ext, sizeof(ext)) == 0) {
+            (*rec)[i + 5] = 0x01;
+            *done = 1;
+            break;
+        }
+    }
+    return len;
+}
+
+/* A client whose ec_point_formats lacks the uncompressed form, signing with
+ * an EC key: stock's server refuses its CertificateVerify with illegal point
+ * compression, illegal_parameter (checked before the signature, which the
+ * rewritten transcript would fail), the server's side of the client's
+ * check of a ServerHello (issue 19). */
+START_TEST(client_cert_point_formats)
+{
+    int rewritten = 0;
+    /* An RSA server: its own certificate does not need the point formats. */
+    sctx = pair_keep_ctx(pair_server_ctx("server-rsa"));
+    client12(cctx);
+    ck_assert_int_eq(SSL_CTX_load_verify_locations(sctx, pair_file("ca.pem"), NULL), 1);
+    SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER, NULL);
+    pair_ctx_use(cctx, "client-ec");
+    struct pair *p = pair_keep(pair_new_relay(cctx, sctx, 0, no_uncompressed, &rewritten));
+    ck_assert_int_eq(pair_handshake(p), 0);
+    ck_assert_int_eq(rewritten, 1);
+    ck_assert_int_eq(pair_hs_count(&p->s, 0, SSL3_MT_CERTIFICATE_VERIFY), 1);
+    refused(p, SSL_R_ILLEGAL_POINT_COMPRESSION, SSL_AD_ILLEGAL_PARAMETER,
+            1000 + SSL_AD_ILLEGAL_PARAMETER);
+}
+END_TEST
+
 /* No certificate: an empty Certificate from the client, accepted unless
  * FAIL_IF_NO_PEER_CERT. */
 START_TEST(client_cert_missing)
@@ -1098,6 +1143,7 @@ Suite *pair_suite(void)
     tc = pair_tcase("client_certificates");
     tcase_add_loop_test(tc, client_cert_verified, 0, 2);
     tcase_add_test(tc, client_cert_wrong_curve);
+    tcase_add_test(tc, client_cert_point_formats);
     tcase_add_loop_test(tc, client_cert_missing, 0, 2);
     tcase_add_test(tc, client_cert_untrusted);
     tcase_add_test(tc, client_cert_not_requested);
