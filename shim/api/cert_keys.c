@@ -17,6 +17,7 @@
 #include "api/cert.h"
 #include "crypto/pkey.h"
 #include "tls/our_certs.h"
+#include "tls/sigalg_choice.h"
 
 /* The settings block and context of whichever object is being set up. */
 struct target {
@@ -71,6 +72,13 @@ int SSL_use_certificate(SSL *s, X509 *x)
 void SSL_certs_clear(SSL *s)
 {
     shim_cert_clear_keys(s->cfg.cert);
+}
+
+/* Which of its chains suits the peer, for a certificate callback: stock's
+ * CERT_PKEY_* flags (tls_check_chain). */
+int SSL_check_chain(SSL *s, X509 *x, EVP_PKEY *pk, STACK_OF(X509) * chain)
+{
+    return tls_check_chain(s, x, pk, chain);
 }
 
 int SSL_CTX_use_PrivateKey(SSL_CTX *ctx, EVP_PKEY *pkey)

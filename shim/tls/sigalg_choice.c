@@ -70,6 +70,14 @@ static int cert_signature_accepted(SSL *s, X509 *x)
     return 0;
 }
 
+/* This key can make a's signature, and the peer accepts how the
+ * certificate is signed (stock's check_cert_usable). */
+static int cert_key_usable(SSL *s, const struct tls_sigalg *a, X509 *x, EVP_PKEY *pkey)
+{
+    return shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, pkey, a->hash_nid) &&
+           cert_signature_accepted(s, x);
+}
+
 /* We hold a certificate and key in a's slot that can make its signature,
  * and the peer accepts how the certificate is signed. */
 static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
@@ -80,14 +88,15 @@ static int usable_cert(SSL *s, const struct tls_sigalg *a, int slot)
         return 0;
     k = &s->cfg.cert->pkeys[slot];
     return k->x509 != NULL && k->privatekey != NULL &&
-           shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, k->privatekey, a->hash_nid) &&
-           cert_signature_accepted(s, k->x509);
+           cert_key_usable(s, a, k->x509, k->privatekey);
 }
 
 /* TLS 1.3 (stock's find_sig_alg): the first shared algorithm that is not
- * SHA-1, SHA-224, DSA or PKCS #1, for which we hold a key on its curve. */
+ * SHA-1, SHA-224, DSA or PKCS #1, for which we hold a key on its curve; or,
+ * given a certificate and key (x and pkey), one that key can use. */
 static const struct tls_sigalg *find_tls13(SSL *s, struct tls_conn *c,
-                                           const struct tls_sigalg **shared, size_t n)
+                                           const struct tls_sigalg **shared, size_t n, X509 *x,
+                                           EVP_PKEY *given)
 {
     int curve = -1;
 
@@ -96,9 +105,12 @@ static const struct tls_sigalg *find_tls13(SSL *s, struct tls_conn *c,
         EVP_PKEY *pkey;
 
         if (a->hash_nid == NID_sha1 || a->hash_nid == NID_sha224 || a->sig_type == EVP_PKEY_DSA ||
-            a->sig_type == EVP_PKEY_RSA || !usable_cert(s, a, a->key_slot))
+            a->sig_type == EVP_PKEY_RSA)
             continue;
-        pkey = s->cfg.cert->pkeys[a->key_slot].privatekey;
+        if (given != NULL ? shim_pkey_slot(given) != a->key_slot || !cert_key_usable(s, a, x, given)
+                          : !usable_cert(s, a, a->key_slot))
+            continue;
+        pkey = given != NULL ? given : s->cfg.cert->pkeys[a->key_slot].privatekey;
         if (a->sig_type == EVP_PKEY_EC) {
             if (curve == -1)
                 curve = shim_pkey_curve_nid(pkey);
@@ -217,7 +229,7 @@ int tls_choose_sigalg(SSL *s, struct tls_conn *c, struct tls_hs *hs, int fatal)
     n = tls_shared_sigalgs(s, hs->peer_sigalgs, hs->peer_sigalgs_len, c->version, shared,
                            TLS_MAX_SHARED_SIGALGS);
     if (c->version == TLS1_3_VERSION) {
-        if ((a = find_tls13(s, c, shared, n)) == NULL)
+        if ((a = find_tls13(s, c, shared, n, NULL, NULL)) == NULL)
             goto none;
         slot = a->key_slot;
     } else if (s->server) {
@@ -396,4 +408,182 @@ const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint1
     }
     c->peer_sigalg = code;
     return a;
+}
+
+/* ------------------------------------------------------ SSL_check_chain */
+
+/* A certificate's own signature is one the peer takes (stock's
+ * tls1_check_sig_alg): the default algorithm's when the peer named none,
+ * otherwise one of the shared ones (TLS 1.3: of signature_algorithms_cert
+ * when sent). default_nid -1: anything goes. */
+static int cert_signed_acceptably(const struct tls_hs *hs, int tls13, X509 *x, int default_nid,
+                                  const struct tls_sigalg **shared, size_t n)
+{
+    int nid;
+
+    if (default_nid == -1)
+        return 1;
+    nid = X509_get_signature_nid(x);
+    if (default_nid != 0)
+        return nid == default_nid;
+    if (tls13 && hs->peer_sigalgs_cert != NULL) {
+        for (size_t i = 0; i < hs->peer_sigalgs_cert_len; i++) {
+            const struct tls_sigalg *a = tls_sigalg_by_code(hs->peer_sigalgs_cert[i]);
+            if (a != NULL && a->sigandhash_nid == nid)
+                return 1;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (shared[i]->sigandhash_nid == nid)
+            return 1;
+    return 0;
+}
+
+/* An EC key's curve suits the connection (stock's tls1_check_cert_param):
+ * one of ours for a client, one the client offered (if it said) for a
+ * server, allowed by the security level. */
+static int cert_params_ok(SSL *s, X509 *x)
+{
+    EVP_PKEY *pkey = X509_get0_pubkey(x);
+    const struct tls_group *g;
+    const uint16_t *groups;
+    size_t n;
+
+    if (pkey == NULL)
+        return 0;
+    if (shim_pkey_type(pkey) != SHIM_KEY_EC)
+        return 1;
+    if ((g = tls_group_by_nid(shim_pkey_curve_nid(pkey))) == NULL)
+        return 0;
+    if (!s->server) {
+        tls_configured_groups(s, &groups, &n);
+        if (!tls_listed(g->id, groups, n))
+            return 0;
+    }
+    {
+        uint8_t id[2] = {(uint8_t)(g->id >> 8), (uint8_t)g->id};
+        if (!tls_security_ok(s, SSL_SECOP_CURVE_CHECK, g->secbits, g->nid, id))
+            return 0;
+    }
+    return !s->server || s->conn->peer_groups_len == 0 ||
+           tls_listed(g->id, s->conn->peer_groups, s->conn->peer_groups_len);
+}
+
+/* The CERT_PKEY_SIGN / _EXPLICIT_SIGN flags of a slot: the peer named an
+ * algorithm for it (TLS 1.3: not PKCS #1), or, when it named none, our
+ * default for the slot is one we send (stock's valid_flags). */
+static int slot_sign_flags(SSL *s, int tls13, int slot, const struct tls_hs *hs,
+                           const struct tls_sigalg **shared, size_t n)
+{
+    if (hs->peer_sigalgs == NULL && hs->peer_sigalgs_cert == NULL) {
+        const struct tls_sigalg *a = tls_legacy_sigalg(s, slot);
+        const uint16_t *sent;
+        size_t nsent;
+
+        tls_psigalgs(s, 1, &sent, &nsent);
+        return a != NULL && tls_listed(a->code, sent, nsent) ? CERT_PKEY_SIGN : 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (shared[i]->key_slot == slot && !(tls13 && shared[i]->sig_type == EVP_PKEY_RSA))
+            return CERT_PKEY_EXPLICIT_SIGN | CERT_PKEY_SIGN;
+    return 0;
+}
+
+/* The issuer of x is one of the CAs the server named. */
+static int issuer_named(STACK_OF(X509_NAME) * names, X509 *x)
+{
+    X509_NAME *issuer = X509_get_issuer_name(x);
+    for (int i = 0; i < sk_X509_NAME_num(names); i++)
+        if (X509_NAME_cmp(issuer, sk_X509_NAME_value(names, i)) == 0)
+            return 1;
+    return 0;
+}
+
+int tls_check_chain(SSL *s, X509 *x, EVP_PKEY *pk, STACK_OF(X509) * chain)
+{
+    static const struct tls_hs empty;
+    const struct tls_sigalg *shared[TLS_MAX_SHARED_SIGALGS];
+    struct tls_conn *c = s->conn;
+    const struct tls_hs *hs;
+    int slot, version, tls13, rv = 0, default_nid = 0, check;
+    size_t n;
+
+    if (x == NULL || pk == NULL || (slot = shim_pkey_slot(pk)) < 0)
+        return 0;
+    hs = c != NULL && c->hs != NULL ? c->hs : &empty;
+    version = c != NULL && c->version != 0 ? c->version : s->version;
+    tls13 = version == TLS1_3_VERSION;
+    check = CERT_PKEY_EE_SIGNATURE | CERT_PKEY_EE_PARAM;
+    if (s->cfg.cert->cert_flags & SSL_CERT_FLAG_TLS_STRICT)
+        check |= CERT_PKEY_CA_SIGNATURE | CERT_PKEY_CA_PARAM | CERT_PKEY_ISSUER_NAME |
+                 CERT_PKEY_CERT_TYPE;
+    n = tls_shared_sigalgs(s, hs->peer_sigalgs, hs->peer_sigalgs_len, version, shared,
+                           TLS_MAX_SHARED_SIGALGS);
+
+    if (version >= TLS1_2_VERSION) {
+        if (hs->peer_sigalgs == NULL && hs->peer_sigalgs_cert == NULL)
+            default_nid = slot == SHIM_PKEY_RSA     ? NID_sha1WithRSAEncryption
+                          : slot == SHIM_PKEY_ECDSA ? NID_ecdsa_with_SHA1
+                                                    : -1;
+        if (tls13 ? find_tls13(s, c, shared, n, x, pk) != NULL
+                  : cert_signed_acceptably(hs, 0, x, default_nid, shared, n))
+            rv |= CERT_PKEY_EE_SIGNATURE;
+        rv |= CERT_PKEY_CA_SIGNATURE;
+        for (int i = 0; i < sk_X509_num(chain); i++)
+            if (!cert_signed_acceptably(hs, tls13, sk_X509_value(chain, i), default_nid, shared,
+                                        n)) {
+                rv &= ~CERT_PKEY_CA_SIGNATURE;
+                break;
+            }
+    } else {
+        rv |= CERT_PKEY_EE_SIGNATURE | CERT_PKEY_CA_SIGNATURE;
+    }
+    if (cert_params_ok(s, x))
+        rv |= CERT_PKEY_EE_PARAM;
+    rv |= CERT_PKEY_CA_PARAM;
+    if (s->server) {
+        for (int i = 0; i < sk_X509_num(chain); i++)
+            if (!cert_params_ok(s, sk_X509_value(chain, i))) {
+                rv &= ~CERT_PKEY_CA_PARAM;
+                break;
+            }
+        rv |= CERT_PKEY_ISSUER_NAME | CERT_PKEY_CERT_TYPE;
+    } else {
+        STACK_OF(X509_NAME) *names = tls_conn_peer_ca_names(c);
+        int type = 0;
+
+        switch (shim_pkey_type(pk)) {
+        case SHIM_KEY_RSA:
+            type = TLS_CT_RSA_SIGN;
+            break;
+        case SHIM_KEY_DSA:
+            type = TLS_CT_DSS_SIGN;
+            break;
+        case SHIM_KEY_EC:
+            type = TLS_CT_ECDSA_SIGN;
+            break;
+        default:
+            break;
+        }
+        if (type == 0 || (c != NULL && c->peer_cert_types != NULL &&
+                          memchr(c->peer_cert_types, type, c->peer_cert_types_len) != NULL))
+            rv |= CERT_PKEY_CERT_TYPE;
+        if (names == NULL || sk_X509_NAME_num(names) == 0 || issuer_named(names, x)) {
+            rv |= CERT_PKEY_ISSUER_NAME;
+        } else {
+            for (int i = 0; i < sk_X509_num(chain); i++)
+                if (issuer_named(names, sk_X509_value(chain, i))) {
+                    rv |= CERT_PKEY_ISSUER_NAME;
+                    break;
+                }
+        }
+    }
+    if ((rv & check) == check)
+        rv |= CERT_PKEY_VALID;
+    if (version >= TLS1_2_VERSION)
+        rv |= slot_sign_flags(s, tls13, slot, hs, shared, n);
+    else
+        rv |= CERT_PKEY_SIGN | CERT_PKEY_EXPLICIT_SIGN;
+    return rv;
 }

@@ -48,4 +48,14 @@ const struct tls_sigalg *tls_legacy_sigalg(SSL *s, int slot);
  * refuses it or no default exists for the slot. */
 const struct tls_sigalg *tls_default_sigalg(SSL *s, int version, int slot);
 
+/*
+ * SSL_check_chain: how well a certificate (x, its key pk, chain) suits the
+ * peer of this handshake, as CERT_PKEY_* flags (stock's tls1_check_chain
+ * for an application's chain): the signatures against the peer's
+ * algorithms, EC curves against the groups, and for a client the
+ * certificate types and CA names the server asked for.  0 for a missing
+ * certificate or a key of a type we cannot use.
+ */
+int tls_check_chain(SSL *s, X509 *x, EVP_PKEY *pk, STACK_OF(X509) * chain);
+
 #endif

@@ -385,6 +385,58 @@ START_TEST(cert_cb_retry)
 }
 END_TEST
 
+/* SSL_check_chain from the certificate callback: how each of three
+ * certificates suits the client (its signature algorithms, the version),
+ * as stock's flags.  The chain is the certificate alone (NULL). */
+static const char *const check_names[] = {"server-rsa", "server-ec", "server-ed25519"};
+static int check_flags[3];
+
+static int check_cb(SSL *s, void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 3; i++) {
+        X509 *x = pair_cert(check_names[i]);
+        EVP_PKEY *k = pair_key(check_names[i]);
+        check_flags[i] = SSL_check_chain(s, x, k, NULL);
+        X509_free(x);
+        EVP_PKEY_free(k);
+    }
+    return 1;
+}
+
+START_TEST(check_chain_flags)
+{
+    /* All but VALID, SIGN, EE_SIGNATURE and EXPLICIT_SIGN: what a key the
+     * client named no algorithm for gets; 0x7f3: every flag (no Suite B). */
+    enum { UNFIT = 0x6e0, ALL = 0x7f3 };
+    static const struct {
+        int version;
+        const char *sigalgs;
+        int want[3]; /* RSA, ECDSA P-256, Ed25519: stock 3.0.19's answers */
+    } cases[] = {
+        {TLS1_3_VERSION, "ECDSA+SHA256", {UNFIT, ALL, UNFIT}},
+        {TLS1_3_VERSION, NULL, {ALL, ALL, ALL}},
+        /* TLS 1.2 also asks how each certificate itself is signed. */
+        {TLS1_2_VERSION,
+         "RSA+SHA256",
+         {ALL & ~(CERT_PKEY_VALID | CERT_PKEY_EE_SIGNATURE), UNFIT, UNFIT}},
+        {TLS1_2_VERSION, NULL, {ALL, ALL, ALL}},
+    };
+    memset(check_flags, 0, sizeof(check_flags));
+    SSL_CTX_set_cert_cb(sctx, check_cb, NULL);
+    pair_ctx_version(cctx, cases[_i].version);
+    if (cases[_i].sigalgs != NULL)
+        ck_assert_int_eq(SSL_CTX_set1_sigalgs_list(cctx, cases[_i].sigalgs), 1);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    /* (The handshake itself may fail: the context's ECDSA certificate is
+     * of no use to a client that takes only RSA signatures.) */
+    pair_handshake(p);
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(check_flags[i] == cases[_i].want[i], "%s: flags %#x, stock's %#x",
+                      check_names[i], check_flags[i], cases[_i].want[i]);
+}
+END_TEST
+
 /* 0 is a failure: internal_error. */
 START_TEST(cert_cb_fails)
 {
@@ -464,6 +516,7 @@ Suite *pair_suite(void)
     tcase_add_test(tc, cert_cb_installs);
     tcase_add_test(tc, cert_cb_retry);
     tcase_add_test(tc, cert_cb_fails);
+    tcase_add_loop_test(tc, check_chain_flags, 0, 4);
     tcase_add_test(tc, ssl_cert_cb_overrides);
     tcase_add_test(tc, cert_cb_with_hrr);
     suite_add_tcase(s, tc);

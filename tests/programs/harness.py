@@ -246,7 +246,7 @@ def run_scenario(sc, lib, pki):
         r.cleanup()
     stock, ours = facts['stock'], facts['ours']
     if not _meets(stock, sc.expect):
-        detail.insert(0, 'stock misses the expectation: want %r' % sc.expect)
+        detail.insert(0, 'stock misses the expectation: want %r, got %r' % (sc.expect, stock))
     elif ours != stock:
         detail.insert(0, 'ours differs from stock: %s' % diff_facts(stock, ours))
     verdict = 'pass' if not detail else 'fail'
