@@ -317,9 +317,11 @@ static int key_sig_type(enum shim_key_type t, int tls13)
     }
 }
 
-/* A TLS 1.2 peer's ECDSA key must be on a curve we support (and, as a
- * server, one the client offered), allowed by the security level. */
-static int ec_curve_ok(SSL *s, EVP_PKEY *pkey)
+/* An EC key's curve suits the connection (stock's tls1_check_group_id):
+ * allowed by the security level, one the client offered (if it said) when
+ * we are the server, and with own_groups one of ours.  A TLS 1.2 peer's
+ * ECDSA key is checked with own_groups. */
+static int ec_curve_ok(SSL *s, EVP_PKEY *pkey, int own_groups)
 {
     const struct tls_group *g = tls_group_by_nid(shim_pkey_curve_nid(pkey));
     const uint16_t *groups;
@@ -328,7 +330,7 @@ static int ec_curve_ok(SSL *s, EVP_PKEY *pkey)
     if (g == NULL)
         return 0;
     tls_configured_groups(s, &groups, &n);
-    if (!tls_listed(g->id, groups, n))
+    if (own_groups && !tls_listed(g->id, groups, n))
         return 0;
     {
         uint8_t id[2] = {(uint8_t)(g->id >> 8), (uint8_t)g->id};
@@ -390,7 +392,7 @@ const struct tls_sigalg *tls_check_peer_sigalg(SSL *s, struct tls_conn *c, uint1
             tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CURVE);
             return NULL;
         }
-        if (!tls13 && !ec_curve_ok(s, pkey)) {
+        if (!tls13 && !ec_curve_ok(s, pkey, 1)) {
             tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_WRONG_CURVE);
             return NULL;
         }
@@ -440,34 +442,16 @@ static int cert_signed_acceptably(const struct tls_hs *hs, int tls13, X509 *x, i
     return 0;
 }
 
-/* An EC key's curve suits the connection (stock's tls1_check_cert_param):
- * one of ours for a client, one the client offered (if it said) for a
- * server, allowed by the security level. */
+/* A certificate's key parameters suit the connection (stock's
+ * tls1_check_cert_param): an EC key's curve, for a server not necessarily
+ * one of its own groups. */
 static int cert_params_ok(SSL *s, X509 *x)
 {
     EVP_PKEY *pkey = X509_get0_pubkey(x);
-    const struct tls_group *g;
-    const uint16_t *groups;
-    size_t n;
 
     if (pkey == NULL)
         return 0;
-    if (shim_pkey_type(pkey) != SHIM_KEY_EC)
-        return 1;
-    if ((g = tls_group_by_nid(shim_pkey_curve_nid(pkey))) == NULL)
-        return 0;
-    if (!s->server) {
-        tls_configured_groups(s, &groups, &n);
-        if (!tls_listed(g->id, groups, n))
-            return 0;
-    }
-    {
-        uint8_t id[2] = {(uint8_t)(g->id >> 8), (uint8_t)g->id};
-        if (!tls_security_ok(s, SSL_SECOP_CURVE_CHECK, g->secbits, g->nid, id))
-            return 0;
-    }
-    return !s->server || s->conn->peer_groups_len == 0 ||
-           tls_listed(g->id, s->conn->peer_groups, s->conn->peer_groups_len);
+    return shim_pkey_type(pkey) != SHIM_KEY_EC || ec_curve_ok(s, pkey, !s->server);
 }
 
 /* The CERT_PKEY_SIGN / _EXPLICIT_SIGN flags of a slot: the peer named an
