@@ -337,7 +337,7 @@ static int ec_curve_ok(SSL *s, EVP_PKEY *pkey, int own_groups)
         if (!tls_security_ok(s, SSL_SECOP_CURVE_CHECK, g->secbits, g->nid, id))
             return 0;
     }
-    if (!s->server || s->conn->peer_groups_len == 0)
+    if (!s->server || s->conn == NULL || s->conn->peer_groups_len == 0)
         return 1;
     return tls_listed(g->id, s->conn->peer_groups, s->conn->peer_groups_len);
 }
@@ -457,11 +457,13 @@ static int cert_params_ok(SSL *s, X509 *x)
 /* The CERT_PKEY_SIGN / _EXPLICIT_SIGN flags of a slot: the peer named an
  * algorithm for it (TLS 1.3: not PKCS #1), or, when it named none, our
  * default for the slot is one we send (stock's valid_flags). */
-static int slot_sign_flags(SSL *s, int tls13, int slot, const struct tls_hs *hs,
+static int slot_sign_flags(SSL *s, int version, int slot, const struct tls_hs *hs,
                            const struct tls_sigalg **shared, size_t n)
 {
+    int tls13 = version == TLS1_3_VERSION;
+
     if (hs->peer_sigalgs == NULL && hs->peer_sigalgs_cert == NULL) {
-        const struct tls_sigalg *a = tls_legacy_sigalg(s, slot);
+        const struct tls_sigalg *a = tls_default_sigalg(s, version, slot);
         const uint16_t *sent;
         size_t nsent;
 
@@ -496,7 +498,9 @@ int tls_check_chain(SSL *s, X509 *x, EVP_PKEY *pk, STACK_OF(X509) * chain)
     if (x == NULL || pk == NULL || (slot = shim_pkey_slot(pk)) < 0)
         return 0;
     hs = c != NULL && c->hs != NULL ? c->hs : &empty;
-    version = c != NULL && c->version != 0 ? c->version : s->version;
+    /* Before a version is chosen stock takes the TLS 1.2 rules (its
+     * version is "any", at least 1.2, and not yet TLS 1.3's). */
+    version = c != NULL && c->version != 0 ? c->version : TLS1_2_VERSION;
     tls13 = version == TLS1_3_VERSION;
     check = CERT_PKEY_EE_SIGNATURE | CERT_PKEY_EE_PARAM;
     if (s->cfg.cert->cert_flags & SSL_CERT_FLAG_TLS_STRICT)
@@ -565,8 +569,9 @@ int tls_check_chain(SSL *s, X509 *x, EVP_PKEY *pk, STACK_OF(X509) * chain)
     }
     if ((rv & check) == check)
         rv |= CERT_PKEY_VALID;
+    /* (Outside a handshake nothing says what the peer takes.) */
     if (version >= TLS1_2_VERSION)
-        rv |= slot_sign_flags(s, tls13, slot, hs, shared, n);
+        rv |= hs != &empty ? slot_sign_flags(s, version, slot, hs, shared, n) : 0;
     else
         rv |= CERT_PKEY_SIGN | CERT_PKEY_EXPLICIT_SIGN;
     return rv;

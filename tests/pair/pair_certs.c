@@ -437,6 +437,23 @@ START_TEST(check_chain_flags)
 }
 END_TEST
 
+/* Before any handshake (nothing known of a peer): no crash, stock's flags. */
+START_TEST(check_chain_before_handshake)
+{
+    SSL *s = SSL_new(sctx);
+    ck_assert_ptr_nonnull(s);
+    SSL_set_accept_state(s);
+    check_cb(s, NULL);
+    /* TLS 1.2's rules with no algorithms named: only a key without a
+     * default algorithm (Ed25519) has an acceptable signature. */
+    ck_assert_int_eq(check_flags[0], 0x6e0);
+    ck_assert_int_eq(check_flags[1], 0x6e0);
+    ck_assert_int_eq(check_flags[2], 0x6e0 | CERT_PKEY_VALID | CERT_PKEY_EE_SIGNATURE);
+    ck_assert_int_eq(ERR_peek_error(), 0);
+    SSL_free(s);
+}
+END_TEST
+
 /* 0 is a failure: internal_error. */
 START_TEST(cert_cb_fails)
 {
@@ -517,6 +534,7 @@ Suite *pair_suite(void)
     tcase_add_test(tc, cert_cb_retry);
     tcase_add_test(tc, cert_cb_fails);
     tcase_add_loop_test(tc, check_chain_flags, 0, 4);
+    tcase_add_test(tc, check_chain_before_handshake);
     tcase_add_test(tc, ssl_cert_cb_overrides);
     tcase_add_test(tc, cert_cb_with_hrr);
     suite_add_tcase(s, tc);
