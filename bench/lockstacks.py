@@ -7,11 +7,12 @@ stack, so start-up and exit are left out.  Frames in objects with debug informat
 (our libssl) are named with addr2line: function, file and line.
 
 usage: lockstacks.py BENCH_DIR OUR_LIB PKI_DIR ROLE HANDSHAKE [--stock]
-                     [--kind exclusive|shared|all] [--n N] [--depth D]
+                     [--kind exclusive|shared|all] [--n N] [--depth D] [--brief]
 
 ROLE is client or server; HANDSHAKE is a prefix of a row name of the
 benchmark table (e.g. 'full TLS 1.3, ECDSA', 'resumed TLS 1.3').  --stock
-counts stock libssl instead of ours.
+counts stock libssl instead of ours; --brief prints a line per stack (the
+libcrypto functions named in it, and our two innermost frames).
 """
 import collections
 import os
@@ -119,6 +120,14 @@ def main():
     diff.sort(key=lambda d: -d[0])
     for d, (k, frames) in diff:
         if d <= 0:
+            continue
+        if '--brief' in sys.argv:
+            # the libcrypto entry points named, then the first frame of ours
+            named = [frame_name(names, f) for f in frames]
+            ours = [f for f in named if f.startswith('libssl')][:2]
+            apis = [f.split(': ')[1] for f in named[1:] if f.startswith('libcrypto') and
+                    not f.split(': ')[1].startswith('+')][:3]
+            print('%5g %-9s %s <- %s' % (d / n, k, ' < '.join(apis), ' < '.join(ours)))
             continue
         print('\n%g per handshake, %s' % (d / n, k))
         for f in frames[:depth]:

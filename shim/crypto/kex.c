@@ -14,6 +14,7 @@
 #include <openssl/rsa.h>
 
 #include "crypto/kex.h"
+#include "crypto/pkey.h"
 
 static EVP_PKEY *make_template(const struct shim_algs *a, const struct shim_kex_group *g)
 {
@@ -166,9 +167,10 @@ int tls_kex_peer_share13(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, E
     /* RFC 8446 4.2.8.1: an FFDHE share is exactly the size of the prime;
      * 4.2.8.2: an ECDHE share is an uncompressed point.  Both are refused
      * before libcrypto reads the share, as stock refuses them. */
-    int ok = EVP_PKEY_is_a(priv, "DH")   ? peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8
-             : EVP_PKEY_is_a(priv, "EC") ? peer_len >= 3 && peer[0] == POINT_CONVERSION_UNCOMPRESSED
-                                         : 1;
+    enum shim_key_type t = shim_pkey_type(priv); /* (by id: no name look-up) */
+    int ok = t == SHIM_KEY_DH   ? peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8
+             : t == SHIM_KEY_EC ? peer_len >= 3 && peer[0] == POINT_CONVERSION_UNCOMPRESSED
+                                : 1;
 
     if (!ok) {
         *pub = NULL;
@@ -200,7 +202,7 @@ int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int
         goto done;
     }
     /* RFC 8446 7.4.1: a TLS 1.3 FFDHE secret keeps its leading zeros. */
-    if (tls13 && EVP_PKEY_is_a(priv, "DH"))
+    if (tls13 && shim_pkey_type(priv) == SHIM_KEY_DH)
         EVP_PKEY_CTX_set_dh_pad(pctx, 1);
     if ((*secret = OPENSSL_malloc(*secret_len)) == NULL) {
         *alert = SSL_AD_INTERNAL_ERROR;
