@@ -10,15 +10,22 @@
 #include <string.h>
 
 #include "crypto/algs.h"
+#include "crypto/kdf.h"
 #include "crypto/ticket_crypt.h"
 
 #define KEY_NAME_LEN 16
 
 /* The MAC context handed to whichever callback the application set: an
- * EVP_MAC_CTX (the current API) or an HMAC_CTX (the legacy one). */
+ * EVP_MAC_CTX (the current API) or an HMAC_CTX (the legacy one); with the
+ * context's own key, the thread's kept HMAC-SHA256 context (tls_hmac: keying
+ * an EVP_MAC_CTX with its digest named fetches the digest, two read locks of
+ * libcrypto's method store per ticket, where the kept one has it set). */
 struct ticket_mac {
     EVP_MAC_CTX *mac;
     HMAC_CTX *legacy;
+    const struct shim_algs *own; /* with tctx's key, when set */
+    const uint8_t *own_key;
+    size_t own_key_len;
 };
 
 static int mac_new(struct ticket_mac *m, const SSL_CTX *tctx, const struct shim_algs *a)
@@ -36,10 +43,16 @@ static void mac_free(struct ticket_mac *m)
 }
 
 /* Keys the MAC with the context's own HMAC key (no callback). */
-static int mac_init_own(struct ticket_mac *m, const SSL_CTX *tctx)
+static int mac_init_own(struct ticket_mac *m, const SSL_CTX *tctx, const struct shim_algs *a)
 {
     OSSL_PARAM params[2];
 
+    if (a->sha256 != NULL) {
+        m->own = a;
+        m->own_key = tctx->tick_hmac_key;
+        m->own_key_len = sizeof(tctx->tick_hmac_key);
+        return 1;
+    }
     params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0);
     params[1] = OSSL_PARAM_construct_end();
     return EVP_MAC_init(m->mac, tctx->tick_hmac_key, sizeof(tctx->tick_hmac_key), params);
@@ -50,6 +63,10 @@ static int mac_run(struct ticket_mac *m, const uint8_t *data, size_t len, uint8_
 {
     unsigned int n = 0;
 
+    if (m->own != NULL) {
+        *out_len = (size_t)EVP_MD_get_size(m->own->sha256);
+        return tls_hmac(m->own, m->own->sha256, m->own_key, m->own_key_len, data, len, out);
+    }
     if (m->legacy != NULL) {
         if (!HMAC_Update(m->legacy, data, len) || !HMAC_Final(m->legacy, out, &n))
             return 0;
@@ -62,6 +79,8 @@ static int mac_run(struct ticket_mac *m, const uint8_t *data, size_t len, uint8_
 
 static size_t mac_size(const struct ticket_mac *m)
 {
+    if (m->own != NULL)
+        return (size_t)EVP_MD_get_size(m->own->sha256);
     return m->legacy != NULL ? HMAC_size(m->legacy) : EVP_MAC_CTX_get_mac_size(m->mac);
 }
 
@@ -85,7 +104,7 @@ enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len,
     const SSL_CTX *tctx = s->session_ctx;
     const struct shim_algs *a = shim_algs_get(s->session_ctx);
     EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
-    struct ticket_mac m = {NULL, NULL};
+    struct ticket_mac m = {NULL, NULL, NULL, NULL, 0};
     uint8_t name[KEY_NAME_LEN], iv[EVP_MAX_IV_LENGTH], *buf = NULL;
     enum shim_ticket_seal ret = SHIM_TICKET_FAILED;
     int ivlen, n = 0, fin = 0;
@@ -111,7 +130,7 @@ enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len,
         memcpy(name, tctx->tick_key_name, KEY_NAME_LEN);
         if (a->aes256cbc == NULL || RAND_bytes_ex(a->libctx, iv, 16, 0) <= 0 ||
             !EVP_EncryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, iv) ||
-            !mac_init_own(&m, tctx))
+            !mac_init_own(&m, tctx, a))
             goto end;
     }
     if ((ivlen = EVP_CIPHER_CTX_get_iv_length(cctx)) < 0 ||
@@ -146,7 +165,7 @@ enum shim_ticket_open shim_ticket_open(SSL *s, const uint8_t *tick, size_t len, 
     const SSL_CTX *tctx = s->session_ctx;
     const struct shim_algs *a = shim_algs_get(s->session_ctx);
     EVP_CIPHER_CTX *cctx = EVP_CIPHER_CTX_new();
-    struct ticket_mac m = {NULL, NULL};
+    struct ticket_mac m = {NULL, NULL, NULL, NULL, 0};
     enum shim_ticket_open ret = SHIM_TICKET_ERROR;
     uint8_t mac[EVP_MAX_MD_SIZE], *dec = NULL;
     size_t mlen, maclen = 0;
@@ -174,7 +193,7 @@ enum shim_ticket_open shim_ticket_open(SSL *s, const uint8_t *tick, size_t len, 
             ret = SHIM_TICKET_UNREADABLE;
             goto end;
         }
-        if (a->aes256cbc == NULL || !mac_init_own(&m, tctx) ||
+        if (a->aes256cbc == NULL || !mac_init_own(&m, tctx, a) ||
             !EVP_DecryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, tick + KEY_NAME_LEN))
             goto end;
         renew = tls13;
