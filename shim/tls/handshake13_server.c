@@ -107,13 +107,12 @@ static int handshake_keys(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     /* The secret was made with the ServerHello's key_share (ext_server.c). */
     hs->dhe = NULL;
     hs->dhe_len = 0;
-    if (hs->peer_kex != NULL && dhe == NULL)
+    if (hs->peer_share != NULL && dhe == NULL)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    if (hs->peer_kex != NULL) {
-        c->group = hs->kex_group;
-        EVP_PKEY_free(c->peer_tmp);
-        EVP_PKEY_up_ref(hs->peer_kex);
-        c->peer_tmp = hs->peer_kex;
+    if (hs->peer_share != NULL &&
+        !tls_conn_set_peer_share(c, hs->kex_group, hs->peer_share, hs->peer_share_len)) {
+        OPENSSL_clear_free(dhe, dhe_len);
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     }
     ok = tls_hs_transcript_hash(s, hs, hash, NULL) &&
          tls13_derive_handshake(&hs->ks, dhe, dhe_len, hash);
