@@ -7,7 +7,8 @@
    functions are exported.
 2. Layers (see README.md, "Layout"): api -> tls -> crypto -> libcrypto.
    - shim/tls never includes a shim/api header; shim/crypto never includes a
-     shim/tls or shim/api header;
+     shim/tls or shim/api header (an include is resolved as the compiler
+     finds it, so "../api/x.h", "tls/../api/x.h" and <api/x.h> count too);
    - neither shim/tls nor shim/crypto calls an exported libssl function
      (the engine has internal equivalents; an exported function is the API's);
    - EVP / EVP_PKEY / EVP_MAC / EVP_KDF / X509_STORE_CTX functions are called
@@ -28,7 +29,9 @@ import tempfile
 
 LIBSSL_HEADERS = re.compile(r'#\s*include\s*<openssl/(ssl|tls1|ssl3|dtls1|srtp|ssl2|sslerr|'
                             r'sslerr_legacy|prov_ssl)\.h>')
-LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s*"([a-z_]+)/[^"]+"', re.M)
+ANY_INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]', re.M)
+LIBSSL_HEADER_NAMES = {'ssl.h', 'tls1.h', 'ssl3.h', 'dtls1.h', 'srtp.h', 'ssl2.h', 'sslerr.h',
+                       'sslerr_legacy.h', 'prov_ssl.h'}
 CRYPTO_CALL = re.compile(r'\b((?:EVP|X509_STORE_CTX)_[A-Za-z0-9_]*)\s*\(')
 ANY_CALL = re.compile(r'\b([A-Za-z_][A-Za-z0-9_]*)\s*\(')
 CRYPTO_CALLS_ALLOWED = {'EVP_PKEY_free', 'EVP_PKEY_up_ref'}
@@ -50,6 +53,26 @@ def strip_comments_and_strings(text):
     return re.sub(r'"(\\.|[^"\\\n])*"', '""', text)
 
 
+def resolve_include(root, rel, quote, name):
+    """Where an include lands, relative to the source root, as the compiler
+    finds it: a "quoted" name in the including file's directory first, then
+    (quoted or <angled>) under the include directories shim/ and include/.
+    None for a system header.  Written out so that "../api/x.h",
+    "tls/../api/x.h" or <api/x.h> cannot pass for something else."""
+    bases = ([os.path.dirname(rel)] if quote == '"' else []) + ['shim', 'include']
+    found = [os.path.normpath(os.path.join(b, name)) for b in bases]
+    for path in found:
+        if os.path.exists(os.path.join(root, path)):
+            return path
+    # Not there (the self-test's scratch tree): a name with a directory that
+    # is a layer is taken under shim/, a relative one from the file.
+    if name.startswith('..') and quote == '"':
+        return found[0]
+    if '/' in name and name.split('/')[0] in MAY_INCLUDE:
+        return os.path.normpath(os.path.join('shim', name))
+    return None
+
+
 def line_of(text, pos):
     return text.count('\n', 0, pos) + 1
 
@@ -65,10 +88,20 @@ def check_file(root, rel, text, exports):
             fails.append('%s: first include must be "shim.h"' % rel)
     if layer is None:
         return fails
-    for m in LOCAL_INCLUDE.finditer(text):
-        if m.group(1) not in MAY_INCLUDE.get(layer, set()):
-            fails.append('%s:%d: layer %s includes from %s/ (an upward include)'
-                         % (rel, line_of(text, m.start()), layer, m.group(1)))
+    for m in ANY_INCLUDE.finditer(text):
+        target = resolve_include(root, rel, m.group(1), m.group(2))
+        if target is None:
+            continue
+        parts = target.split(os.sep)
+        if parts[0] == 'include' and parts[-1] in LIBSSL_HEADER_NAMES:
+            fails.append('%s:%d: includes a libssl header directly (%s)'
+                         % (rel, line_of(text, m.start()), m.group(2)))
+        elif parts[0] != 'shim' or len(parts) < 2:
+            fails.append('%s:%d: includes %s, outside the library (%s)'
+                         % (rel, line_of(text, m.start()), m.group(2), target))
+        elif len(parts) > 2 and parts[1] not in MAY_INCLUDE.get(layer, set()):
+            fails.append('%s:%d: layer %s includes from %s/ (an upward include: %s)'
+                         % (rel, line_of(text, m.start()), layer, parts[1], m.group(2)))
     code = strip_comments_and_strings(text)
     if layer != 'crypto':
         for m in CRYPTO_CALL.finditer(code):
@@ -115,9 +148,18 @@ PLANTED = [
     ('shim/api/f.c', '#include "shim.h"\nvoid f(void) { X509_STORE_CTX_new(); }\n',
      'X509_STORE_CTX_new is called outside'),
     ('shim/api/g.c', '#include <openssl/ssl.h>\n', 'first include'),
+    # Spellings that name an upper layer without starting with its name.
+    ('shim/tls/h.c', '#include "shim.h"\n#include "../api/config.h"\n', 'upward include'),
+    ('shim/tls/i.c', '#include "shim.h"\n#include "tls/../api/config.h"\n', 'upward include'),
+    ('shim/tls/j.c', '#include "shim.h"\n#include <api/config.h>\n', 'upward include'),
+    ('shim/crypto/k.c', '#include "shim.h"\n#include "../tls/conn.h"\n', 'upward include'),
+    ('shim/tls/l.c', '#include "shim.h"\n#include "../../include/openssl/ssl.h"\n',
+     'libssl header directly'),
 ]
 # And what must not be reported: comments, strings, allowed calls.
 CLEAN = ('shim/tls/ok.c', '#include "shim.h"\n#include "crypto/hash.h"\n'
+         '#include "objects.h"\n#include "util/counter.h"\n#include "../crypto/aead.h"\n'
+         '#include <openssl/evp.h>\n#include <string.h>\n'
          '/* SSL_CTX_new(x) and EVP_Digest(y) in a comment */\n'
          'static const char *s = "SSL_free(z)";\n'
          'void f(EVP_PKEY *k) { EVP_PKEY_free(k); EVP_PKEY_up_ref(k); }\n')
