@@ -28,6 +28,14 @@ signal.signal(signal.SIGTERM, _exit_on_signal)
 signal.signal(signal.SIGINT, _exit_on_signal)
 
 
+def fresh_pki(pki):
+    """Makes the test PKI in pki, or remakes it when it has aged
+    (make_certs.sh decides): every test that uses it calls this first, so a
+    build tree never runs its tests on certificates past their validity."""
+    subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'), pki],
+                   check=True)
+
+
 def free_port():
     """A port that was free a moment ago (for servers that cannot take port 0)."""
     with socket.socket() as s:

@@ -123,6 +123,7 @@ def main():
         return 0
     lib, pki, variant = sys.argv[1:4]
     expect = VARIANTS[variant][1]
+    peers.fresh_pki(pki)
     stock, ours = run(variant, None, pki), run(variant, lib, pki)
     print('stock: %s\nours:  %s' % (stock, ours))
     if stock != expect:
