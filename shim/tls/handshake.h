@@ -93,6 +93,10 @@ struct tls_hs_server {
      * drawn with our random (one RAND call instead of two), used once. */
     uint8_t ticket_iv[SHIM_TICKET_IV_LEN];
     int ticket_iv_set;
+    /* TLS 1.3: the Early Secret of the PSK whose binder verified (the key
+     * schedule starts from it, not from a second extraction), its hash. */
+    uint8_t psk_early[EVP_MAX_MD_SIZE];
+    const EVP_MD *psk_early_md;
 };
 
 /* psk_key_exchange_modes the server takes (RFC 8446 4.2.9). */
