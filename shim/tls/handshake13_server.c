@@ -501,10 +501,10 @@ static int send_ticket(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         s->session = ss;
     }
     ss = s->session;
-    if (!tls_server_session_id(s, ss))
+    /* RFC 8446 4.6.1: a fresh random ticket_age_add per ticket (drawn with
+     * the session id). */
+    if (!tls_server_session_id_ex(s, ss, (uint8_t *)&age_add, sizeof(age_add)))
         return 0;
-    if (RAND_bytes_ex(s->ctx->libctx, (uint8_t *)&age_add, sizeof(age_add), 0) <= 0)
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     ss->ticket_age_add = age_add;
     for (size_t i = TICKET_NONCE_LEN; i > 0; i--, n >>= 8)
         nonce[i - 1] = (uint8_t)n;

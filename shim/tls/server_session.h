@@ -27,4 +27,8 @@ int tls_server_new_session(SSL *s);
  * 0 after tls_fatal. */
 int tls_server_session_id(SSL *s, SSL_SESSION *ss);
 
+/* The same, and extra_len (<= 8) random bytes into extra, drawn with a random
+ * id (one RAND_bytes_ex for both: each takes two exclusive locks). */
+int tls_server_session_id_ex(SSL *s, SSL_SESSION *ss, uint8_t *extra, size_t extra_len);
+
 #endif

@@ -79,6 +79,13 @@ static unsigned nst_lifetime(const struct pair_msg *m)
            m->data[7];
 }
 
+static unsigned nst_age_add(const struct pair_msg *m)
+{
+    ck_assert_ptr_nonnull(m);
+    return (unsigned)m->data[8] << 24 | (unsigned)m->data[9] << 16 | (unsigned)m->data[10] << 8 |
+           m->data[11];
+}
+
 static size_t nst_ticket(const struct pair_msg *m, const unsigned char **t)
 {
     size_t at = 4 + 8;
@@ -113,6 +120,10 @@ START_TEST(two_tickets_by_default)
     size_t l0 = nst_ticket(pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 0), &t0);
     size_t l1 = nst_ticket(pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 1), &t1);
     ck_assert(l0 != l1 || memcmp(t0, t1, l0) != 0);
+    /* RFC 8446 4.6.1: a fresh random ticket_age_add for each ticket (equal
+     * by chance once in 2^32 runs). */
+    ck_assert_uint_ne(nst_age_add(pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 0)),
+                      nst_age_add(pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 1)));
     /* The server's info callback saw them written after the handshake. */
     pair_info_in_order(&p->s, "SSLv3/TLS read finished", "SSLv3/TLS write session ticket",
                        "SSLv3/TLS write session ticket", NULL);
