@@ -463,7 +463,7 @@ int tls_exs_final_server_name(struct tls_ext_ctx *x, int present)
             ss->ticket_len = 0;
             ss->ticket_lifetime_hint = 0;
             ss->ticket_age_add = 0;
-            if (!tls_server_session_id(s, ss))
+            if (!tls_server_session_id(s, ss, NULL))
                 return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         }
     }

@@ -17,27 +17,14 @@
 
 /* ------------------------------------------------------- new sessions */
 
-/* Random ids until one is not in the cache (stock tries 10 times).  The
- * first draw also fills *extra (extra_len bytes, then cleared): one
- * RAND_bytes_ex instead of two, each taking two exclusive locks. */
-static int random_session_id(SSL *s, unsigned char *id, unsigned int *len, uint8_t **extra,
-                             size_t *extra_len)
+/* Random ids until one is not in the cache (stock tries 10 times); the
+ * first is rnd when the caller drew it. */
+static int random_session_id(SSL *s, unsigned char *id, unsigned int *len, const uint8_t *rnd)
 {
-    uint8_t buf[SSL3_SSL_SESSION_ID_LENGTH + 8];
-
-    if (*extra_len > 0 && *len + *extra_len <= sizeof(buf)) {
-        if (RAND_bytes_ex(s->ctx->libctx, buf, *len + *extra_len, 0) <= 0)
-            return 0;
-        memcpy(id, buf, *len);
-        memcpy(*extra, buf + *len, *extra_len);
-        OPENSSL_cleanse(buf, sizeof(buf));
-        *extra = NULL;
-        *extra_len = 0;
-        if (!tls_cache_has_id(s->session_ctx, s->version, id, *len))
-            return 1;
-    }
     for (int tries = 0; tries < 10; tries++) {
-        if (RAND_bytes_ex(s->ctx->libctx, id, *len, 0) <= 0)
+        if (tries == 0 && rnd != NULL)
+            memcpy(id, rnd, *len);
+        else if (RAND_bytes_ex(s->ctx->libctx, id, *len, 0) <= 0)
             return 0;
         if (!tls_cache_has_id(s->session_ctx, s->version, id, *len))
             return 1;
@@ -45,21 +32,7 @@ static int random_session_id(SSL *s, unsigned char *id, unsigned int *len, uint8
     return 0;
 }
 
-/* The extra random bytes tls_server_session_id_ex was asked for, when the id
- * did not come with them. */
-static int random_extra(SSL *s, uint8_t *extra, size_t extra_len)
-{
-    if (extra_len > 0 && RAND_bytes_ex(s->ctx->libctx, extra, extra_len, 0) <= 0)
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    return 1;
-}
-
-int tls_server_session_id(SSL *s, SSL_SESSION *ss)
-{
-    return tls_server_session_id_ex(s, ss, NULL, 0);
-}
-
-int tls_server_session_id_ex(SSL *s, SSL_SESSION *ss, uint8_t *extra, size_t extra_len)
+int tls_server_session_id(SSL *s, SSL_SESSION *ss, const uint8_t *rnd)
 {
     GEN_SESSION_CB cb = s->cfg.generate_session_id != NULL
                             ? s->cfg.generate_session_id
@@ -70,15 +43,12 @@ int tls_server_session_id_ex(SSL *s, SSL_SESSION *ss, uint8_t *extra, size_t ext
     /* A TLS 1.2 session resumed by ticket needs no id of its own. */
     if (s->conn->hs != NULL && s->conn->hs->ticket_expected) {
         ss->session_id_length = 0;
-        return random_extra(s, extra, extra_len);
+        return 1;
     }
     memset(ss->session_id, 0, sizeof(ss->session_id));
-    ok = cb != NULL ? cb(s, ss->session_id, &len)
-                    : random_session_id(s, ss->session_id, &len, &extra, &extra_len);
+    ok = cb != NULL ? cb(s, ss->session_id, &len) : random_session_id(s, ss->session_id, &len, rnd);
     if (!ok)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_SSL_SESSION_ID_CALLBACK_FAILED);
-    if (!random_extra(s, extra, extra_len))
-        return 0;
     if (len == 0 || len > SSL3_SSL_SESSION_ID_LENGTH)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_SSL_SESSION_ID_HAS_BAD_LENGTH);
     ss->session_id_length = len;
@@ -92,7 +62,7 @@ int tls_server_new_session(SSL *s)
     if (!tls_session_new(s))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     /* A TLS 1.3 session gets its id with its first ticket. */
-    if (s->version != TLS1_3_VERSION && !tls_server_session_id(s, s->session))
+    if (s->version != TLS1_3_VERSION && !tls_server_session_id(s, s->session, NULL))
         return 0;
     if (s->conn->hs != NULL && s->conn->hs->ems)
         s->session->flags |= SHIM_SESS_FLAG_EXTMS;
