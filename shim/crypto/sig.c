@@ -2,8 +2,8 @@
  * shimssl - handshake signatures through EVP_DigestSign/Verify.
  * Licensed under the Apache License, Version 2.0 (see COPYING).
  *
- * Verification with a digest (every scheme but EdDSA) runs on a context
- * duplicated from a kept template, one per peer key and scheme: making a
+ * Verification runs on a context duplicated from a kept template, one per
+ * peer key and scheme (EdDSA's in an EVP_MD_CTX of its own): making a
  * context by digest name (EVP_DigestVerifyInit_ex) fetches the signature
  * algorithm and looks up the key type's names (~28 K instructions), a
  * duplicate of an initialised context costs ~1 K.  Peer keys repeat because
@@ -93,10 +93,30 @@ static int setup(EVP_MD_CTX *mctx, const struct shim_algs *a, struct shim_sig_sc
     return ok > 0 && set_padding(pctx, alg);
 }
 
+/* EdDSA (no digest) signs the message itself, through EVP_DigestSign /
+ * EVP_DigestVerify only: its template is the context EVP_DigestSignInit_ex
+ * made, duplicated; a duplicate of it runs in an EVP_MD_CTX of its own
+ * (eddsa_run). */
+static EVP_PKEY_CTX *new_eddsa_template(const struct shim_algs *a, struct shim_sig_scheme alg,
+                                        EVP_PKEY *pkey, int sign)
+{
+    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *tmpl = NULL;
+
+    if (mctx != NULL && setup(mctx, a, alg, pkey, sign))
+        tmpl = EVP_PKEY_CTX_dup(EVP_MD_CTX_get_pkey_ctx(mctx));
+    EVP_MD_CTX_free(mctx);
+    return tmpl;
+}
+
 static EVP_PKEY_CTX *new_template(const struct shim_algs *a, struct shim_sig_scheme alg,
                                   const EVP_MD *md, EVP_PKEY *pkey, int sign)
 {
-    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, pkey, a->propq);
+    EVP_PKEY_CTX *pctx;
+
+    if (md == NULL)
+        return new_eddsa_template(a, alg, pkey, sign);
+    pctx = EVP_PKEY_CTX_new_from_pkey(a->libctx, pkey, a->propq);
 
     if (pctx == NULL || (sign ? EVP_PKEY_sign_init(pctx) : EVP_PKEY_verify_init(pctx)) <= 0 ||
         EVP_PKEY_CTX_set_signature_md(pctx, md) <= 0 || !set_padding(pctx, alg)) {
@@ -155,6 +175,17 @@ static EVP_PKEY_CTX *kept_ctx(struct shim_sig_cache *c, const struct shim_algs *
     return dup;
 }
 
+/* An EVP_MD_CTX that signs or verifies with pctx (a duplicate of a kept
+ * EdDSA template; the caller frees both, pctx after the MD context). */
+static EVP_MD_CTX *eddsa_md_ctx(EVP_PKEY_CTX *pctx)
+{
+    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+
+    if (mctx != NULL)
+        EVP_MD_CTX_set_pkey_ctx(mctx, pctx);
+    return mctx;
+}
+
 int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme alg, EVP_PKEY *pkey,
                    const uint8_t *tbs, size_t tbs_len, const uint8_t *sig, size_t sig_len)
 {
@@ -176,8 +207,19 @@ int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme alg, EVP_PK
         }
         return ok;
     }
-    /* EdDSA signs the message itself (and a digest we have not fetched
-     * goes by name). */
+    if (alg.hash_nid == NID_undef) {
+        /* EdDSA signs the message itself: on a kept context too. */
+        if ((pctx = kept_ctx(a->sig_ctxs, a, alg, NULL, pkey, 0)) == NULL ||
+            (mctx = eddsa_md_ctx(pctx)) == NULL) {
+            EVP_PKEY_CTX_free(pctx);
+            return 0;
+        }
+        ok = EVP_DigestVerify(mctx, sig, sig_len, tbs, tbs_len) > 0;
+        EVP_MD_CTX_free(mctx);
+        EVP_PKEY_CTX_free(pctx);
+        return ok;
+    }
+    /* A digest we have not fetched goes by name. */
     mctx = EVP_MD_CTX_new();
     ok = mctx != NULL && setup(mctx, a, alg, pkey, 0) &&
          EVP_DigestVerify(mctx, sig, sig_len, tbs, tbs_len) > 0;
@@ -207,12 +249,18 @@ int tls_sig_sign(const struct shim_algs *a, struct shim_sig_cache *kept, struct 
         EVP_PKEY_CTX_free(pctx);
         OPENSSL_cleanse(digest, sizeof(digest));
     } else {
-        /* EdDSA signs the message itself. */
-        ok = (mctx = EVP_MD_CTX_new()) != NULL && setup(mctx, a, alg, pkey, 1) &&
-             EVP_DigestSign(mctx, NULL, sig_len, tbs, tbs_len) > 0 &&
+        /* EdDSA signs the message itself (on a kept context; a digest we
+         * have not fetched goes by name). */
+        if (alg.hash_nid == NID_undef)
+            ok = (pctx = kept_ctx(kept, a, alg, NULL, pkey, 1)) != NULL &&
+                 (mctx = eddsa_md_ctx(pctx)) != NULL;
+        else
+            ok = (mctx = EVP_MD_CTX_new()) != NULL && setup(mctx, a, alg, pkey, 1);
+        ok = ok && EVP_DigestSign(mctx, NULL, sig_len, tbs, tbs_len) > 0 &&
              (*sig = OPENSSL_malloc(*sig_len)) != NULL &&
              EVP_DigestSign(mctx, *sig, sig_len, tbs, tbs_len) > 0;
         EVP_MD_CTX_free(mctx);
+        EVP_PKEY_CTX_free(pctx);
     }
     if (!ok) {
         OPENSSL_free(*sig);
