@@ -196,6 +196,28 @@ def pha_keyupdate(r):
             'reasons': clients.ssl_reasons(slog) + clients.ssl_reasons(clog)}
 
 
+def record_limits(r):
+    """The largest record the server sends while s_server -www writes its
+    page (a few KB): with the client's max_fragment_length of 512 (RFC 6066
+    §4) and with s_server -max_send_frag 700 (SSL_CTX_set_max_send_fragment).
+    TLS 1.3 records carry the fragment, one content-type byte and the
+    16-byte tag (RFC 8446 §5.2)."""
+    out = {}
+    for name, server_args, client_args in (('max_fragment_length-512', [], ['-maxfraglen', '512']),
+                                           ('max_send_frag-700', ['-max_send_frag', '700'], [])):
+        port = s_server(r, ['-www'] + server_args)
+        status, log = r.client(['openssl', 's_client', '-connect', '127.0.0.1:%d' % port, '-msg',
+                                '-ign_eof'] + client_args, stdin='GET / HTTP/1.0\r\n\r\n')
+        # (-msg prints each record header, then its five bytes: type 0x17,
+        # version 03 03, length)
+        headers = re.findall(r'^<<< TLS 1\.[23], RecordHeader \[length 0005\]\n +17 03 03 (\S\S) (\S\S)$',
+                             log, re.M)
+        sizes = [int(hi + lo, 16) for hi, lo in headers]
+        # (the page is longer than either limit: its largest record is a full one)
+        out[name] = {'exit': status, 'largest': max(sizes) if sizes else None}
+    return out
+
+
 PY_ASYNCIO_CLIENT = r'''
 import asyncio, json, ssl, sys
 port, ca = sys.argv[1:3]
@@ -292,6 +314,9 @@ def scenarios(pki):
           {'exit': 1, 'reasons': ['tlsv1 unrecognized name'], 'sessions': ['New (NONE) (NONE)']}),
         S('pha-keyupdate', pha_keyupdate, {'steps': PHA_STEPS, 'reasons': [], 'client_exit': 0,
                                            'server': PHA_SERVER_MSGS}, quick=True),
+        S('record-limits', record_limits,
+          {'max_fragment_length-512': {'exit': 0, 'largest': 512 + 1 + 16},
+           'max_send_frag-700': {'exit': 0, 'largest': 700 + 1 + 16}}),
         S('python-asyncio', asyncio_client,
           {'exit': 0, 'version': 'TLSv1.3', 'cipher': a256, 'alpn': 'http/1.1', 'status': 'HTTP/1.0 200 ok'}),
         S('client-cert-tls13', with_server(['-Verify', '1', '-CAfile', r'%s/ca.pem' % pki],
