@@ -218,6 +218,42 @@ def record_limits(r):
     return out
 
 
+PEM_BLOCK = re.compile(r'^-----BEGIN ([A-Z ]+)-----\n.*?^-----END \1-----\n', re.M | re.S)
+
+
+def introspection(version):
+    """What s_server prints of one connection with a client certificate:
+    its info callback's state strings (-state), the verify callback, the
+    server's view after the handshake (SSL_get_shared_ciphers, the peer's
+    and the shared signature algorithms, the peer's signature, the
+    supported and shared groups, the suite, secure renegotiation), the
+    alerts, SSL_CTX_sess_* counters, and the key-log labels in order."""
+    def fn(r):
+        port = r.port()
+        keylog = r.path('keylog.txt')
+        srv = r.start('s_server', ['openssl', 's_server', '-accept', '127.0.0.1:%d' % port, '-state',
+                                   '-naccept', '2', '-cert', r.pem('server-ec.pem'),
+                                   '-key', r.pem('server-ec.key'), '-verify', '1',
+                                   '-CAfile', r.pem('ca.pem'), '-keylogfile', keylog],
+                      port=port, stdin=subprocess.PIPE)
+        status, _ = r.client(['openssl', 's_client', '-connect', '127.0.0.1:%d' % port, version,
+                              '-CAfile', r.pem('ca.pem'), '-cert', r.pem('client-ec.pem'),
+                              '-key', r.pem('client-ec.key')], stdin='x\n')
+        try:
+            # -naccept 2 (the harness's check that the port listens, then
+            # this connection): it ends after this one
+            srv.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        log = PEM_BLOCK.sub('', r.log_of(srv))
+        # (from this connection on)
+        log = log[log.rfind('SSL_accept:before SSL initialization\nSSL_accept:before SSL initialization'):]
+        return {'client_exit': status, 'server': [ln for ln in log.splitlines() if ln.strip()],
+                'keylog': [ln.split(' ')[0] for ln in r.read(keylog).splitlines()
+                           if ln.strip() and not ln.startswith('#')]}
+    return fn
+
+
 PY_ASYNCIO_CLIENT = r'''
 import asyncio, json, ssl, sys
 port, ca = sys.argv[1:3]
@@ -314,6 +350,11 @@ def scenarios(pki):
           {'exit': 1, 'reasons': ['tlsv1 unrecognized name'], 'sessions': ['New (NONE) (NONE)']}),
         S('pha-keyupdate', pha_keyupdate, {'steps': PHA_STEPS, 'reasons': [], 'client_exit': 0,
                                            'server': PHA_SERVER_MSGS}, quick=True),
+        S('introspection-tls13', introspection('-tls1_3'),
+          {'client_exit': 0, 'keylog': ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+                                        'EXPORTER_SECRET', 'SERVER_TRAFFIC_SECRET_0', 'CLIENT_TRAFFIC_SECRET_0']},
+          quick=True),
+        S('introspection-tls12', introspection('-tls1_2'), {'client_exit': 0, 'keylog': ['CLIENT_RANDOM']}),
         S('record-limits', record_limits,
           {'max_fragment_length-512': {'exit': 0, 'largest': 512 + 1 + 16},
            'max_send_frag-700': {'exit': 0, 'largest': 700 + 1 + 16}}),
