@@ -63,6 +63,7 @@ def with_server(server_args, client_args=(), cert='server-ec', twice=False, stdi
         f['client_hellos'] = len(re.findall(r'^>>> .*Handshake \[length [0-9a-f]+\], ClientHello$',
                                             out, re.M))
         f['subject'] = (re.findall(r'^subject=(.*)$', out, re.M) or [None])[0]
+        f['npn'] = (re.findall(r'^Next protocol: (.*)$', out, re.M) or [None])[0]
         return {k: f[k] for k in keys}
     return fn
 
@@ -370,6 +371,13 @@ def scenarios(pki):
           {'exit': 0, 'sessions': sessions('TLSv1.2', 'ECDHE-ECDSA-AES256-GCM-SHA384', 5)}),
         S('alpn', with_server(['-alpn', 'h2,http/1.1'], ['-alpn', 'http/1.1']),
           {'exit': 0, 'alpn': 'http/1.1'}),
+        # NPN (TLS 1.2 only): the server advertises through
+        # SSL_CTX_set_next_protos_advertised_cb, the client picks and sends
+        # NextProtocol, which the server reads after ChangeCipherSpec.
+        S('npn-tls12', with_server(['-tls1_2', '-nextprotoneg', 'spdy/3,http/1.1'],
+                                   ['-tls1_2', '-nextprotoneg', 'http/1.1'],
+                                   keys=('exit', 'sessions', 'npn', 'reasons')),
+          {'exit': 0, 'npn': '(1) http/1.1', 'reasons': []}),
         S('ocsp-status', with_server(['-status_file', '%s/server-ec.ocsp' % pki], ['-status']),
           {'exit': 0, 'ocsp': 'successful', 'cert_status': 'good'}),
         S('curl-gnutls-python', other_clients,
