@@ -20,7 +20,7 @@ handshakes per wall-clock second with 1, 2, 4 and 8 threads in each role.
 usage: run.py BENCH_DIR OUR_LIB PKI_DIR [--smoke] [--repeat N] [--n HI,LO[,CPU]]
               [--only handshakes|other|threads]
 
-BENCH_DIR holds bench_client, bench_server and bench_floor (build/bench in the
+BENCH_DIR holds bench_client, bench_server, bench_pair and bench_floor (build/bench in the
 source tree, $libexecdir/shimssl when installed); the test PKI is made in
 PKI_DIR.  (Functions below call BENCH_DIR `build`.)
 """
@@ -289,6 +289,7 @@ def other_table(build, lib, pki, smoke, repeat):
         finally:
             srv.close()
         rows.append((name, st, ou, 'bytes'))
+    rows.extend(pair_rows(build, lib, pki, smoke, repeat))
     srv = Server(build, pki, 'server-ec')
     try:
         one = measure(build, lib, srv.port, ['threads', '1', n], 'handshakes_per_wall_second',
@@ -298,6 +299,51 @@ def other_table(build, lib, pki, smoke, repeat):
     finally:
         srv.close()
     rows.append(('2 threads / 1 thread, one SSL_CTX', two[0] / one[0], two[1] / one[1], 'x'))
+    return rows
+
+
+def run_pair(build, lib, pki, args):
+    r = subprocess.run([os.path.join(build, 'bench_pair'), os.path.join(pki, 'server-ec.pem'),
+                        os.path.join(pki, 'server-ec.key')] + args,
+                       capture_output=True, text=True, env=env_for(lib), timeout=900)
+    if r.returncode != 0:
+        raise RuntimeError('bench_pair %s failed: %s' % (args, r.stderr[-500:]))
+    return parse(r.stdout)
+
+
+def pair_median(build, lib, pki, args, key, repeat):
+    """Medians of figure `key` of bench_pair (both ends on one library),
+    stock then ours, runs alternating."""
+    st, ou = [], []
+    for _ in range(repeat):
+        st.append(run_pair(build, None, pki, args)[key])
+        ou.append(run_pair(build, lib, pki, args)[key])
+    return statistics.median(st), statistics.median(ou)
+
+
+def pair_rows(build, lib, pki, smoke, repeat):
+    """Both ends in one process on one library (bench_pair): bulk in user
+    CPU against sealing and opening alone, write() calls per handshake, and
+    heap per idle connection of each role."""
+    rows = []
+    mb = '4' if smoke else '1024'
+    st, ou = pair_median(build, lib, pki, ['bulk', mb], 'pair_bulk_mb_per_user_cpu_second', repeat)
+    raw = statistics.median(
+        [run_pair(build, None, pki, ['evp', mb])['evp_seal_open_mb_per_user_cpu_second']
+         for _ in range(repeat)])
+    rows.append(('bulk AES-256-GCM, both ends in one process (socketpair)', st, ou, 'MB/user-s'))
+    rows.append(('  raw EVP seal + open (limit)', raw, raw, 'MB/user-s'))
+    rows.append(('  user-CPU bulk / raw EVP', st / raw * 100, ou / raw * 100, '%'))
+    n = '5' if smoke else '50'
+    for proto, extra in (('TLS 1.3', []), ('TLS 1.2', ['tls12'])):
+        for role in ('client', 'server'):
+            st, ou = pair_median(build, lib, pki, ['flights', n] + extra,
+                                 role + '_writes_per_handshake', 1)
+            rows.append(('write() calls per full %s handshake, %s' % (proto, role), st, ou, 'calls'))
+    for role in ('client', 'server'):
+        st, ou = pair_median(build, lib, pki, ['memory', n], role + '_heap_per_connection', 1)
+        rows.append(('heap per idle connection, %s (both ends in one process)' % role, st, ou,
+                     'bytes'))
     return rows
 
 

@@ -7,9 +7,32 @@
 #include <openssl/core_names.h>
 
 #include "crypto/algs.h"
+#include "crypto/hash.h"
+#include "crypto/kdf.h"
 #include "crypto/kex.h"
 #include "crypto/sig.h"
 #include "crypto/x509_cache.h"
+
+static void tls13_zero(const struct shim_algs *a, const EVP_MD *md, struct shim_tls13_zero *z)
+{
+    size_t hlen;
+
+    if (md == NULL || a->hmac == NULL)
+        return;
+    hlen = (size_t)EVP_MD_get_size(md);
+    z->ok = shim_digest(md, NULL, 0, z->empty_hash, NULL) &&
+            tls_hkdf_extract(a, md, NULL, 0, NULL, 0, z->early) &&
+            tls_hkdf_expand_label(a, md, z->early, hlen, "derived", 7, z->empty_hash, hlen,
+                                  z->derived, hlen);
+}
+
+const struct shim_tls13_zero *shim_algs_tls13_zero(const struct shim_algs *a, const EVP_MD *md)
+{
+    const struct shim_tls13_zero *z = md == a->sha256   ? &a->zero256
+                                      : md == a->sha384 ? &a->zero384
+                                                        : NULL;
+    return z != NULL && z->ok ? z : NULL;
+}
 
 /* Fetches everything; algorithms a provider lacks stay NULL, and whatever
  * needs them fails later with a precise error. */
@@ -56,6 +79,8 @@ static struct shim_algs *algs_new(OSSL_LIB_CTX *libctx, const char *propq)
         }
     a->tls1_prf = EVP_KDF_fetch(libctx, OSSL_KDF_NAME_TLS1_PRF, propq);
     a->hmac = EVP_MAC_fetch(libctx, OSSL_MAC_NAME_HMAC, propq);
+    tls13_zero(a, a->sha256, &a->zero256);
+    tls13_zero(a, a->sha384, &a->zero384);
     ERR_pop_to_mark();
     return a;
 }

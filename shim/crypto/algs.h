@@ -18,6 +18,17 @@ struct shim_kex_group;
 struct shim_kex_template;
 struct shim_sig_cache;
 
+/* TLS 1.3's values for a hash that need no secret (RFC 8446 7.1): Hash(""),
+ * the Early Secret without a PSK (HKDF-Extract(0, 0)) and the salt derived
+ * from it, Derive-Secret(., "derived", ""); the same for every handshake
+ * without a PSK, so computed once (ok: they were). */
+struct shim_tls13_zero {
+    int ok;
+    uint8_t empty_hash[EVP_MAX_MD_SIZE];
+    uint8_t early[EVP_MAX_MD_SIZE];
+    uint8_t derived[EVP_MAX_MD_SIZE];
+};
+
 struct shim_algs {
     OSSL_LIB_CTX *libctx;
     char *propq;
@@ -34,8 +45,9 @@ struct shim_algs {
     /* Per group, what new key shares are generated from, published once,
      * read without a lock (see kex.c). */
     struct shim_kex_template *group_template[40];
-    struct shim_x509_cache *peer_certs; /* see x509_cache.h */
-    struct shim_sig_cache *sig_ctxs;    /* peer keys' verification contexts (sig.c) */
+    struct shim_x509_cache *peer_certs;      /* see x509_cache.h */
+    struct shim_sig_cache *sig_ctxs;         /* peer keys' verification contexts (sig.c) */
+    struct shim_tls13_zero zero256, zero384; /* SHA-256, SHA-384 */
 };
 
 /* The algorithms for ctx's library context; NULL (with an error) on failure. */
@@ -43,6 +55,9 @@ const struct shim_algs *shim_algs_get(SSL_CTX *ctx);
 
 /* Frees a context's own set (the shared one lives until OPENSSL_cleanup). */
 void shim_algs_free(struct shim_algs *a);
+
+/* The constants above for md, or NULL (md is neither, or they failed). */
+const struct shim_tls13_zero *shim_algs_tls13_zero(const struct shim_algs *a, const EVP_MD *md);
 
 /* The digest named by an SSL_CIPHER_get_handshake_digest-style NID. */
 const EVP_MD *shim_algs_md_by_nid(const struct shim_algs *a, int nid);

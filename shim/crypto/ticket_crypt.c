@@ -7,24 +7,43 @@
 #include <openssl/core_names.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <string.h>
 
 #include "crypto/algs.h"
+#include "crypto/kdf.h"
 #include "crypto/ticket_crypt.h"
 
 #define KEY_NAME_LEN 16
 
-/* The MAC context handed to whichever callback the application set: an
- * EVP_MAC_CTX (the current API) or an HMAC_CTX (the legacy one). */
+/* The MAC: the context handed to whichever callback the application set,
+ * an EVP_MAC_CTX (the current API) or an HMAC_CTX (the legacy one); or,
+ * with neither (own), HMAC-SHA256 under the context's own key on this
+ * thread's kept HMAC context (tls_hmac), which keeps the key's schedule
+ * from one ticket to the next instead of keying a new context each time. */
 struct ticket_mac {
     EVP_MAC_CTX *mac;
     HMAC_CTX *legacy;
+    const struct shim_algs *own;
+    const uint8_t *own_key;
+    size_t own_key_len;
 };
+
+static int has_cb(const SSL_CTX *tctx)
+{
+    return tctx->ticket_key_evp_cb != NULL || tctx->ticket_key_cb != NULL;
+}
 
 static int mac_new(struct ticket_mac *m, const SSL_CTX *tctx, const struct shim_algs *a)
 {
     memset(m, 0, sizeof(*m));
-    if (tctx->ticket_key_evp_cb == NULL && tctx->ticket_key_cb != NULL)
+    if (!has_cb(tctx)) {
+        m->own = a;
+        m->own_key = tctx->tick_hmac_key;
+        m->own_key_len = sizeof(tctx->tick_hmac_key);
+        return 1;
+    }
+    if (tctx->ticket_key_evp_cb == NULL)
         return (m->legacy = HMAC_CTX_new()) != NULL;
     return (m->mac = EVP_MAC_CTX_new(a->hmac)) != NULL;
 }
@@ -35,21 +54,15 @@ static void mac_free(struct ticket_mac *m)
     HMAC_CTX_free(m->legacy);
 }
 
-/* Keys the MAC with the context's own HMAC key (no callback). */
-static int mac_init_own(struct ticket_mac *m, const SSL_CTX *tctx)
-{
-    OSSL_PARAM params[2];
-
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0);
-    params[1] = OSSL_PARAM_construct_end();
-    return EVP_MAC_init(m->mac, tctx->tick_hmac_key, sizeof(tctx->tick_hmac_key), params);
-}
-
 static int mac_run(struct ticket_mac *m, const uint8_t *data, size_t len, uint8_t *out,
                    size_t *out_len)
 {
     unsigned int n = 0;
 
+    if (m->own != NULL) {
+        *out_len = SHA256_DIGEST_LENGTH;
+        return tls_hmac(m->own, m->own->sha256, m->own_key, m->own_key_len, data, len, out);
+    }
     if (m->legacy != NULL) {
         if (!HMAC_Update(m->legacy, data, len) || !HMAC_Final(m->legacy, out, &n))
             return 0;
@@ -62,7 +75,9 @@ static int mac_run(struct ticket_mac *m, const uint8_t *data, size_t len, uint8_
 
 static size_t mac_size(const struct ticket_mac *m)
 {
-    return m->legacy != NULL ? HMAC_size(m->legacy) : EVP_MAC_CTX_get_mac_size(m->mac);
+    return m->own != NULL      ? SHA256_DIGEST_LENGTH
+           : m->legacy != NULL ? HMAC_size(m->legacy)
+                               : EVP_MAC_CTX_get_mac_size(m->mac);
 }
 
 /* Runs the application's callback (enc 1 to seal, 0 to open). */
@@ -72,11 +87,6 @@ static int run_cb(SSL *s, const SSL_CTX *tctx, uint8_t *name, uint8_t *iv, EVP_C
     if (tctx->ticket_key_evp_cb != NULL)
         return tctx->ticket_key_evp_cb(s, name, iv, cctx, m->mac, enc);
     return tctx->ticket_key_cb(s, name, iv, cctx, m->legacy, enc);
-}
-
-static int has_cb(const SSL_CTX *tctx)
-{
-    return tctx->ticket_key_evp_cb != NULL || tctx->ticket_key_cb != NULL;
 }
 
 enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len, uint8_t **out,
@@ -110,8 +120,7 @@ enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len,
     } else {
         memcpy(name, tctx->tick_key_name, KEY_NAME_LEN);
         if (a->aes256cbc == NULL || RAND_bytes_ex(a->libctx, iv, 16, 0) <= 0 ||
-            !EVP_EncryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, iv) ||
-            !mac_init_own(&m, tctx))
+            !EVP_EncryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, iv))
             goto end;
     }
     if ((ivlen = EVP_CIPHER_CTX_get_iv_length(cctx)) < 0 ||
@@ -174,7 +183,7 @@ enum shim_ticket_open shim_ticket_open(SSL *s, const uint8_t *tick, size_t len, 
             ret = SHIM_TICKET_UNREADABLE;
             goto end;
         }
-        if (a->aes256cbc == NULL || !mac_init_own(&m, tctx) ||
+        if (a->aes256cbc == NULL ||
             !EVP_DecryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, tick + KEY_NAME_LEN))
             goto end;
         renew = tls13;

@@ -24,6 +24,7 @@
 #include "tls/bytes.h"
 #include "tls/conn.h"
 #include "tls/key_schedule.h"
+#include "tls/key_schedule12.h"
 
 enum tls_step {
     TLS_STEP_CONTINUE, /* the state changed; run the next one */
@@ -122,6 +123,12 @@ struct tls_hs {
     size_t dhe_len;
     SSL_SESSION *psk_session; /* the session offered or taken for resumption */
     int psk_accepted;
+    /* TLS 1.2: the key block, derived for the first direction to change
+     * keys and kept for the other (same master secret and randoms), then
+     * cleansed; key_block_uses has bit (1 << write) per direction done. */
+    uint8_t key_block[TLS12_KEY_BLOCK_MAX];
+    size_t key_block_len;
+    unsigned key_block_uses;
 
     /* The peer's authentication. */
     STACK_OF(X509) * peer_chain;

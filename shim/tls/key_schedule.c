@@ -31,6 +31,10 @@ int tls13_secrets_init(struct tls13_secrets *k, const struct shim_algs *algs, co
     k->md = md;
     k->hlen = shim_md_size(md);
     /* Hash("") serves the "derived" salts and the binder key. */
+    if ((k->zero = shim_algs_tls13_zero(algs, md)) != NULL) {
+        memcpy(k->empty_hash, k->zero->empty_hash, k->hlen);
+        return 1;
+    }
     return shim_digest(md, NULL, 0, k->empty_hash, NULL);
 }
 
@@ -50,11 +54,20 @@ static int derive_secret(const struct tls13_secrets *k, const uint8_t *secret, c
 /* The salt for the next extraction: Derive-Secret(prev, "derived", ""). */
 static int derived(const struct tls13_secrets *k, const uint8_t *prev, uint8_t *out)
 {
+    if (prev == k->early && k->early_zero) {
+        memcpy(out, k->zero->derived, k->hlen);
+        return 1;
+    }
     return derive_secret(k, prev, LABEL("derived"), k->empty_hash, out);
 }
 
 int tls13_derive_early(struct tls13_secrets *k, const uint8_t *psk, size_t psk_len)
 {
+    k->early_zero = psk == NULL && k->zero != NULL;
+    if (k->early_zero) {
+        memcpy(k->early, k->zero->early, k->hlen);
+        return 1;
+    }
     return tls_hkdf_extract(k->algs, k->md, NULL, 0, psk, psk_len, k->early);
 }
 

@@ -11,6 +11,8 @@ struct tls13_secrets {
     const struct shim_algs *algs;
     const EVP_MD *md;
     size_t hlen;
+    const struct shim_tls13_zero *zero;  /* md's constants, if kept */
+    int early_zero;                      /* early is zero's (no PSK) */
     uint8_t empty_hash[EVP_MAX_MD_SIZE]; /* Hash("") */
     uint8_t early[EVP_MAX_MD_SIZE];
     uint8_t handshake[EVP_MAX_MD_SIZE];

@@ -10,6 +10,8 @@
 
 #define TLS12_MASTER_SECRET_LEN 48
 #define TLS12_FINISHED_LEN      12
+/* The largest key block: two MAC keys, two keys, two IVs. */
+#define TLS12_KEY_BLOCK_MAX (2 * (EVP_MAX_MD_SIZE + EVP_MAX_KEY_LENGTH + EVP_MAX_IV_LENGTH))
 
 /* With session_hash non-NULL, the extended master secret of RFC 7627. */
 int tls12_master_secret(const struct shim_algs *a, const EVP_MD *prf, const uint8_t *pms,

@@ -10,6 +10,7 @@
 #include "crypto/hash.h"
 #include "tls/alert.h"
 #include "tls/cipher_suites.h"
+#include "tls/handshake.h"
 #include "tls/key_schedule.h"
 #include "tls/key_schedule12.h"
 #include "tls/traffic_keys.h"
@@ -108,19 +109,41 @@ const EVP_MD *tls12_prf_md(const struct tls_conn *c)
     return shim_algs_md_by_nid(c->algs, nid == NID_md5_sha1 ? NID_sha256 : nid);
 }
 
+/* The connection's TLS 1.2 key block, derived once per handshake: the
+ * second direction to change keys takes the block the first derived, and
+ * the block is cleansed once both have. */
+static const uint8_t *key_block12(SSL *s, struct tls_conn *c, const struct tls_suite_keys *k)
+{
+    struct tls_hs *hs = c->hs;
+    size_t len = 2 * (k->mac_len + k->key_len + k->iv_len);
+
+    if (hs->key_block_len == len)
+        return hs->key_block;
+    if (len > sizeof(hs->key_block)) {
+        tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        return NULL;
+    }
+    if (!tls12_key_block(c->algs, tls12_prf_md(c), s->session->master_key, c->client_random,
+                         c->server_random, hs->key_block, len)) {
+        tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
+        return NULL;
+    }
+    hs->key_block_len = len;
+    return hs->key_block;
+}
+
 int tls12_install_keys(SSL *s, struct tls_conn *c, int write)
 {
-    uint8_t block[2 * (EVP_MAX_MD_SIZE + EVP_MAX_KEY_LENGTH + EVP_MAX_IV_LENGTH)];
     struct tls_suite_keys k;
-    const uint8_t *mac_key, *key, *iv;
+    const uint8_t *block, *mac_key, *key, *iv;
     struct tls_rl_dir *d = write ? &c->rl.wr : &c->rl.rd;
+    struct tls_hs *hs = c->hs;
     int ok;
 
     if (!tls_suite_keys(c->algs, c->cipher, c->version, &k))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    if (!tls12_key_block(c->algs, tls12_prf_md(c), s->session->master_key, c->client_random,
-                         c->server_random, block, 2 * (k.mac_len + k.key_len + k.iv_len)))
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
+    if ((block = key_block12(s, c, &k)) == NULL)
+        return 0;
     /* client MAC, server MAC, client key, server key, client IV, server IV;
      * each side writes with its own and reads with the other's. */
     {
@@ -139,6 +162,10 @@ int tls12_install_keys(SSL *s, struct tls_conn *c, int write)
         ok = tls_rl_set_key(d, k.cipher, key, k.key_len, iv, k.iv_len, k.tag_len, write, k.prot);
     }
     d->seq = 0;
-    OPENSSL_cleanse(block, sizeof(block));
+    hs->key_block_uses |= 1u << write;
+    if (hs->key_block_uses == 3) {
+        OPENSSL_cleanse(hs->key_block, hs->key_block_len);
+        hs->key_block_len = 0;
+    }
     return ok ? 1 : tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
 }
