@@ -17,12 +17,17 @@ The other figures (bulk transfer, memory, threads) are CPU-time and heap
 figures, medians of runs alternating stock and ours; the thread table is
 handshakes per wall-clock second with 1, 2, 4 and 8 threads in each role.
 
-usage: run.py BENCH_DIR OUR_LIB PKI_DIR [--smoke] [--repeat N] [--n HI,LO[,CPU]]
-              [--only handshakes|other|threads]
+Locks: acquisitions per handshake, shared (read locks) and exclusive (write
+locks, mutexes), of the measured side's process, counted by liblockcount.so
+preloaded into it (bench/lockcount.c), start-up subtracted as for the
+instructions.
 
-BENCH_DIR holds bench_client, bench_server, bench_pair and bench_floor (build/bench in the
-source tree, $libexecdir/shimssl when installed); the test PKI is made in
-PKI_DIR.  (Functions below call BENCH_DIR `build`.)
+usage: run.py BENCH_DIR OUR_LIB PKI_DIR [--smoke] [--repeat N] [--n HI,LO[,CPU]]
+              [--only handshakes|locks|other|threads]
+
+BENCH_DIR holds bench_client, bench_server, bench_pair, bench_floor and
+liblockcount.so (build/bench in the source tree, $libexecdir/shimssl when
+installed); the test PKI is made in PKI_DIR.  (Functions below call BENCH_DIR `build`.)
 """
 import datetime
 import os
@@ -52,10 +57,16 @@ HANDSHAKES = [
 ]
 
 
-def env_for(lib):
+def env_for(lib, counted=None):
+    """The environment of a bench program on stock (lib None) or ours; with
+    counted = (counter library, output file) the lock counter is preloaded
+    too and writes its counts there at exit."""
     env = dict(CLEAN)
-    if lib:
-        env['LD_PRELOAD'] = lib
+    preload = [x for x in (counted[0] if counted else None, lib) if x]
+    if preload:
+        env['LD_PRELOAD'] = ':'.join(preload)
+    if counted:
+        env['LOCKCOUNT_OUT'] = counted[1]
     return env
 
 
@@ -64,13 +75,13 @@ class Server:
     client), or with count=N the measured side itself, possibly under
     callgrind and on ours (`wrap`, `lib`)."""
 
-    def __init__(self, build, pki, cert, *args, lib=None, wrap=()):
+    def __init__(self, build, pki, cert, *args, lib=None, wrap=(), counted=None):
         self.proc = subprocess.Popen(
             list(wrap) + [os.path.join(build, 'bench_server'),
                           os.path.join(pki, cert + '.pem'), os.path.join(pki, cert + '.key')] +
             list(args),
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env_for(lib),
-            start_new_session=True)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env_for(lib, counted), start_new_session=True)
         line = self.proc.stdout.readline()
         if not line.startswith('PORT '):
             self.close()
@@ -101,9 +112,10 @@ def parse(text):
     return out
 
 
-def run_client(build, lib, port, args, wrap=()):
+def run_client(build, lib, port, args, wrap=(), counted=None):
     r = subprocess.run(list(wrap) + [os.path.join(build, 'bench_client'), str(port)] +
-                       args, capture_output=True, text=True, env=env_for(lib), timeout=900)
+                       args, capture_output=True, text=True, env=env_for(lib, counted),
+                       timeout=900)
     if r.returncode != 0:
         raise RuntimeError('bench_client %s failed: %s' % (args, r.stderr[-500:]))
     return parse(r.stdout)
@@ -145,29 +157,55 @@ class Callgrind:
         raise RuntimeError('no instruction count in ' + self.out)
 
 
-def handshake_instructions(build, lib, pki, role, cert, server_args, client_args, n, cg):
-    """Instructions the measured side (`role`) executes for n handshakes,
-    start-up included."""
+def run_measured(build, lib, pki, role, cert, server_args, client_args, n, wrap=(),
+                 counted=None):
+    """n handshakes, the measured side (`role`) on `lib`, run under `wrap`
+    (callgrind) or with the lock counter (`counted`); its peer is native
+    stock."""
     mode = client_args[0]
     verify = ['ca=' + os.path.join(pki, 'ca.pem')] if mode == 'full' else []
     cargs = [mode, str(n)] + client_args[1:] + verify
     if role == 'client':
         srv = Server(build, pki, cert, *server_args)
         try:
-            run_client(build, lib, srv.port, cargs, wrap=cg.wrap())
+            run_client(build, lib, srv.port, cargs, wrap=wrap, counted=counted)
         finally:
             srv.close()
     else:
         # (a resumption run opens one full connection first)
         count = n + (1 if mode == 'resume' else 0)
         srv = Server(build, pki, cert, *(server_args + ['count=%d' % count]), lib=lib,
-                     wrap=cg.wrap())
+                     wrap=wrap, counted=counted)
         try:
             run_client(build, None, srv.port, cargs)
             srv.finish()
         finally:
             srv.close()
+
+
+def handshake_instructions(build, lib, pki, role, cert, server_args, client_args, n, cg):
+    """Instructions the measured side (`role`) executes for n handshakes,
+    start-up included."""
+    run_measured(build, lib, pki, role, cert, server_args, client_args, n, wrap=cg.wrap())
     return cg.instructions()
+
+
+def handshake_locks(build, lib, pki, role, cert, server_args, client_args, n):
+    """(shared, exclusive) lock acquisitions of the measured side's process
+    for n handshakes, start-up and exit included (liblockcount.so)."""
+    counter = os.path.join(build, 'liblockcount.so')
+    fd, out = tempfile.mkstemp(prefix='shimssl-locks-')
+    os.close(fd)
+    try:
+        run_measured(build, lib, pki, role, cert, server_args, client_args, n,
+                     counted=(counter, out))
+        with open(out) as f:
+            got = parse(f.read())
+    finally:
+        os.unlink(out)
+    if 'locks_shared' not in got or 'locks_exclusive' not in got:
+        raise RuntimeError('the lock counter wrote no counts (%s, %s)' % (role, client_args))
+    return got['locks_shared'], got['locks_exclusive']
 
 
 def handshake_cpu(build, lib, pki, role, cert, server_args, client_args, n):
@@ -196,15 +234,22 @@ def floor_instructions(build, pki, role, kind, n, cg):
     return cg.instructions()
 
 
+def handshake_counts(smoke):
+    """(N_HI, N_LO, N for CPU time): --n HI,LO[,CPU] makes a shorter run (the
+    counts barely move with N)."""
+    n_hi, n_lo = (2, 1) if smoke else (50, 10)
+    n_cpu = 3 if smoke else 200
+    if '--n' in sys.argv:
+        v = [int(x) for x in sys.argv[sys.argv.index('--n') + 1].split(',')]
+        n_hi, n_lo, n_cpu = v[0], v[1], v[2] if len(v) > 2 else n_cpu
+    return n_hi, n_lo, n_cpu
+
+
 def handshake_table(build, lib, pki, smoke, repeat):
     # A smoke run (CI) counts instructions for the first handshake of each
     # role only, with tiny N, and runs every other one once natively: every
     # configuration works on both libraries, quickly.
-    n_hi, n_lo = (2, 1) if smoke else (50, 10)
-    n_cpu = 3 if smoke else 200
-    if '--n' in sys.argv:  # --n HI,LO[,CPU]: a shorter run (the counts barely move with N)
-        v = [int(x) for x in sys.argv[sys.argv.index('--n') + 1].split(',')]
-        n_hi, n_lo, n_cpu = v[0], v[1], v[2] if len(v) > 2 else n_cpu
+    n_hi, n_lo, n_cpu = handshake_counts(smoke)
     cg = Callgrind()
     rows = []
     for role in ('client', 'server'):
@@ -253,6 +298,47 @@ def print_handshakes(rows, n_hi, n_lo, repeat):
         print('| %s | %s | %s | %s | %.2fx | %s | %.2fx | >= %.2fx | %.1f%% | %.0f us | %.0f us '
               '| %.2fx |' % (role, name, m(st), m(ou), st / ou, m(fl), st / fl, 0.95 * st / fl,
                              100.0 * ou / fl, cst, cou, cst / cou if cou else 0.0))
+
+
+def locks_table(build, lib, pki, smoke):
+    """Lock acquisitions per handshake, shared and exclusive, of the measured
+    side's process (every handshake configuration, both roles), stock and
+    ours: (count(N_HI) - count(N_LO)) / (N_HI - N_LO), counted natively by
+    liblockcount.so (the counts do not depend on timing: one run each)."""
+    n_hi, n_lo, _ = handshake_counts(smoke)
+    rows = []
+    for role in ('client', 'server'):
+        for name, _kind, cert, server_args, client_args in HANDSHAKES:
+            per = {}
+            for who, lib_ in (('stock', None), ('ours', lib)):
+                hi = handshake_locks(build, lib_, pki, role, cert, server_args, client_args, n_hi)
+                lo = handshake_locks(build, lib_, pki, role, cert, server_args, client_args, n_lo)
+                per[who] = [(h - l) / (n_hi - n_lo) for h, l in zip(hi, lo)]
+            # Stock takes hundreds of read locks per handshake: none counted
+            # means the counter did not see libcrypto's locks.
+            if per['stock'][0] <= 0:
+                raise RuntimeError('no lock counted for stock (%s, %s)' % (role, name))
+            rows.append((role, name, per['stock'], per['ours']))
+            print('  counted: %s, %s' % (role, name), file=sys.stderr)
+    return rows, n_hi, n_lo
+
+
+def print_locks(rows, n_hi, n_lo):
+    print('Locks: acquisitions per handshake by the measured side\'s process ((N=%d - N=%d) / %d), '
+          'counted by liblockcount.so (preloaded): shared = pthread_rwlock_rdlock / tryrdlock, '
+          'exclusive = pthread_rwlock_wrlock / trywrlock and pthread_mutex_lock / trylock.  '
+          'Target per full handshake: <= 100 shared, <= 10 exclusive.' %
+          (n_hi, n_lo, n_hi - n_lo))
+    print()
+    print('| role | handshake | stock shared | stock exclusive | shimssl shared '
+          '| shimssl exclusive | target |')
+    print('|---|---|---|---|---|---|---|')
+    def c(x):  # (whole numbers when every handshake took the same)
+        return '%.0f' % x if x == int(x) else '%.1f' % x
+    for role, name, st, ou in rows:
+        target = '<= 100 / <= 10' if name.startswith('full') else ''
+        print('| %s | %s | %s | %s | %s | %s | %s |' % (role, name, c(st[0]), c(st[1]), c(ou[0]),
+                                                        c(ou[1]), target))
 
 
 def other_table(build, lib, pki, smoke, repeat):
@@ -425,9 +511,11 @@ def main():
     only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
     subprocess.run([os.path.join(HERE, '..', 'tests', 'interop', 'make_certs.sh'), pki],
                    check=True)
-    handshakes = other = threads = None
+    handshakes = locks = other = threads = None
     if only in (None, 'handshakes'):
         handshakes = handshake_table(build, lib, pki, smoke, repeat)
+    if only in (None, 'locks'):
+        locks = locks_table(build, lib, pki, smoke)
     if only in (None, 'other'):
         other = other_table(build, lib, pki, smoke, repeat)
     if only in (None, 'threads'):
@@ -439,6 +527,9 @@ def main():
     print()
     if handshakes:
         print_handshakes(*handshakes, repeat)
+        print()
+    if locks:
+        print_locks(*locks)
         print()
     if other:
         print_other(other, repeat)

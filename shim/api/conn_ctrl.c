@@ -44,7 +44,7 @@ long shim_conn_ctrl(SSL_CTX *ctx, SSL *s, int cmd, long larg, void *parg)
     case SSL_CTRL_GET_SIGNATURE_NID:
         return c != NULL ? sigalg_hash_nid(c->sigalg, parg) : 0;
     case SSL_CTRL_GET_PEER_TMP_KEY:
-        if (c == NULL || s->session == NULL || c->peer_tmp == NULL)
+        if (c == NULL || s->session == NULL || tls_conn_peer_tmp(c) == NULL)
             return 0;
         EVP_PKEY_up_ref(c->peer_tmp);
         *(EVP_PKEY **)parg = c->peer_tmp;

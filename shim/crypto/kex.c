@@ -14,6 +14,7 @@
 #include <openssl/rsa.h>
 
 #include "crypto/kex.h"
+#include "crypto/pkey.h"
 
 static EVP_PKEY *make_template(const struct shim_algs *a, const struct shim_kex_group *g)
 {
@@ -160,22 +161,30 @@ int tls_kex_peer_key(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_P
     return 1;
 }
 
+/* RFC 8446 4.2.8.1: an FFDHE share is exactly the size of the prime;
+ * 4.2.8.2: an ECDHE share is an uncompressed point.  Both are refused before
+ * libcrypto reads the share, as stock refuses them. */
+static int tls_kex_peer_share13_ok(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, int *alert,
+                                   int *reason)
+{
+    enum shim_key_type t = shim_pkey_type(priv); /* (by id: no name look-up) */
+    int ok = t == SHIM_KEY_DH   ? peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8
+             : t == SHIM_KEY_EC ? peer_len >= 3 && peer[0] == POINT_CONVERSION_UNCOMPRESSED
+                                : 1;
+
+    if (!ok) {
+        *alert = SSL_AD_ILLEGAL_PARAMETER;
+        *reason = SSL_R_BAD_ECPOINT;
+    }
+    return ok;
+}
+
 int tls_kex_peer_share13(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_PKEY **pub,
                          int *alert, int *reason)
 {
-    /* RFC 8446 4.2.8.1: an FFDHE share is exactly the size of the prime;
-     * 4.2.8.2: an ECDHE share is an uncompressed point.  Both are refused
-     * before libcrypto reads the share, as stock refuses them. */
-    int ok = EVP_PKEY_is_a(priv, "DH")   ? peer_len == (size_t)EVP_PKEY_get_bits(priv) / 8
-             : EVP_PKEY_is_a(priv, "EC") ? peer_len >= 3 && peer[0] == POINT_CONVERSION_UNCOMPRESSED
-                                         : 1;
-
-    if (!ok) {
-        *pub = NULL;
-        *alert = SSL_AD_ILLEGAL_PARAMETER;
-        *reason = SSL_R_BAD_ECPOINT;
+    *pub = NULL;
+    if (!tls_kex_peer_share13_ok(priv, peer, peer_len, alert, reason))
         return 0;
-    }
     return tls_kex_peer_key(priv, peer, peer_len, pub, alert, reason);
 }
 
@@ -200,7 +209,7 @@ int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int
         goto done;
     }
     /* RFC 8446 7.4.1: a TLS 1.3 FFDHE secret keeps its leading zeros. */
-    if (tls13 && EVP_PKEY_is_a(priv, "DH"))
+    if (tls13 && shim_pkey_type(priv) == SHIM_KEY_DH)
         EVP_PKEY_CTX_set_dh_pad(pctx, 1);
     if ((*secret = OPENSSL_malloc(*secret_len)) == NULL) {
         *alert = SSL_AD_INTERNAL_ERROR;
@@ -219,6 +228,160 @@ int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int
 done:
     EVP_PKEY_CTX_free(pctx);
     return ok;
+}
+
+/*
+ * A TLS 1.3 peer share without a key object of its own.  Every new EVP_PKEY
+ * costs libcrypto's exclusive locks: one for its ex_data when made, three in
+ * the ENGINE table when it gets its type (EVP_PKEY_set_type_by_keymgmt, by
+ * way of EVP_PKEY_copy_parameters) and two when freed.  Instead each thread
+ * keeps one peer key per group and sets the share into it
+ * (EVP_PKEY_set1_encoded_public_key, which checks it as making a new key
+ * does), for as long as a check or a derivation runs; SSL_get_peer_tmp_key
+ * makes a key of its own from the bytes when it is asked (tls_kex_share_key).
+ */
+struct peer_cache {
+    const struct shim_algs *algs; /* whose groups the keys are in */
+    struct {
+        const struct shim_kex_group *group;
+        EVP_PKEY *key;
+    } slot[4];
+    unsigned next; /* the slot taken when every one is in use */
+};
+
+static CRYPTO_ONCE peer_once = CRYPTO_ONCE_STATIC_INIT;
+static CRYPTO_THREAD_LOCAL peer_local;
+static int peer_local_ok;
+
+static void peer_cache_clear(struct peer_cache *c)
+{
+    for (size_t i = 0; i < sizeof(c->slot) / sizeof(c->slot[0]); i++) {
+        EVP_PKEY_free(c->slot[i].key);
+        c->slot[i].key = NULL;
+        c->slot[i].group = NULL;
+    }
+}
+
+static void peer_cache_free(void *p)
+{
+    if (p != NULL)
+        peer_cache_clear(p);
+    OPENSSL_free(p);
+}
+
+/* As kdf.c's HMAC cache: the thread running OPENSSL_cleanup frees its keys
+ * before libcrypto tears down its providers; other threads at their exit. */
+static void peer_cache_cleanup(void)
+{
+    if (!peer_local_ok)
+        return;
+    peer_local_ok = 0;
+    peer_cache_free(CRYPTO_THREAD_get_local(&peer_local));
+    CRYPTO_THREAD_set_local(&peer_local, NULL);
+    CRYPTO_THREAD_cleanup_local(&peer_local);
+}
+
+static void peer_cache_init(void)
+{
+    peer_local_ok = CRYPTO_THREAD_init_local(&peer_local, peer_cache_free);
+    if (peer_local_ok)
+        OPENSSL_atexit(peer_cache_cleanup);
+}
+
+/* This thread's peer key for group g holding the share, or NULL with *alert
+ * and *reason set (as tls_kex_peer_share13).  *owned says the caller frees
+ * it (no per-thread storage: a key of its own was made). */
+static EVP_PKEY *peer_share_key(const struct shim_algs *a, const struct shim_kex_group *g,
+                                const uint8_t *peer, size_t peer_len, int *owned, int *alert,
+                                int *reason)
+{
+    const struct shim_kex_template *tmpl = group_template(a, g);
+    struct peer_cache *c = NULL;
+    EVP_PKEY *key = NULL;
+    size_t i, n = sizeof(c->slot) / sizeof(c->slot[0]);
+
+    *owned = 0;
+    if (tmpl == NULL) {
+        *alert = SSL_AD_INTERNAL_ERROR;
+        *reason = ERR_R_INTERNAL_ERROR;
+        return NULL;
+    }
+    if (!tls_kex_peer_share13_ok(tmpl->key, peer, peer_len, alert, reason))
+        return NULL;
+    if (CRYPTO_THREAD_run_once(&peer_once, peer_cache_init) && peer_local_ok &&
+        (c = CRYPTO_THREAD_get_local(&peer_local)) == NULL &&
+        ((c = OPENSSL_zalloc(sizeof(*c))) == NULL || !CRYPTO_THREAD_set_local(&peer_local, c))) {
+        OPENSSL_free(c);
+        c = NULL;
+    }
+    if (c == NULL) {
+        *owned = 1;
+        return tls_kex_peer_key(tmpl->key, peer, peer_len, &key, alert, reason) ? key : NULL;
+    }
+    if (c->algs != a) {
+        peer_cache_clear(c);
+        c->algs = a;
+    }
+    for (i = 0; i < n && c->slot[i].group != g; i++)
+        continue;
+    if (i == n) {
+        i = c->next++ % n;
+        EVP_PKEY_free(c->slot[i].key);
+        c->slot[i].key = NULL;
+        c->slot[i].group = NULL;
+        if (!tls_kex_peer_key(tmpl->key, peer, peer_len, &c->slot[i].key, alert, reason))
+            return NULL;
+        c->slot[i].group = g;
+        return c->slot[i].key;
+    }
+    /* libcrypto's own errors stay on the queue below ours, as with stock. */
+    if (EVP_PKEY_set1_encoded_public_key(c->slot[i].key, peer, peer_len) <= 0) {
+        /* (a refused share may have left the key half set: made anew next time) */
+        EVP_PKEY_free(c->slot[i].key);
+        c->slot[i].key = NULL;
+        c->slot[i].group = NULL;
+        *alert = SSL_AD_ILLEGAL_PARAMETER;
+        *reason = SSL_R_BAD_ECPOINT;
+        return NULL;
+    }
+    return c->slot[i].key;
+}
+
+int tls_kex_check_share13(const struct shim_algs *a, const struct shim_kex_group *g,
+                          const uint8_t *peer, size_t peer_len, int *alert, int *reason)
+{
+    int owned;
+    EVP_PKEY *key = peer_share_key(a, g, peer, peer_len, &owned, alert, reason);
+
+    if (owned)
+        EVP_PKEY_free(key);
+    return key != NULL;
+}
+
+int tls_kex_derive_share13(const struct shim_algs *a, const struct shim_kex_group *g,
+                           EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, uint8_t **secret,
+                           size_t *secret_len, int *alert, int *reason)
+{
+    int owned, ok;
+    EVP_PKEY *key = peer_share_key(a, g, peer, peer_len, &owned, alert, reason);
+
+    *secret = NULL;
+    if (key == NULL)
+        return 0;
+    ok = tls_kex_derive(a, priv, key, 1, secret, secret_len, alert, reason);
+    if (owned)
+        EVP_PKEY_free(key);
+    return ok;
+}
+
+int tls_kex_share_key(const struct shim_algs *a, const struct shim_kex_group *g,
+                      const uint8_t *peer, size_t peer_len, EVP_PKEY **pub)
+{
+    const struct shim_kex_template *tmpl = group_template(a, g);
+    int alert, reason;
+
+    *pub = NULL;
+    return tmpl != NULL && tls_kex_peer_key(tmpl->key, peer, peer_len, pub, &alert, &reason);
 }
 
 /* ------------------------------------------------ TLS 1.2 finite-field DHE */

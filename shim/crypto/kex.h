@@ -36,6 +36,21 @@ int tls_kex_peer_key(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_P
 int tls_kex_peer_share13(EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, EVP_PKEY **pub,
                          int *alert, int *reason);
 
+/*
+ * A TLS 1.3 peer share in group g kept as bytes (no key object made, see
+ * kex.c): checked as tls_kex_peer_share13 checks it, or checked and the
+ * shared secret with priv derived (as tls_kex_derive with tls13 set); and
+ * the share as a key of its own when one is asked for (SSL_get_peer_tmp_key;
+ * 0 on failure, nothing raised).
+ */
+int tls_kex_check_share13(const struct shim_algs *a, const struct shim_kex_group *g,
+                          const uint8_t *peer, size_t peer_len, int *alert, int *reason);
+int tls_kex_derive_share13(const struct shim_algs *a, const struct shim_kex_group *g,
+                           EVP_PKEY *priv, const uint8_t *peer, size_t peer_len, uint8_t **secret,
+                           size_t *secret_len, int *alert, int *reason);
+int tls_kex_share_key(const struct shim_algs *a, const struct shim_kex_group *g,
+                      const uint8_t *peer, size_t peer_len, EVP_PKEY **pub);
+
 /* The shared secret (caller frees with OPENSSL_clear_free).  On failure, as
  * above: a weak share is illegal_parameter / SSL_R_BAD_KEY_SHARE. */
 int tls_kex_derive(const struct shim_algs *a, EVP_PKEY *priv, EVP_PKEY *pub, int tls13,

@@ -24,6 +24,32 @@ enum shim_key_type shim_pkey_type(const EVP_PKEY *pkey)
 
     if (pkey == NULL)
         return SHIM_KEY_UNKNOWN;
+    /* The key's id first: EVP_PKEY_is_a looks the name up in libcrypto's
+     * name map, four read locks per call, and a handshake asks this six to
+     * ten times.  The id is the NID of the legacy method found by the key
+     * manager's names (EVP_PKEY_KEYMGMT when there is none), so a match here
+     * is what EVP_PKEY_is_a would say; anything else asks by name. */
+    switch (EVP_PKEY_get_id(pkey)) {
+    case EVP_PKEY_EC:
+        return SHIM_KEY_EC;
+    case EVP_PKEY_RSA:
+        return SHIM_KEY_RSA;
+    case EVP_PKEY_RSA_PSS:
+        return SHIM_KEY_RSA_PSS;
+    case EVP_PKEY_ED25519:
+        return SHIM_KEY_ED25519;
+    case EVP_PKEY_ED448:
+        return SHIM_KEY_ED448;
+    case EVP_PKEY_DSA:
+        return SHIM_KEY_DSA;
+    case EVP_PKEY_DH:
+        return SHIM_KEY_DH;
+    case EVP_PKEY_X25519:
+    case EVP_PKEY_X448:
+        return SHIM_KEY_UNKNOWN; /* (key shares: none of the names above) */
+    default:
+        break;
+    }
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         if (EVP_PKEY_is_a(pkey, types[i].name))
             return types[i].type;

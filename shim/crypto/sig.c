@@ -19,6 +19,7 @@
 
 #include <openssl/rsa.h>
 
+#include "crypto/pkey.h"
 #include "crypto/sig.h"
 
 /* Enough for the leaf keys of the servers a client talks to in turn, under
@@ -32,10 +33,24 @@ struct kept_slot {
     EVP_PKEY_CTX *ctx; /* initialised to sign or verify, digest and padding set */
 };
 
+/* Whether a key can sign with a digest (EVP_PKEY_digestsign_supports_digest
+ * initialises a signature by name to find out: ~16 read locks of libcrypto's
+ * method store and name map, asked for each candidate scheme of each
+ * handshake).  The slot holds a reference to the key, as a template does. */
+#define CAN_SIGN_SLOTS 16
+
+struct can_sign_slot {
+    EVP_PKEY *pkey;
+    int hash_nid;
+    int answer;
+};
+
 struct shim_sig_cache {
     CRYPTO_RWLOCK *lock;
     struct kept_slot slot[KEPT_SLOTS];
     size_t next;
+    struct can_sign_slot can[CAN_SIGN_SLOTS];
+    size_t can_next;
 };
 
 struct shim_sig_cache *shim_sig_cache_new(void)
@@ -55,6 +70,8 @@ void shim_sig_cache_free(struct shim_sig_cache *c)
         return;
     for (size_t i = 0; i < KEPT_SLOTS; i++)
         EVP_PKEY_CTX_free(c->slot[i].ctx);
+    for (size_t i = 0; i < CAN_SIGN_SLOTS; i++)
+        EVP_PKEY_free(c->can[i].pkey);
     CRYPTO_THREAD_lock_free(c->lock);
     OPENSSL_free(c);
 }
@@ -203,4 +220,38 @@ int tls_sig_sign(const struct shim_algs *a, struct shim_sig_cache *kept, struct 
         ERR_raise(ERR_LIB_SSL, ERR_R_EVP_LIB);
     }
     return ok;
+}
+
+/* The kept answer for (pkey, hash_nid), or -1. */
+static int kept_can_sign(const struct shim_sig_cache *c, const EVP_PKEY *pkey, int hash_nid)
+{
+    for (size_t i = 0; i < CAN_SIGN_SLOTS; i++)
+        if (c->can[i].pkey == pkey && c->can[i].hash_nid == hash_nid)
+            return c->can[i].answer;
+    return -1;
+}
+
+int shim_sig_can_sign_digest(struct shim_sig_cache *c, OSSL_LIB_CTX *libctx, const char *propq,
+                             EVP_PKEY *pkey, int hash_nid)
+{
+    int answer = -1;
+    struct can_sign_slot *sl;
+
+    if (c != NULL && CRYPTO_THREAD_read_lock(c->lock)) {
+        answer = kept_can_sign(c, pkey, hash_nid);
+        CRYPTO_THREAD_unlock(c->lock);
+    }
+    if (answer >= 0)
+        return answer;
+    answer = shim_pkey_can_sign_digest(libctx, propq, pkey, hash_nid);
+    if (c == NULL || !CRYPTO_THREAD_write_lock(c->lock))
+        return answer;
+    if (kept_can_sign(c, pkey, hash_nid) < 0 && EVP_PKEY_up_ref(pkey)) {
+        sl = &c->can[c->can_next];
+        EVP_PKEY_free(sl->pkey);
+        *sl = (struct can_sign_slot){pkey, hash_nid, answer};
+        c->can_next = (c->can_next + 1) % CAN_SIGN_SLOTS;
+    }
+    CRYPTO_THREAD_unlock(c->lock);
+    return answer;
 }

@@ -19,6 +19,12 @@ struct shim_sig_scheme {
 struct shim_sig_cache *shim_sig_cache_new(void);
 void shim_sig_cache_free(struct shim_sig_cache *c);
 
+/* shim_pkey_can_sign_digest's answer, kept in c (an SSL_CTX's; NULL: not
+ * kept) for the key and digest: the same question comes with every
+ * handshake that chooses a signature scheme. */
+int shim_sig_can_sign_digest(struct shim_sig_cache *c, OSSL_LIB_CTX *libctx, const char *propq,
+                             EVP_PKEY *pkey, int hash_nid);
+
 /* Verifies sig over tbs with pkey.  Returns 1 if valid, 0 otherwise
  * (libcrypto's errors are left queued). */
 int tls_sig_verify(const struct shim_algs *a, struct shim_sig_scheme scheme, EVP_PKEY *pkey,

@@ -89,8 +89,9 @@ static int run_cb(SSL *s, const SSL_CTX *tctx, uint8_t *name, uint8_t *iv, EVP_C
     return tctx->ticket_key_cb(s, name, iv, cctx, m->legacy, enc);
 }
 
-enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len, uint8_t **out,
-                                       size_t *out_len, int *reason)
+enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len,
+                                       const uint8_t *given_iv, uint8_t **out, size_t *out_len,
+                                       int *reason)
 {
     const SSL_CTX *tctx = s->session_ctx;
     const struct shim_algs *a = shim_algs_get(s->session_ctx);
@@ -119,7 +120,10 @@ enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len,
         }
     } else {
         memcpy(name, tctx->tick_key_name, KEY_NAME_LEN);
-        if (a->aes256cbc == NULL || RAND_bytes_ex(a->libctx, iv, 16, 0) <= 0 ||
+        if (given_iv != NULL)
+            memcpy(iv, given_iv, SHIM_TICKET_IV_LEN);
+        if (a->aes256cbc == NULL ||
+            (given_iv == NULL && RAND_bytes_ex(a->libctx, iv, SHIM_TICKET_IV_LEN, 0) <= 0) ||
             !EVP_EncryptInit_ex(cctx, a->aes256cbc, NULL, tctx->tick_aes_key, iv))
             goto end;
     }

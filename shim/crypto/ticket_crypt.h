@@ -20,9 +20,14 @@ enum shim_ticket_seal {
     SHIM_TICKET_FAILED = -1, /* error raised; *reason says what stock reports */
 };
 
-/* Seals plain[0..len) for s's session context into *out (caller frees). */
-enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len, uint8_t **out,
-                                       size_t *out_len, int *reason);
+/* The random bytes a ticket sealed under the context's own keys takes (its IV). */
+#define SHIM_TICKET_IV_LEN 16
+
+/* Seals plain[0..len) for s's session context into *out (caller frees).
+ * iv: SHIM_TICKET_IV_LEN random bytes the caller drew for the context's own
+ * keys (NULL: drawn here); the application's callbacks choose their own. */
+enum shim_ticket_seal shim_ticket_seal(SSL *s, const uint8_t *plain, size_t len, const uint8_t *iv,
+                                       uint8_t **out, size_t *out_len, int *reason);
 
 enum shim_ticket_open {
     SHIM_TICKET_OPENED = 1,       /* *plain holds the session's encoding */

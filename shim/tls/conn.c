@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "crypto/algs.h"
+#include "crypto/kex.h"
 #include "tls/conn.h"
+#include "tls/groups.h"
 #include "tls/handshake.h"
 
 struct tls_conn *tls_conn_get(SSL *s)
@@ -46,6 +48,7 @@ void tls_conn_free(SSL *s)
     tls_rl_cleanup(&c->rl);
     OPENSSL_free(c->hm.buf);
     EVP_PKEY_free(c->peer_tmp);
+    OPENSSL_free(c->peer_share);
     OPENSSL_free(c->alpn);
     OPENSSL_free(c->npn);
     OPENSSL_free(c->peer_groups);
@@ -190,4 +193,28 @@ void tls_conn_note_send(SSL *s, struct tls_conn *c)
     if (!c->writing)
         tls_info_loop(s);
     c->writing = 1;
+}
+
+int tls_conn_set_peer_share(struct tls_conn *c, const struct tls_group *g, const uint8_t *share,
+                            size_t len)
+{
+    uint8_t *copy = OPENSSL_memdup(share, len);
+
+    if (copy == NULL)
+        return 0;
+    EVP_PKEY_free(c->peer_tmp);
+    c->peer_tmp = NULL;
+    OPENSSL_free(c->peer_share);
+    c->peer_share = copy;
+    c->peer_share_len = len;
+    c->group = g;
+    return 1;
+}
+
+EVP_PKEY *tls_conn_peer_tmp(struct tls_conn *c)
+{
+    if (c->peer_tmp == NULL && c->peer_share != NULL && c->group != NULL &&
+        !tls_kex_share_key(c->algs, &c->group->kex, c->peer_share, c->peer_share_len, &c->peer_tmp))
+        c->peer_tmp = NULL;
+    return c->peer_tmp;
 }

@@ -62,8 +62,11 @@ struct tls_conn {
     int version;
     const SSL_CIPHER *cipher;
     const struct tls_group *group;
-    EVP_PKEY *peer_tmp; /* the peer's key share (SSL_get_peer_tmp_key) */
-    int peer_sigalg;    /* code point the peer signed with, or -1 */
+    EVP_PKEY *peer_tmp;  /* the peer's key share (SSL_get_peer_tmp_key): TLS 1.2's, or
+                            TLS 1.3's made from peer_share when first asked for */
+    uint8_t *peer_share; /* the peer's TLS 1.3 key share, in group */
+    size_t peer_share_len;
+    int peer_sigalg; /* code point the peer signed with, or -1 */
     uint8_t client_random[SSL3_RANDOM_SIZE];
     uint8_t server_random[SSL3_RANDOM_SIZE];
     uint8_t finished[EVP_MAX_MD_SIZE], peer_finished[EVP_MAX_MD_SIZE];
@@ -167,6 +170,16 @@ int tls_conn_failed(const SSL *s);
  * the running handshake's once it has them (certificate callbacks ask
  * then), else the last handshake's.  c may be NULL. */
 const uint16_t *tls_conn_peer_sigalgs(const struct tls_conn *c, size_t *n);
+
+/* The peer's TLS 1.3 key share in group g (c->group), kept as bytes: a key
+ * object costs libcrypto's exclusive locks, and only SSL_get_peer_tmp_key
+ * needs one.  0 when out of memory (nothing raised). */
+int tls_conn_set_peer_share(struct tls_conn *c, const struct tls_group *g, const uint8_t *share,
+                            size_t len);
+
+/* The peer's key share as a key (SSL_get_peer_tmp_key), made from the kept
+ * bytes on first use; NULL when there is none. */
+EVP_PKEY *tls_conn_peer_tmp(struct tls_conn *c);
 STACK_OF(X509_NAME) * tls_conn_peer_ca_names(const struct tls_conn *c);
 
 /*

@@ -759,11 +759,11 @@ static int parse_server_key_share(struct tls_ext_ctx *x, tls_reader *r)
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_KEY_SHARE);
     if (!tls_r_sub_u16(r, &pub) || !tls_r_done(r) || pub.len == 0)
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
-    if (!tls_kex_peer_share13(hs->kex_priv, pub.p, pub.len, &c->peer_tmp, &alert, &reason) ||
-        !tls_kex_derive(c->algs, hs->kex_priv, c->peer_tmp, 1, &hs->dhe, &hs->dhe_len, &alert,
-                        &reason))
+    if (!tls_kex_derive_share13(c->algs, &hs->kex_group->kex, hs->kex_priv, pub.p, pub.len,
+                                &hs->dhe, &hs->dhe_len, &alert, &reason))
         return tls_fatal(s, alert, reason);
-    c->group = hs->kex_group;
+    if (!tls_conn_set_peer_share(c, hs->kex_group, pub.p, pub.len))
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     /* The session remembers its group (stock does this before it knows
      * whether the PSK was accepted). */
     s->session->kex_group = c->group->id;

@@ -339,7 +339,7 @@ int tls_exs_parse_key_share(struct tls_ext_ctx *x, tls_reader *r)
 
     if (s->hit && !(hs->sv.psk_kex_modes & TLS_PSK_DHE_KE))
         return 1;
-    if (hs->peer_kex != NULL)
+    if (hs->peer_share != NULL)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     if (!tls_r_sub_u16(r, &list) || !tls_r_done(r))
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_LENGTH_MISMATCH);
@@ -373,8 +373,11 @@ int tls_exs_parse_key_share(struct tls_ext_ctx *x, tls_reader *r)
         /* The key made to read the client's share becomes ours. */
         EVP_PKEY_free(hs->kex_priv);
         hs->kex_priv = tmpl;
-        if (!tls_kex_peer_share13(tmpl, pub.p, pub.len, &hs->peer_kex, &alert, &reason))
+        if (!tls_kex_check_share13(c->algs, &g->kex, pub.p, pub.len, &alert, &reason))
             return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BAD_ECPOINT);
+        if ((hs->peer_share = OPENSSL_memdup(pub.p, pub.len)) == NULL)
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
+        hs->peer_share_len = pub.len;
         found = 1;
     }
     return 1;
@@ -460,7 +463,7 @@ int tls_exs_final_server_name(struct tls_ext_ctx *x, int present)
             ss->ticket_len = 0;
             ss->ticket_lifetime_hint = 0;
             ss->ticket_age_add = 0;
-            if (!tls_server_session_id(s, ss))
+            if (!tls_server_session_id(s, ss, NULL))
                 return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
         }
     }
@@ -526,7 +529,7 @@ int tls_exs_final_key_share(struct tls_ext_ctx *x, int present)
 
     if (!is_tls13(x))
         return 1;
-    if (hs->peer_kex == NULL) {
+    if (hs->peer_share == NULL) {
         if (!hs->hrr && present && (!s->hit || (hs->sv.psk_kex_modes & TLS_PSK_DHE_KE))) {
             const uint16_t *ours;
             size_t n;
@@ -737,13 +740,13 @@ enum tls_ext_write tls_exs_add_key_share(struct tls_ext_ctx *x)
     int ok;
 
     if (x->context == SSL_EXT_TLS1_3_HELLO_RETRY_REQUEST) {
-        if (hs->peer_kex != NULL)
+        if (hs->peer_share != NULL)
             return TLS_EXT_NOT_SENT; /* the share we had was fine */
         return done(x->b,
                     open_ext(x->b, TLSEXT_TYPE_key_share) && tls_b_u16(x->b, hs->sv.hrr_group));
     }
     /* Resuming without (EC)DHE (psk_ke). */
-    if (hs->peer_kex == NULL || (x->s->hit && !(hs->sv.psk_kex_modes & TLS_PSK_DHE_KE)))
+    if (hs->peer_share == NULL || (x->s->hit && !(hs->sv.psk_kex_modes & TLS_PSK_DHE_KE)))
         return TLS_EXT_NOT_SENT;
     if (!tls_kex_public(hs->kex_priv, &pub, &pub_len)) {
         tls_fatal(x->s, SSL_AD_INTERNAL_ERROR, ERR_R_EC_LIB);
@@ -754,8 +757,8 @@ enum tls_ext_write tls_exs_add_key_share(struct tls_ext_ctx *x)
     if (hs->dhe == NULL) {
         int alert, reason;
 
-        if (!tls_kex_derive(x->c->algs, hs->kex_priv, hs->peer_kex, 1, &hs->dhe, &hs->dhe_len,
-                            &alert, &reason)) {
+        if (!tls_kex_derive_share13(x->c->algs, &hs->kex_group->kex, hs->kex_priv, hs->peer_share,
+                                    hs->peer_share_len, &hs->dhe, &hs->dhe_len, &alert, &reason)) {
             OPENSSL_free(pub);
             tls_fatal(x->s, alert, reason);
             return TLS_EXT_FAILED;

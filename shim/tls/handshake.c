@@ -23,6 +23,7 @@ void tls_hs_free(struct tls_hs *hs)
     tls13_secrets_cleanup(&hs->ks);
     EVP_PKEY_free(hs->kex_priv);
     EVP_PKEY_free(hs->peer_kex);
+    OPENSSL_free(hs->peer_share);
     OPENSSL_clear_free(hs->dhe, hs->dhe_len);
     tls_session_free(hs->psk_session);
     sk_X509_pop_free(hs->peer_chain, X509_free);

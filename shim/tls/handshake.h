@@ -118,8 +118,10 @@ struct tls_hs {
     /* Key exchange. */
     EVP_PKEY *kex_priv; /* our key share */
     const struct tls_group *kex_group;
-    EVP_PKEY *peer_kex; /* the peer's TLS 1.2 (EC)DHE public key */
-    uint8_t *dhe;       /* the TLS 1.3 (EC)DHE shared secret, until used */
+    EVP_PKEY *peer_kex;  /* the peer's TLS 1.2 (EC)DHE public key */
+    uint8_t *peer_share; /* a TLS 1.3 server's: the client's key share we took */
+    size_t peer_share_len;
+    uint8_t *dhe; /* the TLS 1.3 (EC)DHE shared secret, until used */
     size_t dhe_len;
     SSL_SESSION *psk_session; /* the session offered or taken for resumption */
     int psk_accepted;

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "crypto/kex.h"
+#include "crypto/ticket_crypt.h"
 #include "crypto/verify.h"
 #include "tls/certificate.h"
 #include "tls/handshake13.h"
@@ -107,13 +108,12 @@ static int handshake_keys(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     /* The secret was made with the ServerHello's key_share (ext_server.c). */
     hs->dhe = NULL;
     hs->dhe_len = 0;
-    if (hs->peer_kex != NULL && dhe == NULL)
+    if (hs->peer_share != NULL && dhe == NULL)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    if (hs->peer_kex != NULL) {
-        c->group = hs->kex_group;
-        EVP_PKEY_free(c->peer_tmp);
-        EVP_PKEY_up_ref(hs->peer_kex);
-        c->peer_tmp = hs->peer_kex;
+    if (hs->peer_share != NULL &&
+        !tls_conn_set_peer_share(c, hs->kex_group, hs->peer_share, hs->peer_share_len)) {
+        OPENSSL_clear_free(dhe, dhe_len);
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     }
     ok = tls_hs_transcript_hash(s, hs, hash, NULL) &&
          tls13_derive_handshake(&hs->ks, dhe, dhe_len, hash);
@@ -484,6 +484,11 @@ static void report_done(SSL *s, struct tls_conn *c, struct tls_hs *hs)
  */
 static int send_ticket(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
+    /* The ticket's randomness in one draw (each RAND_bytes_ex call costs
+     * ~6 K instructions and two exclusive locks): its session id, its age
+     * add, the IV it is sealed with. */
+    uint8_t rnd[SSL3_SSL_SESSION_ID_LENGTH + 4 + SHIM_TICKET_IV_LEN];
+    const uint8_t *rnd_id = rnd, *rnd_age = rnd + SSL3_SSL_SESSION_ID_LENGTH, *rnd_iv = rnd_age + 4;
     uint8_t nonce[TICKET_NONCE_LEN], *ticket = NULL;
     SSL_SESSION *ss;
     size_t ticket_len = 0;
@@ -502,10 +507,11 @@ static int send_ticket(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         s->session = ss;
     }
     ss = s->session;
-    if (!tls_server_session_id(s, ss))
-        return 0;
-    if (RAND_bytes_ex(s->ctx->libctx, (uint8_t *)&age_add, sizeof(age_add), 0) <= 0)
+    if (RAND_bytes_ex(s->ctx->libctx, rnd, sizeof(rnd), 0) <= 0)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    if (!tls_server_session_id(s, ss, rnd_id))
+        return 0;
+    memcpy(&age_add, rnd_age, sizeof(age_add));
     ss->ticket_age_add = age_add;
     for (size_t i = TICKET_NONCE_LEN; i > 0; i--, n >>= 8)
         nonce[i - 1] = (uint8_t)n;
@@ -524,7 +530,8 @@ static int send_ticket(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     ss->max_early_data = s->cfg.max_early_data;
     if (tctx->generate_ticket_cb != NULL && !tctx->generate_ticket_cb(s, tctx->ticket_cb_data))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
-    made = tls_ticket_make(s, (s->cfg.options & SSL_OP_NO_TICKET) != 0, &ticket, &ticket_len);
+    made =
+        tls_ticket_make(s, (s->cfg.options & SSL_OP_NO_TICKET) != 0, rnd_iv, &ticket, &ticket_len);
     if (made == TLS_TICKET_FAILED)
         return 0;
     c->sent_tickets++;

@@ -112,7 +112,8 @@ static int prepare_session(SSL *s, struct tls_conn *c, struct tls_hs *hs, int ma
  * legacy session id. */
 static int prepare_first_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs)
 {
-    int min_version, max_version, reason;
+    uint8_t rnd[SSL3_RANDOM_SIZE + SSL3_SESSION_ID_SIZE];
+    int min_version, max_version, reason, random_id = 0;
 
     if (hs->renegotiation) {
         /* A renegotiation keeps the version already agreed. */
@@ -129,8 +130,6 @@ static int prepare_first_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs)
     }
     if (!prepare_session(s, c, hs, hs->cl.max_version))
         return 0;
-    if (RAND_bytes_ex(s->ctx->libctx, c->client_random, SSL3_RANDOM_SIZE, 0) <= 0)
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     if (s->session->ssl_version < TLS1_3_VERSION && s->session->session_id_length > 0 &&
         !hs->reneg_new_session) {
         /* Resuming a TLS 1.2 session: its id (for a ticket, the id made from
@@ -142,9 +141,17 @@ static int prepare_first_hello(SSL *s, struct tls_conn *c, struct tls_hs *hs)
         /* RFC 8446 D.4: a non-empty legacy session id makes the handshake
          * look like a TLS 1.2 resumption to middleboxes. */
         hs->cl.session_id_len = SSL3_SESSION_ID_SIZE;
-        if (RAND_bytes_ex(s->ctx->libctx, hs->cl.session_id, hs->cl.session_id_len, 0) <= 0)
-            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        random_id = 1;
     }
+    /* The random and a random session id in one draw: each RAND_bytes_ex
+     * takes two exclusive locks (RAND_get_rand_method's and the primary
+     * DRBG's), whatever its length. */
+    if (RAND_bytes_ex(s->ctx->libctx, rnd,
+                      SSL3_RANDOM_SIZE + (random_id ? SSL3_SESSION_ID_SIZE : 0), 0) <= 0)
+        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    memcpy(c->client_random, rnd, SSL3_RANDOM_SIZE);
+    if (random_id)
+        memcpy(hs->cl.session_id, rnd + SSL3_RANDOM_SIZE, SSL3_SESSION_ID_SIZE);
     return 1;
 }
 

@@ -17,11 +17,14 @@
 
 /* ------------------------------------------------------- new sessions */
 
-/* Random ids until one is not in the cache (stock tries 10 times). */
-static int random_session_id(SSL *s, unsigned char *id, unsigned int *len)
+/* Random ids until one is not in the cache (stock tries 10 times); the
+ * first is rnd when the caller drew it. */
+static int random_session_id(SSL *s, unsigned char *id, unsigned int *len, const uint8_t *rnd)
 {
     for (int tries = 0; tries < 10; tries++) {
-        if (RAND_bytes_ex(s->ctx->libctx, id, *len, 0) <= 0)
+        if (tries == 0 && rnd != NULL)
+            memcpy(id, rnd, *len);
+        else if (RAND_bytes_ex(s->ctx->libctx, id, *len, 0) <= 0)
             return 0;
         if (!tls_cache_has_id(s->session_ctx, s->version, id, *len))
             return 1;
@@ -29,7 +32,7 @@ static int random_session_id(SSL *s, unsigned char *id, unsigned int *len)
     return 0;
 }
 
-int tls_server_session_id(SSL *s, SSL_SESSION *ss)
+int tls_server_session_id(SSL *s, SSL_SESSION *ss, const uint8_t *rnd)
 {
     GEN_SESSION_CB cb = s->cfg.generate_session_id != NULL
                             ? s->cfg.generate_session_id
@@ -43,7 +46,7 @@ int tls_server_session_id(SSL *s, SSL_SESSION *ss)
         return 1;
     }
     memset(ss->session_id, 0, sizeof(ss->session_id));
-    ok = cb != NULL ? cb(s, ss->session_id, &len) : random_session_id(s, ss->session_id, &len);
+    ok = cb != NULL ? cb(s, ss->session_id, &len) : random_session_id(s, ss->session_id, &len, rnd);
     if (!ok)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, SSL_R_SSL_SESSION_ID_CALLBACK_FAILED);
     if (len == 0 || len > SSL3_SSL_SESSION_ID_LENGTH)
@@ -59,7 +62,7 @@ int tls_server_new_session(SSL *s)
     if (!tls_session_new(s))
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_MALLOC_FAILURE);
     /* A TLS 1.3 session gets its id with its first ticket. */
-    if (s->version != TLS1_3_VERSION && !tls_server_session_id(s, s->session))
+    if (s->version != TLS1_3_VERSION && !tls_server_session_id(s, s->session, NULL))
         return 0;
     if (s->conn->hs != NULL && s->conn->hs->ems)
         s->session->flags |= SHIM_SESS_FLAG_EXTMS;

@@ -24,7 +24,8 @@ int tls_server_new_session(SSL *s);
 
 /* A new session id for s->session (stock's ssl_generate_session_id: the
  * application's generator if set, else random; unique in the cache).
- * 0 after tls_fatal. */
-int tls_server_session_id(SSL *s, SSL_SESSION *ss);
+ * rnd: SSL3_SSL_SESSION_ID_LENGTH random bytes the caller drew, the first
+ * random id tried (NULL: drawn here).  0 after tls_fatal. */
+int tls_server_session_id(SSL *s, SSL_SESSION *ss, const uint8_t *rnd);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "crypto/hash.h"
 #include "crypto/pkey.h"
+#include "crypto/sig.h"
 #include "tls/cipher_suites.h"
 #include "tls/groups.h"
 #include "tls/policy.h"
@@ -74,7 +75,8 @@ static int cert_signature_accepted(SSL *s, X509 *x)
  * certificate is signed (stock's check_cert_usable). */
 static int cert_key_usable(SSL *s, const struct tls_sigalg *a, X509 *x, EVP_PKEY *pkey)
 {
-    return shim_pkey_can_sign_digest(s->ctx->libctx, s->ctx->propq, pkey, a->hash_nid) &&
+    return shim_sig_can_sign_digest(s->ctx->sign_ctxs, s->ctx->libctx, s->ctx->propq, pkey,
+                                    a->hash_nid) &&
            cert_signature_accepted(s, x);
 }
 

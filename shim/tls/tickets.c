@@ -98,7 +98,8 @@ SSL_TICKET_STATUS tls_ticket_open(SSL *s, struct tls_hs *hs, const uint8_t *tick
     return ret;
 }
 
-enum tls_ticket_made tls_ticket_make(SSL *s, int stateful, uint8_t **out, size_t *out_len)
+enum tls_ticket_made tls_ticket_make(SSL *s, int stateful, const uint8_t *iv, uint8_t **out,
+                                     size_t *out_len)
 {
     uint8_t *der = NULL, *p;
     int der_len, reason;
@@ -121,7 +122,7 @@ enum tls_ticket_made tls_ticket_make(SSL *s, int stateful, uint8_t **out, size_t
         OPENSSL_clear_free(der, (size_t)der_len);
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     }
-    r = shim_ticket_seal(s, der, (size_t)der_len, out, out_len, &reason);
+    r = shim_ticket_seal(s, der, (size_t)der_len, iv, out, out_len, &reason);
     OPENSSL_clear_free(der, (size_t)der_len);
     if (r == SHIM_TICKET_NONE)
         return TLS_TICKET_DECLINED;

@@ -28,8 +28,10 @@ enum tls_ticket_made {
     TLS_TICKET_FAILED = 0,   /* after tls_fatal */
 };
 
-/* The ticket for s->session: sealed (stateless), or with stateful set the
- * session id that finds it in the cache.  *out is freed by the caller. */
-enum tls_ticket_made tls_ticket_make(SSL *s, int stateful, uint8_t **out, size_t *out_len);
+/* The ticket for s->session: sealed (stateless; iv as shim_ticket_seal's),
+ * or with stateful set the session id that finds it in the cache.  *out is
+ * freed by the caller. */
+enum tls_ticket_made tls_ticket_make(SSL *s, int stateful, const uint8_t *iv, uint8_t **out,
+                                     size_t *out_len);
 
 #endif

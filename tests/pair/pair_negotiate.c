@@ -188,6 +188,19 @@ static unsigned key_share_group(const struct pair_msg *ch)
     return (unsigned)b[2] << 8 | b[3];
 }
 
+/* SSL_get_peer_tmp_key: the key share the peer sent, as on the wire (the
+ * same bytes encoded back; stock keeps the peer's share in each role). */
+static void check_peer_tmp(SSL *ssl, const unsigned char *share, size_t len)
+{
+    EVP_PKEY *k = NULL;
+    unsigned char *enc = NULL;
+    ck_assert_int_eq(SSL_get_peer_tmp_key(ssl, &k), 1);
+    ck_assert_uint_eq(EVP_PKEY_get1_encoded_public_key(k, &enc), len);
+    ck_assert_mem_eq(enc, share, len);
+    OPENSSL_free(enc);
+    EVP_PKEY_free(k);
+}
+
 /* The server has one group; the default client offers them all with a key
  * share for X25519 only: any other group costs a HelloRetryRequest naming
  * it, then the second ClientHello carries its share. */
@@ -219,6 +232,18 @@ START_TEST(server_has_one_group)
         ck_assert_uint_ge(l, 4);
         ck_assert_uint_eq((unsigned)b[0] << 8 | b[1], groups[_i].codepoint);
     }
+    /* Each side's peer key is the other's share: the client's, the last
+     * ClientHello's first (KeyShareClientHello: list length, group, length,
+     * key); the server's, its ServerHello's (group, length, key). */
+    ck_assert(pair_msg_ext(pair_hs_msg(&p->s, 1, SSL3_MT_SERVER_HELLO, hrr), SSL3_MT_SERVER_HELLO,
+                           51, &b, &l));
+    ck_assert_uint_gt(l, 4);
+    check_peer_tmp(p->c.ssl, b + 4, l - 4);
+    ck_assert(pair_msg_ext(pair_hs_msg(&p->s, 0, SSL3_MT_CLIENT_HELLO, hrr), SSL3_MT_CLIENT_HELLO,
+                           51, &b, &l));
+    ck_assert_uint_gt(l, 6);
+    ck_assert_uint_eq((size_t)(b[4] << 8 | b[5]), l - 6);
+    check_peer_tmp(p->s.ssl, b + 6, l - 6);
     ck_assert(pair_send(p, &p->c, DATA, sizeof(DATA)));
     ck_assert(pair_send(p, &p->s, DATA, sizeof(DATA)));
 }

@@ -485,7 +485,7 @@ START_TEST(server_hello_key_share)
 {
     struct client k;
     EVP_PKEY *server = EVP_PKEY_Q_keygen(NULL, NULL, "X25519"), *client_pub;
-    uint8_t pub[32], cpub[32], want[32];
+    uint8_t pub[32], cpub[32], want[32], got[32];
     size_t n = sizeof(pub), want_len = sizeof(want);
     char list[256];
     EVP_PKEY_CTX *pctx;
@@ -510,7 +510,14 @@ START_TEST(server_hello_key_share)
     ck_assert_mem_eq(k.hs->dhe, want, 32);
     ck_assert_uint_eq(k.c->group->id, 0x001d);
     ck_assert_uint_eq(k.s->session->kex_group, 0x001d);
-    ck_assert_ptr_nonnull(k.c->peer_tmp);
+    /* The share is kept as bytes; SSL_get_peer_tmp_key's key is made from
+     * them when asked for, and is the server's public key. */
+    ck_assert_ptr_null(k.c->peer_tmp);
+    ck_assert_ptr_nonnull(tls_conn_peer_tmp(k.c));
+    n = sizeof(got);
+    ck_assert(EVP_PKEY_get_raw_public_key(k.c->peer_tmp, got, &n));
+    ck_assert_uint_eq(n, 32);
+    ck_assert_mem_eq(got, pub, 32);
     EVP_PKEY_CTX_free(pctx);
     EVP_PKEY_free(client_pub);
     EVP_PKEY_free(server);
