@@ -494,7 +494,7 @@ def check_options(args):
             i += 1
         else:
             usage = 'usage: shimssl bench [--smoke] [--repeat N] [--n HI,LO[,CPU]] ' \
-                    '[--only handshakes|other|threads]'
+                    '[--only handshakes|locks|other|threads]'
             if args[i] in ('-h', '--help'):
                 print(usage)
                 sys.exit(0)
