@@ -315,6 +315,11 @@ def scenarios(pki):
         out.append(S('tls13-' + suite, with_server(['-ciphersuites', suite], ['-tls1_3'], twice=True),
                      {'exit': [0, 0], 'sessions': sessions('TLSv1.3', suite, 1)},
                      quick=suite == 'TLS_AES_256_GCM_SHA384'))
+    # The CCM suites, off by default on both sides: named on both.
+    for suite in ('TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256'):
+        out.append(S('tls13-' + suite, with_server(['-ciphersuites', suite], ['-tls1_3', '-ciphersuites', suite],
+                                                   twice=True),
+                     {'exit': [0, 0], 'sessions': sessions('TLSv1.3', suite, 1)}))
     a256 = 'TLS_AES_256_GCM_SHA384'
     out += [
         S('tls13-stateful-resumption', with_server(['-no_ticket'], ['-tls1_3'], twice=True),
