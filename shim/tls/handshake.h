@@ -19,6 +19,7 @@
 #ifndef SHIM_TLS_HANDSHAKE_H
 #define SHIM_TLS_HANDSHAKE_H
 
+#include "crypto/ticket_crypt.h"
 #include "crypto/transcript.h"
 #include "tls/alert.h"
 #include "tls/bytes.h"
@@ -88,6 +89,14 @@ struct tls_hs_server {
     int done_reported;       /* the handshake's end was reported before its tickets */
     int early_data_rejected; /* the client offered 0-RTT data, which we refuse */
     int ec_point_formats;    /* the client listed its EC point formats (TLS 1.2) */
+    /* TLS 1.2: the IV for a ticket sealed under the context's own keys,
+     * drawn with our random (one RAND call instead of two), used once. */
+    uint8_t ticket_iv[SHIM_TICKET_IV_LEN];
+    int ticket_iv_set;
+    /* TLS 1.3: the Early Secret of the PSK whose binder verified (the key
+     * schedule starts from it, not from a second extraction), its hash. */
+    uint8_t psk_early[EVP_MAX_MD_SIZE];
+    const EVP_MD *psk_early_md;
 };
 
 /* psk_key_exchange_modes the server takes (RFC 8446 4.2.9). */

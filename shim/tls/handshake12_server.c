@@ -775,7 +775,10 @@ static enum tls_step do_send_session_ticket(SSL *s, struct tls_conn *c, struct t
         return tls_fail(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     /* The session travels in the ticket: its master secret must be set. */
     s->session->cipher = c->cipher;
-    if ((made = tls_ticket_make(s, 0, NULL, &ticket, &ticket_len)) == TLS_TICKET_FAILED)
+    made =
+        tls_ticket_make(s, 0, hs->sv.ticket_iv_set ? hs->sv.ticket_iv : NULL, &ticket, &ticket_len);
+    hs->sv.ticket_iv_set = 0;
+    if (made == TLS_TICKET_FAILED)
         return TLS_STEP_FAIL;
     if (!tls_hs_begin_msg(s, &b, SSL3_MT_NEWSESSION_TICKET, ticket_len + 16)) {
         OPENSSL_free(ticket);

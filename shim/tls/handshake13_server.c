@@ -146,11 +146,19 @@ static enum tls_step do_send_server_hello(SSL *s, struct tls_conn *c, struct tls
 
     tls_conn_note_send(s, c);
     if (!hrr) {
-        /* The key schedule starts from the PSK of a resumed session. */
-        if (!tls13_secrets_init(&hs->ks, c->algs, c->md) ||
-            !tls13_derive_early(&hs->ks, s->hit ? s->session->master_key : NULL,
-                                s->hit ? s->session->master_key_length : 0))
+        /* The key schedule starts from the PSK of a resumed session, whose
+         * Early Secret the binder's check derived. */
+        int kept = s->hit && hs->sv.psk_early_md == c->md;
+
+        if (!tls13_secrets_init(&hs->ks, c->algs, c->md))
             return tls_fail(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
+        if (kept)
+            tls13_set_early(&hs->ks, hs->sv.psk_early);
+        else if (!tls13_derive_early(&hs->ks, s->hit ? s->session->master_key : NULL,
+                                     s->hit ? s->session->master_key_length : 0))
+            return tls_fail(s, SSL_AD_INTERNAL_ERROR, TLS_R_RAISED);
+        OPENSSL_cleanse(hs->sv.psk_early, sizeof(hs->sv.psk_early));
+        hs->sv.psk_early_md = NULL;
         if (!s->hit)
             s->session->cipher = c->cipher;
     }

@@ -513,9 +513,18 @@ static int early_process(SSL *s, struct tls_conn *c, struct tls_hs *hs, struct t
         return tls_fatal(s, SSL_AD_DECODE_ERROR, SSL_R_NO_COMPRESSION_SPECIFIED);
     if (!tls_ext_parse_all(s, c, hs, SSL_EXT_CLIENT_HELLO, &ch->ext))
         return 0;
-    /* Our random, with a downgrade sentinel when we answer below our best. */
-    if (RAND_bytes_ex(s->ctx->libctx, c->server_random, SSL3_RANDOM_SIZE, 0) <= 0)
-        return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+    /* Our random, with a downgrade sentinel when we answer below our best;
+     * in TLS 1.2 the IV of a ticket we may issue comes in the same draw. */
+    {
+        uint8_t rnd[SSL3_RANDOM_SIZE + sizeof(hs->sv.ticket_iv)];
+        size_t n = tls13 ? SSL3_RANDOM_SIZE : sizeof(rnd);
+
+        if (RAND_bytes_ex(s->ctx->libctx, rnd, n, 0) <= 0)
+            return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
+        memcpy(c->server_random, rnd, SSL3_RANDOM_SIZE);
+        memcpy(hs->sv.ticket_iv, rnd + SSL3_RANDOM_SIZE, sizeof(hs->sv.ticket_iv));
+        hs->sv.ticket_iv_set = !tls13;
+    }
     if (hs->sv.downgrade == TLS1_2_VERSION)
         memcpy(c->server_random + 24, downgrade_tls12, 8);
     else if (hs->sv.downgrade == TLS1_1_VERSION)

@@ -71,6 +71,12 @@ int tls13_derive_early(struct tls13_secrets *k, const uint8_t *psk, size_t psk_l
     return tls_hkdf_extract(k->algs, k->md, NULL, 0, psk, psk_len, k->early);
 }
 
+void tls13_set_early(struct tls13_secrets *k, const uint8_t *early)
+{
+    k->early_zero = 0;
+    memcpy(k->early, early, k->hlen);
+}
+
 int tls13_derive_handshake(struct tls13_secrets *k, const uint8_t *dhe, size_t dhe_len,
                            const uint8_t *hash_ch_sh)
 {

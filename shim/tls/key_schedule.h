@@ -30,6 +30,8 @@ void tls13_secrets_cleanup(struct tls13_secrets *k);
 
 /* Early Secret = HKDF-Extract(0, PSK or zeros). */
 int tls13_derive_early(struct tls13_secrets *k, const uint8_t *psk, size_t psk_len);
+/* The Early Secret as derived before (by the same hash, from the same PSK). */
+void tls13_set_early(struct tls13_secrets *k, const uint8_t *early);
 /* Handshake Secret from the (EC)DHE secret; client/server handshake traffic
  * secrets from Hash(ClientHello..ServerHello). */
 int tls13_derive_handshake(struct tls13_secrets *k, const uint8_t *dhe, size_t dhe_len,

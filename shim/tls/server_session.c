@@ -98,14 +98,22 @@ static int check_binder(SSL *s, struct tls_conn *c, struct tls_hs *hs, SSL_SESSI
          tls_transcript_hash_with(&hs->transcript, md, c->hm.msg.raw,
                                   (size_t)(binders_start - c->hm.msg.raw), hash, &hlen) &&
          tls13_finished(c->algs, md, key, hash, expected);
+    /* (kept for the key schedule, used only if this binder verifies) */
+    hs->sv.psk_early_md = NULL;
+    if (ok) {
+        memcpy(hs->sv.psk_early, ks.early, ks.hlen);
+        hs->sv.psk_early_md = md;
+    }
     tls13_secrets_cleanup(&ks);
     OPENSSL_cleanse(key, sizeof(key));
     if (!ok)
         return tls_fatal(s, SSL_AD_INTERNAL_ERROR, ERR_R_INTERNAL_ERROR);
     /* A wrong binder: illegal_parameter as stock (RFC 8446 6.2 would say
      * decrypt_error). */
-    if (CRYPTO_memcmp(expected, binder->p, binder->len) != 0)
+    if (CRYPTO_memcmp(expected, binder->p, binder->len) != 0) {
+        hs->sv.psk_early_md = NULL;
         return tls_fatal(s, SSL_AD_ILLEGAL_PARAMETER, SSL_R_BINDER_DOES_NOT_VERIFY);
+    }
     return 1;
 }
 

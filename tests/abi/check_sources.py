@@ -7,9 +7,12 @@
    functions are exported.
 2. Layers (see README.md, "Layout"): api -> tls -> crypto -> libcrypto.
    - shim/tls never includes a shim/api header; shim/crypto never includes a
-     shim/tls or shim/api header;
-   - neither shim/tls nor shim/crypto calls an exported libssl function
-     (the engine has internal equivalents; an exported function is the API's);
+     shim/tls or shim/api header (an include is resolved as the compiler
+     finds it, so "../api/x.h", "tls/../api/x.h" and <api/x.h> count too);
+   - neither shim/tls nor shim/crypto calls an exported libssl function,
+     directly or through a macro of our public headers (SSL_set_mode is
+     SSL_ctrl); the engine has internal equivalents; an exported function is
+     the API's;
    - EVP / EVP_PKEY / EVP_MAC / EVP_KDF / X509_STORE_CTX functions are called
      only in shim/crypto.  Outside it, only EVP_PKEY_free and EVP_PKEY_up_ref
      are allowed: keys cross every layer (applications hand us theirs), so
@@ -28,7 +31,9 @@ import tempfile
 
 LIBSSL_HEADERS = re.compile(r'#\s*include\s*<openssl/(ssl|tls1|ssl3|dtls1|srtp|ssl2|sslerr|'
                             r'sslerr_legacy|prov_ssl)\.h>')
-LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s*"([a-z_]+)/[^"]+"', re.M)
+ANY_INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]', re.M)
+LIBSSL_HEADER_NAMES = {'ssl.h', 'tls1.h', 'ssl3.h', 'dtls1.h', 'srtp.h', 'ssl2.h', 'sslerr.h',
+                       'sslerr_legacy.h', 'prov_ssl.h'}
 CRYPTO_CALL = re.compile(r'\b((?:EVP|X509_STORE_CTX)_[A-Za-z0-9_]*)\s*\(')
 ANY_CALL = re.compile(r'\b([A-Za-z_][A-Za-z0-9_]*)\s*\(')
 CRYPTO_CALLS_ALLOWED = {'EVP_PKEY_free', 'EVP_PKEY_up_ref'}
@@ -50,6 +55,26 @@ def strip_comments_and_strings(text):
     return re.sub(r'"(\\.|[^"\\\n])*"', '""', text)
 
 
+def resolve_include(root, rel, quote, name):
+    """Where an include lands, relative to the source root, as the compiler
+    finds it: a "quoted" name in the including file's directory first, then
+    (quoted or <angled>) under the include directories shim/ and include/.
+    None for a system header.  Written out so that "../api/x.h",
+    "tls/../api/x.h" or <api/x.h> cannot pass for something else."""
+    bases = ([os.path.dirname(rel)] if quote == '"' else []) + ['shim', 'include']
+    found = [os.path.normpath(os.path.join(b, name)) for b in bases]
+    for path in found:
+        if os.path.exists(os.path.join(root, path)):
+            return path
+    # Not there (the self-test's scratch tree): a name with a directory that
+    # is a layer is taken under shim/, a relative one from the file.
+    if name.startswith('..') and quote == '"':
+        return found[0]
+    if '/' in name and name.split('/')[0] in MAY_INCLUDE:
+        return os.path.normpath(os.path.join('shim', name))
+    return None
+
+
 def line_of(text, pos):
     return text.count('\n', 0, pos) + 1
 
@@ -65,10 +90,20 @@ def check_file(root, rel, text, exports):
             fails.append('%s: first include must be "shim.h"' % rel)
     if layer is None:
         return fails
-    for m in LOCAL_INCLUDE.finditer(text):
-        if m.group(1) not in MAY_INCLUDE.get(layer, set()):
-            fails.append('%s:%d: layer %s includes from %s/ (an upward include)'
-                         % (rel, line_of(text, m.start()), layer, m.group(1)))
+    for m in ANY_INCLUDE.finditer(text):
+        target = resolve_include(root, rel, m.group(1), m.group(2))
+        if target is None:
+            continue
+        parts = target.split(os.sep)
+        if parts[0] == 'include' and parts[-1] in LIBSSL_HEADER_NAMES:
+            fails.append('%s:%d: includes a libssl header directly (%s)'
+                         % (rel, line_of(text, m.start()), m.group(2)))
+        elif parts[0] != 'shim' or len(parts) < 2:
+            fails.append('%s:%d: includes %s, outside the library (%s)'
+                         % (rel, line_of(text, m.start()), m.group(2), target))
+        elif len(parts) > 2 and parts[1] not in MAY_INCLUDE.get(layer, set()):
+            fails.append('%s:%d: layer %s includes from %s/ (an upward include: %s)'
+                         % (rel, line_of(text, m.start()), layer, parts[1], m.group(2)))
     code = strip_comments_and_strings(text)
     if layer != 'crypto':
         for m in CRYPTO_CALL.finditer(code):
@@ -79,7 +114,7 @@ def check_file(root, rel, text, exports):
         for m in ANY_CALL.finditer(code):
             if m.group(1) in exports:
                 fails.append('%s:%d: the engine calls the exported %s'
-                             % (rel, line_of(code, m.start()), m.group(1)))
+                             % (rel, line_of(code, m.start()), exports[m.group(1)]))
     return fails
 
 
@@ -97,9 +132,36 @@ def check_tree(root, exports):
     return count, fails
 
 
+OUR_HEADERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'include',
+                           'openssl')
+MACRO = re.compile(r'^\s*#\s*define\s+([A-Za-z_][A-Za-z0-9_]*)\(([^)]*)\)(.*)$', re.M)
+
+
 def read_exports(path):
+    """What the engine must not call: name -> how to say it.  The exported
+    functions, and the function-like macros of our public headers that
+    expand to one (SSL_set_mode is SSL_ctrl, SSL_get_app_data is
+    SSL_get_ex_data), followed through macros that use other macros."""
     with open(path) as fh:
-        return {l.strip() for l in fh if l.strip() and not l.startswith('#')}
+        names = {l.strip(): l.strip() for l in fh if l.strip() and not l.startswith('#')}
+    bodies = {}
+    for f in sorted(os.listdir(OUR_HEADERS)):
+        with open(os.path.join(OUR_HEADERS, f)) as fh:
+            text = re.sub(r'\\\n', ' ', fh.read())
+        for m in MACRO.finditer(text):
+            bodies[m.group(1)] = m.group(3)
+    grew = True
+    while grew:
+        grew = False
+        for macro, body in bodies.items():
+            if macro in names:
+                continue
+            for called in ANY_CALL.findall(body):
+                if called in names:
+                    names[macro] = '%s through the macro %s' % (names[called].split(' ')[0], macro)
+                    grew = True
+                    break
+    return names
 
 
 # One planted violation per rule: (file, text, what the report must say).
@@ -110,14 +172,28 @@ PLANTED = [
      'exported SSL_SESSION_free'),
     ('shim/crypto/d.c', '#include "shim.h"\nvoid f(void) { SSL_CTX_new(0); }\n',
      'exported SSL_CTX_new'),
+    # An exported function reached through a public macro is called all the same.
+    ('shim/tls/m.c', '#include "shim.h"\nvoid f(SSL *s) { SSL_set_mode(s, 1); }\n',
+     'exported SSL_ctrl through the macro SSL_set_mode'),
+    ('shim/crypto/n.c', '#include "shim.h"\nvoid *f(SSL *s) { return SSL_get_app_data(s); }\n',
+     'exported SSL_get_ex_data through the macro SSL_get_app_data'),
     ('shim/tls/e.c', '#include "shim.h"\nvoid f(void) { EVP_MD_CTX_new(); }\n',
      'EVP_MD_CTX_new is called outside'),
     ('shim/api/f.c', '#include "shim.h"\nvoid f(void) { X509_STORE_CTX_new(); }\n',
      'X509_STORE_CTX_new is called outside'),
     ('shim/api/g.c', '#include <openssl/ssl.h>\n', 'first include'),
+    # Spellings that name an upper layer without starting with its name.
+    ('shim/tls/h.c', '#include "shim.h"\n#include "../api/config.h"\n', 'upward include'),
+    ('shim/tls/i.c', '#include "shim.h"\n#include "tls/../api/config.h"\n', 'upward include'),
+    ('shim/tls/j.c', '#include "shim.h"\n#include <api/config.h>\n', 'upward include'),
+    ('shim/crypto/k.c', '#include "shim.h"\n#include "../tls/conn.h"\n', 'upward include'),
+    ('shim/tls/l.c', '#include "shim.h"\n#include "../../include/openssl/ssl.h"\n',
+     'libssl header directly'),
 ]
 # And what must not be reported: comments, strings, allowed calls.
 CLEAN = ('shim/tls/ok.c', '#include "shim.h"\n#include "crypto/hash.h"\n'
+         '#include "objects.h"\n#include "util/counter.h"\n#include "../crypto/aead.h"\n'
+         '#include <openssl/evp.h>\n#include <string.h>\n'
          '/* SSL_CTX_new(x) and EVP_Digest(y) in a comment */\n'
          'static const char *s = "SSL_free(z)";\n'
          'void f(EVP_PKEY *k) { EVP_PKEY_free(k); EVP_PKEY_up_ref(k); }\n')

@@ -28,6 +28,14 @@ signal.signal(signal.SIGTERM, _exit_on_signal)
 signal.signal(signal.SIGINT, _exit_on_signal)
 
 
+def fresh_pki(pki):
+    """Makes the test PKI in pki, or remakes it when it has aged
+    (make_certs.sh decides): every test that uses it calls this first, so a
+    build tree never runs its tests on certificates past their validity."""
+    subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), 'make_certs.sh'), pki],
+                   check=True)
+
+
 def free_port():
     """A port that was free a moment ago (for servers that cannot take port 0)."""
     with socket.socket() as s:
@@ -89,7 +97,8 @@ class SServer(Peer):
         # line already read into the buffer); the port comes from the
         # "ACCEPT" line.
         self.lines = queue.Queue()
-        threading.Thread(target=self._drain, daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
         deadline = time.time() + 10
         while self.port is None and time.time() < deadline:
             try:
@@ -104,6 +113,17 @@ class SServer(Peer):
         if self.port is None:
             self.close()
             raise RuntimeError('s_server did not start: %s' % ''.join(self.log))
+
+    def wait_exit(self, timeout=10):
+        """For a server that ends on its own (-naccept 1): its exit status
+        (subprocess's: negative for a signal) once it and its output have
+        ended, or None if it is still running after timeout."""
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        self._drainer.join(timeout=5)
+        return self.proc.returncode
 
     def _drain(self):
         for line in self.proc.stdout:

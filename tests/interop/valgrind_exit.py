@@ -85,9 +85,13 @@ def run(lib, pki, www, server_args, curl_args, fetches):
             r = memcheck(cmd, env, xml_path)
             ours, total = our_errors(xml_path, lib)
             fetched = r.stdout.count(PAGE.strip())
-            ok = r.returncode == 0 and fetched == fetches and not ours
+            # A preload that did not happen would make "nothing of ours" hollow.
+            unusable = runs.problems(r.returncode, r.stdout)
+            ok = r.returncode == 0 and fetched == fetches and not ours and not unusable
             print('%s: exit %d, page fetched %d of %d times, %d valgrind records, %d of them ours -> %s'
                   % (label, r.returncode, fetched, fetches, total, len(ours), 'ok' if ok else 'FAIL'))
+            for why in unusable:
+                print('  unusable run: ' + why)
             for kind, size, where in ours:
                 print('  %s, %s bytes, at %s' % (kind, size, where))
             if r.returncode != 0 or fetched != fetches:

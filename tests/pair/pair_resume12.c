@@ -384,6 +384,25 @@ START_TEST(resume_by_ticket)
 END_TEST
 
 /* A ticket from a context with other keys: a full handshake, a new ticket. */
+/* Tickets from two full handshakes are sealed under different IVs (after
+ * the 16-byte key name: stock's layout), drawn with the server's random. */
+START_TEST(ticket_ivs_differ)
+{
+    const unsigned char *t[2];
+    size_t len[2];
+
+    setup12(0);
+    for (int i = 0; i < 2; i++) {
+        SSL_SESSION *sess = session_of(connect_with(sctx, NULL));
+        ck_assert_int_eq(SSL_SESSION_has_ticket(sess), 1);
+        SSL_SESSION_get0_ticket(sess, &t[i], &len[i]);
+        ck_assert_uint_ge(len[i], 32);
+    }
+    ck_assert(memcmp(t[0], t[1], 16) == 0); /* the same key name */
+    ck_assert(memcmp(t[0] + 16, t[1] + 16, 16) != 0);
+}
+END_TEST
+
 START_TEST(ticket_other_keys)
 {
     setup12(0);
@@ -505,6 +524,7 @@ Suite *pair_suite(void)
 
     tc = pair_tcase("tickets");
     tcase_add_test(tc, resume_by_ticket);
+    tcase_add_test(tc, ticket_ivs_differ);
     tcase_add_test(tc, ticket_other_keys);
     tcase_add_test(tc, ticket_shared_keys);
     tcase_add_test(tc, no_ticket_option);

@@ -113,6 +113,13 @@ START_TEST(two_tickets_by_default)
     size_t l0 = nst_ticket(pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 0), &t0);
     size_t l1 = nst_ticket(pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 1), &t1);
     ck_assert(l0 != l1 || memcmp(t0, t1, l0) != 0);
+    /* Each with randomness of its own: the IV after the 16-byte key name
+     * (stock's ticket layout) and the age add. */
+    ck_assert_uint_ge(l0, 32);
+    ck_assert_uint_ge(l1, 32);
+    ck_assert(memcmp(t0 + 16, t1 + 16, 16) != 0);
+    ck_assert(memcmp(pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 0)->data + 8,
+                     pair_hs_msg(&p->s, 1, SSL3_MT_NEWSESSION_TICKET, 1)->data + 8, 4) != 0);
     /* The server's info callback saw them written after the handshake. */
     pair_info_in_order(&p->s, "SSLv3/TLS read finished", "SSLv3/TLS write session ticket",
                        "SSLv3/TLS write session ticket", NULL);

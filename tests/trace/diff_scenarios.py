@@ -272,6 +272,7 @@ def main():
         return 0
     name, script, build, pki = sys.argv[1:5]
     pki = os.path.abspath(pki)
+    peers.fresh_pki(pki)
     return run(name, script, build, pki)
 
 

@@ -36,6 +36,7 @@ print('fetched', len(ok))
 def main():
     which, script, build, pki = sys.argv[1:5]
     pki = os.path.abspath(pki)
+    peers.fresh_pki(pki)
     ca = os.path.join(pki, 'ca.pem')
     www = os.path.join(pki, 'www-trace-follow')
     os.makedirs(www, exist_ok=True)

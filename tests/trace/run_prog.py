@@ -12,6 +12,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'interop'))
+import peers  # noqa: E402
+
 LINE = re.compile(r'^t(\d+) (\d+) ( *)(> |< )?(cb:)?\w+\(.*\)( = .*| \{.*\}| \| .*)?$')
 SECRET = re.compile(r'[0-9a-fA-F]{64}')
 
@@ -43,6 +46,7 @@ def well_formed(files, fails):
 
 def main():
     tracer, prog, pki, mode = sys.argv[1:5]
+    peers.fresh_pki(pki)
     extra = sys.argv[5:]
     env = {k: v for k, v in os.environ.items() if k not in ('LD_PRELOAD', 'LD_LIBRARY_PATH')}
     argv = [prog, pki, mode] + extra
