@@ -39,16 +39,26 @@ static int run_kdf(EVP_KDF *kdf, OSSL_PARAM *params, uint8_t *out, size_t out_le
  */
 enum { MD_SHA256, MD_SHA384, MDS };
 
+/* Keyed contexts kept per digest: a handshake's key schedule goes back to
+ * a secret after using others (the Early Secret for its "derived" salt
+ * after the binder's keys, a traffic secret for its Finished key after the
+ * other side's), and a context keyed anew costs two compressions more than
+ * one re-initialised on the key it holds. */
+#define MAC_WAYS 4
+
 struct mac_slot {
     EVP_MAC_CTX *ctx;
     size_t key_len; /* the key ctx holds, when key_set */
     int key_set;
+    unsigned long used;  /* when last used: the least recent is re-keyed */
+    const uint8_t *from; /* where the key was read: looked at first (below) */
     uint8_t key[EVP_MAX_MD_SIZE];
 };
 
 struct mac_cache {
     const struct shim_algs *algs; /* whose HMAC and digests these are */
-    struct mac_slot slot[MDS];
+    struct mac_slot slot[MDS][MAC_WAYS];
+    unsigned long clock;
 };
 
 static CRYPTO_ONCE cache_once = CRYPTO_ONCE_STATIC_INIT;
@@ -57,11 +67,12 @@ static int cache_key_ok;
 
 static void cache_clear(struct mac_cache *c)
 {
-    for (int m = 0; m < MDS; m++) {
-        EVP_MAC_CTX_free(c->slot[m].ctx);
-        OPENSSL_cleanse(&c->slot[m], sizeof(c->slot[m]));
-        c->slot[m].ctx = NULL;
-    }
+    for (int m = 0; m < MDS; m++)
+        for (int w = 0; w < MAC_WAYS; w++) {
+            EVP_MAC_CTX_free(c->slot[m][w].ctx);
+            OPENSSL_cleanse(&c->slot[m][w], sizeof(c->slot[m][w]));
+            c->slot[m][w].ctx = NULL;
+        }
 }
 
 static void cache_free(void *p)
@@ -112,15 +123,13 @@ static EVP_MAC_CTX *new_hmac(const struct shim_algs *a, const EVP_MD *md)
     return ctx;
 }
 
-/* This thread's slot for md, its context made on first use; NULL when md is
- * not one the cache keeps, or there is no memory (the caller then uses a
- * context of its own). */
-static struct mac_slot *cached_slot(const struct shim_algs *a, const EVP_MD *md)
+/* This thread's cache, for a's algorithms; NULL when there is none (no
+ * memory: the caller then uses a context of its own). */
+static struct mac_cache *thread_cache(const struct shim_algs *a)
 {
     struct mac_cache *c;
-    int m = md == a->sha256 ? MD_SHA256 : md == a->sha384 ? MD_SHA384 : -1;
 
-    if (m < 0 || !CRYPTO_THREAD_run_once(&cache_once, cache_init) || !cache_key_ok)
+    if (!CRYPTO_THREAD_run_once(&cache_once, cache_init) || !cache_key_ok)
         return NULL;
     if ((c = CRYPTO_THREAD_get_local(&cache_key)) == NULL) {
         if ((c = OPENSSL_zalloc(sizeof(*c))) == NULL || !CRYPTO_THREAD_set_local(&cache_key, c)) {
@@ -132,38 +141,54 @@ static struct mac_slot *cached_slot(const struct shim_algs *a, const EVP_MD *md)
         cache_clear(c);
         c->algs = a;
     }
-    if (c->slot[m].ctx == NULL && (c->slot[m].ctx = new_hmac(a, md)) == NULL)
-        return NULL;
-    return &c->slot[m];
+    return c;
 }
 
-/* An HMAC keyed with key, ready for updates: the thread's context for md
- * (re-initialised without a key schedule when it already holds this key),
- * or, for other digests, *own, made here and freed by the caller. */
+/* An HMAC keyed with key, ready for updates: one of the thread's contexts
+ * for md (re-initialised without a key schedule when it already holds this
+ * key, else the least recently used one keyed), or, for other digests,
+ * *own, made here and freed by the caller. */
 static EVP_MAC_CTX *hmac_start(const struct shim_algs *a, const EVP_MD *md, const uint8_t *key,
                                size_t key_len, EVP_MAC_CTX **own)
 {
-    struct mac_slot *s = cached_slot(a, md);
-    EVP_MAC_CTX *ctx;
+    int m = md == a->sha256 ? MD_SHA256 : md == a->sha384 ? MD_SHA384 : -1;
+    struct mac_cache *c = m >= 0 ? thread_cache(a) : NULL;
+    struct mac_slot *sl, *victim;
 
     *own = NULL;
-    if (s == NULL) {
+    if (c == NULL) {
         if ((*own = new_hmac(a, md)) == NULL || !EVP_MAC_init(*own, key, key_len, NULL))
             return NULL;
         return *own;
     }
-    ctx = s->ctx;
-    if (s->key_set && s->key_len == key_len && CRYPTO_memcmp(s->key, key, key_len) == 0)
-        return EVP_MAC_init(ctx, NULL, 0, NULL) ? ctx : NULL;
-    s->key_set = 0;
-    if (!EVP_MAC_init(ctx, key, key_len, NULL))
-        return NULL;
-    if (key_len <= sizeof(s->key)) {
-        memcpy(s->key, key, key_len);
-        s->key_len = key_len;
-        s->key_set = 1;
+    /* A secret is passed from where the key schedule keeps it: only a slot
+     * keyed from the same place is compared (in constant time), so that a
+     * miss costs no comparison. */
+    victim = &c->slot[m][0];
+    for (int w = 0; w < MAC_WAYS; w++) {
+        sl = &c->slot[m][w];
+        if (sl->key_set && sl->from == key && sl->key_len == key_len &&
+            CRYPTO_memcmp(sl->key, key, key_len) == 0) {
+            sl->used = ++c->clock;
+            return EVP_MAC_init(sl->ctx, NULL, 0, NULL) ? sl->ctx : NULL;
+        }
+        if (sl->used < victim->used)
+            victim = sl;
     }
-    return ctx;
+    sl = victim;
+    sl->key_set = 0;
+    sl->used = ++c->clock;
+    if (sl->ctx == NULL && (sl->ctx = new_hmac(a, md)) == NULL)
+        return NULL;
+    if (!EVP_MAC_init(sl->ctx, key, key_len, NULL))
+        return NULL;
+    if (key_len <= sizeof(sl->key)) {
+        memcpy(sl->key, key, key_len);
+        sl->from = key;
+        sl->key_len = key_len;
+        sl->key_set = 1;
+    }
+    return sl->ctx;
 }
 
 /* One HMAC(key, p1 || p2 || p3 || p4) into out (the digest's size). */
