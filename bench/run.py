@@ -482,7 +482,27 @@ def print_other(rows, repeat):
         print('| %s | %.1f | %.1f | %s | %.2fx |' % (name, st, ou, unit, (ou / st) if st else 0.0))
 
 
+def check_options(args):
+    """The options after the three fixed arguments: anything else (a typo, or
+    --help) prints the usage instead of starting a run of many minutes."""
+    with_value = {'--repeat', '--n', '--only'}
+    i = 0
+    while i < len(args):
+        if args[i] in with_value and i + 1 < len(args):
+            i += 2
+        elif args[i] == '--smoke':
+            i += 1
+        else:
+            usage = 'usage: shimssl bench [--smoke] [--repeat N] [--n HI,LO[,CPU]] ' \
+                    '[--only handshakes|locks|other|threads]'
+            if args[i] in ('-h', '--help'):
+                print(usage)
+                sys.exit(0)
+            sys.exit('shimssl bench: unknown option %s\n%s' % (args[i], usage))
+
+
 def main():
+    check_options(sys.argv[4:])
     build, lib, pki = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     smoke = '--smoke' in sys.argv
     repeat = 1 if smoke else 3

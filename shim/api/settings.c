@@ -293,6 +293,15 @@ void SSL_CTX_set_next_proto_select_cb(SSL_CTX *ctx, SSL_CTX_npn_select_cb_func c
     ctx->npn_select_cb_arg = arg;
 }
 
+/* A server's NPN protocols (TLS 1.2 only), asked for when a ClientHello
+ * offers NPN; the engine reads the client's NextProtocol message after it. */
+void SSL_CTX_set_next_protos_advertised_cb(SSL_CTX *ctx, SSL_CTX_npn_advertised_cb_func cb,
+                                           void *arg)
+{
+    ctx->npn_advertised_cb = cb;
+    ctx->npn_advertised_cb_arg = arg;
+}
+
 /*
  * RFC 7301 / NPN selection: the first of the server's protocols that the
  * client lists too; failing that, the client's first, with

@@ -193,13 +193,11 @@ int tls_write_app(SSL *s, const void *buf, size_t len, size_t *written)
 {
     struct tls_conn *c = s->conn;
     const uint8_t *p = buf;
-    size_t frag = s->cfg.max_send_fragment;
+    size_t frag = tls_rl_send_fragment(s);
 
     *written = 0;
     if (c->failed)
         return -1;
-    if (frag == 0 || frag > SSL3_RT_MAX_PLAIN_LENGTH)
-        frag = SSL3_RT_MAX_PLAIN_LENGTH;
     /* A retried write first finishes sending what it queued last time. */
     if (tls_rl_write_pending(&c->rl) && tls_rl_flush(s, &c->rl) != TLS_RL_OK)
         return -1;

@@ -380,7 +380,10 @@ enum tls_rl_result tls_rl_read(SSL *s, struct tls_rl *rl)
             tls_fatal(s, SSL_AD_UNEXPECTED_MESSAGE, SSL_R_BAD_LENGTH);
             return TLS_RL_FATAL;
         }
-        if (len > SSL3_RT_MAX_PLAIN_LENGTH) {
+        /* RFC 6066 §4: a record over the negotiated max_fragment_length is
+         * a record_overflow, as one over 2^14. */
+        if (len > SSL3_RT_MAX_PLAIN_LENGTH ||
+            (tls_rl_max_fragment(s) != 0 && len > tls_rl_max_fragment(s))) {
             tls_fatal(s, SSL_AD_RECORD_OVERFLOW, SSL_R_DATA_LENGTH_TOO_LONG);
             return TLS_RL_FATAL;
         }
@@ -574,11 +577,32 @@ int tls_rl_queue(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_
     return queue_one(s, rl, type, data, len);
 }
 
-int tls_rl_queue_all(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len)
+size_t tls_rl_max_fragment(const SSL *s)
 {
-    size_t frag = s->cfg.max_send_fragment;
+    /* The session's mode is set as soon as the hello that settles it is
+     * read (stock's session->ext.max_fragment_len_mode), so the limit holds
+     * from the next record on, handshake records included. */
+    uint8_t mode = s->session != NULL ? s->session->max_fragment_len_mode : 0;
+
+    if (mode < TLSEXT_max_fragment_length_512 || mode > TLSEXT_max_fragment_length_4096)
+        return 0;
+    return (size_t)512 << (mode - 1);
+}
+
+size_t tls_rl_send_fragment(const SSL *s)
+{
+    size_t frag = tls_rl_max_fragment(s);
+
+    if (frag == 0)
+        frag = s->cfg.max_send_fragment;
     if (frag == 0 || frag > SSL3_RT_MAX_PLAIN_LENGTH)
         frag = SSL3_RT_MAX_PLAIN_LENGTH;
+    return frag;
+}
+
+int tls_rl_queue_all(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len)
+{
+    size_t frag = tls_rl_send_fragment(s);
     do {
         size_t n = len < frag ? len : frag;
         if (!tls_rl_queue(s, rl, type, data, n))

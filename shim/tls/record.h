@@ -92,6 +92,12 @@ void tls_rl_release_record(struct tls_rl *rl);
 /* Bytes received but not yet returned as records (SSL_has_pending). */
 int tls_rl_has_unread(const struct tls_rl *rl);
 
+/* The plaintext limit of a record as the session's negotiated
+ * max_fragment_length sets it (RFC 6066 §4), or 0 when none was. */
+size_t tls_rl_max_fragment(const SSL *s);
+/* How many plaintext bytes one record we send carries at most: the
+ * negotiated max_fragment_length, else the application's max_send_fragment. */
+size_t tls_rl_send_fragment(const SSL *s);
 /* Protects len bytes (<= the record size limit) as one record and queues it. */
 int tls_rl_queue(SSL *s, struct tls_rl *rl, int type, const uint8_t *data, size_t len);
 /* Queues data of any length as as many records as needed. */

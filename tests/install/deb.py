@@ -6,13 +6,14 @@ purged, and nothing of it may be left behind.  Otherwise (not root, or a
 package of the user's present) it is extracted with dpkg-deb -x and run
 from there, and the test says why.
 
-Used: `shimssl` on PATH, `shimssl run`, nginx served through the systemd
-drop-in the package ships.  Where systemd is not running, nothing can apply
+Used: `shimssl` on PATH, `shimssl run`, nginx, haproxy and stunnel4 served
+through the systemd drop-ins the package ships.  Where systemd is not running, nothing can apply
 the drop-in, so the test reads its Environment= lines and starts nginx with
 them itself (and says so); where systemd runs, the test still does that
 rather than touch the system's nginx.service.  `shimssl check --pid` must
 say ours for nginx started that way (master and worker) and not ours for
-nginx started without the drop-in.
+nginx started without the drop-in; haproxy and stunnel4, each started with
+its own drop-in's environment, must serve a stock curl and be ours too.
 
 usage: deb.py SOURCE_DIR PKI_DIR
 """
@@ -206,6 +207,85 @@ def nginx_through_dropin(c, root, cmd, lib, pki, t):
                  r.stdout + r.stderr)
 
 
+# haproxy answers by itself; stunnel4 runs a one-line HTTP answer per
+# connection.  Each listens on {port}, with the test certificate.
+OTHER_SERVICES = {
+    'haproxy.service': ('haproxy', 'haproxy.cfg', 'hello from haproxy on shimssl\n', """global
+  nbthread 1
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 10s
+  timeout server 10s
+frontend fe
+  bind 127.0.0.1:{port} ssl crt {combined}
+  http-request return status 200 content-type text/plain string "hello from haproxy on shimssl\\n"
+""", lambda conf: ['haproxy', '-db', '-f', conf]),
+    'stunnel@.service': ('stunnel4', 'stunnel.conf', 'hello from stunnel on shimssl\n', """foreground = yes
+pid =
+syslog = no
+[svc]
+accept = 127.0.0.1:{port}
+cert = {pki}/server-ec.pem
+key = {pki}/server-ec.key
+exec = {script}
+""", lambda conf: ['stunnel4', conf]),
+}
+
+
+def other_services_through_dropins(c, root, cmd, lib, pki, t):
+    """haproxy and stunnel4 (Debian's stunnel@.service runs one instance per
+    configuration), each started with the Environment= of its drop-in."""
+    for unit, (program, name, page, text, argv) in OTHER_SERVICES.items():
+        if shutil.which(program, path=stage.CLEAN_ENV['PATH']) is None:
+            print('%s is not installed: its drop-in is not exercised' % program)
+            continue
+        env = parse_dropin('%s/usr/share/shimssl/systemd/%s.d/shimssl.conf' % (root, unit))
+        if root:
+            env['LD_PRELOAD'] = root + env.get('LD_PRELOAD', '')
+        work = tempfile.mkdtemp(prefix='shimssl-deb-%s-' % program)
+        combined = os.path.join(work, 'server-ec-full.pem')
+        with open(combined, 'w') as fh:
+            for ext in ('.pem', '.key'):
+                with open(os.path.join(pki, 'server-ec' + ext)) as src:
+                    fh.write(src.read())
+        script = os.path.join(work, 'answer.sh')
+        with open(script, 'w') as fh:
+            fh.write('#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\n\\r\\n%s"\n' % page.replace('\n', '\\n'))
+        os.chmod(script, 0o755)
+        port = peers.free_port()
+        conf = os.path.join(work, name)
+        with open(conf, 'w') as fh:
+            fh.write(text.format(port=port, combined=combined, pki=pki, script=script))
+        proc = subprocess.Popen(argv(conf), env=dict(stage.CLEAN_ENV, **env), cwd=work,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            peers.wait_listening(port, proc)
+            r = run(['curl', '-sS', '--cacert', os.path.join(pki, 'ca.pem'),
+                     'https://localhost:%d/' % port], timeout=30)
+            c.expect(r.returncode == 0 and r.stdout == page,
+                     'stock curl fetched the page from %s on its drop-in (%s)' % (program, unit),
+                     r.stdout + r.stderr)
+            r = run([cmd, 'check', '--pid', str(proc.pid)])
+            c.expect(r.returncode == 0 and lib in r.stdout,
+                     'shimssl check --pid (%s): %s' % (program, r.stdout.strip()), r.stdout + r.stderr)
+        except RuntimeError as e:
+            c.expect(False, '%s started on its drop-in' % program, str(e))
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+            out = proc.stdout.read().decode(errors='replace') if proc.stdout else ''
+            if c.failed and out:
+                print('%s output:\n    %s' % (program, out[-2000:].replace('\n', '\n    ')))
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def exercise(c, root, pki, t):
     """Uses the package's files under root ('' when installed)."""
     cmd = root + '/usr/bin/shimssl'
@@ -221,6 +301,7 @@ def exercise(c, root, pki, t):
              'other programs keep the system libssl (%s)' % (system[0].strip() if system else '?'),
              r.stdout)
     nginx_through_dropin(c, root, cmd, lib, pki, t)
+    other_services_through_dropins(c, root, cmd, lib, pki, t)
 
 
 def install_use_remove(c, deb, pki, t):

@@ -5,7 +5,9 @@ must find its library, tracer, helpers and status table relative to itself.
 
 Checks `shimssl paths`, `run` (the library preloaded is the staged one),
 `check BINARY`, `check --pid` on a process with and without our library,
-`trace --with shimssl` and `diff --peer` against a stock s_server, that the
+`trace --with shimssl` and `diff --peer` against a stock s_server, `bench`
+(its usage, and the short run of its second table from the installed
+benchmark programs), that the
 source-tree-only commands say so, and that running the helpers leaves no
 __pycache__ among the installed files (a package must remove cleanly).
 
@@ -75,6 +77,16 @@ def main():
                  '-connect', '127.0.0.1:9', '-brief'], cwd=work, timeout=60, input='')
         c.expect('over %s' % st.lib in r.stderr and os.path.exists(trace),
                  'shimssl trace --with shimssl traces over the staged library', r.stderr)
+
+        r = run([cmd, 'bench', '--help'])
+        c.expect(r.returncode == 0 and r.stdout.startswith('usage: shimssl bench'),
+                 'shimssl bench --help prints the usage (and runs nothing)', r.stdout + r.stderr)
+        # (its test PKI goes under $HOME/.cache: the work directory here)
+        r = run([cmd, 'bench', '--smoke', '--only', 'other'], env=dict(stage.CLEAN_ENV, HOME=work),
+                cwd=work, timeout=240)
+        c.expect(r.returncode == 0 and '| heap per idle connection |' in r.stdout,
+                 'shimssl bench --smoke --only other from the installed benchmark programs',
+                 r.stdout[-2000:] + r.stderr[-2000:])
 
         r = run([cmd, 'build'])
         c.expect(r.returncode != 0 and 'source tree only' in r.stderr,

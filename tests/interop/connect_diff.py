@@ -600,13 +600,7 @@ TLS12_DEFAULT_SUITES = [
 
 # Scenarios that wait for a missing piece; --list leaves them out so that
 # the test suite stays honest.
-# - mfl-tls13, mfl-tls12: our records ignore the negotiated maximum fragment
-#   length (shim/tls/appdata.c tls_write_app and shim/tls/record.c
-#   tls_rl_queue_all cut at cfg.max_send_fragment only), so a 3001-byte write
-#   goes out as one record and s_server answers record_overflow; stock cuts at
-#   512 << (mode - 1).  (Until the request was fixed to be the 3000-byte line,
-#   these sent 14 bytes and passed without testing the limit.)
-PENDING = {'mfl-tls13', 'mfl-tls12'}
+PENDING = set()
 
 
 EXPORTERS = {'tls13': [], 'tls12': ['-tls1_2']}

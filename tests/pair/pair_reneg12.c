@@ -190,6 +190,39 @@ START_TEST(server_renegotiation)
 }
 END_TEST
 
+/* A full renegotiation with a client certificate asked for: again
+ * (SSL_VERIFY_PEER, _i 0), or not a second time with SSL_VERIFY_CLIENT_ONCE
+ * (_i 1), when the new session has no client certificate (stock keeps none
+ * from the first handshake). */
+START_TEST(verify_client_once)
+{
+    static const unsigned char CTX[] = "verified clients";
+    ck_assert_int_eq(SSL_CTX_load_verify_locations(sctx, pair_file("ca.pem"), NULL), 1);
+    ck_assert_int_eq(SSL_CTX_set_session_id_context(sctx, CTX, sizeof(CTX)), 1);
+    SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER | (_i ? SSL_VERIFY_CLIENT_ONCE : 0), NULL);
+    SSL_CTX_set_options(sctx, SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+    pair_ctx_use(cctx, "client-ec");
+    struct pair *p = connect12();
+    ck_assert_int_eq(SSL_renegotiate(p->s.ssl), 1);
+    ck_assert_int_eq(drive(&p->s), 1);
+    ck_assert_int_eq(SSL_session_reused(p->s.ssl), 0);
+    ck_assert_int_eq(pair_hs_count(&p->s, 1, SSL3_MT_CERTIFICATE), 1);
+    ck_assert_int_eq(pair_hs_count(&p->s, 1, SSL3_MT_CERTIFICATE_REQUEST), !_i);
+    ck_assert_int_eq(pair_hs_count(&p->s, 0, SSL3_MT_CERTIFICATE_VERIFY), !_i);
+    X509 *x = SSL_get1_peer_certificate(p->s.ssl);
+    if (_i) {
+        ck_assert_ptr_null(x);
+    } else {
+        ck_assert_ptr_nonnull(x);
+        ck_assert_str_eq(pair_cn(x), "shimssl-client");
+    }
+    X509_free(x);
+    ck_assert_int_eq(SSL_get_verify_result(p->s.ssl), X509_V_OK);
+    ck_assert(pair_send(p, &p->c, DATA, sizeof(DATA)));
+    ck_assert(pair_send(p, &p->s, DATA, sizeof(DATA)));
+}
+END_TEST
+
 /* SSL_OP_NO_RENEGOTIATION on the server: SSL_renegotiate refuses. */
 START_TEST(server_no_renegotiation_option)
 {
@@ -384,6 +417,7 @@ Suite *pair_suite(void)
 
     tc = pair_tcase("server_initiated");
     tcase_add_loop_test(tc, server_renegotiation, 0, 3);
+    tcase_add_loop_test(tc, verify_client_once, 0, 2);
     tcase_add_test(tc, server_no_renegotiation_option);
     tcase_add_test(tc, client_refuses_hello_request);
     tcase_add_test(tc, not_in_tls13);

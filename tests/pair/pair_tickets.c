@@ -183,6 +183,47 @@ END_TEST
 
 /* Resumption: no certificate, both sides say reused, one new ticket (with
  * the context's own keys stock always renews a TLS 1.3 ticket). */
+/* ---- the session id context (RFC-less, stock's ssl_get_prev_session) ---- */
+
+/* A ticket from a server whose session id context differs is not resumed:
+ * a full handshake, as a cache miss (_i 1: the stateful form, tickets off). */
+START_TEST(sid_ctx_mismatch)
+{
+    static const unsigned char A[] = "context A", B[] = "context B";
+    client_collects();
+    if (_i)
+        SSL_CTX_set_options(sctx, SSL_OP_NO_TICKET);
+    ck_assert_int_eq(SSL_CTX_set_session_id_context(sctx, A, sizeof(A)), 1);
+    SSL_SESSION *sess = last_session(connect_with(sctx, NULL));
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    ck_assert_int_eq(SSL_set_session_id_context(p->s.ssl, B, sizeof(B)), 1);
+    ck_assert_int_eq(SSL_set_session(p->c.ssl, sess), 1);
+    pair_connect(p);
+    ck_assert_int_eq(SSL_session_reused(p->s.ssl), 0);
+    ck_assert_int_eq(SSL_session_reused(p->c.ssl), 0);
+    ck_assert_int_eq(pair_hs_count(&p->s, 1, SSL3_MT_CERTIFICATE), 1);
+    /* The same context resumes. */
+    struct pair *q = connect_with(sctx, sess);
+    ck_assert_int_eq(SSL_session_reused(q->s.ssl), 1);
+}
+END_TEST
+
+/* SSL_VERIFY_PEER with no session id context: a ticket offered is a fatal
+ * error (stock cannot tell whether it was verified in this context). */
+START_TEST(sid_ctx_uninitialized)
+{
+    client_collects();
+    SSL_SESSION *sess = last_session(connect_with(sctx, NULL));
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    SSL_set_verify(p->s.ssl, SSL_VERIFY_PEER, NULL);
+    ck_assert_int_eq(SSL_set_session(p->c.ssl, sess), 1);
+    ck_assert_int_eq(pair_handshake(p), 0);
+    ck_assert_int_eq(p->s.err, SSL_ERROR_SSL);
+    ck_assert_int_eq(pair_reason(&p->s), SSL_R_SESSION_ID_CONTEXT_UNINITIALIZED);
+    ck_assert_int_eq(p->s.alert_sent, 0x0200 | SSL_AD_INTERNAL_ERROR);
+}
+END_TEST
+
 START_TEST(resumption)
 {
     client_collects();
@@ -682,6 +723,8 @@ Suite *pair_suite(void)
     tcase_add_test(tc, num_tickets_per_connection);
     tcase_add_loop_test(tc, new_session_ticket, 0, 2);
     tcase_add_test(tc, resumption);
+    tcase_add_loop_test(tc, sid_ctx_mismatch, 0, 2);
+    tcase_add_test(tc, sid_ctx_uninitialized);
     tcase_add_test(tc, ticket_used_twice);
     tcase_add_test(tc, each_ticket_resumes);
     tcase_add_loop_test(tc, ticket_keys_shared, 0, 2);

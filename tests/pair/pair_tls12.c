@@ -736,6 +736,86 @@ START_TEST(ocsp_stapled)
 }
 END_TEST
 
+/* ---- next protocol negotiation (TLS 1.2 only) ---- */
+
+static const unsigned char NPN_SERVER[] = "\x06spdy/3\x08http/1.1";
+static const unsigned char NPN_CLIENT[] = "\x08http/1.1";
+static int npn_advertise_answer, npn_advertised_calls;
+
+static int npn_advertised_cb(SSL *s, const unsigned char **out, unsigned int *outlen, void *arg)
+{
+    (void)s;
+    (void)arg;
+    npn_advertised_calls++;
+    *out = NPN_SERVER;
+    *outlen = sizeof(NPN_SERVER) - 1;
+    return npn_advertise_answer;
+}
+
+static int npn_select_cb(SSL *s, unsigned char **out, unsigned char *outlen,
+                         const unsigned char *in, unsigned int inlen, void *arg)
+{
+    (void)s;
+    (void)arg;
+    SSL_select_next_proto(out, outlen, in, inlen, NPN_CLIENT, sizeof(NPN_CLIENT) - 1);
+    return SSL_TLSEXT_ERR_OK;
+}
+
+static struct pair *npn_pair(int answer)
+{
+    npn_advertise_answer = answer;
+    npn_advertised_calls = 0;
+    client12(cctx);
+    SSL_CTX_set_next_protos_advertised_cb(sctx, npn_advertised_cb, NULL);
+    SSL_CTX_set_next_proto_select_cb(cctx, npn_select_cb, NULL);
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    pair_connect(p);
+    return p;
+}
+
+static void npn_expect(const SSL *s, const char *proto)
+{
+    const unsigned char *data;
+    unsigned len;
+    SSL_get0_next_proto_negotiated(s, &data, &len);
+    ck_assert_uint_eq(len, proto != NULL ? strlen(proto) : 0);
+    if (proto != NULL)
+        ck_assert_mem_eq(data, proto, len);
+}
+
+/* The server advertises its list (the callback asked once, when the
+ * ClientHello offers NPN), the client picks http/1.1 and sends it in
+ * NextProtocol between its ChangeCipherSpec and Finished; both ends report
+ * it. */
+START_TEST(npn_negotiated)
+{
+    struct pair *p = npn_pair(SSL_TLSEXT_ERR_OK);
+    ck_assert_int_eq(npn_advertised_calls, 1);
+    const unsigned char *b;
+    size_t l;
+    ck_assert(
+        pair_msg_ext(server_hello(p), SSL3_MT_SERVER_HELLO, TLSEXT_TYPE_next_proto_neg, &b, &l));
+    ck_assert_uint_eq(l, sizeof(NPN_SERVER) - 1);
+    ck_assert_mem_eq(b, NPN_SERVER, l);
+    ck_assert_int_eq(pair_hs_count(&p->c, 1, SSL3_MT_NEXT_PROTO), 1);
+    pair_info_in_order(&p->s, "read change cipher spec", "read next proto", "read finished", NULL);
+    npn_expect(p->c.ssl, "http/1.1");
+    npn_expect(p->s.ssl, "http/1.1");
+}
+END_TEST
+
+/* The callback declines: no extension, no NextProtocol, nothing chosen. */
+START_TEST(npn_not_advertised)
+{
+    struct pair *p = npn_pair(SSL_TLSEXT_ERR_NOACK);
+    ck_assert_int_eq(npn_advertised_calls, 1);
+    ck_assert(!sh_has(p, TLSEXT_TYPE_next_proto_neg));
+    ck_assert_int_eq(pair_hs_count(&p->c, 1, SSL3_MT_NEXT_PROTO), 0);
+    npn_expect(p->c.ssl, NULL);
+    npn_expect(p->s.ssl, NULL);
+}
+END_TEST
+
 /* Not asked for: the callback is not called, nothing is stapled. */
 START_TEST(ocsp_not_requested)
 {
@@ -1135,6 +1215,8 @@ Suite *pair_suite(void)
     tcase_add_test(tc, fallback_scsv_at_best_version);
     tcase_add_loop_test(tc, downgrade_sentinel, 0, 2);
     tcase_add_test(tc, ocsp_stapled);
+    tcase_add_test(tc, npn_negotiated);
+    tcase_add_test(tc, npn_not_advertised);
     tcase_add_test(tc, ocsp_not_requested);
     tcase_add_loop_test(tc, ocsp_nothing_to_staple, 0, 2);
     tcase_add_test(tc, ocsp_callback_fails);

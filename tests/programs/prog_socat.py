@@ -36,6 +36,17 @@ def s_client(args):
     return client
 
 
+def curl(r, port):
+    # (socat's answer is one line, no HTTP header: HTTP/0.9 to curl)
+    f = clients.curl(r, 'https://localhost:%d/' % port, args=['--http0.9'])
+    return {k: f.get(k) for k in ('exit', 'body', 'tls', 'error')}
+
+
+def gnutls(r, port):
+    f = clients.gnutls_cli(r, port, stdin='ping\n')
+    return {k: f[k] for k in ('exit', 'session', 'fatal')}
+
+
 def connect(opts, upstream_protocols='TLSv1.2 TLSv1.3', cert='server-ec'):
     """socat OPENSSL-CONNECT (under test) from stdin to a stock nginx."""
     def fn(r):
@@ -70,6 +81,11 @@ def scenarios(pki):
           {'exit': 0, 'connections': [{'version': 'TLSv1.3', 'cipher': 'TLS_AES_256_GCM_SHA384',
                                        'alpn': None, 'reused': False,
                                        'data': 'socat got ping from\n'}]}),
+        S('listen-curl', listen('verify=0', curl),
+          # (the request line's CR kept by read, a newline once read back as text)
+          {'exit': 0, 'body': 'socat got GET / HTTP/1.1\n from\n', 'tls': 'TLSv1.3 / TLS_AES_256_GCM_SHA384'}),
+        S('listen-gnutls', listen('verify=0', gnutls),
+          {'exit': 0, 'session': '(TLS1.3-X.509)-(ECDHE-SECP256R1)-(ECDSA-SECP256R1-SHA256)-(AES-256-GCM)'}),
         S('listen-client-cert-absent', listen('verify=1', py(request='')),
           {'exit': 0, 'connections': [{'error': 'TLSV13_ALERT_CERTIFICATE_REQUIRED'}]},
           quick=True),
