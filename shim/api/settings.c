@@ -228,6 +228,25 @@ void SSL_set_tmp_dh_callback(SSL *s, DH *(*dh)(SSL *ssl, int is_export, int keyl
     SSL_callback_ctrl(s, SSL_CTRL_SET_TMP_DH_CB, (void (*)(void))dh);
 }
 
+/* The application's session-id generator (stock's GEN_SESSION_CB): a
+ * connection's, else its session context's, makes the id of each new
+ * server session (shim/tls/server_session.c); the connection copies the
+ * context's when made.  Set under the context's lock, as stock does. */
+int SSL_CTX_set_generate_session_id(SSL_CTX *ctx, GEN_SESSION_CB cb)
+{
+    if (!CRYPTO_THREAD_write_lock(ctx->lock))
+        return 0;
+    ctx->cfg.generate_session_id = cb;
+    CRYPTO_THREAD_unlock(ctx->lock);
+    return 1;
+}
+
+int SSL_set_generate_session_id(SSL *s, GEN_SESSION_CB cb)
+{
+    s->cfg.generate_session_id = cb;
+    return 1;
+}
+
 /* ------------------------------------------------------------------- ALPN */
 
 /* The list must be well formed: non-empty names, each with its length

@@ -135,6 +135,94 @@ START_TEST(unknown_id)
 }
 END_TEST
 
+/* ---- the application's session-id generator ---- */
+
+/* Ids of 16 bytes: "gen-" then the count so far (or, with fixed_id, always
+ * the same), as a generator checking SSL_has_matching_session_id would. */
+static int generated, gen_fail, gen_len = 16, fixed_id;
+
+static int gen_id(SSL *s, unsigned char *id, unsigned int *len)
+{
+    (void)s;
+    generated++;
+    if (gen_fail)
+        return 0;
+    ck_assert_uint_eq(*len, 32); /* the most an id may take */
+    memset(id, 0, *len);
+    snprintf((char *)id, 17, "gen-%012d", fixed_id ? 0 : generated);
+    *len = (unsigned)gen_len;
+    return 1;
+}
+
+static int gen_other(SSL *s, unsigned char *id, unsigned int *len)
+{
+    (void)s;
+    memcpy(id, "the connection's", 16);
+    *len = 16;
+    return 1;
+}
+
+static void gen_reset(void)
+{
+    generated = gen_fail = fixed_id = 0;
+    gen_len = 16;
+}
+
+START_TEST(generated_ids)
+{
+    unsigned idlen;
+    const unsigned char *sh_id;
+
+    gen_reset();
+    setup12(1);
+    ck_assert_int_eq(SSL_CTX_set_generate_session_id(sctx, gen_id), 1);
+    struct pair *p1 = connect_with(sctx, NULL);
+    SSL_SESSION *sess = session_of(p1);
+    const unsigned char *id = SSL_SESSION_get_id(sess, &idlen);
+    ck_assert_int_eq(generated, 1);
+    ck_assert_uint_eq(idlen, 16);
+    ck_assert_mem_eq(id, "gen-000000000001", 16);
+    ck_assert_uint_eq(hello_id(pair_hs_msg(&p1->s, 1, SSL3_MT_SERVER_HELLO, 0), &sh_id), 16);
+    ck_assert_mem_eq(sh_id, "gen-000000000001", 16);
+    ck_assert_int_eq(SSL_has_matching_session_id(p1->s.ssl, id, idlen), 1);
+    /* It resumes by that id; a resumption makes none. */
+    check_resumed(connect_with(sctx, sess), 1);
+    ck_assert_int_eq(generated, 1);
+    /* The connection's own generator comes before the context's. */
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    ck_assert_int_eq(SSL_set_generate_session_id(p->s.ssl, gen_other), 1);
+    pair_connect(p);
+    ck_assert_uint_eq(hello_id(pair_hs_msg(&p->s, 1, SSL3_MT_SERVER_HELLO, 0), &sh_id), 16);
+    ck_assert_mem_eq(sh_id, "the connection's", 16);
+    ck_assert_int_eq(generated, 1);
+}
+END_TEST
+
+/* The generator fails, gives no id, or one the cache holds: the handshake
+ * fails with stock's reason and an internal_error alert. */
+static const int gen_reasons[] = {SSL_R_SSL_SESSION_ID_CALLBACK_FAILED,
+                                  SSL_R_SSL_SESSION_ID_HAS_BAD_LENGTH,
+                                  SSL_R_SSL_SESSION_ID_CONFLICT};
+
+START_TEST(generator_failures)
+{
+    gen_reset();
+    setup12(1);
+    SSL_CTX_set_generate_session_id(sctx, gen_id);
+    if (_i == 2) {
+        fixed_id = 1;
+        connect_with(sctx, NULL); /* its session is cached under the fixed id */
+    }
+    gen_fail = _i == 0;
+    gen_len = _i == 1 ? 0 : 16;
+    struct pair *p = pair_keep(pair_new(cctx, sctx, 0));
+    ck_assert_int_eq(pair_handshake(p), 0);
+    ck_assert_int_eq(p->s.err, SSL_ERROR_SSL);
+    ck_assert_int_eq(pair_reason(&p->s), gen_reasons[_i]);
+    ck_assert_int_eq(p->s.alert_sent, 0x0200 | SSL_AD_INTERNAL_ERROR);
+}
+END_TEST
+
 /* A cache of one: the second session pushes the first out. */
 START_TEST(cache_size)
 {
@@ -511,6 +599,8 @@ Suite *pair_suite(void)
     TCase *tc = pair_tcase("session_id");
     tcase_add_test(tc, resume_by_id);
     tcase_add_test(tc, cache_off);
+    tcase_add_test(tc, generated_ids);
+    tcase_add_loop_test(tc, generator_failures, 0, 3);
     tcase_add_test(tc, unknown_id);
     tcase_add_test(tc, cache_size);
     tcase_add_test(tc, timeout);
