@@ -34,53 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "heap_count.h"
+
 static int port;
 static const char *host; /* the name to verify and send, when verifying */
-
-/* ------------------------------------------------------------ heap counting */
-
-/* Every libcrypto / libssl allocation goes through these, for both libraries. */
-static size_t live_bytes;
-static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void *count_malloc(size_t n, const char *file, int line)
-{
-    size_t *p = malloc(n + sizeof(size_t) * 2);
-    (void)file;
-    (void)line;
-    if (p == NULL)
-        return NULL;
-    p[0] = n;
-    pthread_mutex_lock(&heap_lock);
-    live_bytes += n;
-    pthread_mutex_unlock(&heap_lock);
-    return p + 2;
-}
-
-static void count_free(void *ptr, const char *file, int line)
-{
-    size_t *p = ptr;
-    (void)file;
-    (void)line;
-    if (p == NULL)
-        return;
-    pthread_mutex_lock(&heap_lock);
-    live_bytes -= p[-2];
-    pthread_mutex_unlock(&heap_lock);
-    free(p - 2);
-}
-
-static void *count_realloc(void *ptr, size_t n, const char *file, int line)
-{
-    void *q;
-    if (ptr == NULL)
-        return count_malloc(n, file, line);
-    if ((q = count_malloc(n, file, line)) == NULL)
-        return NULL;
-    memcpy(q, ptr, ((size_t *)ptr)[-2] < n ? ((size_t *)ptr)[-2] : n);
-    count_free(ptr, file, line);
-    return q;
-}
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -291,10 +248,10 @@ static void mode_memory(int argc, char **argv)
         SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     /* One connection first, so that per-process caches are already filled. */
     close_conn(open_conn(ctx, NULL));
-    size_t before = live_bytes;
+    long before = heap_live[0];
     for (int i = 0; i < k; i++)
         conns[i] = open_conn(ctx, NULL);
-    size_t after = live_bytes;
+    long after = heap_live[0];
     printf("heap_per_connection %.0f bytes\n", (double)(after - before) / k);
     for (int i = 0; i < k; i++)
         close_conn(conns[i]);
@@ -344,7 +301,7 @@ int main(int argc, char **argv)
      * (memory mode only: the counting costs a lock per allocation, which
      * would weigh on the other figures). */
     if (strcmp(argv[2], "memory") == 0)
-        CRYPTO_set_mem_functions(count_malloc, count_realloc, count_free);
+        CRYPTO_set_mem_functions(heap_malloc, heap_realloc, heap_free);
     port = atoi(argv[1]);
     if (strcmp(argv[2], "full") == 0)
         mode_full(argc, argv);

@@ -15,8 +15,8 @@
  *
  * write() is interposed here (libcrypto's socket BIO calls it), counted per
  * file descriptor, so that each end's writes are told apart.  Memory is
- * counted through CRYPTO_set_mem_functions, each block charged to the role
- * whose call allocated it.
+ * counted by heap_count.h, each block charged to the role whose call
+ * allocated it.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -31,6 +31,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "heap_count.h"
 
 #define CHUNK 16384
 
@@ -50,45 +52,7 @@ ssize_t write(int fd, const void *buf, size_t n)
 
 /* ------------------------------------------------------- heap per role */
 
-enum role { ROLE_OTHER, ROLE_CLIENT, ROLE_SERVER, ROLES };
-static enum role charging; /* whose calls allocate now */
-static long live[ROLES];
-
-static void *count_malloc(size_t n, const char *file, int line)
-{
-    size_t *p = malloc(n + sizeof(size_t) * 2);
-    (void)file;
-    (void)line;
-    if (p == NULL)
-        return NULL;
-    p[0] = n;
-    p[1] = charging;
-    live[charging] += (long)n;
-    return p + 2;
-}
-
-static void count_free(void *ptr, const char *file, int line)
-{
-    size_t *p = ptr;
-    (void)file;
-    (void)line;
-    if (p == NULL)
-        return;
-    live[p[-1]] -= (long)p[-2];
-    free(p - 2);
-}
-
-static void *count_realloc(void *ptr, size_t n, const char *file, int line)
-{
-    void *q;
-    if (ptr == NULL)
-        return count_malloc(n, file, line);
-    if ((q = count_malloc(n, file, line)) == NULL)
-        return NULL;
-    memcpy(q, ptr, ((size_t *)ptr)[-2] < n ? ((size_t *)ptr)[-2] : n);
-    count_free(ptr, file, line);
-    return q;
-}
+enum role { ROLE_OTHER, ROLE_CLIENT, ROLE_SERVER }; /* heap_count.h's accounts */
 
 /* ------------------------------------------------------------- helpers */
 
@@ -156,28 +120,28 @@ static void pair_open(struct pair *p)
     fcntl(fds[1], F_SETFL, O_NONBLOCK);
     p->cfd = fds[0];
     p->sfd = fds[1];
-    charging = ROLE_CLIENT;
+    heap_account = ROLE_CLIENT;
     p->c = SSL_new(cctx);
     SSL_set_fd(p->c, p->cfd);
-    charging = ROLE_SERVER;
+    heap_account = ROLE_SERVER;
     p->s = SSL_new(sctx);
     SSL_set_fd(p->s, p->sfd);
     for (int rounds = 0; !(cdone && sdone && got); rounds++) {
         if (rounds > 1000)
             die("handshake does not finish");
-        charging = ROLE_CLIENT;
+        heap_account = ROLE_CLIENT;
         if (!cdone)
             cdone = SSL_connect(p->c) == 1;
         else if (!got)
             got = SSL_read(p->c, &b, 1) == 1;
-        charging = ROLE_SERVER;
+        heap_account = ROLE_SERVER;
         if (!sdone && (sdone = SSL_accept(p->s) == 1)) {
             p->server_hs_writes = writes_by_fd[p->sfd];
             if (SSL_write(p->s, "x", 1) != 1)
                 die("server write");
         }
     }
-    charging = ROLE_OTHER;
+    heap_account = ROLE_OTHER;
     ERR_clear_error();
 }
 
@@ -283,19 +247,19 @@ static void mode_memory(int argc, char **argv)
 {
     int k = atoi(argv[4]);
     struct pair *p = calloc((size_t)k + 1, sizeof(*p));
-    long before[ROLES];
+    long before[HEAP_ACCOUNTS];
 
     make_contexts(argc, argv);
     /* One pair first, so that per-process caches are already filled. */
     pair_open(&p[k]);
     pair_close(&p[k]);
-    memcpy(before, live, sizeof(live));
+    memcpy(before, heap_live, sizeof(heap_live));
     for (int i = 0; i < k; i++)
         pair_open(&p[i]);
     printf("client_heap_per_connection %.0f bytes\n",
-           (double)(live[ROLE_CLIENT] - before[ROLE_CLIENT]) / k);
+           (double)(heap_live[ROLE_CLIENT] - before[ROLE_CLIENT]) / k);
     printf("server_heap_per_connection %.0f bytes\n",
-           (double)(live[ROLE_SERVER] - before[ROLE_SERVER]) / k);
+           (double)(heap_live[ROLE_SERVER] - before[ROLE_SERVER]) / k);
     for (int i = 0; i < k; i++)
         pair_close(&p[i]);
     free(p);
@@ -310,7 +274,7 @@ int main(int argc, char **argv)
     /* Before anything allocates (memory mode only: the counting would weigh
      * on the other figures). */
     if (strcmp(argv[3], "memory") == 0)
-        CRYPTO_set_mem_functions(count_malloc, count_realloc, count_free);
+        CRYPTO_set_mem_functions(heap_malloc, heap_realloc, heap_free);
     if (strcmp(argv[3], "bulk") == 0)
         mode_bulk(argc, argv);
     else if (strcmp(argv[3], "evp") == 0)
